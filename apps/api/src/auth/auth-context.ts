@@ -1,0 +1,17 @@
+export const ROLES = ["read", "write", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: the claims of a verified token. */
+export interface AuthContext {
+  accountId: string;
+  userId: string;
+  role: Role;
+  platformAdmin: boolean;
+  expiresAt: number;
+}
+
+const RANK: Record<Role, number> = { read: 0, write: 1, admin: 2 };
+
+export function roleAllows(held: Role, needed: Role): boolean {
+  return RANK[held] >= RANK[needed];
+}

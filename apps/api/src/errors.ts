@@ -1,0 +1,155 @@
+import type { ErrorCode, FailedSubscriber } from "@herald/contracts";
+import type { Context, ErrorHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError } from "zod";
+import type { AppEnv } from "./env";
+
+export interface ApiErrorInit {
+  status: ContentfulStatusCode;
+  code: ErrorCode;
+  details?: string | string[] | undefined;
+  path?: string | undefined;
+  /** Extra top-level fields of the error body, e.g. `subscribers_failed` or `unprocessed_items`. */
+  extra?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** An error with Herald's wire shape `{error, details?, path?}`; thrown by services, formatted once in `onError`. */
+export class ApiError extends HTTPException {
+  readonly code: ErrorCode;
+  readonly details: string | string[] | undefined;
+  readonly path: string | undefined;
+  readonly extra: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(init: ApiErrorInit) {
+    super(init.status, { message: init.code });
+    this.code = init.code;
+    this.details = init.details;
+    this.path = init.path;
+    this.extra = init.extra ?? {};
+    this.headers = init.headers ?? {};
+  }
+
+  static notFound(what: string) {
+    return new ApiError({ status: 404, code: "not_found", details: what });
+  }
+
+  static forbidden(details: string) {
+    return new ApiError({ status: 403, code: "forbidden", details });
+  }
+
+  static unauthorized(details: string) {
+    return new ApiError({ status: 401, code: "unauthorized", details });
+  }
+
+  static conflict(details: string) {
+    return new ApiError({ status: 409, code: "conflict", details });
+  }
+
+  static invalid(path: string, details: string) {
+    return new ApiError({ status: 400, code: "invalid_value", path, details });
+  }
+
+  static subscribersFailed(status: 400 | 403, failed: FailedSubscriber[]) {
+    return new ApiError({
+      status,
+      code: "invalid_value",
+      details: "some subscribers were rejected",
+      extra: { subscribers_failed: failed },
+    });
+  }
+}
+
+export type ValidationTarget = "json" | "query" | "param" | "header" | "form" | "cookie";
+
+/** Herald's validation error for the first problem zod found: it names the field, as the definition's examples do. */
+export function validationError(error: ZodError, input: unknown, target: ValidationTarget): ApiError {
+  const issue = error.issues[0];
+  if (!issue) return new ApiError({ status: 400, code: "invalid_json_schema" });
+  const path = issue.path.map(String);
+  const field = path.join(".");
+  if (target === "query") {
+    return new ApiError({ status: 400, code: "invalid_search_parameters", path: field, details: issue.message });
+  }
+  if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) {
+    // Shape of the definition's example: {path: "subscribers.0", error: "missing_required_property", details: "subscriber"}
+    return new ApiError({
+      status: 400,
+      code: "missing_required_property",
+      details: path.at(-1) ?? "body",
+      path: path.length > 1 ? path.slice(0, -1).join(".") : undefined,
+    });
+  }
+  const code: ErrorCode =
+    issue.code === "invalid_type"
+      ? "wrong_type"
+      : issue.code === "unrecognized_keys"
+        ? "unknown_property"
+        : "invalid_value";
+  return new ApiError({ status: 400, code, path: field || undefined, details: issue.message });
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** Hono's own exceptions (bad JSON, wrong media type, ...) mapped to Herald codes. */
+function fromHttpException(error: HTTPException): ApiError {
+  const status = error.status;
+  if (status === 400)
+    return new ApiError({ status, code: "invalid_json", details: "the request body is not valid JSON" });
+  if (status === 413) return new ApiError({ status, code: "payload_too_large" });
+  if (status === 415) {
+    return new ApiError({ status, code: "unsupported_media_type", details: "send the body as application/json" });
+  }
+  if (status === 401) return new ApiError({ status, code: "unauthorized" });
+  return new ApiError({ status: status as ContentfulStatusCode, code: "invalid_value", details: error.message });
+}
+
+export function errorBody(error: ApiError, requestId: string | undefined) {
+  return {
+    error: error.code,
+    ...(error.details !== undefined ? { details: error.details } : {}),
+    ...(error.path !== undefined ? { path: error.path } : {}),
+    ...error.extra,
+    ...(requestId ? { request_id: requestId } : {}),
+  };
+}
+
+export function respondWithError(c: Context<AppEnv>, error: ApiError) {
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  return c.json(errorBody(error, c.get("requestId")), error.status);
+}
+
+export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  if (error instanceof ApiError) return respondWithError(c, error);
+  if (error instanceof HTTPException) return respondWithError(c, fromHttpException(error));
+  const unavailable = databaseUnavailable(error);
+  if (unavailable) return respondWithError(c, unavailable);
+  // Unexpected: log the cause with the request id, answer without internals.
+  console.error(
+    JSON.stringify({ level: "error", request_id: c.get("requestId"), message: String(error), stack: error.stack }),
+  );
+  return respondWithError(c, new ApiError({ status: 500, code: "internal_error", details: "unexpected error" }));
+};
+
+/** A busy or unreachable database is worth retrying: 503 with Retry-After, not a 500. */
+function databaseUnavailable(error: Error): ApiError | undefined {
+  const text = `${(error as { code?: unknown }).code ?? ""} ${error.message} ${String((error as { cause?: unknown }).cause ?? "")}`;
+  if (!/SQLITE_BUSY|SQLITE_LOCKED|ECONNREFUSED|fetch failed|SERVER_ERROR|HRANA_WEBSOCKET_ERROR|network/i.test(text)) {
+    return undefined;
+  }
+  return new ApiError({
+    status: 503,
+    code: "service_unavailable",
+    details: "the database is unavailable, retry later",
+    headers: { "Retry-After": "5" },
+  });
+}

@@ -1,0 +1,33 @@
+import { HeraldError } from "@herald/contracts";
+import type { ZodType } from "zod";
+
+const ERROR_DESCRIPTIONS = {
+  400: "Bad request: the body or a parameter is invalid",
+  401: "No token, or an invalid or expired one",
+  403: "The token does not grant this operation on this account",
+  404: "Not found",
+  409: "Conflict with the current state",
+  413: "The request body is larger than 256 KiB",
+  415: "The request body is not JSON",
+  503: "The database is unavailable; retry after the Retry-After delay",
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+
+export function jsonContent<T extends ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+export function jsonBody<T extends ZodType>(schema: T) {
+  return { required: true, content: { "application/json": { schema } } };
+}
+
+/** Herald's error responses for a route; 401 and 503 can answer any authenticated route. */
+export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
+  const all = [...new Set<ErrorStatus>([...statuses, 401, 503])];
+  return Object.fromEntries(
+    all.map((status) => [status, jsonContent(HeraldError, ERROR_DESCRIPTIONS[status])]),
+  ) as Record<S | 401 | 503, ReturnType<typeof jsonContent<typeof HeraldError>>>;
+}
+
+export const SECURITY = [{ "X-AIMS-Auth-Token": [] }];

@@ -1,0 +1,47 @@
+import { createMiddleware } from "hono/factory";
+import { roleAllows } from "../auth/auth-context";
+import { verifyToken } from "../auth/tokens";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+
+export const AUTH_HEADER = "x-aims-auth-token";
+
+/** Requires a valid `x-aims-auth-token` and exposes its claims as `c.var.auth`. */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const token = c.req.header(AUTH_HEADER);
+  if (!token) throw ApiError.unauthorized(`the ${AUTH_HEADER} header is required`);
+  const auth = await verifyToken(token, {
+    current: c.env.AUTH_TOKEN_SECRET,
+    previous: c.env.AUTH_TOKEN_PREVIOUS_SECRET,
+  });
+  if (!auth) throw ApiError.unauthorized("the token is invalid or expired");
+  c.set("auth", auth);
+  await next();
+});
+
+// First path segments under /herald/v2 that are global resources, not account ids.
+const GLOBAL_SEGMENTS = new Set(["notifications", "notification_types", "integration_types"]);
+
+/**
+ * Every route under /herald/v2/{account_id}/ acts on one account: the token must belong to it. Reads need the `read`
+ * role, writes `write`; routes that configure outbound calls ask for `admin` themselves (see `requireRole`).
+ */
+export const accountAccess = createMiddleware<AppEnv>(async (c, next) => {
+  const accountId = c.req.param("account_id");
+  if (accountId === undefined || GLOBAL_SEGMENTS.has(accountId)) return next();
+  const auth = c.get("auth");
+  if (auth.accountId !== accountId) throw ApiError.forbidden("the token does not grant access to this account");
+  const reading = c.req.method === "GET" || c.req.method === "HEAD";
+  if (!reading && !roleAllows(auth.role, "write")) throw ApiError.forbidden("the token's role does not allow writes");
+  await next();
+});
+
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  if (!roleAllows(c.get("auth").role, "admin")) throw ApiError.forbidden("this operation needs the admin role");
+  await next();
+});
+
+export const requirePlatformAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.get("auth").platformAdmin) throw ApiError.forbidden("this operation is for platform administrators");
+  await next();
+});

@@ -1,0 +1,24 @@
+import { ApiError } from "../../errors";
+import { createRouter } from "../../lib/router";
+import { authenticate as requireToken } from "../../middleware/authenticate";
+import * as auth from "../../services/auth";
+import * as routes from "./aims.routes";
+
+export const aimsRouter = createRouter()
+  .openapi(routes.authenticate, async (c) => {
+    const ttl = Number(c.env.AUTH_TOKEN_TTL_SECONDS);
+    const response = await auth.authenticate(c.var.services, c.req.header("authorization"), {
+      keys: { current: c.env.AUTH_TOKEN_SECRET, previous: c.env.AUTH_TOKEN_PREVIOUS_SECRET },
+      ttlSeconds: Number.isInteger(ttl) && ttl > 0 ? ttl : undefined,
+    });
+    return c.json(response, 200);
+  })
+  .openapi({ ...routes.tokenInfo, middleware: [requireToken] }, async (c) => {
+    return c.json(await auth.tokenInfo(c.var.services, c.var.auth), 200);
+  })
+  .openapi({ ...routes.serviceEndpoint, middleware: [requireToken] }, (c) => {
+    const { account_id, service } = c.req.valid("param");
+    if (account_id !== c.var.auth.accountId)
+      throw ApiError.forbidden("the token does not grant access to this account");
+    return c.json({ [service]: new URL(c.req.url).host }, 200);
+  });

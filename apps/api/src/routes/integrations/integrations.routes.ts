@@ -1,0 +1,82 @@
+import {
+  AccountIdParam,
+  CreateIntegrationRequest,
+  Integration,
+  IntegrationIdParam,
+  IntegrationList,
+  IntegrationTypeList,
+  UpdateIntegrationRequest,
+} from "@herald/contracts";
+import { createRoute } from "@hono/zod-openapi";
+import { errorResponses, jsonBody, jsonContent, SECURITY } from "../../lib/openapi";
+
+const tags = ["Integrations"];
+const adminOnly = "Needs the admin role: integrations decide where Herald sends data.";
+
+export const getIntegrationTypes = createRoute({
+  operationId: "get_integration_types",
+  method: "get",
+  path: "/integration_types",
+  tags,
+  summary: "List integration types",
+  security: SECURITY,
+  responses: { 200: jsonContent(IntegrationTypeList, "Integration types"), ...errorResponses(403) },
+});
+
+export const getAccountIntegrations = createRoute({
+  operationId: "get_account_integrations",
+  method: "get",
+  path: "/{account_id}/integrations",
+  tags,
+  summary: "List the specified account integrations",
+  security: SECURITY,
+  request: { params: AccountIdParam },
+  responses: { 200: jsonContent(IntegrationList, "The account's integrations"), ...errorResponses(403) },
+});
+
+export const createIntegration = createRoute({
+  operationId: "create_integration",
+  method: "post",
+  path: "/{account_id}/integrations",
+  tags,
+  summary: "Create an integration",
+  description: `${adminOnly} The target must be a public http(s) address.`,
+  security: SECURITY,
+  request: { params: AccountIdParam, body: jsonBody(CreateIntegrationRequest) },
+  responses: { 201: jsonContent(Integration, "Created"), ...errorResponses(400, 403, 413, 415) },
+});
+
+export const getAccountIntegration = createRoute({
+  operationId: "get_account_integration",
+  method: "get",
+  path: "/{account_id}/integrations/{id}",
+  tags,
+  summary: "Get the specified account integration",
+  security: SECURITY,
+  request: { params: IntegrationIdParam },
+  responses: { 200: jsonContent(Integration, "The integration"), ...errorResponses(403, 404) },
+});
+
+export const updateIntegration = createRoute({
+  operationId: "update_integration",
+  method: "put",
+  path: "/{account_id}/integrations/{id}",
+  tags,
+  summary: "Update an integration",
+  description: `${adminOnly} Only the properties sent change.`,
+  security: SECURITY,
+  request: { params: IntegrationIdParam, body: jsonBody(UpdateIntegrationRequest) },
+  responses: { 200: jsonContent(Integration, "Updated"), ...errorResponses(400, 403, 404, 413, 415) },
+});
+
+export const deleteIntegration = createRoute({
+  operationId: "delete_integration",
+  method: "delete",
+  path: "/{account_id}/integrations/{id}",
+  tags,
+  summary: "Delete an integration",
+  description: `${adminOnly} It is also removed from every subscription it was subscribed to.`,
+  security: SECURITY,
+  request: { params: IntegrationIdParam },
+  responses: { 204: { description: "Deleted" }, ...errorResponses(403, 404) },
+});

@@ -1,0 +1,102 @@
+import type {
+  CreateIntegrationRequest,
+  Integration,
+  IntegrationList,
+  IntegrationTypeList,
+  UpdateIntegrationRequest,
+} from "@herald/contracts";
+import {
+  deleteIntegration as deleteRow,
+  findIntegration,
+  type IntegrationRow,
+  insertIntegration,
+  listIntegrations as listRows,
+  updateIntegration as updateRow,
+} from "@herald/db";
+import { ApiError } from "../errors";
+import { checkTargetUrl } from "../security/target-url";
+import { type ServiceContext, stamp } from "./context";
+
+export function toIntegration(row: IntegrationRow): Integration {
+  return {
+    id: row.id,
+    account_id: row.accountId,
+    name: row.name,
+    type: row.type,
+    target_url: row.targetUrl,
+    headers: row.headers,
+    // The 2021 definition names the field `header`; its example says `headers`. Both, so either kind of client reads it.
+    header: row.headers,
+    created: stamp(row.createdAt, row.createdBy),
+    modified: stamp(row.modifiedAt, row.modifiedBy),
+  };
+}
+
+export function listIntegrationTypes(): IntegrationTypeList {
+  return { integration_types: [{ name: "webhook" }] };
+}
+
+export async function listIntegrations(ctx: ServiceContext, accountId: string): Promise<IntegrationList> {
+  const rows = await listRows(ctx.services.db, accountId);
+  return { integrations: rows.map(toIntegration) };
+}
+
+async function requireIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<IntegrationRow> {
+  const row = await findIntegration(ctx.services.db, accountId, id.toUpperCase());
+  if (!row) throw ApiError.notFound(`integration '${id}'`);
+  return row;
+}
+
+export async function getIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<Integration> {
+  return toIntegration(await requireIntegration(ctx, accountId, id));
+}
+
+function requireAllowedTarget(ctx: ServiceContext, targetUrl: string): string {
+  const verdict = checkTargetUrl(targetUrl, { allowLoopback: ctx.services.allowLoopbackTargets });
+  if (!verdict.ok) throw ApiError.invalid("target_url", `the target URL ${verdict.reason}`);
+  return targetUrl;
+}
+
+export async function createIntegration(
+  ctx: ServiceContext,
+  accountId: string,
+  body: CreateIntegrationRequest,
+): Promise<Integration> {
+  const now = ctx.services.now();
+  const row: IntegrationRow = {
+    id: ctx.services.newId(),
+    accountId,
+    name: body.name,
+    type: body.type,
+    targetUrl: requireAllowedTarget(ctx, body.target_url),
+    headers: body.headers ?? {},
+    createdAt: now,
+    createdBy: ctx.auth.userId,
+    modifiedAt: now,
+    modifiedBy: ctx.auth.userId,
+  };
+  await insertIntegration(ctx.services.db, row);
+  return toIntegration(row);
+}
+
+export async function updateIntegration(
+  ctx: ServiceContext,
+  accountId: string,
+  id: string,
+  body: UpdateIntegrationRequest,
+): Promise<Integration> {
+  const current = await requireIntegration(ctx, accountId, id);
+  const row = await updateRow(ctx.services.db, accountId, current.id, {
+    name: body.name,
+    targetUrl: body.target_url === undefined ? undefined : requireAllowedTarget(ctx, body.target_url),
+    headers: body.headers,
+    modifiedAt: ctx.services.now(),
+    modifiedBy: ctx.auth.userId,
+  });
+  if (!row) throw ApiError.notFound(`integration '${id}'`);
+  return toIntegration(row);
+}
+
+export async function deleteIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
+  if (!(await deleteRow(ctx.services.db, accountId, id.toUpperCase()))) throw ApiError.notFound(`integration '${id}'`);
+}

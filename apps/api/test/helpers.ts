@@ -1,0 +1,61 @@
+import { SELF } from "cloudflare:test";
+import { expect } from "vitest";
+
+export const BASE = "https://herald.test";
+
+/** The accounts `seedDevData` creates in every test database (see scripts/dev-seed.ts). */
+export const ACME = { accountId: "12345678", keyId: "devkey12345678", secret: "devsecret12345678" };
+export const GLOBEX = { accountId: "87654321", keyId: "devkey87654321", secret: "devsecret87654321" };
+export const PLATFORM = { accountId: "1", keyId: "devkeyadmin", secret: "devsecretadmin" };
+
+export function basicAuth(keyId: string, secret: string): string {
+  return `Basic ${btoa(`${keyId}:${secret}`)}`;
+}
+
+export async function login(who: { keyId: string; secret: string }): Promise<string> {
+  const response = await SELF.fetch(`${BASE}/aims/v1/authenticate`, {
+    method: "POST",
+    headers: { authorization: basicAuth(who.keyId, who.secret) },
+  });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { authentication: { token: string } };
+  return body.authentication.token;
+}
+
+export interface CallOptions {
+  token?: string | undefined;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** One HTTP call to the Worker, as a client would make it; JSON in, JSON (or nothing) out. */
+export async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers["x-aims-auth-token"] = options.token;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const response = await SELF.fetch(`${BASE}${path}`, { method, headers, body });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? undefined : JSON.parse(text), headers: response.headers };
+}
+
+/** Unique per call, so no test depends on another's rows. */
+export function unique(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export function expectHeraldError(result: CallResult, status: number, error: string) {
+  expect(result.status).toBe(status);
+  expect(result.body).toMatchObject({ error });
+  expect(typeof result.body.request_id).toBe("string");
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { createLibsqlHandler } from "@herald/libsql-dev-server";
+import { Response as MiniflareResponse } from "miniflare";
+import { defineConfig } from "vitest/config";
+import { prepareLocalDb } from "./scripts/prepare-local-db";
+
+// One throwaway libSQL file per run, with the real migrations and the development accounts. The Worker reaches it
+// over HTTP, exactly as it reaches Turso: miniflare hands each fetch to libsql.test to the dev server in this process.
+const dbPath = join(mkdtempSync(join(tmpdir(), "herald-api-test-")), "herald.db");
+await prepareLocalDb(dbPath);
+const libsql = createLibsqlHandler({ path: dbPath });
+
+export const TEST_LIBSQL_HOST = "libsql.test";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.jsonc" },
+      miniflare: {
+        bindings: {
+          LIBSQL_URL: `http://${TEST_LIBSQL_HOST}`,
+          AUTH_TOKEN_SECRET: "test-token-secret-0123456789abcdef",
+          AUTH_TOKEN_PREVIOUS_SECRET: "test-previous-secret-0123456789abcdef",
+          TEST_DB_PATH: dbPath,
+        },
+        outboundService: async (request: Request) => {
+          const url = new URL(request.url);
+          if (url.hostname !== TEST_LIBSQL_HOST) {
+            return new MiniflareResponse("outbound requests are blocked in tests", { status: 599 });
+          }
+          const body = request.method === "POST" ? await request.text() : undefined;
+          const response = await libsql.fetch(
+            new Request(request.url, { method: request.method, headers: request.headers, body }),
+          );
+          return new MiniflareResponse(await response.text(), {
+            status: response.status,
+            headers: { "content-type": response.headers.get("content-type") ?? "application/json" },
+          });
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+  },
+});

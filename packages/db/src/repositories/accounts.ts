@@ -1,0 +1,87 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../client";
+import { type AccessKeyRow, type AccountRow, accessKeys, accounts, type UserRow, users } from "../schema";
+
+export async function findAccount(db: Db, accountId: string): Promise<AccountRow | undefined> {
+  return db.query.accounts.findFirst({ where: eq(accounts.id, accountId) });
+}
+
+export interface AccessKeyWithOwner {
+  key: AccessKeyRow;
+  account: AccountRow;
+  user: UserRow;
+}
+
+/** The key with the account and user it acts for; the caller verifies the secret. */
+export async function findAccessKey(db: Db, accessKeyId: string): Promise<AccessKeyWithOwner | undefined> {
+  const [row] = await db
+    .select({ key: accessKeys, account: accounts, user: users })
+    .from(accessKeys)
+    .innerJoin(accounts, eq(accounts.id, accessKeys.accountId))
+    .innerJoin(users, eq(users.id, accessKeys.userId))
+    .where(eq(accessKeys.id, accessKeyId))
+    .limit(1);
+  return row;
+}
+
+export interface ProvisionAccountInput {
+  account: { id: string; name: string; active?: boolean };
+  user: { id: string; name: string; email?: string | null };
+  key: { id: string; secretHash: string; role: AccessKeyRow["role"]; platformAdmin?: boolean; label?: string };
+  now: number;
+}
+
+/**
+ * Creates (or refreshes) an account with one user and one access key, atomically. Used by the operator CLI and the
+ * local seed, so running either twice leaves the same state.
+ */
+export async function provisionAccount(db: Db, input: ProvisionAccountInput): Promise<void> {
+  const { account, user, key, now } = input;
+  await db.batch([
+    db
+      .insert(accounts)
+      .values({ id: account.id, name: account.name, active: account.active ?? true, createdAt: now })
+      .onConflictDoUpdate({ target: accounts.id, set: { name: account.name, active: account.active ?? true } }),
+    db
+      .insert(users)
+      .values({
+        id: user.id,
+        accountId: account.id,
+        name: user.name,
+        email: user.email ?? null,
+        createdAt: now,
+        modifiedAt: now,
+      })
+      .onConflictDoUpdate({ target: users.id, set: { name: user.name, email: user.email ?? null, modifiedAt: now } }),
+    db
+      .insert(accessKeys)
+      .values({
+        id: key.id,
+        accountId: account.id,
+        userId: user.id,
+        secretHash: key.secretHash,
+        role: key.role,
+        platformAdmin: key.platformAdmin ?? false,
+        label: key.label ?? null,
+        createdAt: now,
+      })
+      .onConflictDoUpdate({
+        target: accessKeys.id,
+        set: {
+          secretHash: key.secretHash,
+          role: key.role,
+          platformAdmin: key.platformAdmin ?? false,
+          label: key.label ?? null,
+        },
+      }),
+  ]);
+}
+
+export async function setAccountActive(db: Db, accountId: string, active: boolean): Promise<boolean> {
+  const result = await db.update(accounts).set({ active }).where(eq(accounts.id, accountId));
+  return result.rowsAffected > 0;
+}
+
+export async function findUser(db: Db, accountId: string, userId: string): Promise<UserRow | undefined> {
+  return db.query.users.findFirst({ where: and(eq(users.accountId, accountId), eq(users.id, userId)) });
+}

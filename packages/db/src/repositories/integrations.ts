@@ -1,0 +1,61 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../client";
+import { type IntegrationRow, integrations } from "../schema";
+import { deleteConnectionSubscribers } from "./subscribers";
+
+export async function listIntegrations(db: Db, accountId: string): Promise<IntegrationRow[]> {
+  return db
+    .select()
+    .from(integrations)
+    .where(eq(integrations.accountId, accountId))
+    .orderBy(asc(integrations.createdAt), asc(integrations.id));
+}
+
+export async function findIntegration(db: Db, accountId: string, id: string): Promise<IntegrationRow | undefined> {
+  return db.query.integrations.findFirst({
+    where: and(eq(integrations.accountId, accountId), eq(integrations.id, id)),
+  });
+}
+
+/** The ids among `ids` that name integrations of the account. */
+export async function existingIntegrationIds(db: Db, accountId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: integrations.id })
+    .from(integrations)
+    .where(and(eq(integrations.accountId, accountId), inArray(integrations.id, ids)));
+  return new Set(rows.map((row) => row.id));
+}
+
+export async function insertIntegration(db: Db, row: IntegrationRow): Promise<void> {
+  await db.insert(integrations).values(row);
+}
+
+export type IntegrationChanges = Partial<Pick<IntegrationRow, "name" | "targetUrl" | "headers">> &
+  Pick<IntegrationRow, "modifiedAt" | "modifiedBy">;
+
+export async function updateIntegration(
+  db: Db,
+  accountId: string,
+  id: string,
+  changes: IntegrationChanges,
+): Promise<IntegrationRow | undefined> {
+  const [row] = await db
+    .update(integrations)
+    .set(changes)
+    .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
+    .returning();
+  return row;
+}
+
+/** Deletes the integration and unsubscribes it everywhere, atomically. */
+export async function deleteIntegration(db: Db, accountId: string, id: string): Promise<boolean> {
+  const [, deleted] = await db.batch([
+    deleteConnectionSubscribers(db, accountId, id),
+    db
+      .delete(integrations)
+      .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
+      .returning({ id: integrations.id }),
+  ]);
+  return deleted.length > 0;
+}

@@ -1,0 +1,93 @@
+import { and, asc, count, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { type NotificationRow, notifications } from "../schema";
+
+export async function insertNotification(db: Db, row: NotificationRow): Promise<void> {
+  await db.insert(notifications).values(row);
+}
+
+/** Any account's notification: for callers that check ownership themselves. */
+export async function findNotificationById(db: Db, id: string): Promise<NotificationRow | undefined> {
+  return db.query.notifications.findFirst({ where: eq(notifications.id, id) });
+}
+
+export async function findNotification(db: Db, accountId: string, id: string): Promise<NotificationRow | undefined> {
+  return db.query.notifications.findFirst({
+    where: and(eq(notifications.accountId, accountId), eq(notifications.id, id)),
+  });
+}
+
+/** Where the previous page ended: the last row's creation time and id (ids break ties within one millisecond). */
+export interface NotificationCursor {
+  createdAt: number;
+  id: string;
+}
+
+export interface NotificationPageQuery {
+  accountId: string;
+  type: string;
+  order: "asc" | "desc";
+  /** Epoch ms, inclusive. */
+  since?: number | undefined;
+  /** Epoch ms, exclusive. */
+  until?: number | undefined;
+  after?: NotificationCursor | undefined;
+  limit: number;
+}
+
+export interface NotificationPage {
+  rows: NotificationRow[];
+  /** Set when more rows follow. */
+  next?: NotificationCursor;
+  totalCount: number;
+}
+
+export async function pageNotificationsByType(db: Db, query: NotificationPageQuery): Promise<NotificationPage> {
+  const window: SQL[] = [eq(notifications.accountId, query.accountId), eq(notifications.type, query.type)];
+  if (query.since !== undefined) window.push(gte(notifications.createdAt, query.since));
+  if (query.until !== undefined) window.push(lt(notifications.createdAt, query.until));
+
+  const page = [...window];
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    page.push(
+      query.order === "desc"
+        ? sql`(${notifications.createdAt}, ${notifications.id}) < (${createdAt}, ${id})`
+        : sql`(${notifications.createdAt}, ${notifications.id}) > (${createdAt}, ${id})`,
+    );
+  }
+  const direction = query.order === "desc" ? desc : asc;
+  // One row more than asked tells whether another page follows without a second query.
+  const [rows, [total]] = await db.batch([
+    db
+      .select()
+      .from(notifications)
+      .where(and(...page))
+      .orderBy(direction(notifications.createdAt), direction(notifications.id))
+      .limit(query.limit + 1),
+    db
+      .select({ n: count() })
+      .from(notifications)
+      .where(and(...window)),
+  ]);
+  const hasMore = rows.length > query.limit;
+  const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
+  const last = pageRows.at(-1);
+  return {
+    rows: pageRows,
+    ...(hasMore && last ? { next: { createdAt: last.createdAt, id: last.id } } : {}),
+    totalCount: total?.n ?? 0,
+  };
+}
+
+export async function listNotificationsByIncident(
+  db: Db,
+  accountId: string,
+  longIncidentId: string,
+): Promise<NotificationRow[]> {
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.accountId, accountId), eq(notifications.longIncidentId, longIncidentId)))
+    .orderBy(asc(notifications.createdAt), asc(notifications.id));
+}

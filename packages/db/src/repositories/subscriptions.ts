@@ -1,0 +1,89 @@
+import { and, asc, count, eq, inArray, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+import { type SubscriberRow, type SubscriptionRow, subscribers, subscriptions } from "../schema";
+
+export interface SubscriptionFilter {
+  class?: string | undefined;
+  externalId?: string | undefined;
+  notificationType?: string | undefined;
+}
+
+export async function listSubscriptions(
+  db: Db,
+  accountId: string,
+  filter: SubscriptionFilter,
+): Promise<SubscriptionRow[]> {
+  const conditions: SQL[] = [eq(subscriptions.accountId, accountId)];
+  if (filter.class !== undefined) conditions.push(eq(subscriptions.class, filter.class));
+  if (filter.externalId !== undefined) conditions.push(eq(subscriptions.externalId, filter.externalId));
+  if (filter.notificationType !== undefined)
+    conditions.push(eq(subscriptions.notificationType, filter.notificationType));
+  return db
+    .select()
+    .from(subscriptions)
+    .where(and(...conditions))
+    .orderBy(asc(subscriptions.createdAt), asc(subscriptions.id));
+}
+
+export async function findSubscription(db: Db, accountId: string, id: string): Promise<SubscriptionRow | undefined> {
+  return db.query.subscriptions.findFirst({
+    where: and(eq(subscriptions.accountId, accountId), eq(subscriptions.id, id)),
+  });
+}
+
+/** Inserts the subscription and its initial subscribers in one atomic batch. */
+export async function insertSubscription(
+  db: Db,
+  subscription: SubscriptionRow,
+  initialSubscribers: SubscriberRow[],
+): Promise<void> {
+  const insertSubscription = db.insert(subscriptions).values(subscription);
+  if (initialSubscribers.length === 0) {
+    await insertSubscription;
+    return;
+  }
+  await db.batch([insertSubscription, db.insert(subscribers).values(initialSubscribers).onConflictDoNothing()]);
+}
+
+export type SubscriptionChanges = Partial<
+  Pick<
+    SubscriptionRow,
+    "name" | "notificationType" | "externalId" | "active" | "options" | "filters" | "template" | "suppressionInterval"
+  >
+> &
+  Pick<SubscriptionRow, "modifiedAt" | "modifiedBy">;
+
+export async function updateSubscription(
+  db: Db,
+  accountId: string,
+  id: string,
+  changes: SubscriptionChanges,
+): Promise<SubscriptionRow | undefined> {
+  const [row] = await db
+    .update(subscriptions)
+    .set(changes)
+    .where(and(eq(subscriptions.accountId, accountId), eq(subscriptions.id, id)))
+    .returning();
+  return row;
+}
+
+/** Deletes the subscriptions (and their subscribers) of the account among `ids`; answers the ids it deleted. */
+export async function deleteSubscriptions(db: Db, accountId: string, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const [, deleted] = await db.batch([
+    db.delete(subscribers).where(and(eq(subscribers.accountId, accountId), inArray(subscribers.subscriptionId, ids))),
+    db
+      .delete(subscriptions)
+      .where(and(eq(subscriptions.accountId, accountId), inArray(subscriptions.id, ids)))
+      .returning({ id: subscriptions.id }),
+  ]);
+  return deleted.map((row) => row.id);
+}
+
+export async function countSubscriptionsOfType(db: Db, notificationType: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(subscriptions)
+    .where(eq(subscriptions.notificationType, notificationType));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,30 @@
+import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { accounts } from "./accounts";
+import { auditColumns } from "./columns";
+
+export type JsonObject = Record<string, unknown>;
+
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    type: text("type").notNull(),
+    notificationData: text("notification_data", { mode: "json" }).$type<JsonObject>().notNull(),
+    assetData: text("asset_data", { mode: "json" }).$type<JsonObject>().notNull(),
+    payload: text("payload", { mode: "json" }).$type<JsonObject>().notNull(),
+    attachments: text("attachments", { mode: "json" }).$type<JsonObject[]>(),
+    status: text("status").notNull(),
+    // Copied out of the payload so incident lookups use an index instead of scanning JSON.
+    longIncidentId: text("long_incident_id"),
+    ...auditColumns,
+  },
+  (t) => [
+    index("notifications_account_type_created_idx").on(t.accountId, t.type, t.createdAt, t.id),
+    index("notifications_account_incident_idx").on(t.accountId, t.longIncidentId),
+  ],
+);
+
+export type NotificationRow = typeof notifications.$inferSelect;
