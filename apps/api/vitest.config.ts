@@ -6,11 +6,13 @@ import { createLibsqlHandler } from "@herald/libsql-dev-server";
 import { Response as MiniflareResponse } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { prepareLocalDb } from "./scripts/prepare-local-db";
+import { provisionTestKeys } from "./test/fixtures.node";
 
 // One throwaway libSQL file per run, with the real migrations and the development accounts. The Worker reaches it
 // over HTTP, exactly as it reaches Turso: miniflare hands each fetch to libsql.test to the dev server in this process.
 const dbPath = join(mkdtempSync(join(tmpdir(), "herald-api-test-")), "herald.db");
 await prepareLocalDb(dbPath);
+await provisionTestKeys(dbPath);
 const libsql = createLibsqlHandler({ path: dbPath });
 
 export const TEST_LIBSQL_HOST = "libsql.test";

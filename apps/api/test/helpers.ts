@@ -7,6 +7,10 @@ export const BASE = "https://herald.test";
 export const ACME = { accountId: "12345678", keyId: "devkey12345678", secret: "devsecret12345678" };
 export const GLOBEX = { accountId: "87654321", keyId: "devkey87654321", secret: "devsecret87654321" };
 export const PLATFORM = { accountId: "1", keyId: "devkeyadmin", secret: "devsecretadmin" };
+/** Extra keys from test/fixtures.node.ts. */
+export const ACME_READER = { accountId: "12345678", keyId: "testkey-read-12345678", secret: "testsecret-read" };
+export const ACME_WRITER = { accountId: "12345678", keyId: "testkey-write-12345678", secret: "testsecret-write" };
+export const DORMANT = { accountId: "55555555", keyId: "testkey-inactive", secret: "testsecret-inactive" };
 
 export function basicAuth(keyId: string, secret: string): string {
   return `Basic ${btoa(`${keyId}:${secret}`)}`;
