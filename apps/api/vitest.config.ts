@@ -47,5 +47,6 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
   },
 });

@@ -26,7 +26,12 @@ export async function provisionTestKeys(path: string): Promise<void> {
   const db = createNodeDb({ url: `file:${path}` });
   try {
     for (const { account, user, key } of TEST_KEYS) {
-      await provisionAccount(db, { account, user, key: { ...key, secretHash: await hashSecret(key.secret) }, now: Date.now() });
+      await provisionAccount(db, {
+        account,
+        user,
+        key: { ...key, secretHash: await hashSecret(key.secret) },
+        now: Date.now(),
+      });
     }
   } finally {
     db.$client.close();

@@ -1,0 +1,72 @@
+// Operator commands for a deployment's database (Turso, sqld, or a local file), e.g.
+//   LIBSQL_URL=libsql://herald-acme.turso.io LIBSQL_AUTH_TOKEN=... pnpm --filter @herald/api admin provision-account \
+//     --account-id 12345678 --account-name "Acme" --user-id <uuid> --user-name "Ada" --role admin
+// The new access key's secret is printed once and stored only as a hash.
+
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { provisionAccount, setAccountActive } from "@herald/db";
+import { createNodeDb } from "@herald/db/node";
+import { hashSecret, newSecret } from "../src/auth/secrets";
+
+const USAGE = `usage:
+  admin provision-account --account-id ID --account-name NAME --user-id ID --user-name NAME
+                          [--email EMAIL] [--role read|write|admin] [--platform-admin]
+  admin set-account-active --account-id ID --active true|false
+environment: LIBSQL_URL (required), LIBSQL_AUTH_TOKEN`;
+
+const [command, ...rest] = process.argv.slice(2);
+const { values } = parseArgs({
+  args: rest,
+  options: {
+    "account-id": { type: "string" },
+    "account-name": { type: "string" },
+    "user-id": { type: "string" },
+    "user-name": { type: "string" },
+    email: { type: "string" },
+    role: { type: "string", default: "admin" },
+    "platform-admin": { type: "boolean", default: false },
+    active: { type: "string" },
+  },
+});
+
+function required(name: keyof typeof values): string {
+  const value = values[name];
+  if (typeof value !== "string" || value === "") fail(`--${name} is required`);
+  return value as string;
+}
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const url = process.env.LIBSQL_URL ?? fail("LIBSQL_URL is required");
+const db = createNodeDb({ url, authToken: process.env.LIBSQL_AUTH_TOKEN });
+
+try {
+  if (command === "provision-account") {
+    const role = values.role;
+    if (role !== "read" && role !== "write" && role !== "admin") fail("--role must be read, write or admin");
+    const keyId = randomBytes(8).toString("hex");
+    const secret = newSecret();
+    await provisionAccount(db, {
+      account: { id: required("account-id"), name: required("account-name") },
+      user: { id: required("user-id"), name: required("user-name"), email: values.email ?? null },
+      key: { id: keyId, secretHash: await hashSecret(secret), role, platformAdmin: values["platform-admin"] },
+      now: Date.now(),
+    });
+    console.log(JSON.stringify({ access_key_id: keyId, secret_key: secret }, null, 2));
+    console.error("Store the secret now: it is not shown again.");
+  } else if (command === "set-account-active") {
+    const active = values.active;
+    if (active !== "true" && active !== "false") fail("--active must be true or false");
+    const accountId = required("account-id");
+    if (!(await setAccountActive(db, accountId, active === "true"))) fail(`no account ${accountId}`);
+    console.log(`account ${accountId} active=${active}`);
+  } else {
+    fail(command ? `unknown command ${command}` : "a command is required");
+  }
+} finally {
+  db.$client.close();
+}

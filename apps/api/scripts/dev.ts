@@ -1,0 +1,58 @@
+// Local development: migrates and seeds the local database, serves it with the libSQL dev server, and runs the
+// Worker with `wrangler dev` against it. Run through `npm run dev` at the repository root.
+
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startLibsqlDevServer } from "@herald/libsql-dev-server";
+import { prepareLocalDb } from "./prepare-local-db";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+const dbPath = process.env.HERALD_DEV_DB ?? `${appDir}.data/herald.db`;
+const libsqlPort = Number(process.env.LIBSQL_DEV_PORT ?? 8080);
+const apiPort = Number(process.env.HERALD_PORT ?? 8787);
+
+// Secrets stay out of wrangler.jsonc: wrangler dev reads them from .dev.vars, made once per checkout.
+const devVars = `${appDir}.dev.vars`;
+if (!existsSync(devVars)) {
+  writeFileSync(devVars, `AUTH_TOKEN_SECRET=${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+}
+
+await prepareLocalDb(dbPath);
+const libsql = await startLibsqlDevServer({ path: dbPath, port: libsqlPort }).catch((error: NodeJS.ErrnoException) => {
+  console.error(`herald: cannot start the local libSQL server on port ${libsqlPort}: ${error.code ?? error.message}`);
+  console.error("herald: stop what uses that port, or set LIBSQL_DEV_PORT");
+  process.exit(1);
+});
+console.log(`herald: local database ${dbPath} served at ${libsql.url}`);
+
+const wrangler = spawn(
+  "wrangler",
+  [
+    "dev",
+    "--local",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(apiPort),
+    "--var",
+    `LIBSQL_URL:${libsql.url}`,
+    // Local webhook receivers live on this machine; never set this in a deployment.
+    "--var",
+    "ALLOW_LOOPBACK_TARGETS:true",
+  ],
+  { cwd: appDir, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+);
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  wrangler.kill("SIGTERM");
+  await libsql.close();
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+wrangler.on("exit", (code) => void stop(code ?? 0));
