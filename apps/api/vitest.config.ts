@@ -6,6 +6,7 @@ import { createLibsqlHandler } from "@herald/libsql-dev-server";
 import { Response as MiniflareResponse } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { prepareLocalDb } from "./scripts/prepare-local-db";
+import { fakeInternet } from "./test/fakes.node";
 import { provisionTestKeys } from "./test/fixtures.node";
 
 // One throwaway libSQL file per run, with the real migrations and the development accounts. The Worker reaches it
@@ -27,11 +28,22 @@ export default defineConfig({
           AUTH_TOKEN_SECRET: "test-token-secret-0123456789abcdef",
           AUTH_TOKEN_PREVIOUS_SECRET: "test-previous-secret-0123456789abcdef",
           TEST_DB_PATH: dbPath,
+          // Short enough for tests to watch retries and timeouts happen.
+          DELIVERY_RETRY_SCHEDULE: "1,1,1",
+          WEBHOOK_TIMEOUT_MS: "1000",
+          // Signs the Resend delivery events that test/receivers.test.ts posts to /hooks/resend.
+          RESEND_WEBHOOK_SECRET: "whsec_Zhn/eA7F+wJEMaGujpiLymnXulxayjvJnr96UHo3zTY=",
         },
         outboundService: async (request: Request) => {
           const url = new URL(request.url);
           if (url.hostname !== TEST_LIBSQL_HOST) {
-            return new MiniflareResponse("outbound requests are blocked in tests", { status: 599 });
+            const faked = await fakeInternet(request);
+            if (!faked) return new MiniflareResponse("outbound requests are blocked in tests", { status: 599 });
+            // Streamed, not buffered: a fake that drops the connection mid-answer must reach the Worker as such.
+            return new MiniflareResponse(faked.body, {
+              status: faked.status,
+              headers: Object.fromEntries(faked.headers),
+            });
           }
           const body = request.method === "POST" ? await request.text() : undefined;
           const response = await libsql.fetch(
@@ -47,6 +59,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // Delivery tests wait for real queues, real retry delays (1 s) and real timeouts.
+    testTimeout: 30_000,
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
   },
 });

@@ -1,5 +1,7 @@
+import type { DeliveryMessage, FanoutMessage } from "@herald/contracts";
 import type { Db } from "@herald/db";
 import type { AuthContext } from "./auth/auth-context";
+import type { EmailTransport } from "./delivery/email/transport";
 
 /** Bindings from wrangler.jsonc (vars), `wrangler secret put` (secrets) or `.dev.vars` (local development). */
 export interface Env {
@@ -14,6 +16,31 @@ export interface Env {
   AUTH_TOKEN_TTL_SECONDS?: string;
   /** "true" only in local development: lets integrations target loopback addresses. */
   ALLOW_LOOPBACK_TARGETS?: string;
+  /** A notification's fan-out: one message per sent notification. */
+  FANOUT_QUEUE: Queue<FanoutMessage>;
+  /** One message per leg (notification × destination). */
+  DELIVERY_QUEUE: Queue<DeliveryMessage>;
+  /** Seconds between delivery attempts, comma-separated; defaults to a Svix-like schedule of about a day. */
+  DELIVERY_RETRY_SCHEDULE?: string;
+  /** How long a webhook target may take to answer, in milliseconds (default 15000). */
+  WEBHOOK_TIMEOUT_MS?: string;
+  /** How long a rotated signing secret keeps signing, in seconds (default 86400). */
+  SIGNING_SECRET_OVERLAP_SECONDS?: string;
+  /** `capture` (default: e-mails are stored and readable through the API) or `resend`. */
+  EMAIL_TRANSPORT?: string;
+  /** Sender address, e.g. `Herald <notifications@example.com>`. */
+  EMAIL_FROM?: string;
+  RESEND_API_KEY?: string;
+  /** Resend's API base URL; tests point it at a local fake. */
+  RESEND_API_URL?: string;
+  /** `whsec_...` secret of the Resend webhook that reports delivery events. */
+  RESEND_WEBHOOK_SECRET?: string;
+}
+
+export interface DeliverySettings {
+  retryScheduleSeconds: number[];
+  webhookTimeoutMs: number;
+  signingSecretOverlapMs: number;
 }
 
 export interface Services {
@@ -22,6 +49,9 @@ export interface Services {
   now: () => number;
   newId: () => string;
   allowLoopbackTargets: boolean;
+  queues: { fanout: Queue<FanoutMessage>; delivery: Queue<DeliveryMessage> };
+  delivery: DeliverySettings;
+  email: EmailTransport;
 }
 
 export interface AppEnv {

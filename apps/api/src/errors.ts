@@ -64,6 +64,8 @@ export class ApiError extends HTTPException {
 
 export type ValidationTarget = "json" | "query" | "param" | "header" | "form" | "cookie";
 
+const MISSING_CODES = new Set<string>(["invalid_type", "invalid_value", "invalid_union"]);
+
 /** Herald's validation error for the first problem zod found: it names the field, as the definition's examples do. */
 export function validationError(error: ZodError, input: unknown, target: ValidationTarget): ApiError {
   const issue = error.issues[0];
@@ -73,7 +75,9 @@ export function validationError(error: ZodError, input: unknown, target: Validat
   if (target === "query") {
     return new ApiError({ status: 400, code: "invalid_search_parameters", path: field, details: issue.message });
   }
-  if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) {
+  // A property that is absent: zod reports it as invalid_type, or as invalid_value for an enum (subscriber_type, action).
+  const absent = MISSING_CODES.has(issue.code) && valueAt(input, issue.path) === undefined;
+  if (absent) {
     // Shape of the definition's example: {path: "subscribers.0", error: "missing_required_property", details: "subscriber"}
     return new ApiError({
       status: 400,

@@ -1,8 +1,10 @@
+// The bindings tests see (`env` from cloudflare:test): the Worker's own, plus what vitest.config.ts adds.
+type HeraldEnv = import("../src/env").Env;
+
 declare namespace Cloudflare {
-  interface Env {
-    LIBSQL_URL: string;
-    AUTH_TOKEN_SECRET: string;
+  interface Env extends HeraldEnv {
     AUTH_TOKEN_PREVIOUS_SECRET: string;
     TEST_DB_PATH: string;
+    RESEND_WEBHOOK_SECRET: string;
   }
 }

@@ -21,6 +21,7 @@ export const ErrorCode = z
     "account_not_active",
     "unknown_notification_type",
     "delete_failed",
+    "idempotency_key_reused",
     "too_many_requests",
     "service_unavailable",
     "internal_error",

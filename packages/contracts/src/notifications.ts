@@ -172,7 +172,9 @@ export const NotificationsByTypeQuery = z
     sort: SortQuery,
     continuation_id: ContinuationIdQuery.optional(),
     since: EpochSecondsQuery.optional().openapi({ description: "Only notifications created at or after this time." }),
-    until: EpochSecondsQuery.optional().openapi({ description: "Only notifications created at or before this time." }),
+    until: EpochSecondsQuery.optional().openapi({
+      description: "Only notifications created before this time (exclusive).",
+    }),
     limit: LimitQuery,
   })
   .refine((query) => query.since === undefined || query.until === undefined || query.since <= query.until, {

@@ -535,6 +535,15 @@ const notComponents = new Set([
   "NotificationsByTypeQuery",
   "SubscriptionsQuery",
   "SubscriptionQuery",
+  "DeliveriesQuery",
+  "DeliveryIdParam",
+  "UserIdParam",
+  "CapturedEmailsQuery",
+  "StandardWebhookHeaders",
+  "SvixWebhookHeaders",
+  // Queue messages travel between Workers, never over HTTP.
+  "FanoutMessage",
+  "DeliveryMessage",
 ]);
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });

@@ -1,8 +1,12 @@
 export { createDb, type Db, type DbConfig, type Schema } from "./client";
 export * from "./repositories/accounts";
+export * from "./repositories/captured-emails";
+export * from "./repositories/deliveries";
+export * from "./repositories/idempotency";
 export * from "./repositories/integrations";
 export * from "./repositories/notification-types";
 export * from "./repositories/notifications";
 export * from "./repositories/subscribers";
 export * from "./repositories/subscriptions";
+export * from "./repositories/users";
 export * from "./schema";

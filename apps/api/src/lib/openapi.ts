@@ -9,6 +9,7 @@ const ERROR_DESCRIPTIONS = {
   409: "Conflict with the current state",
   413: "The request body is larger than 256 KiB",
   415: "The request body is not JSON",
+  422: "The Idempotency-Key was used with another request body",
   503: "The database is unavailable; retry after the Retry-After delay",
 } as const;
 

@@ -1,4 +1,6 @@
 import { createMiddleware } from "hono/factory";
+import { matchedRoutes } from "hono/route";
+import { METHOD_NAME_ALL } from "hono/router";
 import { roleAllows } from "../auth/auth-context";
 import { verifyToken } from "../auth/tokens";
 import type { AppEnv } from "../env";
@@ -19,16 +21,20 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-// First path segments under /herald/v2 that are global resources, not account ids.
-const GLOBAL_SEGMENTS = new Set(["notifications", "notification_types", "integration_types"]);
+/** Routes that act on one account name it `account_id` (possibly with a pattern: `:account_id{...}`). */
+const ACCOUNT_PARAM = /\/:account_id\b/;
 
 /**
  * Every route under /herald/v2/{account_id}/ acts on one account: the token must belong to it. Reads need the `read`
  * role, writes `write`; routes that configure outbound calls ask for `admin` themselves (see `requireRole`).
  */
 export const accountAccess = createMiddleware<AppEnv>(async (c, next) => {
+  // The route that will answer decides, not the first segment: GET /notifications/{id} is global, but
+  // POST /notifications/integrations reaches an account route whose account id is "notifications". Unmatched paths
+  // go on to the 404.
+  const served = matchedRoutes(c).find((route) => route.method !== METHOD_NAME_ALL);
+  if (!served || !ACCOUNT_PARAM.test(served.path)) return next();
   const accountId = c.req.param("account_id");
-  if (accountId === undefined || GLOBAL_SEGMENTS.has(accountId)) return next();
   const auth = c.get("auth");
   if (auth.accountId !== accountId) throw ApiError.forbidden("the token does not grant access to this account");
   const reading = c.req.method === "GET" || c.req.method === "HEAD";

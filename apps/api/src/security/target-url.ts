@@ -55,9 +55,14 @@ export function checkTargetUrl(raw: string, policy: TargetUrlPolicy): TargetUrlV
 
 function addressRange(literal: string): string {
   const address = ipaddr.parse(literal);
-  // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address it carries.
-  if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
-    return (address as ipaddr.IPv6).toIPv4Address().range();
+  if (address.kind() === "ipv6") {
+    const v6 = address as ipaddr.IPv6;
+    // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address it carries.
+    if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().range();
+    // So may the deprecated IPv4-compatible ::10.0.0.1 on some stacks; ipaddr.js calls all of ::/96 unicast.
+    if (v6.range() === "unicast" && v6.parts.slice(0, 6).every((part) => part === 0)) {
+      return ipaddr.fromByteArray(v6.toByteArray().slice(12)).range();
+    }
   }
   return address.range();
 }

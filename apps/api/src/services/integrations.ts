@@ -3,6 +3,7 @@ import type {
   Integration,
   IntegrationList,
   IntegrationTypeList,
+  SigningSecret,
   UpdateIntegrationRequest,
 } from "@herald/contracts";
 import {
@@ -11,8 +12,11 @@ import {
   type IntegrationRow,
   insertIntegration,
   listIntegrations as listRows,
+  rotateIntegrationSecret,
   updateIntegration as updateRow,
 } from "@herald/db";
+import { generateSigningSecret } from "../delivery/signing";
+import { RESERVED_WEBHOOK_HEADERS } from "../delivery/webhook";
 import { ApiError } from "../errors";
 import { checkTargetUrl } from "../security/target-url";
 import { type ServiceContext, stamp } from "./context";
@@ -57,6 +61,14 @@ function requireAllowedTarget(ctx: ServiceContext, targetUrl: string): string {
   return targetUrl;
 }
 
+/** Custom headers may not replace the ones Herald signs and sets itself. */
+function requireCustomHeaders(headers: Record<string, string>): Record<string, string> {
+  const reserved = Object.keys(headers).find((name) => RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase()));
+  if (reserved)
+    throw ApiError.invalid(`headers.${reserved}`, `'${reserved}' is set by Herald and cannot be overridden`);
+  return headers;
+}
+
 export async function createIntegration(
   ctx: ServiceContext,
   accountId: string,
@@ -69,7 +81,12 @@ export async function createIntegration(
     name: body.name,
     type: body.type,
     targetUrl: requireAllowedTarget(ctx, body.target_url),
-    headers: body.headers ?? {},
+    headers: requireCustomHeaders(body.headers ?? {}),
+    signingSecret: generateSigningSecret(),
+    previousSigningSecret: null,
+    previousSecretExpiresAt: null,
+    disabledAt: null,
+    disabledReason: null,
     createdAt: now,
     createdBy: ctx.auth.userId,
     modifiedAt: now,
@@ -89,7 +106,10 @@ export async function updateIntegration(
   const row = await updateRow(ctx.services.db, accountId, current.id, {
     name: body.name,
     targetUrl: body.target_url === undefined ? undefined : requireAllowedTarget(ctx, body.target_url),
-    headers: body.headers,
+    headers: body.headers === undefined ? undefined : requireCustomHeaders(body.headers),
+    // An update is how an operator says the target works again after a 410 disabled it.
+    disabledAt: null,
+    disabledReason: null,
     modifiedAt: ctx.services.now(),
     modifiedBy: ctx.auth.userId,
   });
@@ -99,4 +119,35 @@ export async function updateIntegration(
 
 export async function deleteIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
   if (!(await deleteRow(ctx.services.db, accountId, id.toUpperCase()))) throw ApiError.notFound(`integration '${id}'`);
+}
+
+function toSigningSecret(row: IntegrationRow, now: number): SigningSecret {
+  const overlapping = row.previousSecretExpiresAt !== null && row.previousSecretExpiresAt > now;
+  return {
+    key: row.signingSecret,
+    ...(overlapping ? { previous_key_expires_at: Math.floor((row.previousSecretExpiresAt as number) / 1000) } : {}),
+  };
+}
+
+/** The integration's signing secret, for receivers to verify deliveries with. */
+export async function getSigningSecret(ctx: ServiceContext, accountId: string, id: string): Promise<SigningSecret> {
+  return toSigningSecret(await requireIntegration(ctx, accountId, id), ctx.services.now());
+}
+
+/**
+ * Replaces the signing secret. Deliveries carry signatures of both the new and the previous secret until the overlap
+ * window ends, so receivers can switch without dropping a message.
+ */
+export async function rotateSigningSecret(ctx: ServiceContext, accountId: string, id: string): Promise<SigningSecret> {
+  const current = await requireIntegration(ctx, accountId, id);
+  const now = ctx.services.now();
+  const row = await rotateIntegrationSecret(ctx.services.db, accountId, current.id, {
+    signingSecret: generateSigningSecret(),
+    previousSigningSecret: current.signingSecret,
+    previousSecretExpiresAt: now + ctx.services.delivery.signingSecretOverlapMs,
+    modifiedAt: now,
+    modifiedBy: ctx.auth.userId,
+  });
+  if (!row) throw ApiError.notFound(`integration '${id}'`);
+  return toSigningSecret(row, now);
 }

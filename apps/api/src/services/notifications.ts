@@ -1,5 +1,4 @@
 import type {
-  IncidentNotification,
   Notification,
   NotificationPage,
   NotificationsByTypeQuery,
@@ -7,13 +6,15 @@ import type {
 } from "@herald/contracts";
 import {
   findAccount,
+  findIdempotencyKey,
   findNotification,
   findNotificationById,
-  insertNotification,
+  insertNotificationWithKey,
   type NotificationCursor,
   type NotificationRow,
   pageNotificationsByType,
 } from "@herald/db";
+import { NOTIFICATION_STATUS } from "../delivery/fanout";
 import { ApiError } from "../errors";
 import { type ServiceContext, stamp } from "./context";
 import { requireNotificationType } from "./notification-types";
@@ -33,17 +34,39 @@ export function toNotification(row: NotificationRow): Notification {
   };
 }
 
+export interface SendResult {
+  notification: Notification;
+  /** True when an Idempotency-Key matched an earlier request: nothing was stored or queued again. */
+  replayed: boolean;
+}
+
+/** How long an Idempotency-Key holds: a retried request within it answers the first notification. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Stores the notification (with its idempotency key, atomically) and queues its fan-out. Answering does not wait
+ * for delivery. A queue send that fails after the commit loses nothing: the sweeper finds the notification still
+ * `created` and queues it again.
+ */
 export async function sendNotification(
   ctx: ServiceContext,
   accountId: string,
   body: SendNotificationRequest,
-): Promise<Notification> {
-  const account = await findAccount(ctx.services.db, accountId);
+  idempotencyKey?: string,
+): Promise<SendResult> {
+  const { db, now: clock } = ctx.services;
+  const account = await findAccount(db, accountId);
   if (!account?.active) {
     throw new ApiError({ status: 400, code: "account_not_active", details: `account '${accountId}' is not active` });
   }
+  const requestHash = idempotencyKey === undefined ? undefined : await hashRequest(body);
+  if (idempotencyKey !== undefined && requestHash !== undefined) {
+    const replay = await replayed(ctx, accountId, idempotencyKey, requestHash);
+    if (replay) return { notification: replay, replayed: true };
+  }
   await requireNotificationType(ctx, body.type, "type");
-  const now = ctx.services.now();
+
+  const now = clock();
   const longIncidentId = body.payload.long_incident_id;
   const row: NotificationRow = {
     id: ctx.services.newId(),
@@ -53,15 +76,106 @@ export async function sendNotification(
     assetData: body.asset_data,
     payload: body.payload,
     attachments: body.attachments ?? null,
-    status: "created",
+    status: NOTIFICATION_STATUS.created,
     longIncidentId: typeof longIncidentId === "string" && longIncidentId !== "" ? longIncidentId : null,
     createdAt: now,
     createdBy: ctx.auth.userId,
     modifiedAt: now,
     modifiedBy: ctx.auth.userId,
   };
-  await insertNotification(ctx.services.db, row);
-  return toNotification(row);
+  const key =
+    idempotencyKey !== undefined && requestHash !== undefined
+      ? { key: idempotencyKey, requestHash, expiredBefore: now - IDEMPOTENCY_WINDOW_MS }
+      : undefined;
+  try {
+    await insertNotificationWithKey(db, row, key);
+  } catch (error) {
+    // Another request with the same key committed first: answer as its replay (or its conflict).
+    const replay = key && (await replayed(ctx, accountId, key.key, key.requestHash));
+    if (replay) return { notification: replay, replayed: true };
+    throw error;
+  }
+
+  try {
+    await ctx.services.queues.fanout.send({ v: 1, notification_id: row.id, account_id: accountId });
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        notification_id: row.id,
+        message: "fan-out not queued; the sweeper will",
+        error: String(error),
+      }),
+    );
+  }
+  return { notification: toNotification(row), replayed: false };
+}
+
+/** The notification an earlier request with this key created; a 422 if that request had another body. */
+async function replayed(
+  ctx: ServiceContext,
+  accountId: string,
+  key: string,
+  requestHash: string,
+): Promise<Notification | undefined> {
+  const { db, now } = ctx.services;
+  const earlier = await findIdempotencyKey(db, accountId, key, now() - IDEMPOTENCY_WINDOW_MS);
+  if (!earlier) return undefined;
+  if (earlier.requestHash !== requestHash) {
+    throw new ApiError({
+      status: 422,
+      code: "idempotency_key_reused",
+      details: "this Idempotency-Key was used with a different request body in the last 24 hours",
+    });
+  }
+  const notification = await findNotification(db, accountId, earlier.notificationId);
+  if (!notification) return undefined;
+  return toNotification(notification);
+}
+
+/** SHA-256 of the request as validated, so formatting differences do not count as a different body. */
+async function hashRequest(body: SendNotificationRequest): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonicalJson(body)));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Text to write as is, on canonicalJson's stack of things still to write. */
+class JsonText {
+  constructor(readonly text: string) {}
+}
+
+// JSON with sorted keys, written from an explicit stack: payloads nest deeper than recursion (or a JSON.stringify
+// replacer) can follow before the JS stack runs out.
+function canonicalJson(value: unknown): string {
+  const parts: string[] = [];
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const item = todo.pop();
+    if (item instanceof JsonText) {
+      parts.push(item.text);
+    } else if (Array.isArray(item)) {
+      todo.push(new JsonText("]"));
+      for (let i = item.length - 1; i >= 0; i--) {
+        todo.push(item[i]);
+        if (i > 0) todo.push(new JsonText(","));
+      }
+      todo.push(new JsonText("["));
+    } else if (item !== null && typeof item === "object") {
+      const entries = Object.entries(item)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      todo.push(new JsonText("}"));
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, entry] = entries[i] as [string, unknown];
+        todo.push(entry, new JsonText(`${JSON.stringify(key)}:`));
+        if (i > 0) todo.push(new JsonText(","));
+      }
+      todo.push(new JsonText("{"));
+    } else {
+      parts.push(JSON.stringify(item) ?? "null");
+    }
+  }
+  return parts.join("");
 }
 
 /** A notification by id alone: another account's answers 404, exactly like one that does not exist. */
@@ -105,15 +219,6 @@ export async function listNotificationsByType(
   };
 }
 
-/** Sent incident notifications with their per-destination statuses; deliveries arrive with the delivery pipeline. */
-export async function listSentIncidentNotifications(
-  _ctx: ServiceContext,
-  _accountId: string,
-  _longIncidentId: string,
-): Promise<IncidentNotification> {
-  return { notifications: [] };
-}
-
 // The continuation id is opaque to clients: base64url JSON of where the page ended, bound to the type and order it
 // was issued for, so it cannot silently be replayed against another listing.
 interface CursorToken {
@@ -136,14 +241,16 @@ function decodeCursor(value: string, type: string, order: "asc" | "desc"): Notif
       path: "continuation_id",
       details: "not a continuation id issued for this listing",
     });
-  let token: Partial<CursorToken>;
+  let token: Partial<CursorToken> | null;
   try {
     token = JSON.parse(atob(value.replaceAll("-", "+").replaceAll("_", "/")));
   } catch {
     throw invalid();
   }
-  if (typeof token.t !== "number" || typeof token.i !== "string" || token.type !== type || token.o !== order) {
-    throw invalid();
-  }
-  return { createdAt: token.t, id: token.i };
+  // Any JSON parses (null, numbers, arrays), and clients can write any: only a creation time we could have issued.
+  if (typeof token !== "object" || token === null) throw invalid();
+  const { t, i } = token;
+  if (typeof t !== "number" || !Number.isSafeInteger(t) || t < 0 || typeof i !== "string") throw invalid();
+  if (token.type !== type || token.o !== order) throw invalid();
+  return { createdAt: t, id: i };
 }

@@ -29,7 +29,8 @@ export function toSubscriber(row: SubscriberRow): Subscriber {
   };
 }
 
-/** Subscriber ids are matched case-insensitively, like every id Herald issues (uppercase UUIDs). */
+/** Connection ids are integration ids, which Herald issues in uppercase: they match in any case. User ids are AIMS's
+ * and are kept exactly as given. */
 function normalise(request: SubscriberRequest): { subscriber: string; subscriberType: SubscriberType } {
   const subscriberType = request.subscriber_type as SubscriberType;
   const subscriber = subscriberType === "connection" ? request.subscriber.toUpperCase() : request.subscriber;
@@ -138,6 +139,16 @@ export async function batchUpdateSubscribers(
   body: BatchUpdateSubscribersRequest,
 ): Promise<void> {
   const subscription = await requireSubscription(ctx, accountId, subscriptionId);
+  const actions = new Map<string, string>();
+  body.subscribers.forEach((item, index) => {
+    const { subscriber, subscriberType } = normalise(item);
+    const identity = `${subscriberType}:${subscriber}`;
+    const earlier = actions.get(identity);
+    if (earlier !== undefined && earlier !== item.action) {
+      throw ApiError.invalid(`subscribers.${index}`, "a subscriber cannot be added and deleted in the same batch");
+    }
+    actions.set(identity, item.action);
+  });
   const additions = body.subscribers.filter((s) => s.action === "add");
   const removals = body.subscribers.filter((s) => s.action === "delete");
   const { accepted, failed } = await checkSubscribers(ctx, accountId, subscription.id, additions);

@@ -16,6 +16,7 @@ import {
   type SubscriptionRow,
   updateSubscription as updateRow,
 } from "@herald/db";
+import { checkFilter } from "../delivery/filters";
 import { ApiError } from "../errors";
 import { type ServiceContext, stamp } from "./context";
 import { requireNotificationType } from "./notification-types";
@@ -95,6 +96,13 @@ export async function getSubscription(
   return subscription as Subscription;
 }
 
+/** Filters are checked when they are saved, so a broken expression is a 400 now rather than silence at fan-out. */
+function requireValidFilters(filters: Record<string, unknown> | undefined) {
+  if (filters === undefined) return;
+  const verdict = checkFilter(filters);
+  if (!verdict.ok) throw ApiError.invalid(verdict.path ? `filters.${verdict.path}` : "filters", verdict.reason);
+}
+
 /** The notification type must exist, and a chosen template must be one of that type's templates. */
 async function checkTypeAndTemplate(
   ctx: ServiceContext,
@@ -113,6 +121,7 @@ export async function createSubscription(
   body: CreateSubscriptionRequest,
 ): Promise<Subscription> {
   await checkTypeAndTemplate(ctx, body.notification_type, body.template);
+  requireValidFilters(body.filters);
   if (body.class === "schedule" && !body.external_id) {
     throw new ApiError({ status: 400, code: "missing_required_property", details: "external_id" });
   }
@@ -150,6 +159,7 @@ export async function updateSubscription(
   body: UpdateSubscriptionRequest,
 ): Promise<Subscription> {
   const current = await requireSubscription(ctx, accountId, id);
+  requireValidFilters(body.filters);
   if (body.notification_type !== undefined || body.template !== undefined) {
     await checkTypeAndTemplate(
       ctx,
@@ -187,7 +197,7 @@ export async function batchDeleteSubscriptions(
 ): Promise<void> {
   const ids = [...new Set(body.ids.map((id) => id.toUpperCase()))];
   const deleted = new Set(await deleteSubscriptions(ctx.services.db, accountId, ids));
-  const unprocessed = body.ids.filter((id) => !deleted.has(id.toUpperCase()));
+  const unprocessed = ids.filter((id) => !deleted.has(id));
   if (unprocessed.length > 0) {
     throw new ApiError({
       status: 400,

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client";
 import { type AccessKeyRow, type AccountRow, accessKeys, accounts, type UserRow, users } from "../schema";
 
@@ -84,4 +84,12 @@ export async function setAccountActive(db: Db, accountId: string, active: boolea
 
 export async function findUser(db: Db, accountId: string, userId: string): Promise<UserRow | undefined> {
   return db.query.users.findFirst({ where: and(eq(users.accountId, accountId), eq(users.id, userId)) });
+}
+
+export async function listUsersByIds(db: Db, accountId: string, userIds: string[]): Promise<UserRow[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.accountId, accountId), inArray(users.id, userIds)));
 }

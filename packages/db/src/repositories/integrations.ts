@@ -31,7 +31,9 @@ export async function insertIntegration(db: Db, row: IntegrationRow): Promise<vo
   await db.insert(integrations).values(row);
 }
 
-export type IntegrationChanges = Partial<Pick<IntegrationRow, "name" | "targetUrl" | "headers">> &
+export type IntegrationChanges = Partial<
+  Pick<IntegrationRow, "name" | "targetUrl" | "headers" | "disabledAt" | "disabledReason">
+> &
   Pick<IntegrationRow, "modifiedAt" | "modifiedBy">;
 
 export async function updateIntegration(
@@ -58,4 +60,34 @@ export async function deleteIntegration(db: Db, accountId: string, id: string): 
       .returning({ id: integrations.id }),
   ]);
   return deleted.length > 0;
+}
+
+/** Stops deliveries to an integration whose target is gone (410); updating the integration re-enables it. */
+export async function disableIntegration(db: Db, accountId: string, id: string, now: number, reason: string) {
+  await db
+    .update(integrations)
+    .set({ disabledAt: now, disabledReason: reason })
+    .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)));
+}
+
+export interface SecretRotation {
+  signingSecret: string;
+  previousSigningSecret: string;
+  previousSecretExpiresAt: number;
+  modifiedAt: number;
+  modifiedBy: string;
+}
+
+export async function rotateIntegrationSecret(
+  db: Db,
+  accountId: string,
+  id: string,
+  rotation: SecretRotation,
+): Promise<IntegrationRow | undefined> {
+  const [row] = await db
+    .update(integrations)
+    .set(rotation)
+    .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
+    .returning();
+  return row;
 }

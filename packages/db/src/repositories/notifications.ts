@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type NotificationRow, notifications } from "../schema";
 
@@ -90,4 +90,19 @@ export async function listNotificationsByIncident(
     .from(notifications)
     .where(and(eq(notifications.accountId, accountId), eq(notifications.longIncidentId, longIncidentId)))
     .orderBy(asc(notifications.createdAt), asc(notifications.id));
+}
+
+/** Moves a notification's status forward from one of `from`; answers whether it moved. */
+export async function setNotificationStatus(
+  db: Db,
+  id: string,
+  from: string[],
+  to: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .update(notifications)
+    .set({ status: to, modifiedAt: now })
+    .where(and(eq(notifications.id, id), inArray(notifications.status, from)));
+  return result.rowsAffected > 0;
 }

@@ -87,3 +87,22 @@ export async function countSubscriptionsOfType(db: Db, notificationType: string)
     .where(eq(subscriptions.notificationType, notificationType));
   return row?.n ?? 0;
 }
+
+/** The account's active subscriptions to a notification type, oldest first: the candidates of a fan-out. */
+export async function listActiveSubscriptionsOfType(
+  db: Db,
+  accountId: string,
+  notificationType: string,
+): Promise<SubscriptionRow[]> {
+  return db
+    .select()
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.accountId, accountId),
+        eq(subscriptions.notificationType, notificationType),
+        eq(subscriptions.active, true),
+      ),
+    )
+    .orderBy(asc(subscriptions.createdAt), asc(subscriptions.id));
+}

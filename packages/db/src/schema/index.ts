@@ -1,5 +1,6 @@
 export * from "./access-keys";
 export * from "./accounts";
+export * from "./deliveries";
 export * from "./integrations";
 export * from "./notification-types";
 export * from "./notifications";

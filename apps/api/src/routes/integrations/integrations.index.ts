@@ -25,4 +25,12 @@ export const integrationsRouter = createRouter()
     const { account_id, id } = c.req.valid("param");
     await integrations.deleteIntegration(ctx(c), account_id, id);
     return c.body(null, 204);
+  })
+  .openapi({ ...routes.getSigningSecret, middleware: [requireAdmin] }, async (c) => {
+    const { account_id, id } = c.req.valid("param");
+    return c.json(await integrations.getSigningSecret(ctx(c), account_id, id), 200);
+  })
+  .openapi({ ...routes.rotateSigningSecret, middleware: [requireAdmin] }, async (c) => {
+    const { account_id, id } = c.req.valid("param");
+    return c.json(await integrations.rotateSigningSecret(ctx(c), account_id, id), 200);
   });

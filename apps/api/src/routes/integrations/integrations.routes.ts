@@ -5,6 +5,7 @@ import {
   IntegrationIdParam,
   IntegrationList,
   IntegrationTypeList,
+  SigningSecret,
   UpdateIntegrationRequest,
 } from "@herald/contracts";
 import { createRoute } from "@hono/zod-openapi";
@@ -79,4 +80,28 @@ export const deleteIntegration = createRoute({
   security: SECURITY,
   request: { params: IntegrationIdParam },
   responses: { 204: { description: "Deleted" }, ...errorResponses(403, 404) },
+});
+
+export const getSigningSecret = createRoute({
+  operationId: "get_integration_secret",
+  method: "get",
+  path: "/{account_id}/integrations/{id}/secret",
+  tags,
+  summary: "Get the integration's signing secret",
+  description: `${adminOnly} Deliveries are signed with it (Standard Webhooks, \`webhook-signature\`).`,
+  security: SECURITY,
+  request: { params: IntegrationIdParam },
+  responses: { 200: jsonContent(SigningSecret, "The signing secret"), ...errorResponses(403, 404) },
+});
+
+export const rotateSigningSecret = createRoute({
+  operationId: "rotate_integration_secret",
+  method: "post",
+  path: "/{account_id}/integrations/{id}/secret/rotate",
+  tags,
+  summary: "Rotate the integration's signing secret",
+  description: `${adminOnly} Until \`previous_key_expires_at\`, deliveries carry signatures of both secrets.`,
+  security: SECURITY,
+  request: { params: IntegrationIdParam },
+  responses: { 200: jsonContent(SigningSecret, "The new signing secret"), ...errorResponses(403, 404) },
 });

@@ -1,4 +1,5 @@
 import { createRouter, serviceContext as ctx, notificationTypePattern, servedAt } from "../../lib/router";
+import { listSentIncidentNotifications } from "../../services/deliveries";
 import * as notifications from "../../services/notifications";
 import * as routes from "./notifications.routes";
 
@@ -12,11 +13,14 @@ export const notificationsRouter = router
   })
   .openapi(routes.sentNotification, async (c) => {
     const { account_id } = c.req.valid("param");
-    return c.json(await notifications.sendNotification(ctx(c), account_id, c.req.valid("json")), 202);
+    const key = c.req.valid("header")["idempotency-key"];
+    const sent = await notifications.sendNotification(ctx(c), account_id, c.req.valid("json"), key);
+    if (sent.replayed) c.header("Idempotent-Replayed", "true");
+    return c.json(sent.notification, 202);
   })
   .openapi(routes.getSentIncidentNotifications, async (c) => {
     const { account_id, long_incident_id } = c.req.valid("param");
-    return c.json(await notifications.listSentIncidentNotifications(ctx(c), account_id, long_incident_id), 200);
+    return c.json(await listSentIncidentNotifications(ctx(c), account_id, long_incident_id), 200);
   })
   .openapi(
     servedAt(

@@ -10,7 +10,7 @@ import {
   NotificationsByTypeQuery,
   SendNotificationRequest,
 } from "@herald/contracts";
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonContent, SECURITY } from "../../lib/openapi";
 
 const tags = ["Notifications"];
@@ -73,8 +73,23 @@ export const sentNotification = createRoute({
   path: "/{account_id}/notifications",
   tags,
   summary: "Send a notification",
-  description: "Stores the notification and delivers it asynchronously to every matching subscription.",
+  description:
+    "Stores the notification and delivers it asynchronously to every matching subscription. With an " +
+    "`Idempotency-Key`, a repeat of the same request within 24 hours answers the first notification (with the " +
+    "header `Idempotent-Replayed: true`) and delivers once; the same key with another body answers 422.",
   security: SECURITY,
-  request: { params: AccountIdParam, body: jsonBody(SendNotificationRequest) },
-  responses: { 202: jsonContent(Notification, "Accepted"), ...errorResponses(400, 403, 413, 415) },
+  request: {
+    params: AccountIdParam,
+    headers: z.object({
+      "idempotency-key": z
+        .string()
+        .min(1)
+        .max(255)
+        .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
+        .optional()
+        .openapi({ param: { name: "Idempotency-Key", in: "header" }, example: "incident-L-1-escalated" }),
+    }),
+    body: jsonBody(SendNotificationRequest),
+  },
+  responses: { 202: jsonContent(Notification, "Accepted"), ...errorResponses(400, 403, 413, 415, 422) },
 });

@@ -1,0 +1,140 @@
+import { capturedEmails, type Db } from "@herald/db";
+import type { Env } from "../../env";
+import { readCapped } from "../response-body";
+import { type AttemptOutcome, classifyFetchError, classifyResponse } from "../retry-policy";
+
+export interface OutgoingEmail {
+  accountId: string;
+  /** The leg this e-mail delivers; also the provider's idempotency key, so a retried send is sent once. */
+  deliveryId: string | null;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export type EmailSendResult =
+  | {
+      ok: true;
+      /** SENT: the provider accepted it and reports delivery later; DELIVRD: it reached its final place. */
+      status: "SENT" | "DELIVRD";
+      providerMessageId?: string;
+      responseCode?: number;
+      responseBody?: string;
+    }
+  | {
+      ok: false;
+      outcome: Exclude<AttemptOutcome, { kind: "delivered" }>;
+      responseCode?: number;
+      responseBody?: string;
+    };
+
+/** Where rendered e-mails go. One interface, so the channel does not know which provider is configured. */
+export interface EmailTransport {
+  readonly name: string;
+  send(email: OutgoingEmail): Promise<EmailSendResult>;
+}
+
+interface TransportDeps {
+  db: Db;
+  now: () => number;
+  newId: () => string;
+}
+
+/** Local development: the e-mail is stored and readable through `GET /herald/v2/{account_id}/emails`. */
+export function captureTransport(deps: TransportDeps): EmailTransport {
+  return {
+    name: "capture",
+    async send(email) {
+      const id = deps.newId();
+      await deps.db.insert(capturedEmails).values({
+        id,
+        accountId: email.accountId,
+        deliveryId: email.deliveryId,
+        to: email.to,
+        subject: email.subject,
+        html: email.html,
+        text: email.text,
+        createdAt: deps.now(),
+      });
+      return { ok: true, status: "DELIVRD", providerMessageId: id };
+    },
+  };
+}
+
+export interface ResendSettings {
+  apiKey: string;
+  from: string;
+  apiUrl: string;
+}
+
+/** Resend's HTTP API (https://resend.com/docs/api-reference/emails/send-email). */
+export function resendTransport(settings: ResendSettings): EmailTransport {
+  return {
+    name: "resend",
+    async send(email) {
+      let response: Response;
+      try {
+        response = await fetch(`${settings.apiUrl}/emails`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${settings.apiKey}`,
+            "content-type": "application/json",
+            ...(email.deliveryId ? { "idempotency-key": email.deliveryId } : {}),
+          },
+          body: JSON.stringify({
+            from: settings.from,
+            to: [email.to],
+            subject: email.subject,
+            html: email.html,
+            text: email.text,
+            ...(email.deliveryId ? { tags: [{ name: "herald_delivery", value: email.deliveryId }] } : {}),
+          }),
+          redirect: "manual",
+          signal: AbortSignal.timeout(15_000),
+        });
+      } catch (error) {
+        const outcome = classifyFetchError(error);
+        return { ok: false, outcome: outcome.kind === "delivered" ? { kind: "retry", reason: "unknown" } : outcome };
+      }
+      const body = await readCapped(response);
+      const outcome = classifyResponse(response.status, response.headers, Date.now());
+      if (outcome.kind !== "delivered")
+        return { ok: false, outcome, responseCode: response.status, responseBody: body };
+      const providerMessageId = parseId(body);
+      return {
+        ok: true,
+        status: "SENT",
+        responseCode: response.status,
+        responseBody: body,
+        ...(providerMessageId ? { providerMessageId } : {}),
+      };
+    },
+  };
+}
+
+function parseId(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { id?: unknown };
+    return typeof parsed.id === "string" ? parsed.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The transport the bindings ask for; `resend` without its key is a configuration error, reported at once. */
+export function createEmailTransport(env: Env, deps: TransportDeps): EmailTransport {
+  const choice = env.EMAIL_TRANSPORT ?? "capture";
+  if (choice === "capture") return captureTransport(deps);
+  if (choice === "resend") {
+    if (!env.RESEND_API_KEY || !env.EMAIL_FROM) {
+      throw new Error("EMAIL_TRANSPORT=resend needs RESEND_API_KEY and EMAIL_FROM");
+    }
+    return resendTransport({
+      apiKey: env.RESEND_API_KEY,
+      from: env.EMAIL_FROM,
+      apiUrl: (env.RESEND_API_URL ?? "https://api.resend.com").replace(/\/+$/, ""),
+    });
+  }
+  throw new Error(`EMAIL_TRANSPORT must be capture or resend, not ${choice}`);
+}

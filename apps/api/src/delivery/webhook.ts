@@ -1,0 +1,108 @@
+import type { IntegrationRow } from "@herald/db";
+import { readCapped } from "./response-body";
+import { type AttemptOutcome, classifyFetchError, classifyResponse } from "./retry-policy";
+import { signWebhook, webhookIdFor } from "./signing";
+
+// Headers Herald sets itself: an integration's custom headers cannot override them.
+export const RESERVED_WEBHOOK_HEADERS = new Set([
+  "content-type",
+  "content-length",
+  "host",
+  "user-agent",
+  "webhook-id",
+  "webhook-timestamp",
+  "webhook-signature",
+]);
+
+export const USER_AGENT = "Herald-Webhooks/1.0";
+
+/** The secrets to sign with: the current one, and the previous one while its overlap window lasts. */
+export function signingSecrets(integration: IntegrationRow, now: number): string[] {
+  const previousValid =
+    integration.previousSigningSecret !== null &&
+    integration.previousSecretExpiresAt !== null &&
+    integration.previousSecretExpiresAt > now;
+  return previousValid
+    ? [integration.signingSecret, integration.previousSigningSecret as string]
+    : [integration.signingSecret];
+}
+
+export interface WebhookCall {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  timeoutMs: number;
+}
+
+export interface WebhookCallResult {
+  outcome: AttemptOutcome;
+  responseCode?: number;
+  responseBody?: string;
+  durationMs: number;
+  error?: string;
+}
+
+/** Builds a signed Standard Webhooks request: `webhook-id` fixed per leg, a fresh timestamp per attempt. */
+export async function signedWebhookCall(input: {
+  integration: IntegrationRow;
+  deliveryId: string;
+  body: string;
+  now: number;
+  timeoutMs: number;
+}): Promise<WebhookCall> {
+  const webhookId = webhookIdFor(input.deliveryId);
+  const timestamp = Math.floor(input.now / 1000);
+  const signature = await signWebhook({
+    secrets: signingSecrets(input.integration, input.now),
+    webhookId,
+    timestamp,
+    body: input.body,
+  });
+  const custom = Object.fromEntries(
+    Object.entries(input.integration.headers).filter(([name]) => !RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())),
+  );
+  return {
+    url: input.integration.targetUrl,
+    method: "POST",
+    headers: {
+      ...custom,
+      "content-type": "application/json",
+      "user-agent": USER_AGENT,
+      "webhook-id": webhookId,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signature,
+    },
+    body: input.body,
+    timeoutMs: input.timeoutMs,
+  };
+}
+
+/** Makes the call: no redirects followed, a hard timeout, at most 20 KB of the answer kept. Never throws. */
+export async function callWebhook(call: WebhookCall): Promise<WebhookCallResult> {
+  const started = Date.now();
+  try {
+    const response = await fetch(call.url, {
+      method: call.method,
+      headers: call.headers,
+      body: call.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(call.timeoutMs),
+    });
+    const responseBody = await readCapped(response);
+    return {
+      outcome: classifyResponse(response.status, response.headers, Date.now()),
+      responseCode: response.status,
+      responseBody,
+      durationMs: Date.now() - started,
+    };
+  } catch (error) {
+    const outcome = classifyFetchError(error);
+    const reason = outcome.kind === "delivered" ? "unknown error" : outcome.reason;
+    return {
+      outcome,
+      durationMs: Date.now() - started,
+      error: reason === "timeout" ? `timeout after ${call.timeoutMs} ms` : reason,
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import type { RouteConfig } from "@hono/zod-openapi";
+import { createRouter } from "../../lib/router";
+import { acknowledgeWebhook, receiveResendEvent } from "../../services/receipts";
+import * as routes from "./hooks.routes";
+
+const router = createRouter();
+
+/**
+ * Documents `route` with its headers and body, and serves it without their validators: the signature covers the raw
+ * body, which must be read as sent, and a request that is not signed answers 401 before anything else is checked.
+ */
+function servedRaw<R extends RouteConfig>(route: R): Omit<R, "request"> & { hide: true } {
+  router.openAPIRegistry.registerPath(route);
+  const { request: _validatedByHand, ...served } = route;
+  return { ...served, hide: true };
+}
+
+export const hooksRouter = router
+  .openapi(servedRaw(routes.resendEvents), async (c) => {
+    const request = { headers: c.req.raw.headers, body: await c.req.text() };
+    return c.json(await receiveResendEvent(c.var.services, c.env.RESEND_WEBHOOK_SECRET, request), 200);
+  })
+  .openapi(servedRaw(routes.acknowledgeWebhook), async (c) => {
+    const request = { headers: c.req.raw.headers, body: await c.req.text() };
+    return c.json(await acknowledgeWebhook(c.var.services, request), 200);
+  });

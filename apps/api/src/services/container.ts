@@ -1,0 +1,42 @@
+import { createDb, type Db } from "@herald/db";
+import { createEmailTransport } from "../delivery/email/transport";
+import { parseRetrySchedule } from "../delivery/retry-policy";
+import type { Env, Services } from "../env";
+
+// One libSQL client per isolate and URL: it is stateless over HTTP, and rebuilding it per request costs allocations.
+const databases = new Map<string, Db>();
+
+function databaseFor(env: Env): Db {
+  const key = `${env.LIBSQL_URL}\n${env.LIBSQL_AUTH_TOKEN ?? ""}`;
+  let db = databases.get(key);
+  if (!db) {
+    db = createDb({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN });
+    databases.set(key, db);
+  }
+  return db;
+}
+
+function positiveInteger(value: string | undefined, fallback: number): number {
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+/** Everything requests and queue consumers work with, built from the bindings (tests swap them through `env`). */
+export function createServices(env: Env): Services {
+  const db = databaseFor(env);
+  const now = () => Date.now();
+  const newId = () => crypto.randomUUID().toUpperCase();
+  return {
+    db,
+    now,
+    newId,
+    allowLoopbackTargets: env.ALLOW_LOOPBACK_TARGETS === "true",
+    queues: { fanout: env.FANOUT_QUEUE, delivery: env.DELIVERY_QUEUE },
+    delivery: {
+      retryScheduleSeconds: parseRetrySchedule(env.DELIVERY_RETRY_SCHEDULE),
+      webhookTimeoutMs: positiveInteger(env.WEBHOOK_TIMEOUT_MS, 15_000),
+      signingSecretOverlapMs: positiveInteger(env.SIGNING_SECRET_OVERLAP_SECONDS, 86_400) * 1000,
+    },
+    email: createEmailTransport(env, { db, now, newId }),
+  };
+}

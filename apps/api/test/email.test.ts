@@ -1,0 +1,287 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { resendTransport } from "../src/delivery/email/transport";
+import type { Env } from "../src/env";
+import { createServices } from "../src/services/container";
+import { sendTestEmail } from "../src/services/emails";
+import { ACME, ACME_READER, ACME_WRITER, call, expectHeraldError, GLOBEX, login, PLATFORM, unique } from "./helpers";
+import { createNotificationType, sendNotification } from "./notification-factories";
+
+const ACME_ID = ACME.accountId;
+const GLOBEX_ID = GLOBEX.accountId;
+const RESEND = { apiKey: "re_test_key", from: "Herald <n@example.com>", apiUrl: "https://resend.test" };
+
+let acme: string;
+let globex: string;
+let reader: string;
+let writer: string;
+let platform: string;
+
+beforeAll(async () => {
+  [acme, globex, reader, writer, platform] = await Promise.all([
+    login(ACME),
+    login(GLOBEX),
+    login(ACME_READER),
+    login(ACME_WRITER),
+    login(PLATFORM),
+  ]);
+});
+
+const address = (prefix: string) => `${unique(prefix)}@example.com`;
+const emailsPath = (accountId = ACME_ID, query = "") => `/herald/v2/${accountId}/emails${query}`;
+const testPath = (accountId = ACME_ID) => `/herald/v2/${accountId}/email/test`;
+
+interface CapturedEmail {
+  id: string;
+  delivery_id: string | null;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  created: number;
+}
+
+async function captured(token = acme, accountId = ACME_ID, query = "?limit=200"): Promise<CapturedEmail[]> {
+  const result = await call("GET", emailsPath(accountId, query), { token });
+  expect(result.status).toBe(200);
+  return result.body.emails;
+}
+
+interface SentToResend {
+  id: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+async function sentToResend(): Promise<SentToResend[]> {
+  return (await fetch("https://resend.test/__sent")).json();
+}
+
+describe("POST /herald/v2/{account_id}/email/test (capture transport)", () => {
+  it("renders a sample incident e-mail and captures it: 200 captured", async () => {
+    const to = address("test");
+    const result = await call("POST", testPath(), { token: acme, body: { email: to } });
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({ code: 200, rawbody: "captured" });
+
+    const [email] = (await captured()).filter((e) => e.to === to);
+    expect(email).toMatchObject({ delivery_id: null, to });
+    expect(email?.subject).toMatch(/^\[Test\] High incident: Herald test e-mail/);
+    expect(email?.html).toContain("<!DOCTYPE html>");
+    expect(email?.html).toContain("Herald test e-mail: a sample incident, not a real one");
+    expect(email?.html).toContain("203.0.113.7");
+    expect(email?.text).toContain("Herald test e-mail: a sample incident, not a real one");
+  });
+
+  it.each([
+    ["writer", () => writer],
+    ["reader", () => reader],
+  ])("answers 403 to a %s token, and sends nothing", async (_who, token) => {
+    const to = address("denied");
+    expectHeraldError(await call("POST", testPath(), { token: token(), body: { email: to } }), 403, "forbidden");
+    expect((await captured()).filter((e) => e.to === to)).toEqual([]);
+  });
+
+  it("answers 403 for another account's path", async () => {
+    expectHeraldError(
+      await call("POST", testPath(GLOBEX_ID), { token: acme, body: { email: address("x") } }),
+      403,
+      "forbidden",
+    );
+  });
+
+  it.each([
+    [{}, "missing_required_property"],
+    [{ email: "not an address" }, "invalid_value"],
+    [{ email: 42 }, "wrong_type"],
+  ])("validates the body: %j → 400 %s", async (body, error) => {
+    expectHeraldError(await call("POST", testPath(), { token: acme, body }), 400, error);
+  });
+});
+
+describe("GET /herald/v2/{account_id}/emails", () => {
+  it("answers the account's captured e-mails, newest first", async () => {
+    const addresses = [address("first"), address("second"), address("third")];
+    for (const to of addresses) {
+      expect((await call("POST", testPath(), { token: acme, body: { email: to } })).status).toBe(200);
+      // Captures are ordered by their millisecond; apart, so the order under test is not a tie.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const emails = await captured();
+    const ours = emails.filter((e) => addresses.includes(e.to)).map((e) => e.to);
+    expect(ours).toEqual([...addresses].reverse());
+    const times = emails.map((e) => e.created);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it("honours limit, 50 by default", async () => {
+    for (let i = 0; i < 3; i++) await call("POST", testPath(), { token: acme, body: { email: address("limit") } });
+    expect(await captured(acme, ACME_ID, "?limit=2")).toHaveLength(2);
+    expect((await captured(acme, ACME_ID, "")).length).toBeLessThanOrEqual(50);
+  });
+
+  it.each(["?limit=0", "?limit=201", "?limit=many"])("answers 400 for %s", async (query) => {
+    expectHeraldError(await call("GET", emailsPath(ACME_ID, query), { token: acme }), 400, "invalid_search_parameters");
+  });
+
+  it("reads to any role, never another account's e-mails", async () => {
+    const to = address("private");
+    await call("POST", testPath(), { token: acme, body: { email: to } });
+    expect((await captured(reader)).map((e) => e.to)).toContain(to);
+    expect((await captured(globex, GLOBEX_ID)).map((e) => e.to)).not.toContain(to);
+    expectHeraldError(await call("GET", emailsPath(GLOBEX_ID), { token: acme }), 403, "forbidden");
+    expectHeraldError(await call("GET", emailsPath()), 401, "unauthorized");
+  });
+});
+
+describe("a notification to a user subscriber (capture transport)", () => {
+  it("is rendered, captured and DELIVRD, and the e-mail names its delivery", async () => {
+    const userId = unique("subscriber");
+    const to = address("subscriber");
+    const put = await call("PUT", `/herald/v2/${ACME_ID}/users/${userId}`, {
+      token: acme,
+      body: { name: "Grace", email: to },
+    });
+    expect(put.status).toBe(201);
+    const type = await createNotificationType(platform);
+    const subscription = await call("POST", `/herald/v2/${ACME_ID}/subscriptions`, {
+      token: acme,
+      body: {
+        name: unique("e-mail"),
+        class: "event",
+        notification_type: type,
+        subscribers: [{ subscriber: userId, subscriber_type: "user" }],
+        options: { email_subject: "Incident {{payload.long_incident_id}}" },
+      },
+    });
+    expect(subscription.status).toBe(201);
+    const incident = unique("incident");
+    const notification = await sendNotification(acme, ACME_ID, type, {
+      payload: { long_incident_id: incident, attack_summary: "Captured end to end" },
+    });
+
+    const leg = await vi.waitFor(
+      async () => {
+        const result = await call("GET", `/herald/v2/${ACME_ID}/deliveries?notification_id=${notification.id}`, {
+          token: acme,
+        });
+        expect(result.status).toBe(200);
+        const [only] = result.body.deliveries;
+        expect(only?.status).toBe("DELIVRD");
+        return only;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    expect(leg).toMatchObject({ channel: "email", destination: userId, address: to, subject: `Incident ${incident}` });
+
+    const [email] = (await captured()).filter((e) => e.delivery_id === leg.id);
+    expect(email).toMatchObject({ to, subject: `Incident ${incident}` });
+    expect(email?.html).toContain("Captured end to end");
+  });
+});
+
+describe("the Resend transport", () => {
+  const outgoing = (to: string, deliveryId: string | null = crypto.randomUUID().toUpperCase()) => ({
+    accountId: ACME_ID,
+    deliveryId,
+    to,
+    subject: "Subject line",
+    html: "<p>Hello</p>",
+    text: "Hello",
+  });
+
+  it("posts from, to, subject, html, text, the idempotency key and the delivery tag; answers Resend's id", async () => {
+    const to = address("resend");
+    const email = outgoing(to);
+    const result = await resendTransport(RESEND).send(email);
+    expect(result).toMatchObject({
+      ok: true,
+      status: "SENT",
+      responseCode: 200,
+      providerMessageId: expect.any(String),
+    });
+
+    const request = (await sentToResend()).find((sent) => JSON.parse(sent.body).to[0] === to);
+    expect(request?.id).toBe(result.ok ? result.providerMessageId : undefined);
+    expect(request?.headers).toMatchObject({
+      authorization: "Bearer re_test_key",
+      "content-type": "application/json",
+      "idempotency-key": email.deliveryId,
+    });
+    expect(JSON.parse(request?.body ?? "{}")).toEqual({
+      from: "Herald <n@example.com>",
+      to: [to],
+      subject: "Subject line",
+      html: "<p>Hello</p>",
+      text: "Hello",
+      tags: [{ name: "herald_delivery", value: email.deliveryId }],
+    });
+  });
+
+  it("sends a test e-mail (no delivery) without idempotency key or tag", async () => {
+    const to = address("untagged");
+    expect((await resendTransport(RESEND).send(outgoing(to, null))).ok).toBe(true);
+    const request = (await sentToResend()).find((sent) => JSON.parse(sent.body).to[0] === to);
+    expect(request?.headers["idempotency-key"]).toBeUndefined();
+    expect(JSON.parse(request?.body ?? "{}").tags).toBeUndefined();
+  });
+
+  it.each([500, 503, 429])("treats HTTP %i as worth a retry", async (status) => {
+    const result = await resendTransport(RESEND).send(outgoing(`status-${status}@example.com`));
+    expect(result).toMatchObject({ ok: false, outcome: { kind: "retry" }, responseCode: status });
+    expect(result.ok ? "" : result.responseBody).toContain("forced by the test");
+  });
+
+  it.each([422, 400, 403])("treats HTTP %i as permanent", async (status) => {
+    const result = await resendTransport(RESEND).send(outgoing(`status-${status}@example.com`));
+    expect(result).toMatchObject({
+      ok: false,
+      outcome: { kind: "permanent", reason: `HTTP ${status}` },
+      responseCode: status,
+    });
+  });
+
+  it("treats a wrong API key (401) as permanent", async () => {
+    const result = await resendTransport({ ...RESEND, apiKey: "re_wrong" }).send(outgoing(address("key")));
+    expect(result).toMatchObject({ ok: false, outcome: { kind: "permanent" }, responseCode: 401 });
+  });
+
+  it("treats a fetch that throws as worth a retry", async () => {
+    // No scheme: fetch rejects before any request is made, as it does when the network is down.
+    const result = await resendTransport({ ...RESEND, apiUrl: "resend.test" }).send(outgoing(address("thrown")));
+    expect(result).toMatchObject({
+      ok: false,
+      outcome: { kind: "retry", reason: expect.stringMatching(/^network error/) },
+    });
+    expect(result.ok ? 0 : result.responseCode).toBeUndefined();
+  });
+});
+
+describe("the test e-mail through Resend", () => {
+  function context(settings = RESEND) {
+    const services = { ...createServices(env as unknown as Env), email: resendTransport(settings) };
+    const auth = { accountId: ACME_ID, userId: "test", role: "admin" as const, platformAdmin: false, expiresAt: 0 };
+    return { services, auth };
+  }
+
+  it("answers Resend's status and body", async () => {
+    const to = address("resend-test");
+    const result = await sendTestEmail(context(), ACME_ID, { email: to });
+    const request = (await sentToResend()).find((sent) => JSON.parse(sent.body).to[0] === to);
+    expect(result).toEqual({ code: 200, rawbody: JSON.stringify({ id: request?.id }) });
+  });
+
+  it("answers the provider's refusal as it came", async () => {
+    const result = await sendTestEmail(context(), ACME_ID, { email: "status-422@example.com" });
+    expect(result.code).toBe(422);
+    expect(JSON.parse(result.rawbody)).toMatchObject({ statusCode: 422, message: "forced by the test" });
+  });
+
+  it("answers code 0 when Resend cannot be reached", async () => {
+    const result = await sendTestEmail(context({ ...RESEND, apiUrl: "resend.test" }), ACME_ID, {
+      email: address("down"),
+    });
+    expect(result.code).toBe(0);
+    expect(result.rawbody).toMatch(/^network error/);
+  });
+});

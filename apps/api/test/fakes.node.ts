@@ -1,0 +1,88 @@
+// Runs in Node (from vitest.config.ts). Faithful fakes at the HTTP boundary for what cannot run here: webhook
+// receivers on the public internet (hooks.test) and Resend's e-mail API (resend.test). Every fetch the Worker or a
+// test makes to these hosts lands here through miniflare's outboundService.
+//
+// hooks.test
+//   POST /__script/<bucket>    body: Step[]; later calls to https://hooks.test/<bucket>... answer the steps in turn,
+//                              the last one repeating. Default: 200 "ok".
+//   GET  /__requests/<bucket>  every request received for the bucket: {method, path, headers, body, at}
+//   any  /<bucket>[/...]       a webhook call: recorded, then answered by the next step
+// resend.test
+//   POST /emails               Resend's send API: recorded, answers {id}; a recipient "status-<code>@..." answers <code>
+//   GET  /__sent               every e-mail received
+
+export interface Step {
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Wait this long before answering (to exceed the Worker's timeout). */
+  delayMs?: number;
+}
+
+interface Recorded {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+
+const scripts = new Map<string, Step[]>();
+const received = new Map<string, Recorded[]>();
+const sentEmails: Array<Recorded & { id: string }> = [];
+
+const json = (value: unknown, status = 200) =>
+  new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
+
+async function record(request: Request, url: URL): Promise<Recorded> {
+  return {
+    method: request.method,
+    path: url.pathname + url.search,
+    headers: Object.fromEntries(request.headers),
+    body: request.method === "GET" || request.method === "HEAD" ? "" : await request.text(),
+    at: Date.now(),
+  };
+}
+
+async function hooks(request: Request, url: URL): Promise<Response> {
+  const [, first, second] = url.pathname.split("/");
+  if (first === "__script" && second) {
+    scripts.set(second, (await request.json()) as Step[]);
+    return json({ ok: true });
+  }
+  if (first === "__requests" && second) return json(received.get(second) ?? []);
+  const bucket = first ?? "";
+  const calls = received.get(bucket) ?? [];
+  calls.push(await record(request, url));
+  received.set(bucket, calls);
+  const steps = scripts.get(bucket) ?? [];
+  const step = steps[Math.min(calls.length - 1, steps.length - 1)] ?? {};
+  if (step.delayMs) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
+  const status = step.status ?? 200;
+  const empty = status === 204 || status === 205 || status === 304;
+  return new Response(empty ? null : (step.body ?? "ok"), { status, headers: step.headers });
+}
+
+async function resend(request: Request, url: URL): Promise<Response> {
+  if (url.pathname === "/__sent") return json(sentEmails);
+  if (url.pathname !== "/emails" || request.method !== "POST") return json({ message: "not found" }, 404);
+  if (request.headers.get("authorization") !== "Bearer re_test_key") {
+    return json({ statusCode: 401, name: "missing_api_key", message: "Missing API key" }, 401);
+  }
+  const call = await record(request, url);
+  const email = JSON.parse(call.body) as { to: string[] };
+  const forced = /^status-(\d{3})@/.exec(email.to[0] ?? "");
+  if (forced?.[1])
+    return json({ statusCode: Number(forced[1]), name: "forced", message: "forced by the test" }, Number(forced[1]));
+  const id = crypto.randomUUID();
+  sentEmails.push({ ...call, id });
+  return json({ id });
+}
+
+/** Answers requests for the fake hosts; undefined for any other host. */
+export async function fakeInternet(request: Request): Promise<Response | undefined> {
+  const url = new URL(request.url);
+  if (url.hostname === "hooks.test") return hooks(request, url);
+  if (url.hostname === "resend.test") return resend(request, url);
+  return undefined;
+}

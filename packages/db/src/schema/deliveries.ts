@@ -1,0 +1,132 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { epochMs } from "./columns";
+import { notifications } from "./notifications";
+
+export const DELIVERY_STATUSES = ["PENDING", "SENT", "DELIVRD", "READ", "FAILED"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export const DELIVERY_CHANNELS = ["email", "webhook"] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+/**
+ * One leg of a notification: its delivery to one destination (a user's e-mail, an integration). The unique key on
+ * (notification, channel, destination) is what makes fan-out idempotent and delivers once to a destination reached
+ * through several subscriptions.
+ */
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    notificationId: text("notification_id")
+      .notNull()
+      .references(() => notifications.id),
+    /** The first matching subscription, whose template and options shape the message. */
+    subscriptionId: text("subscription_id").notNull(),
+    channel: text("channel", { enum: DELIVERY_CHANNELS }).notNull(),
+    /** User id (email) or integration id (webhook). */
+    destination: text("destination").notNull(),
+    /** Where it went: the e-mail address or the target URL, as resolved when it was sent. */
+    address: text("address"),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
+    subject: text("subject"),
+    attempts: integer("attempts").notNull().default(0),
+    /** Attempts made before the current retry schedule began: a manual retry starts the schedule again. */
+    scheduleStart: integer("schedule_start").notNull().default(0),
+    /** When the next attempt is due; the sweeper re-enqueues legs whose queue message was lost. */
+    nextAttemptAt: epochMs("next_attempt_at"),
+    /** A consumer that claims the leg holds it until then, so two copies of one message never send twice at once. */
+    leaseUntil: epochMs("lease_until"),
+    lastError: text("last_error"),
+    responseCode: integer("response_code"),
+    responseBody: text("response_body"),
+    /** The provider's id for the message (e-mail), used to match its delivery events. */
+    providerMessageId: text("provider_message_id"),
+    sentAt: epochMs("sent_at"),
+    deliveredAt: epochMs("delivered_at"),
+    readAt: epochMs("read_at"),
+    createdAt: epochMs("created_at").notNull(),
+    modifiedAt: epochMs("modified_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("deliveries_leg_uq").on(t.notificationId, t.channel, t.destination),
+    index("deliveries_account_notification_idx").on(t.accountId, t.notificationId),
+    index("deliveries_status_due_idx").on(t.status, t.nextAttemptAt),
+    index("deliveries_provider_message_idx").on(t.providerMessageId),
+  ],
+);
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+export const deliveryAttempts = sqliteTable(
+  "delivery_attempts",
+  {
+    id: text("id").primaryKey(),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => deliveries.id),
+    accountId: text("account_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    startedAt: epochMs("started_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    responseCode: integer("response_code"),
+    /** At most 20 KB of the response, as Svix stores. */
+    responseBody: text("response_body"),
+    error: text("error"),
+    /** When the next attempt is scheduled, if any. */
+    nextAttemptAt: epochMs("next_attempt_at"),
+  },
+  (t) => [uniqueIndex("delivery_attempts_delivery_attempt_uq").on(t.deliveryId, t.attempt)],
+);
+
+export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;
+
+/** When a subscription last notified about one incident (or about anything, when a notification names none). */
+export const suppressions = sqliteTable(
+  "suppressions",
+  {
+    subscriptionId: text("subscription_id").notNull(),
+    suppressionKey: text("suppression_key").notNull(),
+    /** The notification that opened the window: replaying its fan-out is not suppressed by its own window. */
+    notificationId: text("notification_id").notNull(),
+    notifiedAt: epochMs("notified_at").notNull(),
+  },
+  (t) => [uniqueIndex("suppressions_pk").on(t.subscriptionId, t.suppressionKey)],
+);
+
+export type SuppressionRow = typeof suppressions.$inferSelect;
+
+/** `Idempotency-Key` of sent_notification: the same key and body within 24 hours answers the first notification. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    accountId: text("account_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    notificationId: text("notification_id").notNull(),
+    createdAt: epochMs("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("idempotency_keys_pk").on(t.accountId, t.key),
+    index("idempotency_keys_created_idx").on(t.createdAt),
+  ],
+);
+
+export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
+
+/** E-mails kept by the `capture` transport (local development), readable through the API. */
+export const capturedEmails = sqliteTable(
+  "captured_emails",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    deliveryId: text("delivery_id"),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    createdAt: epochMs("created_at").notNull(),
+  },
+  (t) => [index("captured_emails_account_created_idx").on(t.accountId, t.createdAt)],
+);
+
+export type CapturedEmailRow = typeof capturedEmails.$inferSelect;
