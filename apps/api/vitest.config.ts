@@ -60,7 +60,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // Delivery tests wait for real queues, real retry delays (1 s) and real timeouts.
-    testTimeout: 30_000,
+    testTimeout: 45_000,
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
   },
 });

@@ -114,7 +114,7 @@ export async function settled(token: string, notificationId: string, count: numb
         legs = await deliveries(token, notificationId);
         return legs.length === count && legs.every((leg) => statuses.includes(leg.status));
       },
-      { timeout: 15_000, interval: 100 },
+      { timeout: 25_000, interval: 100 },
     )
     .toBe(true);
   return legs;

@@ -1,5 +1,6 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
-import { claimDelivery } from "@herald/db";
+import { claimDelivery, notifications } from "@herald/db";
+import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { deliverLeg } from "../src/delivery/deliver";
@@ -266,8 +267,12 @@ describe("at-least-once queues, exactly-once effects", () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await target.calls()).toHaveLength(0);
 
-    // The sweeper runs on cron; here it runs as if its grace period had passed.
-    const swept = await sweepStalledWork(env, Date.now() + STALL_GRACE_MS + 1000);
+    // The sweeper runs on cron and leaves work alone for a grace period: age this notification past it.
+    await createServices(env)
+      .db.update(notifications)
+      .set({ createdAt: Date.now() - STALL_GRACE_MS - 1000 })
+      .where(eq(notifications.id, notification.id));
+    const swept = await sweepStalledWork(env);
     expect(swept.notifications).toBeGreaterThanOrEqual(1);
     const [leg] = await settled(token, notification.id, 1);
     expect(leg!.status).toBe("DELIVRD");

@@ -100,6 +100,20 @@ describe("accounts", () => {
     expect(found?.key).toMatchObject({ secretHash: "hash2", role: "read" });
     expect(await findAccessKey(t.db, "no-such-key")).toBeUndefined();
   });
+
+  it("never moves a user or a key to another account", async () => {
+    const first = await account();
+    const second = uniqueAccountId();
+    const input = (overrides: { userId?: string; keyId?: string }) => ({
+      account: { id: second, name: "Second" },
+      user: { id: overrides.userId ?? `U-${second}`, name: "User" },
+      key: { id: overrides.keyId ?? `key-${second}`, secretHash: "hash", role: "admin" as const },
+      now: 3,
+    });
+    await expect(provisionAccount(t.db, input({ userId: `U-${first}` }))).rejects.toThrow(/belongs to account/);
+    await expect(provisionAccount(t.db, input({ keyId: `key-${first}` }))).rejects.toThrow(/belongs to account/);
+    expect((await findAccessKey(t.db, `key-${first}`))?.account.id).toBe(first);
+  });
 });
 
 describe("subscriptions", () => {

@@ -37,6 +37,17 @@ export interface ProvisionAccountInput {
  */
 export async function provisionAccount(db: Db, input: ProvisionAccountInput): Promise<void> {
   const { account, user, key, now } = input;
+  // Users and keys belong to one account for good: provisioning never moves them to another.
+  const [existingUser, existingKey] = await Promise.all([
+    db.query.users.findFirst({ where: eq(users.id, user.id) }),
+    db.query.accessKeys.findFirst({ where: eq(accessKeys.id, key.id) }),
+  ]);
+  if (existingUser && existingUser.accountId !== account.id) {
+    throw new Error(`user ${user.id} belongs to account ${existingUser.accountId}`);
+  }
+  if (existingKey && existingKey.accountId !== account.id) {
+    throw new Error(`access key ${key.id} belongs to account ${existingKey.accountId}`);
+  }
   await db.batch([
     db
       .insert(accounts)

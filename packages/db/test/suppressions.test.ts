@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSuppressionWindow } from "../src";
+import { newId, openTestDb, type TestDb } from "./support";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(() => t.close());
+
+const MINUTE = 60_000;
+
+describe("suppression windows", () => {
+  // Each row: a notification at `at` minutes, for incident `key`; whether the subscription may notify.
+  it.each([
+    {
+      name: "first notification of an incident opens the window",
+      window: 10,
+      steps: [{ at: 0, key: "A", notifies: true }],
+    },
+    {
+      name: "a repeat inside the window is suppressed",
+      window: 10,
+      steps: [
+        { at: 0, key: "A", notifies: true },
+        { at: 9, key: "A", notifies: false },
+      ],
+    },
+    {
+      name: "a repeat after the window notifies and opens a new one",
+      window: 10,
+      steps: [
+        { at: 0, key: "A", notifies: true },
+        { at: 11, key: "A", notifies: true },
+        { at: 20, key: "A", notifies: false },
+        { at: 22, key: "A", notifies: true },
+      ],
+    },
+    {
+      name: "a suppressed repeat does not extend the window",
+      window: 10,
+      steps: [
+        { at: 0, key: "A", notifies: true },
+        { at: 8, key: "A", notifies: false },
+        { at: 10.5, key: "A", notifies: true },
+      ],
+    },
+    {
+      name: "another incident has its own window",
+      window: 10,
+      steps: [
+        { at: 0, key: "A", notifies: true },
+        { at: 1, key: "B", notifies: true },
+        { at: 2, key: "A", notifies: false },
+        { at: 3, key: "B", notifies: false },
+      ],
+    },
+  ])("$name", async ({ window, steps }) => {
+    const subscriptionId = newId();
+    for (const step of steps) {
+      const open = await openSuppressionWindow(t.db, {
+        subscriptionId,
+        key: step.key,
+        notificationId: newId(),
+        now: step.at * MINUTE,
+        windowMs: window * MINUTE,
+      });
+      expect(open, `at ${step.at} min, incident ${step.key}`).toBe(step.notifies);
+    }
+  });
+
+  it("does not suppress a replayed fan-out of the notification that opened the window", async () => {
+    const subscriptionId = newId();
+    const notificationId = newId();
+    const input = { subscriptionId, key: "A", notificationId, now: 0, windowMs: 10 * MINUTE };
+    expect(await openSuppressionWindow(t.db, input)).toBe(true);
+    expect(await openSuppressionWindow(t.db, { ...input, now: MINUTE })).toBe(true);
+    expect(await openSuppressionWindow(t.db, { ...input, notificationId: newId(), now: 2 * MINUTE })).toBe(false);
+  });
+
+  it("keeps windows of different subscriptions apart", async () => {
+    const base = { key: "A", now: 0, windowMs: 10 * MINUTE };
+    expect(await openSuppressionWindow(t.db, { ...base, subscriptionId: newId(), notificationId: newId() })).toBe(true);
+    expect(await openSuppressionWindow(t.db, { ...base, subscriptionId: newId(), notificationId: newId() })).toBe(true);
+  });
+});
