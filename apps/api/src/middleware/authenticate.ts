@@ -26,7 +26,7 @@ const ACCOUNT_PARAM = /\/:account_id\b/;
 
 /**
  * Every route under /herald/v2/{account_id}/ acts on one account: the token must belong to it. Reads need the `read`
- * role, writes `write`; routes that configure outbound calls ask for `admin` themselves (see `requireRole`).
+ * role, writes `write`; routes that configure outbound calls ask for `admin` themselves (`requireAdmin`).
  */
 export const accountAccess = createMiddleware<AppEnv>(async (c, next) => {
   // The route that will answer decides, not the first segment: GET /notifications/{id} is global, but
