@@ -10,19 +10,24 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 pnpm(["install", "--frozen-lockfile"]);
 pnpm(["exec", "biome", "ci", "."]);
+// The committed OpenAPI document and client types must be what the API's routes generate.
+pnpm(["run", "check:generated"]);
 pnpm(["exec", "turbo", "run", "typecheck", "test", "--output-logs=errors-only"]);
 
-// Every package's vitest writes test-results/vitest.json (see each vitest.config.ts).
+// Every vitest run writes a JSON report into its package's test-results/ (see the vitest configs).
 let passed = 0;
 let failed = 0;
-for (const group of ["apps", "packages"]) {
+for (const group of ["apps", "packages", "examples"]) {
+  if (!existsSync(join(root, group))) continue;
   for (const name of readdirSync(join(root, group))) {
-    const report = join(root, group, name, "test-results", "vitest.json");
-    if (!existsSync(report)) continue;
-    const { numPassedTests, numFailedTests } = JSON.parse(readFileSync(report, "utf8"));
-    console.log(`${group}/${name}: ${numPassedTests} passed, ${numFailedTests} failed`);
-    passed += numPassedTests;
-    failed += numFailedTests;
+    const results = join(root, group, name, "test-results");
+    if (!existsSync(results)) continue;
+    for (const file of readdirSync(results).filter((f) => f.endsWith(".json"))) {
+      const { numPassedTests, numFailedTests } = JSON.parse(readFileSync(join(results, file), "utf8"));
+      console.log(`${group}/${name} (${file}): ${numPassedTests} passed, ${numFailedTests} failed`);
+      passed += numPassedTests;
+      failed += numFailedTests;
+    }
   }
 }
 console.log(`${passed} passed, ${failed} failed`);

@@ -28,6 +28,12 @@ export default defineConfig({
           AUTH_TOKEN_SECRET: "test-token-secret-0123456789abcdef",
           AUTH_TOKEN_PREVIOUS_SECRET: "test-previous-secret-0123456789abcdef",
           TEST_DB_PATH: dbPath,
+          // Seals integration secrets at rest; the previous key is there so tests can open values sealed before a
+          // rotation (test-only keys, like every secret in this file).
+          ENCRYPTION_KEY: "Hrn4oHEgYoQKaqlJoYq2gWQUD6FpAtmq0E6kueCu8kA=",
+          ENCRYPTION_KEY_ID: "test-current",
+          ENCRYPTION_PREVIOUS_KEY: "w74pWnT+5P/ENQ7kL4JS+vZym0aqeJV2/l5BF67oTDA=",
+          ENCRYPTION_PREVIOUS_KEY_ID: "test-previous",
           // Short enough for tests to watch retries and timeouts happen.
           DELIVERY_RETRY_SCHEDULE: "1,1,1",
           WEBHOOK_TIMEOUT_MS: "1000",

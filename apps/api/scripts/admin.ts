@@ -8,12 +8,16 @@ import { parseArgs } from "node:util";
 import { provisionAccount, setAccountActive } from "@herald/db";
 import { createNodeDb } from "@herald/db/node";
 import { hashSecret, newSecret } from "../src/auth/secrets";
+import { createSecretBox, encryptionKeysFromEnv } from "../src/security/secret-box";
+import { resealIntegrationSecrets } from "../src/services/integration-secrets";
 
 const USAGE = `usage:
   admin provision-account --account-id ID --account-name NAME --user-id ID --user-name NAME
                           [--email EMAIL] [--role read|write|admin] [--platform-admin]
   admin set-account-active --account-id ID --active true|false
-environment: LIBSQL_URL (required), LIBSQL_AUTH_TOKEN`;
+  admin reseal-secrets      seal every integration secret under ENCRYPTION_KEY (after a key rotation)
+environment: LIBSQL_URL (required), LIBSQL_AUTH_TOKEN; for reseal-secrets ENCRYPTION_KEY, ENCRYPTION_KEY_ID and,
+             while rotating, ENCRYPTION_PREVIOUS_KEY, ENCRYPTION_PREVIOUS_KEY_ID`;
 
 const [command, ...rest] = process.argv.slice(2);
 const { values } = parseArgs({
@@ -64,6 +68,9 @@ try {
     const accountId = required("account-id");
     if (!(await setAccountActive(db, accountId, active === "true"))) fail(`no account ${accountId}`);
     console.log(`account ${accountId} active=${active}`);
+  } else if (command === "reseal-secrets") {
+    const box = await createSecretBox(encryptionKeysFromEnv(process.env));
+    console.log(JSON.stringify(await resealIntegrationSecrets(db, box)));
   } else {
     fail(command ? `unknown command ${command}` : "a command is required");
   }

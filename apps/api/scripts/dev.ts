@@ -3,7 +3,7 @@
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startLibsqlDevServer } from "@herald/libsql-dev-server";
 import { prepareLocalDb } from "./prepare-local-db";
@@ -13,10 +13,18 @@ const dbPath = process.env.HERALD_DEV_DB ?? `${appDir}.data/herald.db`;
 const libsqlPort = Number(process.env.LIBSQL_DEV_PORT ?? 8080);
 const apiPort = Number(process.env.HERALD_PORT ?? 8787);
 
-// Secrets stay out of wrangler.jsonc: wrangler dev reads them from .dev.vars, made once per checkout.
+// Secrets stay out of wrangler.jsonc: wrangler dev reads them from .dev.vars, made once per checkout (and completed
+// when a newer Herald needs a secret an older checkout's file lacks).
 const devVars = `${appDir}.dev.vars`;
-if (!existsSync(devVars)) {
-  writeFileSync(devVars, `AUTH_TOKEN_SECRET=${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+const existing = existsSync(devVars) ? readFileSync(devVars, "utf8") : "";
+const added: string[] = [];
+if (!/^AUTH_TOKEN_SECRET=/m.test(existing)) added.push(`AUTH_TOKEN_SECRET=${randomBytes(32).toString("hex")}`);
+if (!/^ENCRYPTION_KEY=/m.test(existing)) {
+  added.push(`ENCRYPTION_KEY=${randomBytes(32).toString("base64")}`, "ENCRYPTION_KEY_ID=dev");
+}
+if (added.length > 0) {
+  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
+  writeFileSync(devVars, `${existing}${separator}${added.join("\n")}\n`, { mode: 0o600 });
 }
 
 await prepareLocalDb(dbPath);

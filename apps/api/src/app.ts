@@ -4,8 +4,10 @@ import { ApiError, onError, respondWithError } from "./errors";
 import { createRouter } from "./lib/router";
 import { accountAccess, authenticate } from "./middleware/authenticate";
 import { services } from "./middleware/services";
+import { requireUtf8Json } from "./middleware/utf8-body";
 import { aimsRouter } from "./routes/aims/aims.index";
 import { deliveriesRouter } from "./routes/deliveries/deliveries.index";
+import { registerDocs } from "./routes/docs/docs.index";
 import { emailsRouter } from "./routes/emails/emails.index";
 import { hooksRouter } from "./routes/hooks/hooks.index";
 import { integrationsRouter } from "./routes/integrations/integrations.index";
@@ -36,6 +38,9 @@ export function createApp() {
         ),
     }),
   );
+  app.use("*", requireUtf8Json);
+  // Public: the OpenAPI document and its reference page, ahead of the token check below.
+  registerDocs(app);
   app.use("*", services);
   app.use("/herald/v2/*", authenticate);
   app.use("/herald/v2/:account_id/*", accountAccess);

@@ -2,6 +2,7 @@ import type { DeliveryMessage, FanoutMessage } from "@herald/contracts";
 import type { Db } from "@herald/db";
 import type { AuthContext } from "./auth/auth-context";
 import type { EmailTransport } from "./delivery/email/transport";
+import type { SecretBox } from "./security/secret-box";
 
 /** Bindings from wrangler.jsonc (vars), `wrangler secret put` (secrets) or `.dev.vars` (local development). */
 export interface Env {
@@ -14,6 +15,13 @@ export interface Env {
   AUTH_TOKEN_PREVIOUS_SECRET?: string;
   /** Token lifetime in seconds; AIMS tokens live six hours. */
   AUTH_TOKEN_TTL_SECONDS?: string;
+  /** Seals integration secrets at rest: the base64 of 32 random bytes (`openssl rand -base64 32`). Required. */
+  ENCRYPTION_KEY?: string;
+  /** Names ENCRYPTION_KEY in every value it seals, e.g. `2026-05`: letters, digits, `-`, `_`. Required with it. */
+  ENCRYPTION_KEY_ID?: string;
+  /** The key being rotated out, and its id: values it sealed still open until they are sealed again. */
+  ENCRYPTION_PREVIOUS_KEY?: string;
+  ENCRYPTION_PREVIOUS_KEY_ID?: string;
   /** "true" only in local development: lets integrations target loopback addresses. */
   ALLOW_LOOPBACK_TARGETS?: string;
   /** A notification's fan-out: one message per sent notification. */
@@ -52,6 +60,8 @@ export interface Services {
   queues: { fanout: Queue<FanoutMessage>; delivery: Queue<DeliveryMessage> };
   delivery: DeliverySettings;
   email: EmailTransport;
+  /** Seals and opens integration secrets (src/security/secret-box.ts). */
+  secrets: SecretBox;
 }
 
 export interface AppEnv {

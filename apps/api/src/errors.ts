@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "./env";
+import { SecretBoxUnavailableError } from "./security/secret-box";
 
 export interface ApiErrorInit {
   status: ContentfulStatusCode;
@@ -135,6 +136,21 @@ export function respondWithError(c: Context<AppEnv>, error: ApiError) {
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof ApiError) return respondWithError(c, error);
   if (error instanceof HTTPException) return respondWithError(c, fromHttpException(error));
+  if (error instanceof SecretBoxUnavailableError) {
+    // A deployment without its encryption key: loud in the logs, 503 to the caller, and nothing stored in clear.
+    console.error(
+      JSON.stringify({
+        level: "error",
+        request_id: c.get("requestId"),
+        error: "configuration",
+        message: error.message,
+      }),
+    );
+    return respondWithError(
+      c,
+      new ApiError({ status: 503, code: "service_unavailable", details: "Herald is not configured to store secrets" }),
+    );
+  }
   const unavailable = databaseUnavailable(error);
   if (unavailable) return respondWithError(c, unavailable);
   // Unexpected: log the cause with the request id, answer without internals.

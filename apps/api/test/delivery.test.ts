@@ -543,3 +543,68 @@ describe("webhook test call", () => {
     expect(result.body).toEqual({ code: 0, rawbody: "timeout after 1000 ms" });
   });
 });
+
+describe("dead letters", () => {
+  it("records FAILED for a leg whose message exhausted the queue's retries, and completes the notification", async () => {
+    const target = await receiver();
+    const integration = await createIntegration(token, target.url);
+    const type = await freshType(platform);
+    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    const notification = await sendWithoutQueue(type);
+    const [legId] = await fanOut(createServices(env), notification.id);
+
+    const batch = createMessageBatch("herald-deliveries-dlq", [
+      { id: "dead-1", timestamp: new Date(), attempts: 1, body: { v: 1, delivery_id: legId, account_id: ACCOUNT } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["dead-1"]);
+
+    const [leg] = await deliveriesOf(notification.id);
+    expect(leg).toMatchObject({ status: "FAILED" });
+    expect(await target.calls()).toHaveLength(0);
+    const stored = await call("GET", `/herald/v2/${ACCOUNT}/notifications/${notification.id}`, { token });
+    expect(stored.body.status).toBe("completed");
+  });
+
+  it("leaves a delivered leg delivered when its dead letter arrives late", async () => {
+    const { notification } = await webhookScenario([{ status: 200 }]);
+    const [leg] = await settled(token, notification.id, 1);
+    const batch = createMessageBatch("herald-deliveries-dlq", [
+      { id: "late", timestamp: new Date(), attempts: 1, body: { v: 1, delivery_id: leg!.id, account_id: ACCOUNT } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    await getQueueResult(batch, ctx);
+    expect((await deliveriesOf(notification.id))[0]!.status).toBe("DELIVRD");
+  });
+
+  it("marks a notification whose fan-out kept failing as failed, so the sweeper stops re-queueing it", async () => {
+    const type = await freshType(platform);
+    const notification = await sendWithoutQueue(type);
+    const batch = createMessageBatch("herald-fanout-dlq", [
+      {
+        id: "dead-fanout",
+        timestamp: new Date(),
+        attempts: 1,
+        body: { v: 1, notification_id: notification.id, account_id: ACCOUNT },
+      },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    await getQueueResult(batch, ctx);
+    const stored = await call("GET", `/herald/v2/${ACCOUNT}/notifications/${notification.id}`, { token });
+    expect(stored.body.status).toBe("failed");
+  });
+
+  it("acknowledges and drops a message no consumer can read", async () => {
+    const batch = createMessageBatch("herald-deliveries", [
+      { id: "garbage", timestamp: new Date(), attempts: 1, body: { v: 99, what: "is this" } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual(["garbage"]);
+    expect(result.retryMessages).toEqual([]);
+  });
+});

@@ -16,6 +16,12 @@ export const TEST_KEYS = [
     key: { id: "testkey-write-12345678", secret: "testsecret-write", role: "write" as const },
   },
   {
+    // test/hostile-input.test.ts alone uses it, so it can count the account's rows exactly.
+    account: { id: "24681357", name: "Hostile Input Ltd" },
+    user: { id: "7E570000-0000-4000-8000-000000000004", name: "Hal Hostile" },
+    key: { id: "testkey-hostile", secret: "testsecret-hostile", role: "admin" as const },
+  },
+  {
     account: { id: "55555555", name: "Dormant Inc", active: false },
     user: { id: "7E570000-0000-4000-8000-000000000003", name: "Ian Inactive" },
     key: { id: "testkey-inactive", secret: "testsecret-inactive", role: "admin" as const },

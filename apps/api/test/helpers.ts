@@ -10,6 +10,7 @@ export const PLATFORM = { accountId: "1", keyId: "devkeyadmin", secret: "devsecr
 /** Extra keys from test/fixtures.node.ts. */
 export const ACME_READER = { accountId: "12345678", keyId: "testkey-read-12345678", secret: "testsecret-read" };
 export const ACME_WRITER = { accountId: "12345678", keyId: "testkey-write-12345678", secret: "testsecret-write" };
+export const HOSTILE = { accountId: "24681357", keyId: "testkey-hostile", secret: "testsecret-hostile" };
 export const DORMANT = { accountId: "55555555", keyId: "testkey-inactive", secret: "testsecret-inactive" };
 
 export function basicAuth(keyId: string, secret: string): string {
@@ -62,4 +63,41 @@ export function expectHeraldError(result: CallResult, status: number, error: str
   expect(result.status).toBe(status);
   expect(result.body).toMatchObject({ error });
   expect(typeof result.body.request_id).toBe("string");
+}
+
+export interface Session {
+  token: string;
+  userId: string;
+  accountId: string;
+}
+
+/** Logs in with a key and keeps what the answer says about the caller. */
+export async function session(who: { keyId: string; secret: string; accountId: string }): Promise<Session> {
+  const result = await call("POST", "/aims/v1/authenticate", {
+    headers: { authorization: basicAuth(who.keyId, who.secret) },
+  });
+  expect(result.status).toBe(200);
+  return {
+    token: result.body.authentication.token,
+    userId: result.body.authentication.user.id,
+    accountId: who.accountId,
+  };
+}
+
+export const UPPERCASE_UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
+
+const ERROR_KEYS = ["error", "details", "path", "request_id", "subscribers_failed", "unprocessed_items"];
+
+/** Herald's error shape exactly: the code, optionally `details`/`path`, the request id, and nothing internal. */
+export function expectError(
+  result: CallResult,
+  status: number,
+  error: string,
+  fields: { details?: unknown; path?: unknown } = {},
+) {
+  expectHeraldError(result, status, error);
+  for (const key of Object.keys(result.body)) expect(ERROR_KEYS).toContain(key);
+  expect(result.body.request_id).toBe(result.headers.get("x-request-id"));
+  if ("details" in fields) expect(result.body.details).toEqual(fields.details);
+  if ("path" in fields) expect(result.body.path).toEqual(fields.path);
 }

@@ -3,34 +3,17 @@ import {
   ACME,
   ACME_READER,
   ACME_WRITER,
-  basicAuth,
-  type CallResult,
   call,
-  expectHeraldError,
+  expectError,
   GLOBEX,
+  type Session,
+  session,
+  UPPERCASE_UUID,
   unique,
 } from "./helpers";
 
 // Subscribers of a subscription: list, add, remove, batch update (contract §2.2.6–2.2.9, §3.3, §3.6, §3.9–3.11),
 // and their removal when an integration is deleted. Every test makes its own subscriptions and integrations.
-
-interface Session {
-  token: string;
-  userId: string;
-  accountId: string;
-}
-
-async function session(who: { keyId: string; secret: string; accountId: string }): Promise<Session> {
-  const result = await call("POST", "/aims/v1/authenticate", {
-    headers: { authorization: basicAuth(who.keyId, who.secret) },
-  });
-  expect(result.status).toBe(200);
-  return {
-    token: result.body.authentication.token,
-    userId: result.body.authentication.user.id,
-    accountId: who.accountId,
-  };
-}
 
 let acme: Session;
 let writer: Session;
@@ -46,25 +29,8 @@ beforeAll(async () => {
   ]);
 });
 
-const UPPERCASE_UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
-const ERROR_KEYS = ["error", "details", "path", "request_id", "subscribers_failed"];
-
 const subscriptionsPath = (s: Session) => `/herald/v2/${s.accountId}/subscriptions`;
 const subscribersPath = (s: Session, subscriptionId: string) => `${subscriptionsPath(s)}/${subscriptionId}/subscribers`;
-
-/** Herald's error shape: the code, optionally `details`/`path`, a request id, and nothing internal. */
-function expectError(
-  result: CallResult,
-  status: number,
-  error: string,
-  fields: { details?: unknown; path?: unknown } = {},
-) {
-  expectHeraldError(result, status, error);
-  for (const key of Object.keys(result.body)) expect(ERROR_KEYS).toContain(key);
-  expect(result.body.request_id).toBe(result.headers.get("x-request-id"));
-  if ("details" in fields) expect(result.body.details).toEqual(fields.details);
-  if ("path" in fields) expect(result.body.path).toEqual(fields.path);
-}
 
 const newUserId = () => crypto.randomUUID().toUpperCase();
 

@@ -5,34 +5,18 @@ import {
   ACME_READER,
   ACME_WRITER,
   BASE,
-  basicAuth,
   type CallResult,
   call,
-  expectHeraldError,
+  expectError,
   GLOBEX,
+  type Session,
+  session,
+  UPPERCASE_UUID,
   unique,
 } from "./helpers";
 
 // Subscriptions: create, list, get, update, delete, batch delete (contract §2.2.11–2.2.16, §3.5, §3.12–3.15).
 // Every test creates its own subscriptions under unique names and asserts on their ids, never on global counts.
-
-interface Session {
-  token: string;
-  userId: string;
-  accountId: string;
-}
-
-async function session(who: { keyId: string; secret: string; accountId: string }): Promise<Session> {
-  const result = await call("POST", "/aims/v1/authenticate", {
-    headers: { authorization: basicAuth(who.keyId, who.secret) },
-  });
-  expect(result.status).toBe(200);
-  return {
-    token: result.body.authentication.token,
-    userId: result.body.authentication.user.id,
-    accountId: who.accountId,
-  };
-}
 
 let acme: Session;
 let writer: Session;
@@ -48,24 +32,7 @@ beforeAll(async () => {
   ]);
 });
 
-const UPPERCASE_UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
-const ERROR_KEYS = ["error", "details", "path", "request_id", "subscribers_failed", "unprocessed_items"];
-
 const base = (s: Session) => `/herald/v2/${s.accountId}/subscriptions`;
-
-/** Herald's error shape: the code, optionally `details`/`path`, a request id, and nothing internal. */
-function expectError(
-  result: CallResult,
-  status: number,
-  error: string,
-  fields: { details?: unknown; path?: unknown } = {},
-) {
-  expectHeraldError(result, status, error);
-  for (const key of Object.keys(result.body)) expect(ERROR_KEYS).toContain(key);
-  expect(result.body.request_id).toBe(result.headers.get("x-request-id"));
-  if ("details" in fields) expect(result.body.details).toEqual(fields.details);
-  if ("path" in fields) expect(result.body.path).toEqual(fields.path);
-}
 
 function sparse(overrides: Record<string, unknown> = {}): Record<string, any> {
   return { name: unique("sub"), class: "event", notification_type: "incidents/alerts", ...overrides };

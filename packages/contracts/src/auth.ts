@@ -3,9 +3,10 @@ import { z } from "./zod";
 // AIMS-compatible shapes: almdrlib logs in with POST /aims/v1/authenticate (HTTP Basic) or checks a token with
 // GET /aims/v1/token_info, and reads the fields below.
 
-export const Role = z
-  .enum(["read", "write", "admin"])
-  .openapi("Role", { description: "`read`: GETs. `write`: also changes. `admin`: also platform-wide settings." });
+export const Role = z.enum(["read", "write", "admin"]).openapi("Role", {
+  description: "`read`: GETs. `write`: also changes. `admin`: also platform-wide settings.",
+  example: "admin",
+});
 export type Role = z.infer<typeof Role>;
 
 export const AuthAccount = z

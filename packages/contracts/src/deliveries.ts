@@ -93,13 +93,17 @@ export const WebhookTestResponse = z
     rawbody: z.string().openapi({ description: "The first 20 KB of the target's answer." }),
     code: z.number().int().openapi({ description: "The target's HTTP status; 0 when it could not be reached." }),
   })
-  .openapi("Webhook-Test-Response");
+  .openapi("Webhook-Test-Response", { example: { code: 200, rawbody: "ok" } });
 export type WebhookTestResponse = z.infer<typeof WebhookTestResponse>;
 
-export const EmailTestRequest = z.object({ email: z.email().max(320) }).openapi("Email-Test-Request");
+export const EmailTestRequest = z
+  .object({ email: z.email().max(320) })
+  .openapi("Email-Test-Request", { example: { email: "soc@example.com" } });
 export type EmailTestRequest = z.infer<typeof EmailTestRequest>;
 
-export const EmailTestResponse = WebhookTestResponse.openapi("Email-Test-Response");
+export const EmailTestResponse = WebhookTestResponse.openapi("Email-Test-Response", {
+  example: { code: 200, rawbody: "captured" },
+});
 export type EmailTestResponse = z.infer<typeof EmailTestResponse>;
 
 export const CapturedEmail = z

@@ -8,8 +8,9 @@ export type IntegrationType = z.infer<typeof IntegrationType>;
 
 // RFC 9110 token characters.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// A CR or LF would let a value inject headers; NUL is refused by HTTP stacks.
-const HEADER_VALUE = /^[^\r\n\0]*$/;
+// RFC 9110 field values in US-ASCII: visible characters, spaces and tabs. A CR or LF would inject headers; other
+// control characters and non-ASCII text are refused by HTTP stacks when the call is made, so never stored.
+const HEADER_VALUE = /^[\t\x20-\x7E]*$/;
 const MAX_HEADERS = 50;
 
 function hasDistinctNames(headers: Record<string, string>): boolean {
@@ -20,14 +21,21 @@ function hasDistinctNames(headers: Record<string, string>): boolean {
 const headersSchema = z
   .record(
     z.string().regex(HEADER_NAME, "must be an HTTP header name (RFC 9110 token characters)"),
-    z.string().max(4096).regex(HEADER_VALUE, "must not contain CR, LF or NUL"),
+    z
+      .string()
+      .max(4096)
+      .regex(
+        HEADER_VALUE,
+        "must be printable ASCII, spaces or tabs: no CR, LF, NUL, other control or non-ASCII characters",
+      ),
   )
   .refine((headers) => Object.keys(headers).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`)
   .refine(hasDistinctNames, "header names must differ other than in case");
 
 const headersDescription =
   "Extra HTTP headers sent with every call: name to value. Names are HTTP tokens (RFC 9110), unique ignoring " +
-  `case; values have at most 4096 characters and no CR, LF or NUL; at most ${MAX_HEADERS} headers.`;
+  `case; values have at most 4096 printable ASCII characters, spaces or tabs (no CR, LF, NUL or other control ` +
+  `characters); at most ${MAX_HEADERS} headers.`;
 
 export const WebhookHeaders = headersSchema.openapi("Webhook-Headers", {
   description: headersDescription,

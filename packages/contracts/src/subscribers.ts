@@ -70,7 +70,7 @@ export type Subscriber = z.infer<typeof Subscriber>;
 export const SubscriberList = z.object({ subscribers: z.array(Subscriber) }).openapi("Subscriber-List");
 export type SubscriberList = z.infer<typeof SubscriberList>;
 
-export const SubscriberBatchAction = z.enum(["add", "delete"]).openapi("Subscriber-Batch-Action");
+export const SubscriberBatchAction = z.enum(["add", "delete"]).openapi("Subscriber-Batch-Action", { example: "add" });
 export type SubscriberBatchAction = z.infer<typeof SubscriberBatchAction>;
 
 export const SubscriberBatchItem = SubscriberRequest.extend({ action: SubscriberBatchAction }).openapi(

@@ -17,6 +17,7 @@ import {
 } from "@herald/db";
 import type { Services } from "../env";
 import { checkTargetUrl } from "../security/target-url";
+import { openIntegration } from "../services/integration-secrets";
 import { toNotification } from "../services/notifications";
 import { renderEmail } from "./email/render";
 import { NOTIFICATION_STATUS } from "./fanout";
@@ -74,7 +75,7 @@ async function attemptWebhook(
   if (!verdict.ok) return { ...permanent(`the target URL ${verdict.reason}`), address: integration.targetUrl };
 
   const call = await signedWebhookCall({
-    integration,
+    integration: await openIntegration(services.secrets, integration),
     deliveryId: leg.id,
     body: JSON.stringify(toNotification(notification)),
     now: services.now(),

@@ -10,6 +10,7 @@ const ERROR_DESCRIPTIONS = {
   413: "The request body is larger than 256 KiB",
   415: "The request body is not JSON",
   422: "The Idempotency-Key was used with another request body",
+  500: "Unexpected error; the request id identifies it in the logs",
   503: "The database is unavailable; retry after the Retry-After delay",
 } as const;
 
@@ -23,12 +24,12 @@ export function jsonBody<T extends ZodType>(schema: T) {
   return { required: true, content: { "application/json": { schema } } };
 }
 
-/** Herald's error responses for a route; 401 and 503 can answer any authenticated route. */
+/** Herald's error responses for a route; 401, 500 and 503 can answer any authenticated route. */
 export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
-  const all = [...new Set<ErrorStatus>([...statuses, 401, 503])];
+  const all = [...new Set<ErrorStatus>([...statuses, 401, 500, 503])];
   return Object.fromEntries(
     all.map((status) => [status, jsonContent(HeraldError, ERROR_DESCRIPTIONS[status])]),
-  ) as Record<S | 401 | 503, ReturnType<typeof jsonContent<typeof HeraldError>>>;
+  ) as Record<S | 401 | 500 | 503, ReturnType<typeof jsonContent<typeof HeraldError>>>;
 }
 
 export const SECURITY = [{ "X-AIMS-Auth-Token": [] }];

@@ -1,4 +1,5 @@
-import { findStalledWork, purgeIdempotencyKeys } from "@herald/db";
+import { findStalledWork, listPendingDeliveries, listUnfanned, purgeIdempotencyKeys } from "@herald/db";
+import { MAX_DELAY_SECONDS } from "../delivery/retry-policy";
 import type { Env } from "../env";
 import { createServices } from "../services/container";
 import { IDEMPOTENCY_WINDOW_MS } from "../services/notifications";
@@ -31,4 +32,40 @@ export async function sweepStalledWork(env: Env): Promise<{ notifications: numbe
   }
   await purgeIdempotencyKeys(services.db, now - IDEMPOTENCY_WINDOW_MS);
   return { notifications: stalled.notifications.length, deliveries: stalled.deliveries.length };
+}
+
+const RECOVERY_PAGE = 500;
+
+/**
+ * After a restart of a runtime whose queues live in memory (Node): queues every unfinished notification and leg
+ * again, each leg with what remains of its backoff, so recovery does not wait for the sweeper's grace period.
+ */
+export async function recoverUnfinishedWork(env: Env): Promise<{ notifications: number; deliveries: number }> {
+  const services = createServices(env);
+  const recovered = { notifications: 0, deliveries: 0 };
+  for (let after = ""; ; ) {
+    const page = await listUnfanned(services.db, after, RECOVERY_PAGE);
+    if (page.length === 0) break;
+    await services.queues.fanout.sendBatch(
+      page.map((n) => ({ body: { v: 1 as const, notification_id: n.id, account_id: n.accountId } })),
+    );
+    recovered.notifications += page.length;
+    after = (page.at(-1) as { id: string }).id;
+  }
+  for (let after = ""; ; ) {
+    const page = await listPendingDeliveries(services.db, after, RECOVERY_PAGE);
+    if (page.length === 0) break;
+    const now = services.now();
+    for (let i = 0; i < page.length; i += 100) {
+      await services.queues.delivery.sendBatch(
+        page.slice(i, i + 100).map((leg) => ({
+          body: { v: 1 as const, delivery_id: leg.id, account_id: leg.accountId },
+          delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(((leg.nextAttemptAt ?? now) - now) / 1000))),
+        })),
+      );
+    }
+    recovered.deliveries += page.length;
+    after = (page.at(-1) as { id: string }).id;
+  }
+  return recovered;
 }

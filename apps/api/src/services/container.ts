@@ -2,12 +2,23 @@ import { createDb, type Db } from "@herald/db";
 import { createEmailTransport } from "../delivery/email/transport";
 import { parseRetrySchedule } from "../delivery/retry-policy";
 import type { Env, Services } from "../env";
+import { secretBoxFromEnv } from "../security/secret-box";
 
 // One libSQL client per isolate and URL: it is stateless over HTTP, and rebuilding it per request costs allocations.
 const databases = new Map<string, Db>();
 
+const databaseKey = (url: string, authToken: string | undefined) => `${url}\n${authToken ?? ""}`;
+
+/**
+ * Serves `url` with a database the host built: the Node runtime opens `file:` URLs with the native driver, which
+ * the Worker bundle must not import.
+ */
+export function provideDatabase(url: string, authToken: string | undefined, db: Db): void {
+  databases.set(databaseKey(url, authToken), db);
+}
+
 function databaseFor(env: Env): Db {
-  const key = `${env.LIBSQL_URL}\n${env.LIBSQL_AUTH_TOKEN ?? ""}`;
+  const key = databaseKey(env.LIBSQL_URL, env.LIBSQL_AUTH_TOKEN);
   let db = databases.get(key);
   if (!db) {
     db = createDb({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN });
@@ -38,5 +49,6 @@ export function createServices(env: Env): Services {
       signingSecretOverlapMs: positiveInteger(env.SIGNING_SECRET_OVERLAP_SECONDS, 86_400) * 1000,
     },
     email: createEmailTransport(env, { db, now, newId }),
+    secrets: secretBoxFromEnv(env),
   };
 }

@@ -8,7 +8,6 @@ import type {
 } from "@herald/contracts";
 import {
   deleteIntegration as deleteRow,
-  findIntegration,
   type IntegrationRow,
   insertIntegration,
   listIntegrations as listRows,
@@ -20,17 +19,26 @@ import { RESERVED_WEBHOOK_HEADERS } from "../delivery/webhook";
 import { ApiError } from "../errors";
 import { checkTargetUrl } from "../security/target-url";
 import { type ServiceContext, stamp } from "./context";
+import {
+  findOpenIntegration,
+  keepMaskedCredentials,
+  maskHeaders,
+  openIntegration,
+  sealHeaders,
+} from "./integration-secrets";
 
+/** The wire form of an opened row: credential header values masked, signing secrets left out. */
 export function toIntegration(row: IntegrationRow): Integration {
+  const headers = maskHeaders(row.headers);
   return {
     id: row.id,
     account_id: row.accountId,
     name: row.name,
     type: row.type,
     target_url: row.targetUrl,
-    headers: row.headers,
+    headers,
     // The 2021 definition names the field `header`; its example says `headers`. Both, so either kind of client reads it.
-    header: row.headers,
+    header: headers,
     created: stamp(row.createdAt, row.createdBy),
     modified: stamp(row.modifiedAt, row.modifiedBy),
   };
@@ -42,11 +50,12 @@ export function listIntegrationTypes(): IntegrationTypeList {
 
 export async function listIntegrations(ctx: ServiceContext, accountId: string): Promise<IntegrationList> {
   const rows = await listRows(ctx.services.db, accountId);
-  return { integrations: rows.map(toIntegration) };
+  const opened = await Promise.all(rows.map((row) => openIntegration(ctx.services.secrets, row)));
+  return { integrations: opened.map(toIntegration) };
 }
 
 async function requireIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<IntegrationRow> {
-  const row = await findIntegration(ctx.services.db, accountId, id.toUpperCase());
+  const row = await findOpenIntegration(ctx.services.db, ctx.services.secrets, accountId, id.toUpperCase());
   if (!row) throw ApiError.notFound(`integration '${id}'`);
   return row;
 }
@@ -92,7 +101,12 @@ export async function createIntegration(
     modifiedAt: now,
     modifiedBy: ctx.auth.userId,
   };
-  await insertIntegration(ctx.services.db, row);
+  const box = ctx.services.secrets;
+  await insertIntegration(ctx.services.db, {
+    ...row,
+    signingSecret: await box.seal(row.signingSecret),
+    headers: await sealHeaders(box, row.headers),
+  });
   return toIntegration(row);
 }
 
@@ -103,10 +117,18 @@ export async function updateIntegration(
   body: UpdateIntegrationRequest,
 ): Promise<Integration> {
   const current = await requireIntegration(ctx, accountId, id);
+  const targetUrl = body.target_url === undefined ? undefined : requireAllowedTarget(ctx, body.target_url);
+  const headers =
+    body.headers === undefined
+      ? undefined
+      : await sealHeaders(
+          ctx.services.secrets,
+          keepMaskedCredentials(current.headers, requireCustomHeaders(body.headers)),
+        );
   const row = await updateRow(ctx.services.db, accountId, current.id, {
     name: body.name,
-    targetUrl: body.target_url === undefined ? undefined : requireAllowedTarget(ctx, body.target_url),
-    headers: body.headers === undefined ? undefined : requireCustomHeaders(body.headers),
+    targetUrl,
+    headers,
     // An update is how an operator says the target works again after a 410 disabled it.
     disabledAt: null,
     disabledReason: null,
@@ -114,7 +136,7 @@ export async function updateIntegration(
     modifiedBy: ctx.auth.userId,
   });
   if (!row) throw ApiError.notFound(`integration '${id}'`);
-  return toIntegration(row);
+  return toIntegration(await openIntegration(ctx.services.secrets, row));
 }
 
 export async function deleteIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
@@ -141,13 +163,15 @@ export async function getSigningSecret(ctx: ServiceContext, accountId: string, i
 export async function rotateSigningSecret(ctx: ServiceContext, accountId: string, id: string): Promise<SigningSecret> {
   const current = await requireIntegration(ctx, accountId, id);
   const now = ctx.services.now();
+  const box = ctx.services.secrets;
+  const signingSecret = generateSigningSecret();
   const row = await rotateIntegrationSecret(ctx.services.db, accountId, current.id, {
-    signingSecret: generateSigningSecret(),
-    previousSigningSecret: current.signingSecret,
+    signingSecret: await box.seal(signingSecret),
+    previousSigningSecret: await box.seal(current.signingSecret),
     previousSecretExpiresAt: now + ctx.services.delivery.signingSecretOverlapMs,
     modifiedAt: now,
     modifiedBy: ctx.auth.userId,
   });
   if (!row) throw ApiError.notFound(`integration '${id}'`);
-  return toSigningSecret(row, now);
+  return toSigningSecret({ ...row, signingSecret }, now);
 }

@@ -1,10 +1,11 @@
 import { type ReceiptResult, ResendEvent } from "@herald/contracts";
-import { advanceDelivery, findDelivery, findDeliveryByProviderMessageId, findIntegration } from "@herald/db";
+import { advanceDelivery, findDelivery, findDeliveryByProviderMessageId } from "@herald/db";
 import { completeIfFinished } from "../delivery/deliver";
 import { verifyWebhook } from "../delivery/signing";
 import { signingSecrets } from "../delivery/webhook";
 import type { Services } from "../env";
 import { ApiError } from "../errors";
+import { findOpenIntegration } from "./integration-secrets";
 
 // Receipts arrive without a token: a signature is their only credential, so nothing is read or changed before it
 // is verified, and the status only ever moves forward, which makes replays (providers retry) harmless.
@@ -92,7 +93,7 @@ export async function acknowledgeWebhook(services: Services, request: SignedRequ
   if (!id.startsWith(WEBHOOK_ID_PREFIX)) throw unknown;
   const leg = await findDelivery(services.db, id.slice(WEBHOOK_ID_PREFIX.length).toUpperCase());
   if (leg?.channel !== "webhook") throw unknown;
-  const integration = await findIntegration(services.db, leg.accountId, leg.destination);
+  const integration = await findOpenIntegration(services.db, services.secrets, leg.accountId, leg.destination);
   if (!integration) throw ApiError.notFound(`the integration of webhook '${id}'`);
 
   // Only the Standard Webhooks names: an acknowledgement must be signed under the id it acknowledges.

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   type DeliveryAttemptRow,
@@ -252,4 +252,25 @@ export async function findStalledWork(db: Db, now: number, graceMs: number, limi
       .limit(limit),
   ]);
   return { notifications: stalledNotifications, deliveries: stalledDeliveries };
+}
+
+// What a restarted single-machine runtime queues again, since its queues lived in memory: a page at a time, ids
+// ascending after `afterId`.
+
+export async function listUnfanned(db: Db, afterId: string, limit: number) {
+  return db
+    .select({ id: notifications.id, accountId: notifications.accountId })
+    .from(notifications)
+    .where(and(eq(notifications.status, "created"), gt(notifications.id, afterId)))
+    .orderBy(asc(notifications.id))
+    .limit(limit);
+}
+
+export async function listPendingDeliveries(db: Db, afterId: string, limit: number) {
+  return db
+    .select({ id: deliveries.id, accountId: deliveries.accountId, nextAttemptAt: deliveries.nextAttemptAt })
+    .from(deliveries)
+    .where(and(eq(deliveries.status, "PENDING"), gt(deliveries.id, afterId)))
+    .orderBy(asc(deliveries.id))
+    .limit(limit);
 }

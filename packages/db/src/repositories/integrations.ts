@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "../client";
 import { type IntegrationRow, integrations } from "../schema";
 import { deleteConnectionSubscribers } from "./subscribers";
@@ -90,4 +90,31 @@ export async function rotateIntegrationSecret(
     .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
     .returning();
   return row;
+}
+
+/** Every account's integrations after `afterId`, in id order: for operator jobs such as re-sealing secrets. */
+export async function listIntegrationsAfter(db: Db, afterId: string, limit: number): Promise<IntegrationRow[]> {
+  return db.select().from(integrations).where(gt(integrations.id, afterId)).orderBy(asc(integrations.id)).limit(limit);
+}
+
+export type SealedFields = Pick<IntegrationRow, "signingSecret" | "previousSigningSecret" | "headers">;
+
+/**
+ * Stores the same secrets sealed anew, unless the row changed since `read` (an update or a rotation won the race):
+ * false then, and the caller reads it again.
+ */
+export async function replaceSealedFields(db: Db, read: IntegrationRow, sealed: SealedFields): Promise<boolean> {
+  const rows = await db
+    .update(integrations)
+    .set(sealed)
+    .where(
+      and(
+        eq(integrations.accountId, read.accountId),
+        eq(integrations.id, read.id),
+        eq(integrations.modifiedAt, read.modifiedAt),
+        eq(integrations.signingSecret, read.signingSecret),
+      ),
+    )
+    .returning({ id: integrations.id });
+  return rows.length > 0;
 }

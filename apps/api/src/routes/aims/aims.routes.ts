@@ -16,8 +16,8 @@ export const authenticate = createRoute({
   security: [{ "Access-Key": [] }],
   responses: {
     200: jsonContent(AuthenticateResponse, "A token for the key's account and user"),
+    ...errorResponses(),
     401: jsonContent(HeraldError, "Unknown access key or wrong secret"),
-    503: jsonContent(HeraldError, "The database is unavailable; retry after the Retry-After delay"),
   },
 });
 

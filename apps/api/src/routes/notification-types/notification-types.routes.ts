@@ -54,5 +54,5 @@ export const deleteNotificationType = createRoute({
   description: "Platform administrators only. A type that subscriptions still use answers 409.",
   security: SECURITY,
   request: { params: NotificationTypeParam },
-  responses: { 204: { description: "Deleted" }, ...errorResponses(403, 404, 409) },
+  responses: { 204: { description: "Deleted" }, ...errorResponses(400, 403, 404, 409) },
 });

@@ -87,7 +87,7 @@ export const sentNotification = createRoute({
         .max(255)
         .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
         .optional()
-        .openapi({ param: { name: "Idempotency-Key", in: "header" }, example: "incident-L-1-escalated" }),
+        .openapi({ param: { name: "idempotency-key", in: "header" }, example: "incident-L-1-escalated" }),
     }),
     body: jsonBody(SendNotificationRequest),
   },

@@ -1,0 +1,38 @@
+import type { Router } from "./router";
+
+export const OPENAPI_DOCUMENT_PATH = "/herald/v2/openapi.json";
+export const API_REFERENCE_PATH = "/herald/v2/docs";
+
+const TAGS = [
+  { name: "Notifications", description: "Send notifications and read them back, by id, by type or by incident." },
+  { name: "Subscriptions", description: "Who hears about which notification type, with filters and templates." },
+  { name: "Subscribers", description: "The users and connections (integrations) of a subscription." },
+  { name: "Notification Types", description: "The kinds of notifications; platform administrators manage them." },
+  { name: "Integrations", description: "Webhook destinations of an account, and their signing secrets." },
+  { name: "Deliveries", description: "Herald extension: each destination's delivery, its attempts and retries." },
+  { name: "Users", description: "Herald extension: where `user` subscribers' e-mail goes." },
+  { name: "E-mail", description: "Herald extension: captured e-mails and test e-mails." },
+  { name: "AIMS", description: "Log in with an access key, as Alert Logic's AIMS service answers it." },
+  { name: "Receivers", description: "Signed callbacks into Herald: delivery events and read receipts." },
+  { name: "Webhooks", description: "What Herald sends to a webhook integration." },
+];
+
+/**
+ * The OpenAPI 3.1 document of `app`: served at OPENAPI_DOCUMENT_PATH and committed as packages/client/openapi.json,
+ * from which the typed client is generated. Nothing in it may depend on the request or the environment.
+ */
+export function openApiDocument(app: Router) {
+  return app.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "Herald",
+      version: "2.0.0",
+      description:
+        "Notification service speaking Alert Logic's Herald v2 contract. Log in with `POST /aims/v1/authenticate` " +
+        "(HTTP Basic: access key id and secret) and send the token as `x-aims-auth-token`. Errors have the shape " +
+        "`{error, details?, path?, request_id?}`. Notification types contain a slash, sent raw in paths " +
+        "(`/notifications/incidents/alerts`) or percent-encoded.",
+    },
+    tags: TAGS,
+  });
+}

@@ -1,0 +1,168 @@
+// Encryption at rest for secrets Herald must read back (webhook signing secrets, credential headers): AES-256-GCM on
+// WebCrypto under a key from the environment, a random 96-bit IV per value, stored as
+// `enc:v1:<key id>:<base64 iv>:<base64 ciphertext>`. The key id in each value lets a deployment rotate keys: values
+// sealed under ENCRYPTION_PREVIOUS_KEY still open while they are re-sealed under ENCRYPTION_KEY.
+import { fromBase64, toBase64 } from "../lib/base64";
+
+const PREFIX = "enc:";
+const VERSION = "v1";
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+// Spelled this way so the module also type-checks for Node (scripts/admin.ts), where CryptoKey is not a global type.
+type AesKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+/** The deployment cannot seal or open secrets: a key is missing or malformed, or a value names a key it lacks. */
+export class SecretBoxUnavailableError extends Error {
+  override readonly name = "SecretBoxUnavailableError";
+}
+
+/** A stored value that is not a well-formed sealed value, or that fails authentication (altered, or another key). */
+export class SecretBoxError extends Error {
+  override readonly name = "SecretBoxError";
+}
+
+export interface SecretBox {
+  /** `enc:v1:...` for `plaintext`; never the same twice. */
+  seal(plaintext: string): Promise<string>;
+  /** The plaintext of a sealed value. A value without the `enc:` prefix predates encryption and is returned as is. */
+  open(stored: string): Promise<string>;
+  /** True when `stored` is plaintext or sealed under a key other than the current one: worth sealing again. */
+  isStale(stored: string): boolean;
+}
+
+export interface EncryptionKeys {
+  current: { id: string; key: string };
+  previous?: { id: string; key: string } | undefined;
+}
+
+/** The bindings the key ring comes from (`wrangler secret put`, `.dev.vars`, the test config). */
+export interface EncryptionEnv {
+  ENCRYPTION_KEY?: string | undefined;
+  ENCRYPTION_KEY_ID?: string | undefined;
+  ENCRYPTION_PREVIOUS_KEY?: string | undefined;
+  ENCRYPTION_PREVIOUS_KEY_ID?: string | undefined;
+}
+
+export function isSealed(value: string): boolean {
+  return value.startsWith(PREFIX);
+}
+
+/** A new key for ENCRYPTION_KEY: the base64 of 32 random bytes. */
+export function generateEncryptionKey(): string {
+  return toBase64(crypto.getRandomValues(new Uint8Array(KEY_BYTES)));
+}
+
+/** The key ring the bindings describe; throws SecretBoxUnavailableError naming what is missing or wrong. */
+export function encryptionKeysFromEnv(env: EncryptionEnv): EncryptionKeys {
+  const current = keyPair(env.ENCRYPTION_KEY, env.ENCRYPTION_KEY_ID, "ENCRYPTION_KEY");
+  if (!current) {
+    throw new SecretBoxUnavailableError(
+      "ENCRYPTION_KEY is not set: Herald cannot store integration secrets (set it with `wrangler secret put ENCRYPTION_KEY`)",
+    );
+  }
+  const previous = keyPair(env.ENCRYPTION_PREVIOUS_KEY, env.ENCRYPTION_PREVIOUS_KEY_ID, "ENCRYPTION_PREVIOUS_KEY");
+  if (previous?.id === current.id) {
+    throw new SecretBoxUnavailableError("ENCRYPTION_PREVIOUS_KEY_ID must differ from ENCRYPTION_KEY_ID");
+  }
+  return { current, previous };
+}
+
+function keyPair(key: string | undefined, id: string | undefined, name: string) {
+  const trimmedKey = key?.trim() ?? "";
+  const trimmedId = id?.trim() ?? "";
+  if (trimmedKey === "" && trimmedId === "") return undefined;
+  if (trimmedKey === "") throw new SecretBoxUnavailableError(`${name}_ID is set but ${name} is not`);
+  if (!KEY_ID.test(trimmedId)) {
+    throw new SecretBoxUnavailableError(`${name}_ID must be 1-64 letters, digits, '-' or '_'`);
+  }
+  return { id: trimmedId, key: trimmedKey };
+}
+
+async function importKey(name: string, base64: string): Promise<AesKey> {
+  const bytes = fromBase64(base64);
+  if (bytes?.length !== KEY_BYTES) {
+    throw new SecretBoxUnavailableError(`${name} must be the base64 of ${KEY_BYTES} bytes (openssl rand -base64 32)`);
+  }
+  return crypto.subtle.importKey("raw", bytes, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+}
+
+/** A box over `keys`; throws SecretBoxUnavailableError when a key is not 32 bytes of base64. */
+export async function createSecretBox(keys: EncryptionKeys): Promise<SecretBox> {
+  const ring = new Map<string, AesKey>([[keys.current.id, await importKey("ENCRYPTION_KEY", keys.current.key)]]);
+  if (keys.previous) ring.set(keys.previous.id, await importKey("ENCRYPTION_PREVIOUS_KEY", keys.previous.key));
+  const currentId = keys.current.id;
+  const currentKey = ring.get(currentId) as AesKey;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+
+  return {
+    async seal(plaintext) {
+      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+      const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, currentKey, encoder.encode(plaintext));
+      return `${PREFIX}${VERSION}:${currentId}:${toBase64(iv)}:${toBase64(new Uint8Array(ciphertext))}`;
+    },
+
+    async open(stored) {
+      if (!isSealed(stored)) return stored;
+      const [, version, keyId, ivText, ciphertextText, ...rest] = stored.split(":");
+      if (version !== VERSION || rest.length > 0 || keyId === undefined) {
+        throw new SecretBoxError("a stored secret is not a sealed value Herald can read");
+      }
+      const key = ring.get(keyId);
+      if (!key) {
+        throw new SecretBoxUnavailableError(
+          `a stored secret is sealed under key id '${keyId}', which is neither ENCRYPTION_KEY_ID nor ENCRYPTION_PREVIOUS_KEY_ID`,
+        );
+      }
+      const iv = fromBase64(ivText ?? "");
+      const ciphertext = fromBase64(ciphertextText ?? "");
+      if (iv?.length !== IV_BYTES || !ciphertext) {
+        throw new SecretBoxError("a stored secret is not a sealed value Herald can read");
+      }
+      try {
+        return decoder.decode(await crypto.subtle.decrypt({ name: "AES-GCM", iv }, key, ciphertext));
+      } catch {
+        throw new SecretBoxError(
+          `a stored secret does not open with key '${keyId}': it was altered, or sealed by another key`,
+        );
+      }
+    },
+
+    isStale(stored) {
+      return !stored.startsWith(`${PREFIX}${VERSION}:${currentId}:`);
+    },
+  };
+}
+
+// One imported key ring per isolate and configuration, like the database client: importing costs a few milliseconds.
+const boxes = new Map<string, Promise<SecretBox>>();
+
+/**
+ * The box the bindings describe. Built on first use, so a deployment without ENCRYPTION_KEY still serves what needs
+ * no secret; everything that does fails with SecretBoxUnavailableError instead of storing plaintext.
+ */
+export function secretBoxFromEnv(env: EncryptionEnv): SecretBox {
+  const cacheKey = [
+    env.ENCRYPTION_KEY,
+    env.ENCRYPTION_KEY_ID,
+    env.ENCRYPTION_PREVIOUS_KEY,
+    env.ENCRYPTION_PREVIOUS_KEY_ID,
+  ]
+    .map((value) => value ?? "")
+    .join("\n");
+  const box = () => {
+    let pending = boxes.get(cacheKey);
+    if (!pending) {
+      pending = Promise.resolve().then(() => createSecretBox(encryptionKeysFromEnv(env)));
+      boxes.set(cacheKey, pending);
+    }
+    return pending;
+  };
+  return {
+    seal: async (plaintext) => (await box()).seal(plaintext),
+    open: async (stored) => (await box()).open(stored),
+    isStale: (stored) => !stored.startsWith(`${PREFIX}${VERSION}:${env.ENCRYPTION_KEY_ID?.trim() ?? ""}:`),
+  };
+}

@@ -1,0 +1,123 @@
+import { type Db, findIntegration, type IntegrationRow, listIntegrationsAfter, replaceSealedFields } from "@herald/db";
+import type { SecretBox } from "../security/secret-box";
+
+// An integration's signing secrets and credential-like header values are sealed at rest (src/security/secret-box.ts):
+// rows are sealed just before they are written and opened just after they are read, here and nowhere else.
+
+const CREDENTIAL_NAMES = new Set(["authorization", "proxy-authorization", "cookie"]);
+const CREDENTIAL_NAME_PARTS = ["token", "secret", "key", "password", "auth"];
+
+/** Headers whose values are credentials: sealed at rest, masked in every answer. */
+export function isCredentialHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return CREDENTIAL_NAMES.has(lower) || CREDENTIAL_NAME_PARTS.some((part) => lower.includes(part));
+}
+
+const MASK = "****";
+const REVEALED_MIN_LENGTH = 8;
+
+/** `****` and the last four characters, enough to tell two credentials apart; a short value shows none of itself. */
+export function maskCredential(value: string): string {
+  return value.length >= REVEALED_MIN_LENGTH ? `${MASK}${value.slice(-4)}` : MASK;
+}
+
+/** Headers as an answer shows them: credential values masked, the others as they are. */
+export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, isCredentialHeader(name) ? maskCredential(value) : value]),
+  );
+}
+
+/**
+ * A client that reads an integration and sends its headers back sends the masked values: those keep the credential
+ * they mask instead of replacing it with the mask.
+ */
+export function keepMaskedCredentials(
+  current: Record<string, string>,
+  incoming: Record<string, string>,
+): Record<string, string> {
+  const currentByName = new Map(Object.entries(current).map(([name, value]) => [name.toLowerCase(), value]));
+  return Object.fromEntries(
+    Object.entries(incoming).map(([name, value]) => {
+      const previous = currentByName.get(name.toLowerCase());
+      const echoed = isCredentialHeader(name) && previous !== undefined && value === maskCredential(previous);
+      return [name, echoed ? previous : value];
+    }),
+  );
+}
+
+async function mapCredentials(
+  headers: Record<string, string>,
+  transform: (value: string) => Promise<string>,
+): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(headers).map(async ([name, value]) => [
+      name,
+      isCredentialHeader(name) ? await transform(value) : value,
+    ]),
+  );
+  return Object.fromEntries(entries);
+}
+
+export function sealHeaders(box: SecretBox, headers: Record<string, string>): Promise<Record<string, string>> {
+  return mapCredentials(headers, (value) => box.seal(value));
+}
+
+/** The row with its secrets and credential headers in clear, for signing, sending and answering. */
+export async function openIntegration(box: SecretBox, row: IntegrationRow): Promise<IntegrationRow> {
+  const [signingSecret, previousSigningSecret, headers] = await Promise.all([
+    box.open(row.signingSecret),
+    row.previousSigningSecret === null ? null : box.open(row.previousSigningSecret),
+    mapCredentials(row.headers, (value) => box.open(value)),
+  ]);
+  return { ...row, signingSecret, previousSigningSecret, headers };
+}
+
+/** The account's integration with its secrets opened; undefined when there is none. */
+export async function findOpenIntegration(
+  db: Db,
+  box: SecretBox,
+  accountId: string,
+  id: string,
+): Promise<IntegrationRow | undefined> {
+  const row = await findIntegration(db, accountId, id);
+  return row && openIntegration(box, row);
+}
+
+function isStaleRow(box: SecretBox, row: IntegrationRow): boolean {
+  return (
+    box.isStale(row.signingSecret) ||
+    (row.previousSigningSecret !== null && box.isStale(row.previousSigningSecret)) ||
+    Object.entries(row.headers).some(([name, value]) => isCredentialHeader(name) && box.isStale(value))
+  );
+}
+
+/**
+ * Seals again, under the current key, every integration secret still in clear (stored before encryption) or under
+ * the previous key. After a key rotation, run it (`admin reseal-secrets`) before dropping ENCRYPTION_PREVIOUS_KEY.
+ */
+export async function resealIntegrationSecrets(
+  db: Db,
+  box: SecretBox,
+  pageSize = 100,
+): Promise<{ scanned: number; resealed: number; changed_meanwhile: number }> {
+  const counts = { scanned: 0, resealed: 0, changed_meanwhile: 0 };
+  for (let after = ""; ; ) {
+    const rows = await listIntegrationsAfter(db, after, pageSize);
+    if (rows.length === 0) return counts;
+    after = rows.at(-1)?.id ?? after;
+    for (const row of rows) {
+      counts.scanned++;
+      if (!isStaleRow(box, row)) continue;
+      const opened = await openIntegration(box, row);
+      const sealed = {
+        signingSecret: await box.seal(opened.signingSecret),
+        previousSigningSecret:
+          opened.previousSigningSecret === null ? null : await box.seal(opened.previousSigningSecret),
+        headers: await sealHeaders(box, opened.headers),
+      };
+      if (await replaceSealedFields(db, row, sealed)) counts.resealed++;
+      else counts.changed_meanwhile++;
+    }
+  }
+}

@@ -1,0 +1,242 @@
+import { env } from "cloudflare:test";
+import { integrations } from "@herald/db";
+import { eq } from "drizzle-orm";
+import { Webhook } from "standardwebhooks";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { createApp } from "../src/app";
+import { createSecretBox } from "../src/security/secret-box";
+import { createServices } from "../src/services/container";
+import { resealIntegrationSecrets, sealHeaders } from "../src/services/integration-secrets";
+import { ACCOUNT, freshType, receiver, send, settled, subscribe } from "./delivery-helpers";
+import { ACME, BASE, call, expectHeraldError, login, PLATFORM, unique } from "./helpers";
+
+let token: string;
+let platform: string;
+beforeAll(async () => {
+  token = await login(ACME);
+  platform = await login(PLATFORM);
+});
+
+const integrationsPath = `/herald/v2/${ACCOUNT}/integrations`;
+const SEALED_NOW = /^enc:v1:test-current:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/;
+
+/** Credentials unique to one test, so a scan of the whole database finds only that test's values. */
+function credentials() {
+  const bearer = `Bearer ${crypto.randomUUID()}`;
+  const apiKey = `key-${crypto.randomUUID()}`;
+  return { bearer, apiKey, headers: { Authorization: bearer, "X-Api-Key": apiKey, "X-Team": "soc" } };
+}
+
+async function createIntegration(targetUrl: string, headers: Record<string, string>) {
+  const result = await call("POST", integrationsPath, {
+    token,
+    body: { name: unique("sealed"), target_url: targetUrl, headers },
+  });
+  expect(result.status).toBe(201);
+  return result.body as { id: string; name: string; headers: Record<string, string> };
+}
+
+/** The stored columns, as SQLite holds them. */
+async function rawRow(id: string) {
+  const result = await createServices(env).db.$client.execute({
+    sql: "select signing_secret, previous_signing_secret, headers from integrations where id = ?",
+    args: [id],
+  });
+  const row = result.rows[0] as unknown as {
+    signing_secret: string;
+    previous_signing_secret: string | null;
+    headers: string;
+  };
+  return { ...row, headersParsed: JSON.parse(row.headers) as Record<string, string> };
+}
+
+/** Every table of the database, every row, as text: what a stolen database file would show. */
+async function tablesContaining(needles: string[]): Promise<string[]> {
+  const client = createServices(env).db.$client;
+  const tables = await client.execute("select name from sqlite_master where type = 'table'");
+  const found: string[] = [];
+  for (const { name } of tables.rows) {
+    const text = JSON.stringify((await client.execute(`select * from "${String(name)}"`)).rows);
+    for (const needle of needles) if (text.includes(needle)) found.push(`${String(name)} holds ${needle}`);
+  }
+  return found;
+}
+
+describe("integration secrets at rest", () => {
+  it("stores signing secrets and credential headers sealed, and nothing of them in clear anywhere", async () => {
+    const { bearer, apiKey, headers } = credentials();
+    const target = await receiver();
+    const integration = await createIntegration(target.url, headers);
+    const oldSecret = (await call("GET", `${integrationsPath}/${integration.id}/secret`, { token })).body.key as string;
+    const created = await rawRow(integration.id);
+    expect(created.signing_secret).toMatch(SEALED_NOW);
+    expect(created.previous_signing_secret).toBeNull();
+    expect(created.headersParsed.Authorization).toMatch(SEALED_NOW);
+    const rotated = await call("POST", `${integrationsPath}/${integration.id}/secret/rotate`, { token });
+    expect(rotated.status).toBe(200);
+    const newSecret = rotated.body.key as string;
+    expect(newSecret).toMatch(/^whsec_/);
+
+    // The delivery still carries the credentials and both signatures: the consumer opened what it stored.
+    const type = await freshType(platform);
+    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    const notification = await send(token, type);
+    expect((await settled(token, notification.id, 1))[0]!.status).toBe("DELIVRD");
+    const [received] = await target.calls();
+    expect(received!.headers.authorization).toBe(bearer);
+    expect(received!.headers["x-api-key"]).toBe(apiKey);
+    expect(received!.headers["x-team"]).toBe("soc");
+    expect(() => new Webhook(newSecret).verify(received!.body, received!.headers)).not.toThrow();
+    expect(() => new Webhook(oldSecret).verify(received!.body, received!.headers)).not.toThrow();
+
+    const row = await rawRow(integration.id);
+    expect(row.signing_secret).toMatch(SEALED_NOW);
+    expect(row.previous_signing_secret).toMatch(SEALED_NOW);
+    expect(row.headersParsed.Authorization).toMatch(SEALED_NOW);
+    expect(row.headersParsed["X-Api-Key"]).toMatch(SEALED_NOW);
+    expect(row.headersParsed["X-Team"]).toBe("soc");
+
+    const secrets = [oldSecret, newSecret, oldSecret.slice("whsec_".length), newSecret.slice("whsec_".length)];
+    expect(await tablesContaining([...secrets, bearer, bearer.slice("Bearer ".length), apiKey])).toEqual([]);
+    // The scan does see the row: its name is not a secret.
+    expect(await tablesContaining([integration.name])).toEqual([`integrations holds ${integration.name}`]);
+  });
+
+  it("masks credential header values in every answer, and shows other headers as they are", async () => {
+    const { bearer, apiKey, headers } = credentials();
+    const masked = {
+      Authorization: `****${bearer.slice(-4)}`,
+      "X-Api-Key": `****${apiKey.slice(-4)}`,
+      "X-Team": "soc",
+    };
+    const created = await createIntegration("https://hooks.example.com/masked", headers);
+    const answers = [
+      created,
+      (await call("GET", `${integrationsPath}/${created.id}`, { token })).body,
+      (await call("GET", integrationsPath, { token })).body.integrations.find(
+        (i: { id: string }) => i.id === created.id,
+      ),
+      (await call("PUT", `${integrationsPath}/${created.id}`, { token, body: { name: unique("renamed") } })).body,
+    ];
+    for (const answer of answers) {
+      expect(answer.headers).toEqual(masked);
+      expect(answer.header).toEqual(masked);
+      const text = JSON.stringify(answer);
+      expect(text).not.toContain(bearer.slice(-12));
+      expect(text).not.toContain(apiKey.slice(-12));
+      expect(text).not.toMatch(/whsec_|enc:v1/);
+    }
+  });
+
+  it("keeps a credential when a client sends its masked value back, and replaces it with a new value", async () => {
+    const { bearer, headers } = credentials();
+    const created = await createIntegration("https://hooks.example.com/echo", headers);
+    const services = createServices(env);
+
+    // Read, change the name, send everything back: the masks must not replace the credentials.
+    const read = (await call("GET", `${integrationsPath}/${created.id}`, { token })).body;
+    const echoed = await call("PUT", `${integrationsPath}/${created.id}`, {
+      token,
+      body: { name: unique("echoed"), headers: read.headers },
+    });
+    expect(echoed.status).toBe(200);
+    expect(echoed.body.headers).toEqual(read.headers);
+    expect(await services.secrets.open((await rawRow(created.id)).headersParsed.Authorization!)).toBe(bearer);
+
+    const replaced = await call("PUT", `${integrationsPath}/${created.id}`, {
+      token,
+      body: { headers: { Authorization: "Bearer replaced-value-7777" } },
+    });
+    expect(replaced.body.headers).toEqual({ Authorization: "****7777" });
+    const row = await rawRow(created.id);
+    expect(row.headersParsed.Authorization).toMatch(SEALED_NOW);
+    expect(await services.secrets.open(row.headersParsed.Authorization!)).toBe("Bearer replaced-value-7777");
+  });
+
+  it("opens values sealed under ENCRYPTION_PREVIOUS_KEY, and reseal-secrets moves them to the current key", async () => {
+    const { bearer, headers } = credentials();
+    const target = await receiver();
+    const created = await createIntegration(target.url, headers);
+    const secret = (await call("GET", `${integrationsPath}/${created.id}/secret`, { token })).body.key as string;
+
+    // The row as a deployment sealed it before its key was rotated.
+    const before = await createSecretBox({
+      current: { id: env.ENCRYPTION_PREVIOUS_KEY_ID, key: env.ENCRYPTION_PREVIOUS_KEY },
+    });
+    const services = createServices(env);
+    await services.db
+      .update(integrations)
+      .set({ signingSecret: await before.seal(secret), headers: await sealHeaders(before, headers) })
+      .where(eq(integrations.id, created.id));
+    expect((await rawRow(created.id)).signing_secret).toMatch(/^enc:v1:test-previous:/);
+
+    expect((await call("GET", `${integrationsPath}/${created.id}/secret`, { token })).body.key).toBe(secret);
+    expect((await call("GET", `${integrationsPath}/${created.id}`, { token })).body.headers.Authorization).toBe(
+      `****${bearer.slice(-4)}`,
+    );
+    const type = await freshType(platform);
+    await subscribe(token, type, [{ subscriber: created.id, subscriber_type: "connection" }]);
+    const notification = await send(token, type);
+    expect((await settled(token, notification.id, 1))[0]!.status).toBe("DELIVRD");
+    const [received] = await target.calls();
+    expect(received!.headers.authorization).toBe(bearer);
+    expect(() => new Webhook(secret).verify(received!.body, received!.headers)).not.toThrow();
+
+    const counts = await resealIntegrationSecrets(services.db, services.secrets);
+    expect(counts.resealed).toBeGreaterThanOrEqual(1);
+    const row = await rawRow(created.id);
+    expect(row.signing_secret).toMatch(SEALED_NOW);
+    expect(row.headersParsed.Authorization).toMatch(SEALED_NOW);
+    expect(await services.secrets.open(row.signing_secret)).toBe(secret);
+    expect(await services.secrets.open(row.headersParsed.Authorization!)).toBe(bearer);
+  });
+
+  it("answers 503 and stores nothing when the deployment has no ENCRYPTION_KEY, and says why in the logs", async () => {
+    const app = createApp();
+    const unconfigured = { ...env, ENCRYPTION_KEY: undefined, ENCRYPTION_KEY_ID: undefined };
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const name = unique("unsealed");
+      const response = await app.request(
+        `${BASE}${integrationsPath}`,
+        {
+          method: "POST",
+          headers: { "x-aims-auth-token": token, "content-type": "application/json" },
+          body: JSON.stringify({
+            name,
+            target_url: "https://hooks.example.com/x",
+            headers: { Authorization: "Bearer x" },
+          }),
+        },
+        unconfigured,
+      );
+      expectHeraldError(
+        { status: response.status, body: await response.json(), headers: response.headers },
+        503,
+        "service_unavailable",
+      );
+      const lines = logged.mock.calls.map((args) => args.map(String).join(" "));
+      expect(lines.some((line) => line.includes("ENCRYPTION_KEY is not set") && line.includes('"level":"error"'))).toBe(
+        true,
+      );
+      const listed = await call("GET", integrationsPath, { token });
+      expect(listed.body.integrations.map((i: { name: string }) => i.name)).not.toContain(name);
+
+      // Reads need the key too; what involves no secret keeps working.
+      const read = await app.request(
+        `${BASE}${integrationsPath}`,
+        { headers: { "x-aims-auth-token": token } },
+        unconfigured,
+      );
+      expect(read.status).toBe(503);
+      const other = await app.request(
+        `${BASE}/herald/v2/${ACCOUNT}/subscriptions`,
+        { headers: { "x-aims-auth-token": token } },
+        unconfigured,
+      );
+      expect(other.status).toBe(200);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+});

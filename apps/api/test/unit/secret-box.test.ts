@@ -1,0 +1,236 @@
+import { describe, expect, it } from "vitest";
+import {
+  createSecretBox,
+  type EncryptionKeys,
+  encryptionKeysFromEnv,
+  generateEncryptionKey,
+  isSealed,
+  SecretBoxError,
+  SecretBoxUnavailableError,
+  secretBoxFromEnv,
+} from "../../src/security/secret-box";
+import {
+  isCredentialHeader,
+  keepMaskedCredentials,
+  maskCredential,
+  maskHeaders,
+} from "../../src/services/integration-secrets";
+
+const KEY_A = "Hrn4oHEgYoQKaqlJoYq2gWQUD6FpAtmq0E6kueCu8kA=";
+const KEY_B = "w74pWnT+5P/ENQ7kL4JS+vZym0aqeJV2/l5BF67oTDA=";
+const onlyA: EncryptionKeys = { current: { id: "a", key: KEY_A } };
+const SEALED = /^enc:v1:([A-Za-z0-9_-]+):([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)$/;
+
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+
+describe("createSecretBox", () => {
+  it("seals as enc:v1:<key id>:<base64 96-bit iv>:<base64 ciphertext and tag>", async () => {
+    const box = await createSecretBox(onlyA);
+    const sealed = await box.seal("whsec_abc");
+    const [, keyId, iv, ciphertext] = SEALED.exec(sealed) ?? [];
+    expect(keyId).toBe("a");
+    expect(fromBase64(iv ?? "")).toHaveLength(12);
+    // AES-GCM: as long as the plaintext, plus a 16-byte tag.
+    expect(fromBase64(ciphertext ?? "")).toHaveLength("whsec_abc".length + 16);
+    expect(sealed).not.toContain("whsec_abc");
+    expect(isSealed(sealed)).toBe(true);
+  });
+
+  it.each(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "Bearer eyJhbGciOi.x.y", "", "ünïcødé ✓ 🔑", "a:b:c"])(
+    "opens what it sealed: %j",
+    async (plaintext) => {
+      const box = await createSecretBox(onlyA);
+      expect(await box.open(await box.seal(plaintext))).toBe(plaintext);
+    },
+  );
+
+  it("uses a fresh IV for every value: the same plaintext never seals the same way twice", async () => {
+    const box = await createSecretBox(onlyA);
+    const sealed = await Promise.all(Array.from({ length: 50 }, () => box.seal("same secret")));
+    expect(new Set(sealed).size).toBe(50);
+    expect(new Set(sealed.map((value) => value.split(":")[3])).size).toBe(50);
+  });
+
+  it("is standard AES-256-GCM: opens a value sealed by another implementation (Node's crypto)", async () => {
+    const box = await createSecretBox(onlyA);
+    // node -e 'createCipheriv("aes-256-gcm", KEY_A, iv 000102..0b)' over "Bearer s3cr3t-token", tag appended.
+    const fromNode = "enc:v1:a:AAECAwQFBgcICQoL:82yLHKMOf1O5THmWUA6G/Uo1Z467SaWW1QWe815srX9tCcc=";
+    expect(await box.open(fromNode)).toBe("Bearer s3cr3t-token");
+  });
+
+  it.each([
+    ["a flipped ciphertext bit", (parts: string[]) => flip(parts, 4)],
+    ["a flipped IV bit", (parts: string[]) => flip(parts, 3)],
+    ["a truncated ciphertext", (parts: string[]) => [...parts.slice(0, 4), (parts[4] ?? "").slice(0, 8)]],
+    ["an IV of the wrong length", (parts: string[]) => [...parts.slice(0, 3), "AAAA", parts[4] ?? ""]],
+    ["an extra segment", (parts: string[]) => [...parts, "x"]],
+    ["another version", (parts: string[]) => ["enc", "v2", ...parts.slice(2)]],
+    ["no ciphertext", (parts: string[]) => parts.slice(0, 4)],
+    ["non-base64 ciphertext", (parts: string[]) => [...parts.slice(0, 4), "!!!!"]],
+  ])("refuses %s with SecretBoxError", async (_label, tamper) => {
+    const box = await createSecretBox(onlyA);
+    const tampered = tamper((await box.seal("whsec_abc")).split(":")).join(":");
+    await expect(box.open(tampered)).rejects.toBeInstanceOf(SecretBoxError);
+  });
+
+  it("refuses a value sealed by another key under the same id", async () => {
+    const sealedByB = await (await createSecretBox({ current: { id: "a", key: KEY_B } })).seal("whsec_abc");
+    await expect((await createSecretBox(onlyA)).open(sealedByB)).rejects.toBeInstanceOf(SecretBoxError);
+  });
+
+  it("rotates: the previous key still opens old values, new values use the current key", async () => {
+    const before = await createSecretBox(onlyA);
+    const old = await before.seal("sealed before the rotation");
+    const after = await createSecretBox({ current: { id: "b", key: KEY_B }, previous: { id: "a", key: KEY_A } });
+    expect(await after.open(old)).toBe("sealed before the rotation");
+    const fresh = await after.seal("sealed after");
+    expect(fresh.startsWith("enc:v1:b:")).toBe(true);
+    expect(after.isStale(old)).toBe(true);
+    expect(after.isStale(fresh)).toBe(false);
+    expect(after.isStale("whsec_plaintext")).toBe(true);
+
+    // Once the previous key is dropped, a value still under it is a configuration problem, said as such.
+    const dropped = await createSecretBox({ current: { id: "b", key: KEY_B } });
+    await expect(dropped.open(old)).rejects.toBeInstanceOf(SecretBoxUnavailableError);
+    await expect(dropped.open(old)).rejects.toThrow(/key id 'a'/);
+    expect(await dropped.open(fresh)).toBe("sealed after");
+  });
+
+  it("passes a value without the enc: prefix through: it was stored before encryption existed", async () => {
+    const box = await createSecretBox(onlyA);
+    expect(await box.open("whsec_legacy")).toBe("whsec_legacy");
+  });
+
+  it.each([
+    ["too short", btoa("x".repeat(16))],
+    ["too long", btoa("x".repeat(33))],
+    ["not base64", "not base64 at all!"],
+  ])("refuses a key that is %s", async (_label, key) => {
+    await expect(createSecretBox({ current: { id: "a", key } })).rejects.toBeInstanceOf(SecretBoxUnavailableError);
+  });
+});
+
+describe("encryptionKeysFromEnv", () => {
+  it("reads the current and previous keys", () => {
+    expect(
+      encryptionKeysFromEnv({
+        ENCRYPTION_KEY: ` ${KEY_A}\n`,
+        ENCRYPTION_KEY_ID: "2026-05",
+        ENCRYPTION_PREVIOUS_KEY: KEY_B,
+        ENCRYPTION_PREVIOUS_KEY_ID: "2025-11",
+      }),
+    ).toEqual({ current: { id: "2026-05", key: KEY_A }, previous: { id: "2025-11", key: KEY_B } });
+  });
+
+  it.each([
+    ["no key at all", {}, /ENCRYPTION_KEY is not set/],
+    ["an empty key", { ENCRYPTION_KEY: "", ENCRYPTION_KEY_ID: "" }, /ENCRYPTION_KEY is not set/],
+    ["a key without an id", { ENCRYPTION_KEY: KEY_A }, /ENCRYPTION_KEY_ID must be/],
+    ["an id without a key", { ENCRYPTION_KEY_ID: "a" }, /ENCRYPTION_KEY_ID is set but ENCRYPTION_KEY is not/],
+    ["an id with a colon", { ENCRYPTION_KEY: KEY_A, ENCRYPTION_KEY_ID: "a:b" }, /ENCRYPTION_KEY_ID must be/],
+    [
+      "a previous key without an id",
+      { ENCRYPTION_KEY: KEY_A, ENCRYPTION_KEY_ID: "a", ENCRYPTION_PREVIOUS_KEY: KEY_B },
+      /ENCRYPTION_PREVIOUS_KEY_ID must be/,
+    ],
+    [
+      "a previous key under the current id",
+      {
+        ENCRYPTION_KEY: KEY_A,
+        ENCRYPTION_KEY_ID: "a",
+        ENCRYPTION_PREVIOUS_KEY: KEY_B,
+        ENCRYPTION_PREVIOUS_KEY_ID: "a",
+      },
+      /must differ/,
+    ],
+  ])("refuses %s, naming the problem", (_label, env, message) => {
+    expect(() => encryptionKeysFromEnv(env)).toThrow(SecretBoxUnavailableError);
+    expect(() => encryptionKeysFromEnv(env)).toThrow(message);
+  });
+});
+
+describe("secretBoxFromEnv", () => {
+  it("fails on use, not on construction, when the key is missing: nothing is sealed or opened", async () => {
+    const box = secretBoxFromEnv({});
+    await expect(box.seal("whsec_abc")).rejects.toBeInstanceOf(SecretBoxUnavailableError);
+    await expect(box.open("whsec_legacy")).rejects.toBeInstanceOf(SecretBoxUnavailableError);
+  });
+
+  it("works like createSecretBox when configured", async () => {
+    const box = secretBoxFromEnv({ ENCRYPTION_KEY: KEY_A, ENCRYPTION_KEY_ID: "a" });
+    const sealed = await box.seal("whsec_abc");
+    expect(await (await createSecretBox(onlyA)).open(sealed)).toBe("whsec_abc");
+    expect(box.isStale(sealed)).toBe(false);
+  });
+});
+
+describe("generateEncryptionKey", () => {
+  it("is the base64 of 32 random bytes, usable as ENCRYPTION_KEY", async () => {
+    const key = generateEncryptionKey();
+    expect(fromBase64(key)).toHaveLength(32);
+    expect(generateEncryptionKey()).not.toBe(key);
+    const box = await createSecretBox({ current: { id: "k", key } });
+    expect(await box.open(await box.seal("x"))).toBe("x");
+  });
+});
+
+describe("credential headers", () => {
+  it.each([
+    "Authorization",
+    "authorization",
+    "Proxy-Authorization",
+    "Cookie",
+    "X-Api-Key",
+    "X-API-KEY",
+    "Api-Key",
+    "X-Auth",
+    "X-Auth-Token",
+    "X-Access-Token",
+    "X-Client-Secret",
+    "X-Password",
+    "DD-API-KEY",
+    "X-Webhook-Secret",
+    "keyid",
+  ])("treats %s as a credential", (name) => {
+    expect(isCredentialHeader(name)).toBe(true);
+  });
+
+  it.each(["X-Header", "Content-Language", "Accept", "X-Tenant", "X-Request-Source", "Keep-Alive-Hint"])(
+    "treats %s as an ordinary header",
+    (name) => {
+      expect(isCredentialHeader(name)).toBe(false);
+    },
+  );
+
+  it("masks all but the last four characters, and all of a short value", () => {
+    expect(maskCredential("Bearer abcdefgh1234")).toBe("****1234");
+    expect(maskCredential("12345678")).toBe("****5678");
+    expect(maskCredential("1234567")).toBe("****");
+    expect(maskCredential("")).toBe("****");
+    expect(maskHeaders({ Authorization: "Bearer abcdefgh1234", "X-Header": "HeaderValue" })).toEqual({
+      Authorization: "****1234",
+      "X-Header": "HeaderValue",
+    });
+  });
+
+  it("keeps a credential when its masked value is sent back, and takes any other value", () => {
+    const current = { Authorization: "Bearer old-token-9999", "X-Api-Key": "short" };
+    expect(
+      keepMaskedCredentials(current, {
+        authorization: "****9999",
+        "X-Api-Key": "****",
+        "X-Header": "****",
+      }),
+    ).toEqual({ authorization: "Bearer old-token-9999", "X-Api-Key": "short", "X-Header": "****" });
+    expect(keepMaskedCredentials(current, { Authorization: "****0000" })).toEqual({ Authorization: "****0000" });
+    expect(keepMaskedCredentials(current, { Authorization: "Bearer new" })).toEqual({ Authorization: "Bearer new" });
+  });
+});
+
+function flip(parts: string[], index: number): string[] {
+  const bytes = fromBase64(parts[index] ?? "");
+  bytes[0] = (bytes[0] ?? 0) ^ 1;
+  const copy = [...parts];
+  copy[index] = btoa(String.fromCharCode(...bytes));
+  return copy;
+}

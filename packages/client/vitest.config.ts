@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Type tests (test/*.test-d.ts) run through tsc: a contract change that breaks callers fails the suite.
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+    reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
+  },
+});
