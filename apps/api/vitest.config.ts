@@ -6,6 +6,7 @@ import { createLibsqlHandler } from "@herald/libsql-dev-server";
 import { Response as MiniflareResponse } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { prepareLocalDb } from "./scripts/prepare-local-db";
+import { CONTROL_HOST, control, FAULTY_LIBSQL_HOST, libsqlFault, recordBlocked } from "./test/control.node";
 import { fakeInternet } from "./test/fakes.node";
 import { provisionTestKeys } from "./test/fixtures.node";
 
@@ -42,9 +43,27 @@ export default defineConfig({
         },
         outboundService: async (request: Request) => {
           const url = new URL(request.url);
-          if (url.hostname !== TEST_LIBSQL_HOST) {
+          if (url.hostname === CONTROL_HOST) {
+            const answer = await control(request);
+            return new MiniflareResponse(await answer.text(), {
+              status: answer.status,
+              headers: Object.fromEntries(answer.headers),
+            });
+          }
+          if (url.hostname === FAULTY_LIBSQL_HOST) {
+            const fault = await libsqlFault(request.clone());
+            if (fault) {
+              return new MiniflareResponse(await fault.text(), {
+                status: fault.status,
+                headers: Object.fromEntries(fault.headers),
+              });
+            }
+          } else if (url.hostname !== TEST_LIBSQL_HOST) {
             const faked = await fakeInternet(request);
-            if (!faked) return new MiniflareResponse("outbound requests are blocked in tests", { status: 599 });
+            if (!faked) {
+              recordBlocked(request);
+              return new MiniflareResponse("outbound requests are blocked in tests", { status: 599 });
+            }
             // Streamed, not buffered: a fake that drops the connection mid-answer must reach the Worker as such.
             return new MiniflareResponse(faked.body, {
               status: faked.status,

@@ -1,4 +1,6 @@
 import type { ErrorCode, FailedSubscriber } from "@herald/contracts";
+import { DatabaseUnreachableError } from "@herald/db";
+import { DrizzleQueryError } from "drizzle-orm";
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -152,24 +154,59 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     );
   }
   const unavailable = databaseUnavailable(error);
-  if (unavailable) return respondWithError(c, unavailable);
+  if (unavailable) {
+    console.warn(JSON.stringify({ level: "warn", request_id: c.get("requestId"), error: "database_unavailable" }));
+    return respondWithError(c, unavailable);
+  }
   // Unexpected: log the cause with the request id, answer without internals.
-  console.error(
-    JSON.stringify({ level: "error", request_id: c.get("requestId"), message: String(error), stack: error.stack }),
-  );
+  console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), ...loggable(error) }));
   return respondWithError(c, new ApiError({ status: 500, code: "internal_error", details: "unexpected error" }));
 };
 
+// @libsql/client error codes that say the database is busy or out of reach, not that the statement is wrong:
+// SQLite's lock errors relayed by the server, and streams the HTTP or WebSocket transport closed under us.
+const UNAVAILABLE_CODES = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "HRANA_CLOSED_ERROR", "HRANA_WEBSOCKET_ERROR"]);
+
+/**
+ * True when `error` (or an error it wraps: drizzle puts the driver's error in `cause`) says the database is busy or
+ * unreachable: worth retrying later, unlike a failing statement.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
+    if (current instanceof DatabaseUnreachableError) return true;
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code !== "string") continue;
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith("SQLITE_BUSY_")) return true;
+    // The server answered with an HTTP error: 5xx and 429 pass, 4xx (a revoked token, a bad URL) do not.
+    if (code === "SERVER_ERROR") {
+      const status = (cause as { status?: unknown } | undefined)?.status;
+      return typeof status !== "number" || status >= 500 || status === 429;
+    }
+  }
+  return false;
+}
+
 /** A busy or unreachable database is worth retrying: 503 with Retry-After, not a 500. */
 function databaseUnavailable(error: Error): ApiError | undefined {
-  const text = `${(error as { code?: unknown }).code ?? ""} ${error.message} ${String((error as { cause?: unknown }).cause ?? "")}`;
-  if (!/SQLITE_BUSY|SQLITE_LOCKED|ECONNREFUSED|fetch failed|SERVER_ERROR|HRANA_WEBSOCKET_ERROR|network/i.test(text)) {
-    return undefined;
-  }
+  if (!isDatabaseUnavailable(error)) return undefined;
   return new ApiError({
     status: 503,
     code: "service_unavailable",
     details: "the database is unavailable, retry later",
     headers: { "Retry-After": "5" },
   });
+}
+
+/**
+ * An error as it may be logged. drizzle's query errors repeat every parameter of the statement in their message and
+ * stack: notification data, e-mail addresses, sealed secrets. The statement and the cause say enough.
+ */
+export function loggable(error: unknown): { message: string; stack?: string | undefined } {
+  if (!(error instanceof Error)) return { message: String(error) };
+  if (!(error instanceof DrizzleQueryError)) return { message: String(error), stack: error.stack };
+  const redact = (text: string) => text.replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/, "\nparams: [not logged]");
+  return {
+    message: `${redact(String(error))} (cause: ${String(error.cause)})`,
+    stack: error.stack === undefined ? undefined : redact(error.stack),
+  };
 }

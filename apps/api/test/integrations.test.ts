@@ -155,65 +155,16 @@ describe("POST /herald/v2/{account_id}/integrations", () => {
     expect(result.body.path).toBe(field);
   });
 
-  const REJECTED_TARGETS = [
-    "ftp://hooks.example.com/x",
-    "http://127.0.0.1/",
-    "http://127.1/",
-    "http://localhost:8080/",
-    "http://LOCALHOST/",
-    "http://10.0.0.1/",
-    "http://172.16.0.1/",
-    "http://192.168.1.1",
-    "http://169.254.169.254/latest/meta-data",
-    "http://0.0.0.0/",
-    "http://[::1]/",
-    "http://[::]/",
-    "http://[::ffff:127.0.0.1]/",
-    "http://[::ffff:10.0.0.1]/",
-    "http://[::127.0.0.1]/",
-    "http://[::10.0.0.1]/",
-    "http://[fe80::1]/",
-    "http://[fd00:ec2::254]/",
-    "http://[64:ff9b::7f00:1]/",
-    "http://2130706433/",
-    "http://0x7f.0.0.1/",
-    "http://017700000001/",
-    "http://100.64.0.1/",
-    "http://203.0.113.0",
-    "http://198.18.0.1/",
-    "http://224.0.0.1/",
-    "http://255.255.255.255/",
-    "http://user:pass@example.com/",
-    "http://user@example.com/",
-    "http://metadata.google.internal/",
-    "http://metadata.google.internal./",
-    "http://intranet/",
-    "http://foo.localhost/",
-    "http://localhost./",
-    "http://127.0.0.1./",
-    "http://printer.local./",
-    "http://nas.home.arpa/",
-    "http://%6c%6f%63%61%6c%68%6f%73%74/",
-    "not a url",
-    "/relative/path",
-  ];
-
-  it.each(REJECTED_TARGETS)("answers 400 naming target_url for %s, and stores nothing", async (targetUrl) => {
+  // Which targets are refused, in every spelling and at every door (and again at send time): test/ssrf.test.ts.
+  it("answers 400 naming target_url for a private target, and stores nothing", async () => {
     const name = unique("ssrf");
-    const result = await call("POST", integrationsPath(), { token: acme, body: { name, target_url: targetUrl } });
+    const result = await call("POST", integrationsPath(), {
+      token: acme,
+      body: { name, target_url: "http://169.254.169.254/latest/meta-data" },
+    });
     expectHeraldError(result, 400, "invalid_value");
     expect(result.body.path).toBe("target_url");
     expect(await listedNames()).not.toContain(name);
-  });
-
-  it.each([
-    "https://hooks.example.com/x",
-    "https://8.8.8.8/hook",
-    "http://hooks.example.com:8443/path?query=1",
-    "https://[2606:4700:4700::1111]/hook",
-  ])("accepts the public target %s", async (targetUrl) => {
-    const created = await createIntegration({ target_url: targetUrl });
-    expect(created.target_url).toBe(targetUrl);
   });
 
   const manyHeaders = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`X-H${i}`, "v"]));
@@ -348,18 +299,16 @@ describe("PUT /herald/v2/{account_id}/integrations/{id}", () => {
     expect(result.body.target_url).toBe("https://hooks.example.com/v2");
   });
 
-  it.each(["http://169.254.169.254/latest/meta-data", "http://[::1]/", "http://10.0.0.1/", "ftp://example.com/"])(
-    "answers 400 naming target_url for %s, and keeps the old target",
-    async (targetUrl) => {
-      const created = await createIntegration();
-      const result = await call("PUT", integrationPath(created.id), { token: acme, body: { target_url: targetUrl } });
-      expectHeraldError(result, 400, "invalid_value");
-      expect(result.body.path).toBe("target_url");
-      expect((await call("GET", integrationPath(created.id), { token: acme })).body.target_url).toBe(
-        created.target_url,
-      );
-    },
-  );
+  it("answers 400 naming target_url for a private target, and keeps the old target", async () => {
+    const created = await createIntegration();
+    const result = await call("PUT", integrationPath(created.id), {
+      token: acme,
+      body: { target_url: "http://10.0.0.1/" },
+    });
+    expectHeraldError(result, 400, "invalid_value");
+    expect(result.body.path).toBe("target_url");
+    expect((await call("GET", integrationPath(created.id), { token: acme })).body.target_url).toBe(created.target_url);
+  });
 
   it("answers 400 for a header value with CR/LF, and keeps the old headers", async () => {
     const created = await createIntegration({ headers: { "X-A": "1" } });

@@ -1,7 +1,7 @@
 // The tenant isolation matrix: every documented route of the app, every way of being the wrong caller. Routes come
 // from the OpenAPI registry, so a new route is in the matrix without an edit here; one that declares no token
 // security must be one of the receivers or the login, whose own rules are checked explicitly below.
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import type { RouteConfig } from "@hono/zod-openapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
@@ -11,6 +11,7 @@ import { generateSigningSecret, signWebhook } from "../src/delivery/signing";
 import { createServices } from "../src/services/container";
 import { freshType, receiver } from "./delivery-helpers";
 import { ACME, ACME_READER, ACME_WRITER, BASE, basicAuth, GLOBEX, login, PLATFORM, unique } from "./helpers";
+import { fetchWorker } from "./worker-fetch";
 
 const ACME_ID = ACME.accountId;
 const GLOBEX_ID = GLOBEX.accountId;
@@ -100,7 +101,7 @@ async function request(
     body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
     headers["content-type"] = "application/json";
   }
-  const response = await SELF.fetch(`${BASE}${path}`, { method, headers, body });
+  const response = await fetchWorker(`${BASE}${path}`, { method, headers, body });
   const text = await response.text();
   let json: Record<string, unknown> | undefined;
   try {

@@ -1,4 +1,4 @@
-export { createDb, type Db, type DbConfig, type Schema } from "./client";
+export { createDb, DatabaseUnreachableError, type Db, type DbConfig, type Schema } from "./client";
 export * from "./repositories/accounts";
 export * from "./repositories/captured-emails";
 export * from "./repositories/deliveries";

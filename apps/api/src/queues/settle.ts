@@ -1,4 +1,5 @@
 import type { ZodType } from "zod";
+import { loggable } from "../errors";
 
 /**
  * Runs `handle` for each message of a batch, at most `concurrency` at a time (a Worker invocation may hold six
@@ -34,7 +35,7 @@ export async function settleEach<Body, Parsed>(
             queue: batch.queue,
             message_id: message.id,
             attempts: message.attempts,
-            error: String(error),
+            error: loggable(error).message,
           }),
         );
         message.retry({ delaySeconds: crashBackoffSeconds(message.attempts) });
