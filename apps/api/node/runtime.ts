@@ -1,17 +1,20 @@
 // The single-machine runtime: the Worker's own app, consumers and sweeper, served by Node with an embedded libSQL
 // file (or any LIBSQL_URL) and in-process queues that behave like Cloudflare Queues. Nothing here is business logic.
 import { mkdirSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Db } from "@herald/db";
 import { createNodeDb, migrateDb } from "@herald/db/node";
 import { type ServerType, serve } from "@hono/node-server";
 import { parse as parseJsonc } from "jsonc-parser";
-import { createApp } from "../src/app";
+import { type App, createApp } from "../src/app";
 import type { Env } from "../src/env";
 import { LocalQueue } from "../src/node/local-queue";
 import { consumeQueue, QUEUES } from "../src/queues/consumers";
 import { recoverUnfinishedWork, sweepStalledWork } from "../src/queues/sweeper";
 import { provideDatabase } from "../src/services/container";
+import { dataDirectory } from "./local-secrets";
+import { createTargetFetcher, type Resolver } from "./target-fetch";
 
 interface ConsumerConfig {
   queue: string;
@@ -40,15 +43,36 @@ export interface NodeRuntimeOptions {
   hostname?: string;
   /** How often the sweeper runs (the Worker's cron runs every minute). */
   sweepIntervalMs?: number;
+  /** Resolves targets' names for the connect-time address check (the system resolver by default). */
+  resolver?: Resolver;
+  /** Serves Herald's app through another one (the benchmark puts a bare route beside it); Herald's alone by default. */
+  compose?: (herald: App) => Pick<App, "fetch">;
+  /**
+   * Fault injection, for tests: wraps the producers the app, the consumers and the sweeper send through
+   * (FANOUT_QUEUE, DELIVERY_QUEUE), so a send can fail after a commit. Unwrapped by default.
+   */
+  wrapProducer?: (queue: string, producer: Queue<unknown>) => Queue<unknown>;
+  /** Fault injection, for tests: wraps each queue's batch handler (consumeQueue), so a consumer can die mid-batch. */
+  wrapConsumer?: (queue: string, consume: typeof consumeQueue) => typeof consumeQueue;
 }
 
 export interface NodeRuntime {
   url: string;
   env: Env;
+  /** The runtime's database (already migrated). */
+  db: Db;
   close(): Promise<void>;
 }
 
-const DEFAULT_DB_URL = `file:${fileURLToPath(new URL("../.data/herald.db", import.meta.url))}`;
+/** How long an in-process queue waits to fill a batch, unless QUEUE_BATCH_TIMEOUT_MS says otherwise. */
+export const DEFAULT_LOCAL_BATCH_TIMEOUT_MS = 20;
+
+function positiveInteger(text: string | undefined, fallback: number): number {
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+const DEFAULT_DB_URL = `file:${join(dataDirectory(), "herald.db")}`;
 
 async function openDatabase(url: string, authToken: string | undefined) {
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)), { recursive: true });
@@ -74,21 +98,31 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
 
   const queues = new Map(wrangler.queues.consumers.map((consumer) => [consumer.queue, new LocalQueue(consumer.queue)]));
   const queue = (name: string) => queues.get(name) ?? new LocalQueue(name);
+  const producer = (name: string) => options.wrapProducer?.(name, queue(name)) ?? queue(name);
   const vars = Object.fromEntries(
     Object.entries(source).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+  const targetFetcher = createTargetFetcher(
+    { allowLoopback: (vars.ALLOW_LOOPBACK_TARGETS ?? wrangler.vars.ALLOW_LOOPBACK_TARGETS) === "true" },
+    options.resolver,
   );
   const env = {
     ...wrangler.vars,
     ...vars,
     LIBSQL_URL: url,
-    FANOUT_QUEUE: queue(QUEUES.fanout),
-    DELIVERY_QUEUE: queue(QUEUES.delivery),
+    TARGET_FETCHER: targetFetcher,
+    FANOUT_QUEUE: producer(QUEUES.fanout),
+    DELIVERY_QUEUE: producer(QUEUES.delivery),
   } as unknown as Env;
 
+  // On Cloudflare a longer wait fills batches and saves consumer invocations; in one process a batch costs nothing,
+  // and the wait only adds latency (while the consumers are busy, batches fill anyway).
+  const batchTimeoutMs = positiveInteger(vars.QUEUE_BATCH_TIMEOUT_MS, DEFAULT_LOCAL_BATCH_TIMEOUT_MS);
   for (const consumer of wrangler.queues.consumers) {
-    queue(consumer.queue).consume((batch) => consumeQueue(batch, env), {
+    const consume = options.wrapConsumer?.(consumer.queue, consumeQueue) ?? consumeQueue;
+    queue(consumer.queue).consume((batch) => consume(batch, env), {
       maxBatchSize: consumer.max_batch_size,
-      maxBatchTimeoutMs: consumer.max_batch_timeout * 1000,
+      maxBatchTimeoutMs: Math.min(consumer.max_batch_timeout * 1000, batchTimeoutMs),
       maxRetries: consumer.max_retries,
       retryDelaySeconds: consumer.retry_delay,
       maxConcurrency: consumer.max_concurrency,
@@ -96,7 +130,7 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
     });
   }
 
-  const app = createApp();
+  const app = options.compose ? options.compose(createApp()) : createApp();
   const pending = new Set<Promise<unknown>>();
   const executionContext = {
     waitUntil(promise: Promise<unknown>) {
@@ -131,11 +165,13 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
   return {
     url: `http://${options.hostname ?? "127.0.0.1"}:${port}`,
     env,
+    db,
     async close() {
       clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const local of queues.values()) await local.close();
       await Promise.allSettled(pending);
+      await targetFetcher.close();
       db.$client.close();
     },
   };

@@ -9,6 +9,8 @@ export interface Env {
   /** Turso / sqld URL in production; the local libsql-dev-server in development. */
   LIBSQL_URL: string;
   LIBSQL_AUTH_TOKEN?: string;
+  /** How long one database call may take before it answers 503, in milliseconds (default 10000). */
+  LIBSQL_TIMEOUT_MS?: string;
   /** HMAC key for the tokens this service issues. */
   AUTH_TOKEN_SECRET: string;
   /** The key being rotated out: tokens it signed stay valid until they expire. */
@@ -30,8 +32,19 @@ export interface Env {
   DELIVERY_QUEUE: Queue<DeliveryMessage>;
   /** Seconds between delivery attempts, comma-separated; defaults to a Svix-like schedule of about a day. */
   DELIVERY_RETRY_SCHEDULE?: string;
+  /**
+   * Makes every call to a customer's target (webhooks, webhook tests); the runtime's `fetch` when unbound. The Node
+   * runtime binds one that checks the address it actually connects to, so a name that resolves to a private address
+   * (DNS rebinding) is refused at connect time. On Workers, fetch cannot reach private addresses at all.
+   */
+  TARGET_FETCHER?: TargetFetcher;
   /** How long a webhook target may take to answer, in milliseconds (default 15000). */
   WEBHOOK_TIMEOUT_MS?: string;
+  /**
+   * How long unfinished work may go without progress before the sweeper queues it again, in seconds (default 120):
+   * long enough that it rarely duplicates a message still waiting in a busy queue.
+   */
+  SWEEP_GRACE_SECONDS?: string;
   /** How long a rotated signing secret keeps signing, in seconds (default 86400). */
   SIGNING_SECRET_OVERLAP_SECONDS?: string;
   /** `capture` (default: e-mails are stored and readable through the API) or `resend`. */
@@ -43,6 +56,11 @@ export interface Env {
   RESEND_API_URL?: string;
   /** `whsec_...` secret of the Resend webhook that reports delivery events. */
   RESEND_WEBHOOK_SECRET?: string;
+}
+
+/** The part of a service binding (`Fetcher`) that target calls use. */
+export interface TargetFetcher {
+  fetch(url: string, init: RequestInit): Promise<Response>;
 }
 
 export interface DeliverySettings {
@@ -57,6 +75,8 @@ export interface Services {
   now: () => number;
   newId: () => string;
   allowLoopbackTargets: boolean;
+  /** Calls customers' targets (see Env.TARGET_FETCHER). */
+  targetFetch: (url: string, init: RequestInit) => Promise<Response>;
   queues: { fanout: Queue<FanoutMessage>; delivery: Queue<DeliveryMessage> };
   delivery: DeliverySettings;
   email: EmailTransport;

@@ -8,11 +8,14 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   queue: (batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext) => consumeQueue(batch, env),
-  scheduled: async (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
-    ctx.waitUntil(
-      sweepStalledWork(env).then((swept) => {
-        if (swept.notifications + swept.deliveries > 0) console.log(JSON.stringify({ level: "info", swept }));
-      }),
-    );
+  scheduled: async (_controller: ScheduledController, env: Env, _ctx: ExecutionContext) => {
+    try {
+      const swept = await sweepStalledWork(env);
+      if (swept.notifications + swept.deliveries > 0) console.log(JSON.stringify({ level: "info", swept }));
+    } catch (error) {
+      // Nothing is lost: the work stays in the database for the next run. Thrown on, so the run shows as failed.
+      console.error(JSON.stringify({ level: "error", message: "sweep failed", error: String(error) }));
+      throw error;
+    }
   },
 } satisfies ExportedHandler<Env, unknown>;

@@ -5,6 +5,8 @@
 //   POST /libsql/up                     serve every request
 //   POST /libsql/http-503               answer HTTP 503 (a server or proxy in trouble)
 //   POST /libsql/busy                   answer every statement with SQLITE_BUSY, as a server whose lock is held
+//   POST /libsql/hung                   accept every request and answer none in time (a 503 after HUNG_HOLD_MS,
+//                                       long past the Worker's LIBSQL_TIMEOUT_MS, so nothing is left hanging)
 //   POST /libsql/<mode>?after=N         serve N more requests, then behave as <mode>
 //   GET  /libsql                        {mode, served, refused}
 // (A refused or reset connection cannot be made here: miniflare turns an error thrown by the outbound service into an
@@ -16,8 +18,9 @@
 export const CONTROL_HOST = "control.test";
 export const FAULTY_LIBSQL_HOST = "faulty-libsql.test";
 
-type Mode = "up" | "http-503" | "busy";
-const MODES: Mode[] = ["up", "http-503", "busy"];
+type Mode = "up" | "http-503" | "busy" | "hung";
+const MODES: Mode[] = ["up", "http-503", "busy", "hung"];
+const HUNG_HOLD_MS = 2_000;
 
 const libsql = { mode: "up" as Mode, servedBeforeFault: Number.POSITIVE_INFINITY, served: 0, refused: 0 };
 const blocked: Array<{ method: string; url: string; at: number }> = [];
@@ -53,6 +56,10 @@ export async function libsqlFault(request: Request): Promise<Response | undefine
   }
   libsql.refused++;
   if (libsql.mode === "http-503") return new Response("upstream unavailable", { status: 503 });
+  if (libsql.mode === "hung") {
+    await new Promise((resolve) => setTimeout(resolve, HUNG_HOLD_MS));
+    return new Response("held past the caller's deadline", { status: 503 });
+  }
   // busy: a Hrana pipeline answer whose every step failed with SQLITE_BUSY.
   const body = request.method === "POST" ? ((await request.json()) as { requests?: unknown[] }) : {};
   const error = { message: "database is locked", code: "SQLITE_BUSY" };

@@ -5,6 +5,7 @@
 import {
   createExecutionContext,
   createMessageBatch,
+  createScheduledController,
   env,
   getQueueResult,
   waitOnExecutionContext,
@@ -12,6 +13,7 @@ import {
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { fanOut } from "../src/delivery/fanout";
 import worker from "../src/index";
+import { STALL_GRACE_MS } from "../src/queues/sweeper";
 import { createServices } from "../src/services/container";
 import {
   ACCOUNT,
@@ -26,13 +28,14 @@ import {
 import { ACME, BASE, basicAuth, login, PLATFORM, unique } from "./helpers";
 
 const FAULTY_HOST = "faulty-libsql.test";
-const faulty = { ...env, LIBSQL_URL: `http://${FAULTY_HOST}` };
+// A short deadline, so the hung database answers 503 in a quarter of a second rather than the default ten.
+const faulty = { ...env, LIBSQL_URL: `http://${FAULTY_HOST}`, LIBSQL_TIMEOUT_MS: "250" };
 /**
  * refused, reset: the connection fails before or during the answer (made at this isolate's fetch, which is where the
  * Worker meets the network; miniflare's outbound service cannot fail a connection). http-503, busy: the server
- * answers, badly (made by the switch in test/control.node.ts).
+ * answers, badly; hung: it takes the request and answers nothing in time (made by the switch in test/control.node.ts).
  */
-const FAULTS = ["refused", "reset", "http-503", "busy"] as const;
+const FAULTS = ["refused", "reset", "http-503", "busy", "hung"] as const;
 type Fault = (typeof FAULTS)[number];
 
 const realFetch = globalThis.fetch;
@@ -229,15 +232,21 @@ describe("a database that goes away in the middle of a request", () => {
   });
 });
 
+/** A notification to a fresh receiver, stored as a request stores it, whose fan-out message never left. */
+async function notificationWithoutItsMessage() {
+  const target = await receiver();
+  const integration = await createIntegration(token, target.url);
+  const ownType = await freshType(platform);
+  await subscribe(token, ownType, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+  const spy = vi.spyOn(env.FANOUT_QUEUE, "send").mockResolvedValueOnce(undefined as never);
+  const notification = await send(token, ownType).finally(() => spy.mockRestore());
+  return { target, notification };
+}
+
 describe("queue consumers while the database is down", () => {
   it("retry a fan-out message, then fan out and deliver once it is back", async () => {
-    const target = await receiver();
-    const integration = await createIntegration(token, target.url);
-    const ownType = await freshType(platform);
-    await subscribe(token, ownType, [{ subscriber: integration.id, subscriber_type: "connection" }]);
     // Stored, but its fan-out message is this test's to hand to the consumer.
-    const spy = vi.spyOn(env.FANOUT_QUEUE, "send").mockResolvedValueOnce(undefined as never);
-    const notification = await send(token, ownType).finally(() => spy.mockRestore());
+    const { target, notification } = await notificationWithoutItsMessage();
     const message = { v: 1, notification_id: notification.id, account_id: ACCOUNT };
 
     await database("refused");
@@ -266,12 +275,7 @@ describe("queue consumers while the database is down", () => {
   });
 
   it("retry a delivery message without recording an attempt, then deliver once it is back", async () => {
-    const target = await receiver();
-    const integration = await createIntegration(token, target.url);
-    const ownType = await freshType(platform);
-    await subscribe(token, ownType, [{ subscriber: integration.id, subscriber_type: "connection" }]);
-    const spy = vi.spyOn(env.FANOUT_QUEUE, "send").mockResolvedValueOnce(undefined as never);
-    const notification = await send(token, ownType).finally(() => spy.mockRestore());
+    const { target, notification } = await notificationWithoutItsMessage();
     const [legId] = await fanOut(createServices(env), notification.id);
     const message = { v: 1, delivery_id: legId, account_id: ACCOUNT };
 
@@ -297,6 +301,33 @@ describe("queue consumers while the database is down", () => {
     expect((await getQueueResult(up, upCtx)).explicitAcks).toEqual(["leg-1"]);
     const delivered = await request("GET", `/herald/v2/${ACCOUNT}/deliveries/${legId}`);
     expect(delivered.body).toMatchObject({ status: "DELIVRD" });
+    expect(await target.calls()).toHaveLength(1);
+  });
+
+  it("leave the sweeper's work in the database while it is down, and re-queue it once it is back", async () => {
+    // Stored, its fan-out message lost, and old enough for the sweeper to take it up.
+    const { target, notification } = await notificationWithoutItsMessage();
+    await createServices(env).db.$client.execute({
+      sql: "update notifications set created_at = ? where id = ?",
+      args: [Date.now() - STALL_GRACE_MS - 1000, notification.id],
+    });
+
+    await database("refused");
+    const requeued = vi.spyOn(env.FANOUT_QUEUE, "sendBatch");
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      await expect(worker.scheduled(createScheduledController(), faulty, createExecutionContext())).rejects.toThrow();
+      expect(requeued).not.toHaveBeenCalled();
+      expect(logged.mock.calls.some(([line]) => String(line).includes("sweep failed"))).toBe(true);
+    } finally {
+      logged.mockRestore();
+    }
+
+    await database("up");
+    await worker.scheduled(createScheduledController(), faulty, createExecutionContext());
+    requeued.mockRestore();
+    const [leg] = await settled(token, notification.id, 1);
+    expect(leg!.status).toBe("DELIVRD");
     expect(await target.calls()).toHaveLength(1);
   });
 });

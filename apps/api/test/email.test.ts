@@ -1,11 +1,10 @@
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { resendTransport } from "../src/delivery/email/transport";
 import type { Env } from "../src/env";
 import { createServices } from "../src/services/container";
 import { sendTestEmail } from "../src/services/emails";
-import { ACME, ACME_READER, ACME_WRITER, call, expectHeraldError, GLOBEX, login, PLATFORM, unique } from "./helpers";
-import { createNotificationType, sendNotification } from "./notification-factories";
+import { ACME, ACME_READER, ACME_WRITER, call, expectHeraldError, GLOBEX, login, unique } from "./helpers";
 
 const ACME_ID = ACME.accountId;
 const GLOBEX_ID = GLOBEX.accountId;
@@ -15,15 +14,13 @@ let acme: string;
 let globex: string;
 let reader: string;
 let writer: string;
-let platform: string;
 
 beforeAll(async () => {
-  [acme, globex, reader, writer, platform] = await Promise.all([
+  [acme, globex, reader, writer] = await Promise.all([
     login(ACME),
     login(GLOBEX),
     login(ACME_READER),
     login(ACME_WRITER),
-    login(PLATFORM),
   ]);
 });
 
@@ -131,52 +128,6 @@ describe("GET /herald/v2/{account_id}/emails", () => {
     expect((await captured(globex, GLOBEX_ID)).map((e) => e.to)).not.toContain(to);
     expectHeraldError(await call("GET", emailsPath(GLOBEX_ID), { token: acme }), 403, "forbidden");
     expectHeraldError(await call("GET", emailsPath()), 401, "unauthorized");
-  });
-});
-
-describe("a notification to a user subscriber (capture transport)", () => {
-  it("is rendered, captured and DELIVRD, and the e-mail names its delivery", async () => {
-    const userId = unique("subscriber");
-    const to = address("subscriber");
-    const put = await call("PUT", `/herald/v2/${ACME_ID}/users/${userId}`, {
-      token: acme,
-      body: { name: "Grace", email: to },
-    });
-    expect(put.status).toBe(201);
-    const type = await createNotificationType(platform);
-    const subscription = await call("POST", `/herald/v2/${ACME_ID}/subscriptions`, {
-      token: acme,
-      body: {
-        name: unique("e-mail"),
-        class: "event",
-        notification_type: type,
-        subscribers: [{ subscriber: userId, subscriber_type: "user" }],
-        options: { email_subject: "Incident {{payload.long_incident_id}}" },
-      },
-    });
-    expect(subscription.status).toBe(201);
-    const incident = unique("incident");
-    const notification = await sendNotification(acme, ACME_ID, type, {
-      payload: { long_incident_id: incident, attack_summary: "Captured end to end" },
-    });
-
-    const leg = await vi.waitFor(
-      async () => {
-        const result = await call("GET", `/herald/v2/${ACME_ID}/deliveries?notification_id=${notification.id}`, {
-          token: acme,
-        });
-        expect(result.status).toBe(200);
-        const [only] = result.body.deliveries;
-        expect(only?.status).toBe("DELIVRD");
-        return only;
-      },
-      { timeout: 10_000, interval: 100 },
-    );
-    expect(leg).toMatchObject({ channel: "email", destination: userId, address: to, subject: `Incident ${incident}` });
-
-    const [email] = (await captured()).filter((e) => e.delivery_id === leg.id);
-    expect(email).toMatchObject({ to, subject: `Incident ${incident}` });
-    expect(email?.html).toContain("Captured end to end");
   });
 });
 

@@ -6,35 +6,25 @@
 //   POST /__script/<bucket>    body: Step[]; later calls to https://hooks.test/<bucket>... answer the steps in turn,
 //                              the last one repeating. Default: 200 "ok".
 //   GET  /__requests/<bucket>  every request received for the bucket: {method, path, headers, body, at}
-//   any  /<bucket>[/...]       a webhook call: recorded, then answered by the next step
+//   any  /<bucket>[/...]       a webhook call: recorded, then answered by the next step (scenarios/scripted-receiver.ts);
+//                              a drop step answers with DROPPED_CONNECTION_HEADER, for the workerd harness to act on
 // resend.test
 //   POST /emails               Resend's send API: recorded, answers {id}; a recipient "status-<code>@..." answers <code>
 //   GET  /__sent               every e-mail received
+import {
+  DROPPED_CONNECTION_HEADER,
+  type ReceivedCall,
+  ScriptedBuckets,
+  type Step,
+} from "./scenarios/scripted-receiver";
 
-export interface Step {
-  status?: number;
-  body?: string;
-  headers?: Record<string, string>;
-  /** Wait this long before answering (to exceed the Worker's timeout). */
-  delayMs?: number;
-}
-
-interface Recorded {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  at: number;
-}
-
-const scripts = new Map<string, Step[]>();
-const received = new Map<string, Recorded[]>();
-const sentEmails: Array<Recorded & { id: string }> = [];
+const buckets = new ScriptedBuckets();
+const sentEmails: Array<ReceivedCall & { id: string }> = [];
 
 const json = (value: unknown, status = 200) =>
   new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
 
-async function record(request: Request, url: URL): Promise<Recorded> {
+async function record(request: Request, url: URL): Promise<ReceivedCall> {
   return {
     method: request.method,
     path: url.pathname + url.search,
@@ -47,20 +37,13 @@ async function record(request: Request, url: URL): Promise<Recorded> {
 async function hooks(request: Request, url: URL): Promise<Response> {
   const [, first, second] = url.pathname.split("/");
   if (first === "__script" && second) {
-    scripts.set(second, (await request.json()) as Step[]);
+    buckets.script(second, (await request.json()) as Step[]);
     return json({ ok: true });
   }
-  if (first === "__requests" && second) return json(received.get(second) ?? []);
-  const bucket = first ?? "";
-  const calls = received.get(bucket) ?? [];
-  calls.push(await record(request, url));
-  received.set(bucket, calls);
-  const steps = scripts.get(bucket) ?? [];
-  const step = steps[Math.min(calls.length - 1, steps.length - 1)] ?? {};
-  if (step.delayMs) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
-  const status = step.status ?? 200;
-  const empty = status === 204 || status === 205 || status === 304;
-  return new Response(empty ? null : (step.body ?? "ok"), { status, headers: step.headers });
+  if (first === "__requests" && second) return json(buckets.calls(second));
+  const answer = await buckets.answer(first ?? "", await record(request, url));
+  if (answer.drop) return new Response(null, { status: 502, headers: { [DROPPED_CONNECTION_HEADER]: "1" } });
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 
 async function resend(request: Request, url: URL): Promise<Response> {

@@ -1,12 +1,18 @@
 import { env } from "cloudflare:test";
-import { integrations } from "@herald/db";
+import { findIntegration, integrations, provisionAccount } from "@herald/db";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
+import { hashSecret } from "../src/auth/secrets";
 import { createSecretBox } from "../src/security/secret-box";
 import { createServices } from "../src/services/container";
-import { resealIntegrationSecrets, sealHeaders } from "../src/services/integration-secrets";
+import {
+  openIntegration,
+  resealIntegrationSecrets,
+  sealHeaders,
+  sealSigningSecret,
+} from "../src/services/integration-secrets";
 import { ACCOUNT, freshType, receiver, send, settled, subscribe } from "./delivery-helpers";
 import { ACME, BASE, call, expectHeraldError, login, PLATFORM, unique } from "./helpers";
 
@@ -18,7 +24,7 @@ beforeAll(async () => {
 });
 
 const integrationsPath = `/herald/v2/${ACCOUNT}/integrations`;
-const SEALED_NOW = /^enc:v1:test-current:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/;
+const SEALED_NOW = /^enc:v2:test-current:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/;
 
 /** Credentials unique to one test, so a scan of the whole database finds only that test's values. */
 function credentials() {
@@ -48,6 +54,27 @@ async function rawRow(id: string) {
     headers: string;
   };
   return { ...row, headersParsed: JSON.parse(row.headers) as Record<string, string> };
+}
+
+/** An account of the calling test's own, with an admin key, logged in. */
+async function freshAccount(): Promise<{ accountId: string; token: string }> {
+  const accountId = String(10_000_000 + Math.floor(Math.random() * 80_000_000));
+  const keyId = unique("testkey");
+  const secret = unique("testsecret");
+  await provisionAccount(createServices(env).db, {
+    account: { id: accountId, name: unique("account") },
+    user: { id: crypto.randomUUID().toUpperCase(), name: "Test admin" },
+    key: { id: keyId, secretHash: await hashSecret(secret), role: "admin", platformAdmin: false },
+    now: Date.now(),
+  });
+  return { accountId, token: await login({ keyId, secret }) };
+}
+
+/** The stored row, opened as Herald opens it. */
+async function openedRow(id: string) {
+  const services = createServices(env);
+  const row = await findIntegration(services.db, ACCOUNT, id);
+  return openIntegration(services.secrets, row!);
 }
 
 /** Every table of the database, every row, as text: what a stolen database file would show. */
@@ -124,14 +151,13 @@ describe("integration secrets at rest", () => {
       const text = JSON.stringify(answer);
       expect(text).not.toContain(bearer.slice(-12));
       expect(text).not.toContain(apiKey.slice(-12));
-      expect(text).not.toMatch(/whsec_|enc:v1/);
+      expect(text).not.toMatch(/whsec_|enc:v/);
     }
   });
 
   it("keeps a credential when a client sends its masked value back, and replaces it with a new value", async () => {
     const { bearer, headers } = credentials();
     const created = await createIntegration("https://hooks.example.com/echo", headers);
-    const services = createServices(env);
 
     // Read, change the name, send everything back: the masks must not replace the credentials.
     const read = (await call("GET", `${integrationsPath}/${created.id}`, { token })).body;
@@ -141,7 +167,7 @@ describe("integration secrets at rest", () => {
     });
     expect(echoed.status).toBe(200);
     expect(echoed.body.headers).toEqual(read.headers);
-    expect(await services.secrets.open((await rawRow(created.id)).headersParsed.Authorization!)).toBe(bearer);
+    expect((await openedRow(created.id)).headers.Authorization).toBe(bearer);
 
     const replaced = await call("PUT", `${integrationsPath}/${created.id}`, {
       token,
@@ -150,7 +176,7 @@ describe("integration secrets at rest", () => {
     expect(replaced.body.headers).toEqual({ Authorization: "****7777" });
     const row = await rawRow(created.id);
     expect(row.headersParsed.Authorization).toMatch(SEALED_NOW);
-    expect(await services.secrets.open(row.headersParsed.Authorization!)).toBe("Bearer replaced-value-7777");
+    expect((await openedRow(created.id)).headers.Authorization).toBe("Bearer replaced-value-7777");
   });
 
   it("opens values sealed under ENCRYPTION_PREVIOUS_KEY, and reseal-secrets moves them to the current key", async () => {
@@ -166,9 +192,12 @@ describe("integration secrets at rest", () => {
     const services = createServices(env);
     await services.db
       .update(integrations)
-      .set({ signingSecret: await before.seal(secret), headers: await sealHeaders(before, headers) })
+      .set({
+        signingSecret: await sealSigningSecret(before, created.id, secret),
+        headers: await sealHeaders(before, created.id, headers),
+      })
       .where(eq(integrations.id, created.id));
-    expect((await rawRow(created.id)).signing_secret).toMatch(/^enc:v1:test-previous:/);
+    expect((await rawRow(created.id)).signing_secret).toMatch(/^enc:v2:test-previous:/);
 
     expect((await call("GET", `${integrationsPath}/${created.id}/secret`, { token })).body.key).toBe(secret);
     expect((await call("GET", `${integrationsPath}/${created.id}`, { token })).body.headers.Authorization).toBe(
@@ -187,8 +216,63 @@ describe("integration secrets at rest", () => {
     const row = await rawRow(created.id);
     expect(row.signing_secret).toMatch(SEALED_NOW);
     expect(row.headersParsed.Authorization).toMatch(SEALED_NOW);
-    expect(await services.secrets.open(row.signing_secret)).toBe(secret);
-    expect(await services.secrets.open(row.headersParsed.Authorization!)).toBe(bearer);
+    const opened = await openedRow(created.id);
+    expect(opened.signingSecret).toBe(secret);
+    expect(opened.headers.Authorization).toBe(bearer);
+  });
+
+  it("refuses a sealed value copied into another integration's row, and sends nothing with it", async () => {
+    // Someone who can write the database but not read the key copies a victim's credential into their own row, to
+    // have Herald send it to their target (or show its last four characters). The thief's account is this test's
+    // own: while its row cannot be opened, listing that account's integrations fails, and no other test lists it.
+    const victim = await createIntegration("https://hooks.example.com/victim", credentials().headers);
+    const thief = await freshAccount();
+    const thiefPath = `/herald/v2/${thief.accountId}/integrations`;
+    const target = await receiver();
+    const created = await call("POST", thiefPath, {
+      token: thief.token,
+      body: { name: "thief", target_url: target.url, headers: { Authorization: "Bearer thief-0000" } },
+    });
+    expect(created.status).toBe(201);
+    const stolen = await rawRow(victim.id);
+    await createServices(env)
+      .db.update(integrations)
+      .set({ signingSecret: stolen.signing_secret, headers: { Authorization: stolen.headersParsed.Authorization! } })
+      .where(eq(integrations.id, created.body.id));
+
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const secret = await call("GET", `${thiefPath}/${created.body.id}/secret`, { token: thief.token });
+      expect(secret.status).toBe(500);
+      expect(JSON.stringify(secret.body)).not.toMatch(/whsec_|Bearer/);
+      const type = await freshType(platform);
+      const subscription = await call("POST", `/herald/v2/${thief.accountId}/subscriptions`, {
+        token: thief.token,
+        body: {
+          name: "thief",
+          class: "event",
+          notification_type: type,
+          subscribers: [{ subscriber: created.body.id, subscriber_type: "connection" }],
+        },
+      });
+      expect(subscription.status).toBe(201);
+      const sent = await call("POST", `/herald/v2/${thief.accountId}/notifications`, {
+        token: thief.token,
+        body: { type, notification_data: {}, asset_data: {}, payload: {} },
+      });
+      expect(sent.status).toBe(202);
+      // The leg's consumer cannot open the row: it retries, and never calls the target with the stolen credential.
+      const consumerRefused = () =>
+        logged.mock.calls.some(([line]) => /herald-deliveries.*does not open/.test(String(line)));
+      await expect.poll(consumerRefused, { timeout: 10_000 }).toBe(true);
+      expect(await target.calls()).toEqual([]);
+    } finally {
+      // Deleted, so the leg's next attempt fails for good instead of retrying for the rest of the run.
+      expect((await call("DELETE", `${thiefPath}/${created.body.id}`, { token: thief.token })).status).toBe(204);
+      logged.mockRestore();
+    }
+    // The victim's own row is untouched and still opens.
+    expect((await openedRow(victim.id)).headers.Authorization).toMatch(/^Bearer /);
   });
 
   it("answers 503 and stores nothing when the deployment has no ENCRYPTION_KEY, and says why in the logs", async () => {

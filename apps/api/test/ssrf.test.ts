@@ -9,6 +9,7 @@ import { createApp } from "../src/app";
 import { deliverLeg } from "../src/delivery/deliver";
 import { generateSigningSecret } from "../src/delivery/signing";
 import { createServices } from "../src/services/container";
+import { sealSigningSecret } from "../src/services/integration-secrets";
 import { ACCOUNT, freshType, send, settled, subscribe } from "./delivery-helpers";
 import { ACME, BASE, expectHeraldError, login, PLATFORM, unique } from "./helpers";
 import { fetchWorker } from "./worker-fetch";
@@ -205,7 +206,7 @@ async function storedIntegration(targetUrl: string): Promise<string> {
     type: "webhook",
     targetUrl,
     headers: {},
-    signingSecret: await services.secrets.seal(generateSigningSecret()),
+    signingSecret: await sealSigningSecret(services.secrets, id, generateSigningSecret()),
     previousSigningSecret: null,
     previousSecretExpiresAt: null,
     disabledAt: null,

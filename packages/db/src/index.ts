@@ -1,4 +1,11 @@
-export { createDb, DatabaseUnreachableError, type Db, type DbConfig, type Schema } from "./client";
+export {
+  createDb,
+  DatabaseUnreachableError,
+  type Db,
+  type DbConfig,
+  DEFAULT_DB_TIMEOUT_MS,
+  type Schema,
+} from "./client";
 export * from "./repositories/accounts";
 export * from "./repositories/captured-emails";
 export * from "./repositories/deliveries";

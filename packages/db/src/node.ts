@@ -9,7 +9,11 @@ export const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.
 
 /** A database for Node: `file:` paths use the embedded native driver, other URLs go over the network. */
 export function createNodeDb(config: DbConfig): Db {
-  return drizzle(createClient({ url: config.url, authToken: config.authToken }), { schema });
+  // One connection for a file: the native driver runs every statement synchronously on the JS thread, so a pool of
+  // connections (the client's default is 20) adds no parallelism, only connections the caller's PRAGMAs never
+  // reached (synchronous, foreign_keys, busy_timeout are per connection), which then commit with synchronous=FULL.
+  const concurrency = config.url.startsWith("file:") ? 1 : undefined;
+  return drizzle(createClient({ url: config.url, authToken: config.authToken, concurrency }), { schema });
 }
 
 export async function migrateDb(db: Db): Promise<void> {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type DeliveryRow, insertDeliveries, insertNotification, provisionAccount } from "../src";
 import type { Db } from "../src/client";
 import { createNodeDb, migrateDb } from "../src/node";
 
@@ -32,4 +33,57 @@ export function newId(): string {
 export function uniqueAccountId(): string {
   counter += 1;
   return `${Date.now() % 1_000_000}${counter}`;
+}
+
+/** A webhook leg waiting for its first attempt at `nextAttemptAt`, in an account and notification of its own. */
+export async function pendingLeg(db: Db, nextAttemptAt: number): Promise<DeliveryRow> {
+  const accountId = uniqueAccountId();
+  await provisionAccount(db, {
+    account: { id: accountId, name: `Account ${accountId}` },
+    user: { id: `U-${accountId}`, name: "User" },
+    key: { id: `key-${accountId}`, secretHash: "hash", role: "admin" },
+    now: 1,
+  });
+  const notificationId = newId();
+  await insertNotification(db, {
+    id: notificationId,
+    accountId,
+    type: "incidents/alerts",
+    notificationData: {},
+    assetData: {},
+    payload: {},
+    attachments: null,
+    status: "dispatched",
+    longIncidentId: null,
+    createdAt: 0,
+    createdBy: "U",
+    modifiedAt: 0,
+    modifiedBy: "U",
+  });
+  const leg: DeliveryRow = {
+    id: newId(),
+    accountId,
+    notificationId,
+    subscriptionId: newId(),
+    channel: "webhook",
+    destination: newId(),
+    address: null,
+    status: "PENDING",
+    subject: null,
+    attempts: 0,
+    scheduleStart: 0,
+    nextAttemptAt,
+    leaseUntil: null,
+    lastError: null,
+    responseCode: null,
+    responseBody: null,
+    providerMessageId: null,
+    sentAt: null,
+    deliveredAt: null,
+    readAt: null,
+    createdAt: 0,
+    modifiedAt: 0,
+  };
+  await insertDeliveries(db, [leg]);
+  return leg;
 }

@@ -33,17 +33,52 @@ export async function issueToken(
 }
 
 /** The token's claims, or undefined when it is malformed, expired or signed with another key. */
-export async function verifyToken(token: string, keys: TokenKeys): Promise<AuthContext | undefined> {
+export async function verifyToken(
+  token: string,
+  keys: TokenKeys,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<AuthContext | undefined> {
+  const verified = verifiedTokens(keys);
+  const known = verified.get(token);
+  if (known) {
+    if (known.expiresAt > nowSeconds) return known;
+    verified.delete(token);
+    return undefined;
+  }
   for (const key of [keys.current, keys.previous]) {
     if (!key) continue;
     try {
       const payload = await verify(token, key, { alg: "HS256", iss: ISSUER });
-      return toAuthContext(payload);
+      const auth = toAuthContext(payload);
+      if (auth) remember(verified, token, Object.freeze(auth));
+      return auth;
     } catch {
       // Try the previous key; a token is rejected only when no key verifies it.
     }
   }
   return undefined;
+}
+
+// A token is immutable and its claims hold until `exp`, so a verified one need not be verified again: a client sends
+// the same token with every request for hours, and the HMAC check (key import included) is the largest cost of an
+// authenticated read. Per set of keys, so a rotated-out secret stops verifying; bounded, oldest forgotten first.
+const MAX_VERIFIED_TOKENS = 10_000;
+const verifiedByKeys = new Map<string, Map<string, AuthContext>>();
+
+function verifiedTokens(keys: TokenKeys): Map<string, AuthContext> {
+  const id = `${keys.current}\n${keys.previous ?? ""}`;
+  let verified = verifiedByKeys.get(id);
+  if (!verified) {
+    verifiedByKeys.clear();
+    verified = new Map();
+    verifiedByKeys.set(id, verified);
+  }
+  return verified;
+}
+
+function remember(verified: Map<string, AuthContext>, token: string, auth: AuthContext) {
+  if (verified.size >= MAX_VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
+  verified.set(token, auth);
 }
 
 function toAuthContext(payload: Record<string, unknown>): AuthContext | undefined {

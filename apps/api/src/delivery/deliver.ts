@@ -81,7 +81,7 @@ async function attemptWebhook(
     now: services.now(),
     timeoutMs: services.delivery.webhookTimeoutMs,
   });
-  const result = await callWebhook(call);
+  const result = await callWebhook(call, services.targetFetch);
   return { ...result, deliveredStatus: "DELIVRD", address: integration.targetUrl };
 }
 
@@ -185,7 +185,7 @@ export async function deliverLeg(services: Services, deliveryId: string): Promis
     }
   }
 
-  await recordAttempt(services.db, leg.accountId, {
+  const recorded = await recordAttempt(services.db, leg.accountId, {
     deliveryId: leg.id,
     status,
     now,
@@ -196,21 +196,43 @@ export async function deliverLeg(services: Services, deliveryId: string): Promis
       durationMs: report.durationMs,
       responseCode: report.responseCode ?? null,
       responseBody: report.responseBody ?? null,
-      error:
-        report.error ??
-        (status === "FAILED" && report.outcome.kind === "retry" ? `retries exhausted: ${report.outcome.reason}` : null),
+      error: attemptError(status, report),
       nextAttemptAt,
     },
     ...(report.address !== undefined ? { address: report.address } : {}),
     ...(report.subject !== undefined ? { subject: report.subject } : {}),
     ...(report.providerMessageId !== undefined ? { providerMessageId: report.providerMessageId } : {}),
   });
+  if (!recorded) {
+    // This consumer outlived its lease and another recorded this attempt first: what that one recorded stands (and
+    // it queued whatever comes next). The target may have had one call more, which at-least-once allows.
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        delivery_id: leg.id,
+        attempt: attemptNumber,
+        message: "attempt recorded by another consumer",
+      }),
+    );
+    return { kind: "done" };
+  }
 
   if (report.outcome.kind === "permanent" && report.outcome.disableIntegration) {
     await disableIntegration(services.db, leg.accountId, leg.destination, now, report.outcome.reason);
   }
   if (status !== "PENDING") await completeIfFinished(services, leg.notificationId, now);
   return disposition;
+}
+
+/**
+ * What went wrong, if anything. A FAILED leg always says why, whether its last try got an answer (HTTP 410) or none
+ * (a timeout), and whether retries ran out.
+ */
+function attemptError(status: DeliveryStatus, report: AttemptReport): string | null {
+  const { outcome } = report;
+  if (status !== "FAILED" || outcome.kind === "delivered") return report.error ?? null;
+  const reason = report.error ?? outcome.reason;
+  return outcome.kind === "retry" ? `retries exhausted: ${reason}` : reason;
 }
 
 /** The notification is `completed` once none of its legs waits for another attempt. */

@@ -110,7 +110,9 @@ export async function fanOut(services: Services, notificationId: string): Promis
   await insertDeliveries(services.db, [...legs.values()]);
 
   const pending = await pendingDeliveryIds(services.db, notification.id);
-  const next = pending.length === 0 && legs.size === 0 ? NOTIFICATION_STATUS.completed : NOTIFICATION_STATUS.dispatched;
+  // No leg waiting means complete, also for a replay that finds every leg finished: a fan-out that died before
+  // marking the notification dispatched may see its legs delivered (queued by the sweeper) before it runs again.
+  const next = pending.length === 0 ? NOTIFICATION_STATUS.completed : NOTIFICATION_STATUS.dispatched;
   await setNotificationStatus(services.db, notification.id, [NOTIFICATION_STATUS.created], next, now);
   return pending;
 }

@@ -79,14 +79,21 @@ export function classifyResponse(status: number, headers: Headers, nowMs: number
 
 const MAX_ERROR_MESSAGE_LENGTH = 200;
 
-/** A fetch that threw never reached a verdict from the receiver, so it is always worth another try. */
+/**
+ * A fetch that threw never reached a verdict from the receiver, so it is worth another try; except when the guard
+ * refused the address the target's name resolved to, which no retry should get another chance at.
+ */
 export function classifyFetchError(error: unknown): AttemptOutcome {
   // Read name and message by shape: a DOMException is not an Error in every runtime.
   const { name, message } = isErrorLike(error) ? error : { name: undefined, message: String(error) };
   // AbortSignal.timeout() rejects with a TimeoutError DOMException.
   if (name === "TimeoutError") return { kind: "retry", reason: "timeout" };
   if (name === "AbortError") return { kind: "retry", reason: "aborted" };
-  const oneLine = message.replace(/\s+/g, " ").trim() || "unknown error";
+  // Node's fetch (undici) says only "fetch failed"; what happened is in `cause`.
+  const cause = isErrorLike(error) ? (error as { cause?: unknown }).cause : undefined;
+  if (isErrorLike(cause) && cause.name === "BlockedAddressError") return { kind: "permanent", reason: cause.message };
+  const detail = isErrorLike(cause) && cause.message !== "" ? `${message}: ${cause.message}` : message;
+  const oneLine = detail.replace(/\s+/g, " ").trim() || "unknown error";
   return { kind: "retry", reason: `network error: ${oneLine.slice(0, MAX_ERROR_MESSAGE_LENGTH)}` };
 }
 

@@ -1,4 +1,5 @@
 import type { IntegrationRow } from "@herald/db";
+import type { Services } from "../env";
 import { readCapped } from "./response-body";
 import { type AttemptOutcome, classifyFetchError, classifyResponse } from "./retry-policy";
 import { signWebhook, webhookIdFor } from "./signing";
@@ -79,10 +80,10 @@ export async function signedWebhookCall(input: {
 }
 
 /** Makes the call: no redirects followed, a hard timeout, at most 20 KB of the answer kept. Never throws. */
-export async function callWebhook(call: WebhookCall): Promise<WebhookCallResult> {
+export async function callWebhook(call: WebhookCall, targetFetch: Services["targetFetch"]): Promise<WebhookCallResult> {
   const started = Date.now();
   try {
-    const response = await fetch(call.url, {
+    const response = await targetFetch(call.url, {
       method: call.method,
       headers: call.headers,
       body: call.body,

@@ -1,23 +1,29 @@
-import { findStalledWork, listPendingDeliveries, listUnfanned, purgeIdempotencyKeys } from "@herald/db";
+import { listPendingDeliveries, listUnfanned, purgeIdempotencyKeys, takeStalledWork } from "@herald/db";
 import { MAX_DELAY_SECONDS } from "../delivery/retry-policy";
 import type { Env } from "../env";
 import { createServices } from "../services/container";
 import { IDEMPOTENCY_WINDOW_MS } from "../services/notifications";
 
-/** Work older than this without progress is assumed to have lost its queue message. */
+/** Work older than this without progress is assumed to have lost its queue message (unless SWEEP_GRACE_SECONDS). */
 export const STALL_GRACE_MS = 2 * 60_000;
 const SWEEP_LIMIT = 500;
 
+function stallGraceMs(env: Env): number {
+  const seconds = Number(env.SWEEP_GRACE_SECONDS);
+  return Number.isInteger(seconds) && seconds > 0 ? seconds * 1000 : STALL_GRACE_MS;
+}
+
 /**
  * The cron sweeper: a queue send can fail after the database commit (the request answered, the message never
- * left), and a message can be lost. Whatever is still `created`, or PENDING past its due time, is queued again;
- * consumers are idempotent, so a duplicate costs nothing but a lookup. It also forgets idempotency keys past their
- * 24 hours.
+ * left), and a message can be lost. Whatever is still `created`, or PENDING past its due time by the grace period, is
+ * queued again; consumers are idempotent, so a duplicate sends nothing twice, but it costs a lookup at each of its
+ * leg's retries: a leg is queued again at most once per grace period (takeStalledWork). It also forgets idempotency
+ * keys past their 24 hours.
  */
 export async function sweepStalledWork(env: Env): Promise<{ notifications: number; deliveries: number }> {
   const services = createServices(env);
   const now = services.now();
-  const stalled = await findStalledWork(services.db, now, STALL_GRACE_MS, SWEEP_LIMIT);
+  const stalled = await takeStalledWork(services.db, now, stallGraceMs(env), SWEEP_LIMIT);
   if (stalled.notifications.length > 0) {
     await services.queues.fanout.sendBatch(
       stalled.notifications.map((n) => ({ body: { v: 1 as const, notification_id: n.id, account_id: n.accountId } })),

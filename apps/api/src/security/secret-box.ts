@@ -1,11 +1,15 @@
 // Encryption at rest for secrets Herald must read back (webhook signing secrets, credential headers): AES-256-GCM on
 // WebCrypto under a key from the environment, a random 96-bit IV per value, stored as
-// `enc:v1:<key id>:<base64 iv>:<base64 ciphertext>`. The key id in each value lets a deployment rotate keys: values
-// sealed under ENCRYPTION_PREVIOUS_KEY still open while they are re-sealed under ENCRYPTION_KEY.
+// `enc:v2:<key id>:<base64 iv>:<base64 ciphertext>`. The key id in each value lets a deployment rotate keys: values
+// sealed under ENCRYPTION_PREVIOUS_KEY still open while they are re-sealed under ENCRYPTION_KEY. Each value is bound to
+// what it belongs to (a context such as `integrations/<id>/signing_secret`, authenticated as GCM's additional data):
+// one copied into another row or field by someone who can write the database, but not read the key, does not open.
+// v1 values (sealed before contexts existed) still open, and count as stale until they are sealed again.
 import { fromBase64, toBase64 } from "../lib/base64";
 
 const PREFIX = "enc:";
-const VERSION = "v1";
+const VERSION = "v2";
+const UNBOUND_VERSION = "v1";
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -24,10 +28,13 @@ export class SecretBoxError extends Error {
 }
 
 export interface SecretBox {
-  /** `enc:v1:...` for `plaintext`; never the same twice. */
-  seal(plaintext: string): Promise<string>;
-  /** The plaintext of a sealed value. A value without the `enc:` prefix predates encryption and is returned as is. */
-  open(stored: string): Promise<string>;
+  /** `enc:v2:...` for `plaintext`, bound to `context` (what it belongs to); never the same twice. */
+  seal(plaintext: string, context: string): Promise<string>;
+  /**
+   * The plaintext of a value sealed for `context`. A value without the `enc:` prefix predates encryption and is
+   * returned as is.
+   */
+  open(stored: string, context: string): Promise<string>;
   /** True when `stored` is plaintext or sealed under a key other than the current one: worth sealing again. */
   isStale(stored: string): boolean;
 }
@@ -98,16 +105,20 @@ export async function createSecretBox(keys: EncryptionKeys): Promise<SecretBox> 
   const decoder = new TextDecoder();
 
   return {
-    async seal(plaintext) {
+    async seal(plaintext, context) {
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-      const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, currentKey, encoder.encode(plaintext));
+      const ciphertext = await crypto.subtle.encrypt(
+        { name: "AES-GCM", iv, additionalData: encoder.encode(context) },
+        currentKey,
+        encoder.encode(plaintext),
+      );
       return `${PREFIX}${VERSION}:${currentId}:${toBase64(iv)}:${toBase64(new Uint8Array(ciphertext))}`;
     },
 
-    async open(stored) {
+    async open(stored, context) {
       if (!isSealed(stored)) return stored;
       const [, version, keyId, ivText, ciphertextText, ...rest] = stored.split(":");
-      if (version !== VERSION || rest.length > 0 || keyId === undefined) {
+      if ((version !== VERSION && version !== UNBOUND_VERSION) || rest.length > 0 || keyId === undefined) {
         throw new SecretBoxError("a stored secret is not a sealed value Herald can read");
       }
       const key = ring.get(keyId);
@@ -121,11 +132,16 @@ export async function createSecretBox(keys: EncryptionKeys): Promise<SecretBox> 
       if (iv?.length !== IV_BYTES || !ciphertext) {
         throw new SecretBoxError("a stored secret is not a sealed value Herald can read");
       }
+      const params =
+        version === VERSION
+          ? { name: "AES-GCM", iv, additionalData: encoder.encode(context) }
+          : { name: "AES-GCM", iv };
       try {
-        return decoder.decode(await crypto.subtle.decrypt({ name: "AES-GCM", iv }, key, ciphertext));
+        return decoder.decode(await crypto.subtle.decrypt(params, key, ciphertext));
       } catch {
         throw new SecretBoxError(
-          `a stored secret does not open with key '${keyId}': it was altered, or sealed by another key`,
+          `a stored secret does not open with key '${keyId}' for ${context}: it was altered, moved from another ` +
+            "field, or sealed by another key",
         );
       }
     },
@@ -161,8 +177,8 @@ export function secretBoxFromEnv(env: EncryptionEnv): SecretBox {
     return pending;
   };
   return {
-    seal: async (plaintext) => (await box()).seal(plaintext),
-    open: async (stored) => (await box()).open(stored),
+    seal: async (plaintext, context) => (await box()).seal(plaintext, context),
+    open: async (stored, context) => (await box()).open(stored, context),
     isStale: (stored) => !stored.startsWith(`${PREFIX}${VERSION}:${env.ENCRYPTION_KEY_ID?.trim() ?? ""}:`),
   };
 }

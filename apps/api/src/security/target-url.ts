@@ -53,6 +53,30 @@ export function checkTargetUrl(raw: string, policy: TargetUrlPolicy): TargetUrlV
   return { ok: true, url };
 }
 
+/**
+ * Judges an address a target's name resolved to, at connect time: the same ranges as literal addresses in URLs. A name
+ * that passed `checkTargetUrl` may still resolve to a private address, now or after a DNS change (rebinding).
+ */
+export function checkResolvedAddress(
+  address: string,
+  policy: TargetUrlPolicy,
+): { ok: true } | { ok: false; reason: string } {
+  if (!ipaddr.isValid(address)) return { ok: false, reason: `resolved to an unreadable address '${address}'` };
+  const range = addressRange(address);
+  if (range === "unicast" || (range === "loopback" && policy.allowLoopback)) return { ok: true };
+  return { ok: false, reason: `resolves to a ${range} address (${address})` };
+}
+
+/** Thrown by a connect-time guard when the address a target's name resolved to is refused. */
+export class BlockedAddressError extends Error {
+  override name = "BlockedAddressError";
+  readonly code = "ERR_HERALD_BLOCKED_ADDRESS";
+
+  constructor(hostname: string, reason: string) {
+    super(`the target host ${hostname} ${reason}`);
+  }
+}
+
 function addressRange(literal: string): string {
   const address = ipaddr.parse(literal);
   if (address.kind() === "ipv6") {

@@ -4,6 +4,16 @@ import type { SecretBox } from "../security/secret-box";
 // An integration's signing secrets and credential-like header values are sealed at rest (src/security/secret-box.ts):
 // rows are sealed just before they are written and opened just after they are read, here and nowhere else.
 
+// What each sealed value belongs to, bound into it: a value moved to another integration or header does not open.
+// The current and the previous signing secret share one context, since a rotation moves one into the other's place.
+const signingSecretContext = (integrationId: string) => `integrations/${integrationId.toUpperCase()}/signing_secret`;
+const headerContext = (integrationId: string, name: string) =>
+  `integrations/${integrationId.toUpperCase()}/headers/${name.toLowerCase()}`;
+
+export function sealSigningSecret(box: SecretBox, integrationId: string, secret: string): Promise<string> {
+  return box.seal(secret, signingSecretContext(integrationId));
+}
+
 const CREDENTIAL_NAMES = new Set(["authorization", "proxy-authorization", "cookie"]);
 const CREDENTIAL_NAME_PARTS = ["token", "secret", "key", "password", "auth"];
 
@@ -48,27 +58,32 @@ export function keepMaskedCredentials(
 
 async function mapCredentials(
   headers: Record<string, string>,
-  transform: (value: string) => Promise<string>,
+  transform: (value: string, name: string) => Promise<string>,
 ): Promise<Record<string, string>> {
   const entries = await Promise.all(
     Object.entries(headers).map(async ([name, value]) => [
       name,
-      isCredentialHeader(name) ? await transform(value) : value,
+      isCredentialHeader(name) ? await transform(value, name) : value,
     ]),
   );
   return Object.fromEntries(entries);
 }
 
-export function sealHeaders(box: SecretBox, headers: Record<string, string>): Promise<Record<string, string>> {
-  return mapCredentials(headers, (value) => box.seal(value));
+export function sealHeaders(
+  box: SecretBox,
+  integrationId: string,
+  headers: Record<string, string>,
+): Promise<Record<string, string>> {
+  return mapCredentials(headers, (value, name) => box.seal(value, headerContext(integrationId, name)));
 }
 
 /** The row with its secrets and credential headers in clear, for signing, sending and answering. */
 export async function openIntegration(box: SecretBox, row: IntegrationRow): Promise<IntegrationRow> {
+  const secretContext = signingSecretContext(row.id);
   const [signingSecret, previousSigningSecret, headers] = await Promise.all([
-    box.open(row.signingSecret),
-    row.previousSigningSecret === null ? null : box.open(row.previousSigningSecret),
-    mapCredentials(row.headers, (value) => box.open(value)),
+    box.open(row.signingSecret, secretContext),
+    row.previousSigningSecret === null ? null : box.open(row.previousSigningSecret, secretContext),
+    mapCredentials(row.headers, (value, name) => box.open(value, headerContext(row.id, name))),
   ]);
   return { ...row, signingSecret, previousSigningSecret, headers };
 }
@@ -111,10 +126,12 @@ export async function resealIntegrationSecrets(
       if (!isStaleRow(box, row)) continue;
       const opened = await openIntegration(box, row);
       const sealed = {
-        signingSecret: await box.seal(opened.signingSecret),
+        signingSecret: await sealSigningSecret(box, row.id, opened.signingSecret),
         previousSigningSecret:
-          opened.previousSigningSecret === null ? null : await box.seal(opened.previousSigningSecret),
-        headers: await sealHeaders(box, opened.headers),
+          opened.previousSigningSecret === null
+            ? null
+            : await sealSigningSecret(box, row.id, opened.previousSigningSecret),
+        headers: await sealHeaders(box, row.id, opened.headers),
       };
       if (await replaceSealedFields(db, row, sealed)) counts.resealed++;
       else counts.changed_meanwhile++;

@@ -25,6 +25,7 @@ import {
   maskHeaders,
   openIntegration,
   sealHeaders,
+  sealSigningSecret,
 } from "./integration-secrets";
 
 /** The wire form of an opened row: credential header values masked, signing secrets left out. */
@@ -104,8 +105,8 @@ export async function createIntegration(
   const box = ctx.services.secrets;
   await insertIntegration(ctx.services.db, {
     ...row,
-    signingSecret: await box.seal(row.signingSecret),
-    headers: await sealHeaders(box, row.headers),
+    signingSecret: await sealSigningSecret(box, row.id, row.signingSecret),
+    headers: await sealHeaders(box, row.id, row.headers),
   });
   return toIntegration(row);
 }
@@ -123,6 +124,7 @@ export async function updateIntegration(
       ? undefined
       : await sealHeaders(
           ctx.services.secrets,
+          current.id,
           keepMaskedCredentials(current.headers, requireCustomHeaders(body.headers)),
         );
   const row = await updateRow(ctx.services.db, accountId, current.id, {
@@ -166,8 +168,8 @@ export async function rotateSigningSecret(ctx: ServiceContext, accountId: string
   const box = ctx.services.secrets;
   const signingSecret = generateSigningSecret();
   const row = await rotateIntegrationSecret(ctx.services.db, accountId, current.id, {
-    signingSecret: await box.seal(signingSecret),
-    previousSigningSecret: await box.seal(current.signingSecret),
+    signingSecret: await sealSigningSecret(box, current.id, signingSecret),
+    previousSigningSecret: await sealSigningSecret(box, current.id, current.signingSecret),
     previousSecretExpiresAt: now + ctx.services.delivery.signingSecretOverlapMs,
     modifiedAt: now,
     modifiedBy: ctx.auth.userId,

@@ -1,5 +1,6 @@
 import type { WebhookTestRequest, WebhookTestResponse } from "@herald/contracts";
 import { readCapped } from "../delivery/response-body";
+import { classifyFetchError } from "../delivery/retry-policy";
 import { RESERVED_WEBHOOK_HEADERS, USER_AGENT } from "../delivery/webhook";
 import { ApiError } from "../errors";
 import { checkTargetUrl } from "../security/target-url";
@@ -28,7 +29,7 @@ export async function testWebhook(ctx: ServiceContext, body: WebhookTestRequest)
 
   const sendsBody = body.method !== "GET";
   try {
-    const response = await fetch(body.url, {
+    const response = await ctx.services.targetFetch(body.url, {
       method: body.method,
       headers: {
         ...body.headers,
@@ -41,12 +42,12 @@ export async function testWebhook(ctx: ServiceContext, body: WebhookTestRequest)
     });
     return { code: response.status, rawbody: await readCapped(response) };
   } catch (error) {
-    const timedOut = error instanceof Error && error.name === "TimeoutError";
+    const outcome = classifyFetchError(error);
+    const reason = outcome.kind === "delivered" ? "unknown error" : outcome.reason;
     return {
       code: 0,
-      rawbody: timedOut
-        ? `timeout after ${ctx.services.delivery.webhookTimeoutMs} ms`
-        : `could not connect: ${String(error)}`,
+      rawbody:
+        reason === "timeout" ? `timeout after ${ctx.services.delivery.webhookTimeoutMs} ms` : `not sent: ${reason}`,
     };
   }
 }

@@ -9,6 +9,7 @@ import {
   parseRetrySchedule,
   retryDelaySeconds,
 } from "../../src/delivery/retry-policy";
+import { BlockedAddressError } from "../../src/security/target-url";
 
 /** mulberry32: a small seeded generator, so jitter bounds are checked on the same numbers every run. */
 function seededRandom(seed: number): () => number {
@@ -264,8 +265,21 @@ describe("classifyFetchError", () => {
     ["a thrown string", "socket hang up", { kind: "retry", reason: "network error: socket hang up" }],
     ["an error without a message", new Error(""), { kind: "retry", reason: "network error: unknown error" }],
     ["undefined", undefined, { kind: "retry", reason: "network error: undefined" }],
+    [
+      "Node's fetch, which puts what happened in `cause`",
+      new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:9") }),
+      { kind: "retry", reason: "network error: fetch failed: connect ECONNREFUSED 127.0.0.1:9" },
+    ],
   ])("%s → retry", (_name, error, outcome) => {
     expect(classifyFetchError(error)).toEqual(outcome);
+  });
+
+  it("fails for good when the connect-time guard refused the address a name resolved to", () => {
+    const refused = new BlockedAddressError("hooks.example.com", "resolves to a private address (10.0.0.1)");
+    expect(classifyFetchError(new TypeError("fetch failed", { cause: refused }))).toEqual({
+      kind: "permanent",
+      reason: "the target host hooks.example.com resolves to a private address (10.0.0.1)",
+    });
   });
 
   it("keeps the reason short", () => {

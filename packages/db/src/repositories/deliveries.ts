@@ -85,8 +85,13 @@ export interface AttemptResult {
   now: number;
 }
 
-/** Records one attempt and its effect on the leg, atomically; the lease is released either way. */
-export async function recordAttempt(db: Db, accountId: string, result: AttemptResult): Promise<void> {
+/**
+ * Records one attempt and its effect on the leg, atomically; the lease is released either way. Answers false, and
+ * records nothing, when attempt number `attempt.attempt` of the leg is already recorded: a consumer that outlived its
+ * lease raced the one that claimed the leg after it, and the first to record wins (delivery_attempts' unique
+ * (delivery_id, attempt) decides). Recording both would leave the leg saying one thing and its attempts another.
+ */
+export async function recordAttempt(db: Db, accountId: string, result: AttemptResult): Promise<boolean> {
   const { attempt, status, now } = result;
   const leg = {
     status,
@@ -103,16 +108,28 @@ export async function recordAttempt(db: Db, accountId: string, result: AttemptRe
     ...(status === "SENT" || status === "DELIVRD" ? { sentAt: attempt.startedAt } : {}),
     ...(status === "DELIVRD" ? { deliveredAt: now } : {}),
   };
-  await db.batch([
-    db
-      .insert(deliveryAttempts)
-      .values({ ...attempt, deliveryId: result.deliveryId, accountId })
-      .onConflictDoNothing(),
-    db
-      .update(deliveries)
-      .set(leg)
-      .where(and(eq(deliveries.id, result.deliveryId), eq(deliveries.status, "PENDING"))),
-  ]);
+  try {
+    await db.batch([
+      db.insert(deliveryAttempts).values({ ...attempt, deliveryId: result.deliveryId, accountId }),
+      db
+        .update(deliveries)
+        .set(leg)
+        .where(and(eq(deliveries.id, result.deliveryId), eq(deliveries.status, "PENDING"))),
+    ]);
+    return true;
+  } catch (error) {
+    if (isConstraintViolation(error)) return false;
+    throw error;
+  }
+}
+
+/** SQLite refused a write for a constraint (here: an attempt number already taken). Drizzle wraps the driver's error. */
+function isConstraintViolation(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === "string" && code.startsWith("SQLITE_CONSTRAINT")) return true;
+  }
+  return false;
 }
 
 /** Moves a leg forward (provider events, acknowledgements, the dead-letter consumer); answers whether it moved. */
@@ -230,9 +247,24 @@ export async function openSuppressionWindow(
   return rows.length > 0;
 }
 
-/** Work whose queue message may have been lost: notifications never fanned out, legs overdue for an attempt. */
-export async function findStalledWork(db: Db, now: number, graceMs: number, limit: number) {
+/**
+ * Work whose queue message may have been lost: notifications never fanned out, legs overdue for an attempt by more
+ * than `graceMs`. The legs taken are made due at `now`, so they are taken again only after another grace period,
+ * not on every run while their message still waits in a backlog: each copy queued lives until its leg finishes.
+ */
+export async function takeStalledWork(db: Db, now: number, graceMs: number, limit: number) {
   const cutoff = now - graceMs;
+  const overdue = db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.status, "PENDING"),
+        lt(deliveries.nextAttemptAt, cutoff),
+        or(isNull(deliveries.leaseUntil), lt(deliveries.leaseUntil, now)),
+      ),
+    )
+    .limit(limit);
   const [stalledNotifications, stalledDeliveries] = await db.batch([
     db
       .select({ id: notifications.id, accountId: notifications.accountId })
@@ -240,16 +272,10 @@ export async function findStalledWork(db: Db, now: number, graceMs: number, limi
       .where(and(eq(notifications.status, "created"), lt(notifications.createdAt, cutoff)))
       .limit(limit),
     db
-      .select({ id: deliveries.id, accountId: deliveries.accountId })
-      .from(deliveries)
-      .where(
-        and(
-          eq(deliveries.status, "PENDING"),
-          lt(deliveries.nextAttemptAt, cutoff),
-          or(isNull(deliveries.leaseUntil), lt(deliveries.leaseUntil, now)),
-        ),
-      )
-      .limit(limit),
+      .update(deliveries)
+      .set({ nextAttemptAt: now })
+      .where(inArray(deliveries.id, overdue))
+      .returning({ id: deliveries.id, accountId: deliveries.accountId }),
   ]);
   return { notifications: stalledNotifications, deliveries: stalledDeliveries };
 }

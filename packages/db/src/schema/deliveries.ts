@@ -51,6 +51,9 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_leg_uq").on(t.notificationId, t.channel, t.destination),
     index("deliveries_account_notification_idx").on(t.accountId, t.notificationId),
     index("deliveries_status_due_idx").on(t.status, t.nextAttemptAt),
+    // A notification's unfinished legs, counted after every attempt: without it SQLite walks every PENDING leg of
+    // every notification (deliveries_status_due_idx), which grows with the backlog.
+    index("deliveries_notification_status_idx").on(t.notificationId, t.status),
     index("deliveries_provider_message_idx").on(t.providerMessageId),
   ],
 );

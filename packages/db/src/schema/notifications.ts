@@ -24,6 +24,8 @@ export const notifications = sqliteTable(
   (t) => [
     index("notifications_account_type_created_idx").on(t.accountId, t.type, t.createdAt, t.id),
     index("notifications_account_incident_idx").on(t.accountId, t.longIncidentId),
+    // The sweeper's search for notifications never fanned out: a few rows among all of them, once a minute.
+    index("notifications_status_created_idx").on(t.status, t.createdAt),
   ],
 );
 

@@ -1,0 +1,44 @@
+// The secrets a single-machine Herald needs, kept beside its database when the environment does not give them: a
+// self-host starts with one command, and a restart keeps its tokens valid and its integration secrets readable.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** apps/api/.data/node: apart from `npm run dev`'s database, which holds the public development accounts. */
+export function dataDirectory(): string {
+  return fileURLToPath(new URL("../.data/node", import.meta.url));
+}
+
+function parseEnvFile(text: string): Record<string, string> {
+  const entries = text
+    .split("\n")
+    .map((line) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim()))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => [match[1] as string, match[2] as string]);
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Fills AUTH_TOKEN_SECRET and ENCRYPTION_KEY (with its id) into `env` from `<dir>/secrets.env`, generating what the
+ * file lacks; values already in `env` win. Returns the file's path when it generated something.
+ */
+export function loadLocalSecrets(dir: string, env: Record<string, string | undefined>): string | undefined {
+  const path = join(dir, "secrets.env");
+  const stored = existsSync(path) ? parseEnvFile(readFileSync(path, "utf8")) : {};
+  const missing: Record<string, string> = {};
+  if (!env.AUTH_TOKEN_SECRET && !stored.AUTH_TOKEN_SECRET) {
+    missing.AUTH_TOKEN_SECRET = randomBytes(32).toString("hex");
+  }
+  if (!env.ENCRYPTION_KEY && !stored.ENCRYPTION_KEY) {
+    missing.ENCRYPTION_KEY = randomBytes(32).toString("base64");
+    missing.ENCRYPTION_KEY_ID = "local";
+  }
+  const file = { ...stored, ...missing };
+  for (const [name, value] of Object.entries(file)) env[name] ||= value;
+  if (Object.keys(missing).length === 0) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const lines = Object.entries(file).map(([name, value]) => `${name}=${value}`);
+  writeFileSync(path, `${lines.join("\n")}\n`, { mode: 0o600 });
+  return path;
+}

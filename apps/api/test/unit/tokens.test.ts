@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { issueToken, verifyToken } from "../../src/auth/tokens";
+
+const claims = { userId: "U-1", accountId: "12345678", role: "admin" as const, platformAdmin: false };
+const now = () => Math.floor(Date.now() / 1000);
+
+describe("verifyToken", () => {
+  it("answers a verified token's claims again, without trusting them past their expiry", async () => {
+    const keys = { current: "unit-secret-a" };
+    const { token, expiresAt } = await issueToken(claims, keys, now(), 60);
+    expect(await verifyToken(token, keys)).toMatchObject({ ...claims, expiresAt });
+    // The second answer comes from the cache of verified tokens: the same claims, until `exp`.
+    expect(await verifyToken(token, keys)).toMatchObject({ ...claims, expiresAt });
+    expect(await verifyToken(token, keys, expiresAt - 1)).toBeDefined();
+    expect(await verifyToken(token, keys, expiresAt)).toBeUndefined();
+  });
+
+  it("stops accepting a token once the key that signed it is rotated out", async () => {
+    const old = { current: "unit-secret-old" };
+    const { token } = await issueToken(claims, old, now(), 60);
+    const rotating = { current: "unit-secret-new", previous: "unit-secret-old" };
+    expect(await verifyToken(token, rotating)).toBeDefined();
+    expect(await verifyToken(token, { current: "unit-secret-new" })).toBeUndefined();
+  });
+
+  it("never takes a tampered token for the verified one", async () => {
+    const keys = { current: "unit-secret-b" };
+    const { token } = await issueToken(claims, keys, now(), 60);
+    expect(await verifyToken(token, keys)).toBeDefined();
+    const [header, payload, signature] = token.split(".");
+    const forged = JSON.parse(atob((payload as string).replace(/-/g, "+").replace(/_/g, "/")));
+    forged.acc = "87654321";
+    const forgedPayload = btoa(JSON.stringify(forged)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    expect(await verifyToken(`${header}.${forgedPayload}.${signature}`, keys)).toBeUndefined();
+    expect(await verifyToken(`${token}x`, keys)).toBeUndefined();
+  });
+});

@@ -1,0 +1,76 @@
+// The few Herald calls the bench makes to set a server up (log in, integrations, subscriptions, seed data). Plain
+// fetch over loopback: setup is not measured.
+import { DEV_ACCOUNTS } from "@herald/api/scripts/dev-seed";
+
+const ACME = DEV_ACCOUNTS[0] as (typeof DEV_ACCOUNTS)[number];
+export const ACCOUNT_ID = ACME.account.id;
+export const NOTIFICATION_TYPE = "incidents/alerts";
+
+/** The body of every benchmark notification; `bench_id` lets the receiver tie a webhook to its send. */
+export function notificationBody(benchId: string) {
+  return {
+    type: NOTIFICATION_TYPE,
+    notification_data: { threat_level: "high", escalated: true },
+    asset_data: { host: "bench-host-1" },
+    payload: { long_incident_id: `bench-${benchId}`, attack_summary: "SSH brute force", bench_id: benchId },
+  };
+}
+
+export class HeraldApi {
+  token = "";
+
+  constructor(readonly baseUrl: string) {}
+
+  get accountUrl(): string {
+    return `${this.baseUrl}/herald/v2/${ACCOUNT_ID}`;
+  }
+
+  async login(): Promise<void> {
+    const basic = Buffer.from(`${ACME.key.id}:${ACME.key.secret}`).toString("base64");
+    const answer = await this.call("POST", "/aims/v1/authenticate", undefined, { authorization: `Basic ${basic}` });
+    this.token = (answer as { authentication: { token: string } }).authentication.token;
+  }
+
+  async createIntegration(name: string, targetUrl: string): Promise<string> {
+    const created = await this.call("POST", `/herald/v2/${ACCOUNT_ID}/integrations`, { name, target_url: targetUrl });
+    return (created as { id: string }).id;
+  }
+
+  async createSubscription(name: string, integrationIds: string[]): Promise<void> {
+    await this.call("POST", `/herald/v2/${ACCOUNT_ID}/subscriptions`, {
+      name,
+      class: "event",
+      notification_type: NOTIFICATION_TYPE,
+      subscribers: integrationIds.map((id) => ({ subscriber: id, subscriber_type: "connection" })),
+    });
+  }
+
+  async sendNotification(benchId: string): Promise<string> {
+    const sent = await this.call("POST", `/herald/v2/${ACCOUNT_ID}/notifications`, notificationBody(benchId));
+    return (sent as { id: string }).id;
+  }
+
+  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(this.token ? { "x-aims-auth-token": this.token } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+    return text === "" ? undefined : JSON.parse(text);
+  }
+}
+
+/** Runs `task(i)` for i in [0, count), at most `concurrency` at a time. */
+export async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) await task(i);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}

@@ -1,0 +1,59 @@
+// `pnpm bench`: Herald's benchmark suite (issue #5). Starts every server itself on fresh temporary databases, on
+// loopback only, runs the six scenarios on each runtime in turn, prints one table and writes
+// results/<timestamp>.{json,svg} (and latest.{json,svg} for a full run).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chart } from "./chart";
+import { parseConfig } from "./config";
+import { Receiver } from "./receiver";
+import { buildReport, machine, table } from "./report";
+import { type RuntimeResult, runRuntime } from "./scenarios";
+
+const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
+
+const config = parseConfig(process.argv.slice(2).filter((arg) => arg !== "--"));
+const startedAt = new Date();
+const host = machine();
+console.log(
+  `herald bench: ${config.runtimes.join(" + ")} on ${host.cores} x ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}` +
+    `${config.quick ? " (quick)" : ""}`,
+);
+
+const receiver = new Receiver();
+await receiver.start();
+const results: RuntimeResult[] = [];
+try {
+  for (const runtime of config.runtimes) results.push(await runRuntime(runtime, config, receiver));
+} finally {
+  await receiver.close();
+}
+
+const report = buildReport(config, results, startedAt, new Date());
+console.log(`\n${table(results)}\n`);
+for (const result of results) {
+  const { e2eMaximum: max, e2eSteady: half } = result;
+  console.log(
+    `${result.runtime}: server CPU (percent of a core) baseline ${result.baseline.cpu.server.toFixed(0)}%, ` +
+      `ingest ${result.ingest.cpu.server.toFixed(0)}%, e2e max ${max.cpu.server.toFixed(0)}% ` +
+      `(system under test ${max.cpu.system.toFixed(0)}%); ` +
+      `e2e missing deliveries ${max.missingDeliveries} / ${half.missingDeliveries}, duplicates ${max.duplicates} / ` +
+      `${half.duplicates}, failed sends ${max.failedSends} / ${half.failedSends}; ` +
+      `errors logged by the server: ${result.serverErrorLines}`,
+  );
+}
+
+mkdirSync(resultsDir, { recursive: true });
+const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+const subtitle = `${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC, ${host.cores} x ${host.cpu}`;
+const json = `${JSON.stringify(report, null, 2)}\n`;
+const svg = chart(results, subtitle);
+const written = [`${stamp}.json`, `${stamp}.svg`];
+writeFileSync(join(resultsDir, `${stamp}.json`), json);
+writeFileSync(join(resultsDir, `${stamp}.svg`), svg);
+if (config.writeLatest) {
+  writeFileSync(join(resultsDir, "latest.json"), json);
+  writeFileSync(join(resultsDir, "latest.svg"), svg);
+  written.push("latest.json", "latest.svg");
+}
+console.log(`\nwritten: ${written.map((file) => `bench/results/${file}`).join(", ")}`);

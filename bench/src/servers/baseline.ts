@@ -1,0 +1,14 @@
+// The ceiling of the machine for each runtime: a bare Hono JSON route served by the same process, on the same server,
+// as Herald. Herald's own app stays untouched: a parent app answers this one path and hands everything else over.
+import type { App } from "@herald/api/src/app";
+import type { AppEnv } from "@herald/api/src/env";
+import { Hono } from "hono";
+
+export const BASELINE_PATH = "/bench/baseline";
+
+export function withBaseline(herald: Pick<App, "fetch">): Pick<App, "fetch"> {
+  const app = new Hono<AppEnv>();
+  app.get(BASELINE_PATH, (c) => c.json({ hello: "world" }));
+  app.all("*", (c) => herald.fetch(c.req.raw, c.env, c.executionCtx));
+  return app;
+}

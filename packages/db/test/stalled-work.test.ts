@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { claimDelivery, takeStalledWork } from "../src";
+import { openTestDb, pendingLeg, type TestDb } from "./support";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(() => t.close());
+
+const GRACE = 120_000;
+
+const taken = async (now: number) => (await takeStalledWork(t.db, now, GRACE, 500)).deliveries.map((leg) => leg.id);
+
+describe("stalled work", () => {
+  it("takes an overdue leg once per grace period, not on every sweep while its message waits", async () => {
+    const base = 10_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
+    const leg = await pendingLeg(t.db, base);
+    expect(await taken(base + GRACE - 1)).not.toContain(leg.id);
+    expect(await taken(base + GRACE + 1)).toContain(leg.id);
+    // The next sweeps, a minute apart, find it queued again a moment ago.
+    expect(await taken(base + GRACE + 60_000)).not.toContain(leg.id);
+    expect(await taken(base + 2 * GRACE)).not.toContain(leg.id);
+    expect(await taken(base + 2 * GRACE + 2)).toContain(leg.id);
+  });
+
+  it("leaves a leg alone while a consumer holds its lease", async () => {
+    const base = 20_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
+    const leg = await pendingLeg(t.db, base);
+    expect(await claimDelivery(t.db, leg.id, base + GRACE, 60_000)).toBeDefined();
+    expect(await taken(base + GRACE + 30_000)).not.toContain(leg.id);
+    expect(await taken(base + GRACE + 60_001)).toContain(leg.id);
+  });
+});
