@@ -63,10 +63,14 @@ function rowsFor(ids: string[], results: RuntimeResult[], text: (value: number, 
     return {
       label: metric.label,
       bars: results.map((result) => {
-        const value = metric.value(result) ?? 0;
+        const measured = metric.value(result);
+        // A phase that was not run, or measured nothing (no delivery arrived), draws no bar and says so.
+        if (typeof measured !== "number" || !Number.isFinite(measured)) {
+          return { runtime: result.runtime, value: 0, text: "n/a" };
+        }
         const base = metric.ratioTo?.(result);
-        const ratio = base ? ` (${(value / base).toFixed(3)}x)` : "";
-        return { runtime: result.runtime, value, text: `${text(value, result)}${ratio}` };
+        const ratio = base ? ` (${(measured / base).toFixed(3)}x)` : "";
+        return { runtime: result.runtime, value: measured, text: `${text(measured, result)}${ratio}` };
       }),
     };
   });

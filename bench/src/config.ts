@@ -25,7 +25,7 @@ export interface BenchConfig {
   /** Runs the Node server under `--cpu-prof`, writing profiles to bench/results/profiles/. */
   profile: boolean;
   quick: boolean;
-  /** Writes results/latest.{json,svg} besides the timestamped files (off for --quick smoke runs). */
+  /** Writes results/latest.{json,svg} besides the timestamped files (only for a full run of both runtimes). */
   writeLatest: boolean;
 }
 
@@ -107,6 +107,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     drainSeconds: number("drain", pick("drain"), quick ? 10 : 20, 1),
     profile: flag("profile"),
     quick,
-    writeLatest: !quick && !flag("no-latest"),
+    // latest.* is the committed record of a whole run: a run of one runtime, some phases or under the profiler is not.
+    writeLatest:
+      !quick && !flag("no-latest") && !flag("profile") && runtimes.length === 2 && phases.length === 2,
   };
 }

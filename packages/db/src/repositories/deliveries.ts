@@ -9,6 +9,7 @@ import {
   notifications,
   suppressions,
 } from "../schema";
+import { preparedPerDb } from "./prepared";
 
 /** Terminal legs are never attempted again; `SENT` e-mail legs only await provider events. */
 export const TERMINAL_STATUSES: DeliveryStatus[] = ["SENT", "DELIVRD", "READ", "FAILED"];
@@ -58,21 +59,25 @@ export async function claimDelivery(
   now: number,
   leaseMs: number,
 ): Promise<DeliveryRow | undefined> {
-  const [row] = await db
+  return claimStatement(db).get({ id, now, leaseUntil: now + leaseMs });
+}
+
+const claimStatement = preparedPerDb((db) =>
+  db
     .update(deliveries)
-    .set({ leaseUntil: now + leaseMs })
+    .set({ leaseUntil: sql`${sql.placeholder("leaseUntil")}` })
     .where(
       and(
-        eq(deliveries.id, id),
+        eq(deliveries.id, sql.placeholder("id")),
         eq(deliveries.status, "PENDING"),
-        or(isNull(deliveries.leaseUntil), lt(deliveries.leaseUntil, now)),
+        or(isNull(deliveries.leaseUntil), lt(deliveries.leaseUntil, sql.placeholder("now"))),
         // A copy of a message that arrives before the leg's backoff has run out does not jump the schedule.
-        or(isNull(deliveries.nextAttemptAt), lte(deliveries.nextAttemptAt, now)),
+        or(isNull(deliveries.nextAttemptAt), lte(deliveries.nextAttemptAt, sql.placeholder("now"))),
       ),
     )
-    .returning();
-  return row;
-}
+    .returning()
+    .prepare(),
+);
 
 export interface AttemptResult {
   deliveryId: string;
@@ -210,12 +215,17 @@ export async function listIncidentDeliveries(db: Db, accountId: string, longInci
     .orderBy(asc(notifications.createdAt), asc(notifications.id), asc(deliveries.createdAt));
 }
 
-/** Legs of a notification that are not finished yet. */
-export async function countUnfinishedDeliveries(db: Db, notificationId: string): Promise<number> {
-  const [row] = await db
+const unfinishedOfNotification = preparedPerDb((db) =>
+  db
     .select({ n: sql<number>`count(*)` })
     .from(deliveries)
-    .where(and(eq(deliveries.notificationId, notificationId), eq(deliveries.status, "PENDING")));
+    .where(and(eq(deliveries.notificationId, sql.placeholder("notificationId")), eq(deliveries.status, "PENDING")))
+    .prepare(),
+);
+
+/** Legs of a notification that are not finished yet. */
+export async function countUnfinishedDeliveries(db: Db, notificationId: string): Promise<number> {
+  const row = await unfinishedOfNotification(db).get({ notificationId });
   return Number(row?.n ?? 0);
 }
 

@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type IntegrationRow, integrations } from "../schema";
+import { preparedPerDb } from "./prepared";
 import { deleteConnectionSubscribers } from "./subscribers";
 
 export async function listIntegrations(db: Db, accountId: string): Promise<IntegrationRow[]> {
@@ -11,10 +12,17 @@ export async function listIntegrations(db: Db, accountId: string): Promise<Integ
     .orderBy(asc(integrations.createdAt), asc(integrations.id));
 }
 
+const integrationById = preparedPerDb((db) =>
+  db
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.accountId, sql.placeholder("accountId")), eq(integrations.id, sql.placeholder("id"))))
+    .limit(1)
+    .prepare(),
+);
+
 export async function findIntegration(db: Db, accountId: string, id: string): Promise<IntegrationRow | undefined> {
-  return db.query.integrations.findFirst({
-    where: and(eq(integrations.accountId, accountId), eq(integrations.id, id)),
-  });
+  return integrationById(db).get({ accountId, id });
 }
 
 /** The ids among `ids` that name integrations of the account. */

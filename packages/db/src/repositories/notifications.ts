@@ -1,20 +1,37 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type NotificationRow, notifications } from "../schema";
+import { preparedPerDb } from "./prepared";
 
 export async function insertNotification(db: Db, row: NotificationRow): Promise<void> {
   await db.insert(notifications).values(row);
 }
 
+const notificationById = preparedPerDb((db) =>
+  db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare(),
+);
+
+const accountNotificationById = preparedPerDb((db) =>
+  db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.accountId, sql.placeholder("accountId")), eq(notifications.id, sql.placeholder("id"))))
+    .limit(1)
+    .prepare(),
+);
+
 /** Any account's notification: for callers that check ownership themselves. */
 export async function findNotificationById(db: Db, id: string): Promise<NotificationRow | undefined> {
-  return db.query.notifications.findFirst({ where: eq(notifications.id, id) });
+  return notificationById(db).get({ id });
 }
 
 export async function findNotification(db: Db, accountId: string, id: string): Promise<NotificationRow | undefined> {
-  return db.query.notifications.findFirst({
-    where: and(eq(notifications.accountId, accountId), eq(notifications.id, id)),
-  });
+  return accountNotificationById(db).get({ accountId, id });
 }
 
 /** Where the previous page ended: the last row's creation time and id (ids break ties within one millisecond). */
