@@ -107,8 +107,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     drainSeconds: number("drain", pick("drain"), quick ? 10 : 20, 1),
     profile: flag("profile"),
     quick,
-    // latest.* is the committed record of a whole run: a run of one runtime, some phases or under the profiler is not.
-    writeLatest:
-      !quick && !flag("no-latest") && !flag("profile") && runtimes.length === 2 && phases.length === 2,
+    // latest.* is the committed record of a whole run: one runtime, some phases or a profiled run is not.
+    writeLatest: !quick && !flag("no-latest") && !flag("profile") && runtimes.length === 2 && phases.length === 2,
   };
 }

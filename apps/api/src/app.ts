@@ -1,5 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { METHOD_NAME_ALL } from "hono/router";
+import { TrieRouter } from "hono/router/trie-router";
 import { ApiError, onError, respondWithError } from "./errors";
 import { createRouter } from "./lib/router";
 import { accountAccess, authenticate } from "./middleware/authenticate";
@@ -69,14 +71,40 @@ export function createApp() {
   // Signed receipts from outside: no token, so outside /herald/v2.
   app.route("/", hooksRouter);
 
-  app.notFound((c) =>
-    respondWithError(
+  const allowedMethods = methodsByPath(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length === 0) {
+      return respondWithError(
+        c,
+        new ApiError({ status: 404, code: "not_found", details: `no route ${c.req.method} ${c.req.path}` }),
+      );
+    }
+    // The path exists, the method does not (RFC 9110 §15.5.6): say so, and which methods it takes.
+    return respondWithError(
       c,
-      new ApiError({ status: 404, code: "not_found", details: `no route ${c.req.method} ${c.req.path}` }),
-    ),
-  );
+      new ApiError({
+        status: 405,
+        code: "method_not_allowed",
+        details: `${c.req.method} is not allowed on ${c.req.path}; it takes ${allowed.join(", ")}`,
+        headers: { Allow: allowed.join(", ") },
+      }),
+    );
+  });
   app.onError(onError);
   return app;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** The methods the app's routes take on a path (GET brings HEAD, as Hono answers HEAD with the GET route). */
+function methodsByPath(routes: ReadonlyArray<{ method: string; path: string }>): (path: string) => string[] {
+  const router = new TrieRouter<true>();
+  for (const route of routes) if (route.method !== METHOD_NAME_ALL) router.add(route.method, route.path, true);
+  return (path) => {
+    const allowed: string[] = ROUTE_METHODS.filter((method) => router.match(method, path)[0].length > 0);
+    return allowed.includes("GET") ? [...allowed, "HEAD"] : allowed;
+  };
+}

@@ -282,16 +282,25 @@ describe("unknown routes", () => {
     ["GET", `/herald/v2/${ACME_ID}/nope`],
     ["GET", `/herald/v2/${ACME_ID}/notifications/a/b/c/d`],
     ["GET", "/aims/v1/nope"],
-    ["GET", "/aims/v1/authenticate"],
-    ["PATCH", `/herald/v2/${ACME_ID}/notifications`],
-    ["DELETE", "/herald/v2/notification_types"],
-    ["PUT", `/herald/v2/${ACME_ID}/subscriptions`],
   ])("%s %s answers 404 in Herald's shape", async (method, path) => {
     const result = await call(method, path, { token: acme });
     expectHeraldError(result, 404, "not_found");
     expect(Object.keys(result.body).sort()).toEqual(["details", "error", "request_id"]);
     expect(result.body.request_id).toBe(result.headers.get("x-request-id"));
     expect(result.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
+  it.each([
+    ["GET", "/aims/v1/authenticate", "POST"],
+    ["PATCH", `/herald/v2/${ACME_ID}/notifications`, "POST"],
+    ["DELETE", "/herald/v2/notification_types", "GET, POST, HEAD"],
+    ["PUT", `/herald/v2/${ACME_ID}/subscriptions`, "GET, POST, HEAD"],
+    ["POST", `/herald/v2/${ACME_ID}/integrations/0C1D0000-0000-4000-8000-000000000000`, "GET, PUT, DELETE, HEAD"],
+  ])("%s %s answers 405 with the methods the path takes", async (method, path, allow) => {
+    const result = await call(method, path, { token: acme });
+    expectHeraldError(result, 405, "method_not_allowed");
+    expect(result.headers.get("allow")).toBe(allow);
+    expect(result.body.details).toContain(allow);
   });
 });
 
