@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { startLibsqlDevServer } from "@herald/libsql-dev-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { prepareLocalDb } from "../scripts/prepare-local-db";
 import { ACME, PLATFORM } from "../test/common";
@@ -60,5 +61,37 @@ describe("the Node runtime", () => {
     expect(leg?.status).toBe("DELIVRD");
     expect(leg?.attempts.map((attempt) => attempt.response_code)).toEqual([500, 200]);
     expect(await target.calls()).toHaveLength(2);
+  });
+
+  it("serves from a libSQL server instead of a file when LIBSQL_URL names one", async () => {
+    // The development database behind a libSQL HTTP server (sqld or Turso in a real self-host), not a file of its own.
+    const serverDb = join(mkdtempSync(join(tmpdir(), "herald-node-remote-")), "herald.db");
+    await prepareLocalDb(serverDb);
+    const server = await startLibsqlDevServer({ path: serverDb, port: 0 });
+    const runtime = await startNodeRuntime({ port: 0, env: { ...NODE_TEST_ENV, LIBSQL_URL: server.url } });
+    runtimes.push(runtime);
+    try {
+      const { login, webhookScenario, settled } = deliveryTools(
+        nodeHarness(
+          () => runtime.url,
+          () => receivers,
+        ),
+      );
+      const token = await login(ACME);
+      const { notification } = await webhookScenario(token, await login(PLATFORM), [{ status: 200 }]);
+      const [leg] = await settled(token, notification.id, 1);
+      expect(leg?.status).toBe("DELIVRD");
+      // The leg is in the server's database, not in a file of the runtime's.
+      const stored = await runtime.db.$client.execute({
+        sql: "select status from deliveries where notification_id = ?",
+        args: [notification.id],
+      });
+      expect(stored.rows.map((row) => row.status)).toEqual(["DELIVRD"]);
+      expect(runtime.env.LIBSQL_URL).toBe(server.url);
+    } finally {
+      await stop(runtime);
+      await server.close();
+      rmSync(dirname(serverDb), { recursive: true, force: true });
+    }
   });
 });
