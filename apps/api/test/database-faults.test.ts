@@ -13,13 +13,13 @@ import {
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { fanOut } from "../src/delivery/fanout";
 import worker from "../src/index";
-import { STALL_GRACE_MS } from "../src/queues/sweeper";
 import { createServices } from "../src/services/container";
 import {
   ACCOUNT,
   ACME_USER,
   createIntegration,
   freshType,
+  ISOLATED_SWEEP_GRACE_MS,
   receiver,
   send,
   settled,
@@ -309,14 +309,15 @@ describe("queue consumers while the database is down", () => {
     const { target, notification } = await notificationWithoutItsMessage();
     await createServices(env).db.$client.execute({
       sql: "update notifications set created_at = ? where id = ?",
-      args: [Date.now() - STALL_GRACE_MS - 1000, notification.id],
+      args: [Date.now() - ISOLATED_SWEEP_GRACE_MS - 1000, notification.id],
     });
+    const sweeping = { ...faulty, SWEEP_GRACE_SECONDS: String(ISOLATED_SWEEP_GRACE_MS / 1000) };
 
     await database("refused");
     const requeued = vi.spyOn(env.FANOUT_QUEUE, "sendBatch");
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
-      await expect(worker.scheduled(createScheduledController(), faulty, createExecutionContext())).rejects.toThrow();
+      await expect(worker.scheduled(createScheduledController(), sweeping, createExecutionContext())).rejects.toThrow();
       expect(requeued).not.toHaveBeenCalled();
       expect(logged.mock.calls.some(([line]) => String(line).includes("sweep failed"))).toBe(true);
     } finally {
@@ -324,7 +325,7 @@ describe("queue consumers while the database is down", () => {
     }
 
     await database("up");
-    await worker.scheduled(createScheduledController(), faulty, createExecutionContext());
+    await worker.scheduled(createScheduledController(), sweeping, createExecutionContext());
     requeued.mockRestore();
     const [leg] = await settled(token, notification.id, 1);
     expect(leg!.status).toBe("DELIVRD");

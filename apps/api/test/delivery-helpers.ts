@@ -39,3 +39,10 @@ export const workerd: Harness = { call, receiver, connectionLost: /Network conne
 
 export const { createIntegration, freshType, subscribe, send, deliveries, settled, webhookScenario } =
   deliveryTools(workerd);
+
+/**
+ * A sweep grace longer than any test run. The test database is shared: a test that runs the sweeper ages its own
+ * work past this and sweeps with it, so no other file's unfinished work is swept along (a notification to
+ * incidents/alerts fans out to every subscription the other files made, and would flood the queues).
+ */
+export const ISOLATED_SWEEP_GRACE_MS = 30 * 86_400_000;

@@ -5,12 +5,13 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { deliverLeg } from "../src/delivery/deliver";
 import { fanOut } from "../src/delivery/fanout";
 import worker from "../src/index";
-import { STALL_GRACE_MS, sweepStalledWork } from "../src/queues/sweeper";
+import { sweepStalledWork } from "../src/queues/sweeper";
 import { createServices } from "../src/services/container";
 import {
   ACCOUNT,
   createIntegration,
   freshType,
+  ISOLATED_SWEEP_GRACE_MS,
   receiver,
   send,
   settled,
@@ -132,9 +133,9 @@ describe("at-least-once queues, exactly-once effects", () => {
     // The sweeper runs on cron and leaves work alone for a grace period: age this notification past it.
     await createServices(env)
       .db.update(notifications)
-      .set({ createdAt: Date.now() - STALL_GRACE_MS - 1000 })
+      .set({ createdAt: Date.now() - ISOLATED_SWEEP_GRACE_MS - 1000 })
       .where(eq(notifications.id, notification.id));
-    const swept = await sweepStalledWork(env);
+    const swept = await sweepStalledWork({ ...env, SWEEP_GRACE_SECONDS: String(ISOLATED_SWEEP_GRACE_MS / 1000) });
     expect(swept.notifications).toBeGreaterThanOrEqual(1);
     const [leg] = await settled(token, notification.id, 1);
     expect(leg!.status).toBe("DELIVRD");
