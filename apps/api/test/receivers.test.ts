@@ -91,6 +91,7 @@ async function resendLeg(): Promise<{ leg: Leg; emailId: string }> {
     attachments: null,
     status: "created",
     longIncidentId: null,
+    requeuedAt: null,
     createdAt: now,
     createdBy: "test",
     modifiedAt: now,

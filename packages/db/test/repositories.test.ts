@@ -228,6 +228,7 @@ describe("notification pages", () => {
       attachments: null,
       status: "created",
       longIncidentId: null,
+      requeuedAt: null,
       createdAt,
       createdBy: "U",
       modifiedAt: createdAt,

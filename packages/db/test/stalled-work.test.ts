@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimDelivery, takeStalledWork } from "../src";
-import { openTestDb, pendingLeg, type TestDb } from "./support";
+import { openTestDb, pendingLeg, storedNotification, type TestDb } from "./support";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -10,6 +10,8 @@ afterAll(() => t.close());
 
 const GRACE = 120_000;
 
+const takenNotifications = async (now: number) =>
+  (await takeStalledWork(t.db, now, GRACE, 500)).notifications.map((notification) => notification.id);
 const taken = async (now: number) => (await takeStalledWork(t.db, now, GRACE, 500)).deliveries.map((leg) => leg.id);
 
 describe("stalled work", () => {
@@ -30,5 +32,18 @@ describe("stalled work", () => {
     expect(await claimDelivery(t.db, leg.id, base + GRACE, 60_000)).toBeDefined();
     expect(await taken(base + GRACE + 30_000)).not.toContain(leg.id);
     expect(await taken(base + GRACE + 60_001)).toContain(leg.id);
+  });
+
+  it("takes a notification never fanned out once per grace period, and never one that was", async () => {
+    const base = 30_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
+    const lost = await storedNotification(t.db, "created", base);
+    const done = await storedNotification(t.db, "dispatched", base);
+    expect(await takenNotifications(base + GRACE - 1)).not.toContain(lost.id);
+    const first = await takenNotifications(base + GRACE + 1);
+    expect(first).toContain(lost.id);
+    expect(first).not.toContain(done.id);
+    // Queued again a moment ago: left alone until another grace period has passed.
+    expect(await takenNotifications(base + GRACE + 60_000)).not.toContain(lost.id);
+    expect(await takenNotifications(base + 2 * GRACE + 2)).toContain(lost.id);
   });
 });

@@ -35,8 +35,12 @@ export function uniqueAccountId(): string {
   return `${Date.now() % 1_000_000}${counter}`;
 }
 
-/** A webhook leg waiting for its first attempt at `nextAttemptAt`, in an account and notification of its own. */
-export async function pendingLeg(db: Db, nextAttemptAt: number): Promise<DeliveryRow> {
+/** A notification in an account of its own, as `sendNotification` stores it. */
+export async function storedNotification(
+  db: Db,
+  status: string,
+  createdAt: number,
+): Promise<{ id: string; accountId: string }> {
   const accountId = uniqueAccountId();
   await provisionAccount(db, {
     account: { id: accountId, name: `Account ${accountId}` },
@@ -44,22 +48,29 @@ export async function pendingLeg(db: Db, nextAttemptAt: number): Promise<Deliver
     key: { id: `key-${accountId}`, secretHash: "hash", role: "admin" },
     now: 1,
   });
-  const notificationId = newId();
+  const id = newId();
   await insertNotification(db, {
-    id: notificationId,
+    id,
     accountId,
     type: "incidents/alerts",
     notificationData: {},
     assetData: {},
     payload: {},
     attachments: null,
-    status: "dispatched",
+    status,
     longIncidentId: null,
-    createdAt: 0,
+    requeuedAt: null,
+    createdAt,
     createdBy: "U",
-    modifiedAt: 0,
+    modifiedAt: createdAt,
     modifiedBy: "U",
   });
+  return { id, accountId };
+}
+
+/** A webhook leg waiting for its first attempt at `nextAttemptAt`, in an account and notification of its own. */
+export async function pendingLeg(db: Db, nextAttemptAt: number): Promise<DeliveryRow> {
+  const { id: notificationId, accountId } = await storedNotification(db, "dispatched", 0);
   const leg: DeliveryRow = {
     id: newId(),
     accountId,

@@ -78,6 +78,7 @@ export async function sendNotification(
     attachments: body.attachments ?? null,
     status: NOTIFICATION_STATUS.created,
     longIncidentId: typeof longIncidentId === "string" && longIncidentId !== "" ? longIncidentId : null,
+    requeuedAt: null,
     createdAt: now,
     createdBy: ctx.auth.userId,
     modifiedAt: now,

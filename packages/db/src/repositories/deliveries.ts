@@ -259,8 +259,9 @@ export async function openSuppressionWindow(
 
 /**
  * Work whose queue message may have been lost: notifications never fanned out, legs overdue for an attempt by more
- * than `graceMs`. The legs taken are made due at `now`, so they are taken again only after another grace period,
- * not on every run while their message still waits in a backlog: each copy queued lives until its leg finishes.
+ * than `graceMs`. What is taken is marked (legs made due at `now`, notifications `requeued_at = now`), so it is taken
+ * again only after another grace period, not on every run while its message still waits in a backlog: each copy
+ * queued lives until the work is done, and copies queued every minute would feed an overload.
  */
 export async function takeStalledWork(db: Db, now: number, graceMs: number, limit: number) {
   const cutoff = now - graceMs;
@@ -275,12 +276,23 @@ export async function takeStalledWork(db: Db, now: number, graceMs: number, limi
       ),
     )
     .limit(limit);
+  const neverFannedOut = db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.status, "created"),
+        lt(notifications.createdAt, cutoff),
+        or(isNull(notifications.requeuedAt), lt(notifications.requeuedAt, cutoff)),
+      ),
+    )
+    .limit(limit);
   const [stalledNotifications, stalledDeliveries] = await db.batch([
     db
-      .select({ id: notifications.id, accountId: notifications.accountId })
-      .from(notifications)
-      .where(and(eq(notifications.status, "created"), lt(notifications.createdAt, cutoff)))
-      .limit(limit),
+      .update(notifications)
+      .set({ requeuedAt: now })
+      .where(inArray(notifications.id, neverFannedOut))
+      .returning({ id: notifications.id, accountId: notifications.accountId }),
     db
       .update(deliveries)
       .set({ nextAttemptAt: now })

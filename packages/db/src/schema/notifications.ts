@@ -1,6 +1,6 @@
 import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { accounts } from "./accounts";
-import { auditColumns } from "./columns";
+import { auditColumns, epochMs } from "./columns";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -19,6 +19,9 @@ export const notifications = sqliteTable(
     status: text("status").notNull(),
     // Copied out of the payload so incident lookups use an index instead of scanning JSON.
     longIncidentId: text("long_incident_id"),
+    // When the sweeper last queued the fan-out again (null: only when it was sent), so a notification whose message
+    // waits in a backlog is queued again once per grace period, not on every sweep.
+    requeuedAt: epochMs("requeued_at"),
     ...auditColumns,
   },
   (t) => [

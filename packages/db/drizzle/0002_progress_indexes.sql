@@ -1,2 +1,0 @@
-CREATE INDEX `deliveries_notification_status_idx` ON `deliveries` (`notification_id`,`status`);--> statement-breakpoint
-CREATE INDEX `notifications_status_created_idx` ON `notifications` (`status`,`created_at`);
