@@ -120,6 +120,8 @@ export interface EndToEndResult {
   latencyMs: Percentiles;
   /** Sends that did not answer 202. */
   failedSends: number;
+  /** Those sends by the status they answered (0: no answer, a network error), to tell overload from a bug. */
+  failedSendStatuses: Record<string, number>;
   /** Legs of this phase's notifications that had not arrived when the drain grace ran out. */
   missingDeliveries: number;
   duplicates: number;
@@ -138,6 +140,7 @@ export async function measureMaximum(options: EndToEndOptions & { window: number
   let sending = true;
   let measuring = false;
   let failedSends = 0;
+  const failedSendStatuses: Record<string, number> = {};
   const sendOne = () => {
     if (!sending) return;
     const benchId = `max-${sequence++}`;
@@ -145,6 +148,7 @@ export async function measureMaximum(options: EndToEndOptions & { window: number
     void sender.send(benchId).then((status) => {
       if (status === 202) return;
       failedSends += 1;
+      failedSendStatuses[status] = (failedSendStatuses[status] ?? 0) + 1;
       inFlight.forget(benchId);
       // Back off a little, so a refusing server does not turn this into a busy loop.
       setTimeout(sendOne, 100);
@@ -167,6 +171,7 @@ export async function measureMaximum(options: EndToEndOptions & { window: number
     deliveriesPerSecond: (end.delivered - start.delivered) / seconds,
     latencyMs: percentiles(inFlight.latencies),
     failedSends,
+    failedSendStatuses,
     missingDeliveries: inFlight.missing(),
     duplicates: receiver.duplicates,
   };
@@ -186,6 +191,7 @@ export async function measureSteady(options: EndToEndOptions & { rate: number })
   const totalMs = warmupMs + options.seconds * 1000;
   let sent = 0;
   let failedSends = 0;
+  const failedSendStatuses: Record<string, number> = {};
   let measuredFrom: { at: number; delivered: number; completed: number } | undefined;
 
   await new Promise<void>((resolve) => {
@@ -203,6 +209,7 @@ export async function measureSteady(options: EndToEndOptions & { rate: number })
         void sender.send(benchId).then((status) => {
           if (status === 202) return;
           failedSends += 1;
+          failedSendStatuses[status] = (failedSendStatuses[status] ?? 0) + 1;
           inFlight.forget(benchId);
         });
       }
@@ -222,6 +229,7 @@ export async function measureSteady(options: EndToEndOptions & { rate: number })
     deliveriesPerSecond: (end.delivered - from.delivered) / seconds,
     latencyMs: percentiles(inFlight.latencies),
     failedSends,
+    failedSendStatuses,
     missingDeliveries: inFlight.missing(),
     duplicates: receiver.duplicates,
   };

@@ -38,7 +38,8 @@ for (const result of results) {
       `ingest ${result.ingest.cpu.server.toFixed(0)}%, e2e max ${max.cpu.server.toFixed(0)}% ` +
       `(system under test ${max.cpu.system.toFixed(0)}%); ` +
       `e2e missing deliveries ${max.missingDeliveries} / ${half.missingDeliveries}, duplicates ${max.duplicates} / ` +
-      `${half.duplicates}, failed sends ${max.failedSends} / ${half.failedSends}; ` +
+      `${half.duplicates}, failed sends ${max.failedSends} / ${half.failedSends}` +
+      ` (by status ${JSON.stringify(max.failedSendStatuses)} / ${JSON.stringify(half.failedSendStatuses)}); ` +
       `errors logged by the server: ${result.serverErrorLines}`,
   );
 }

@@ -161,6 +161,7 @@ const NOT_RUN_E2E: Measured<EndToEndResult> = {
   deliveriesPerSecond: Number.NaN,
   latencyMs: { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN, count: 0 },
   failedSends: 0,
+  failedSendStatuses: {},
   missingDeliveries: 0,
   duplicates: 0,
   cpu: { server: Number.NaN, system: Number.NaN },
