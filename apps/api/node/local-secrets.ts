@@ -2,7 +2,7 @@
 // self-host starts with one command, and a restart keeps its tokens valid and its integration secrets readable.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** apps/api/.data/node: apart from `npm run dev`'s database, which holds the public development accounts. */
@@ -20,12 +20,13 @@ function parseEnvFile(text: string): Record<string, string> {
 }
 
 /**
- * Fills AUTH_TOKEN_SECRET and ENCRYPTION_KEY (with its id) into `env` from `<dir>/secrets.env`, generating what the
- * file lacks; values already in `env` win. Returns the file's path when it generated something.
+ * Fills AUTH_TOKEN_SECRET and ENCRYPTION_KEY (with its id) into `env` from the env file at `path`, generating what
+ * neither has and appending it to the file (made with mode 600; other lines are kept); values already in `env` win.
+ * Returns the file's path when it generated something. `npm run dev` keeps wrangler's `.dev.vars` this way too.
  */
-export function loadLocalSecrets(dir: string, env: Record<string, string | undefined>): string | undefined {
-  const path = join(dir, "secrets.env");
-  const stored = existsSync(path) ? parseEnvFile(readFileSync(path, "utf8")) : {};
+export function loadLocalSecrets(path: string, env: Record<string, string | undefined>): string | undefined {
+  const existing = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const stored = parseEnvFile(existing);
   const missing: Record<string, string> = {};
   if (!env.AUTH_TOKEN_SECRET && !stored.AUTH_TOKEN_SECRET) {
     missing.AUTH_TOKEN_SECRET = randomBytes(32).toString("hex");
@@ -34,11 +35,11 @@ export function loadLocalSecrets(dir: string, env: Record<string, string | undef
     missing.ENCRYPTION_KEY = randomBytes(32).toString("base64");
     missing.ENCRYPTION_KEY_ID = "local";
   }
-  const file = { ...stored, ...missing };
-  for (const [name, value] of Object.entries(file)) env[name] ||= value;
+  for (const [name, value] of Object.entries({ ...stored, ...missing })) env[name] ||= value;
   if (Object.keys(missing).length === 0) return undefined;
-  mkdirSync(dir, { recursive: true });
-  const lines = Object.entries(file).map(([name, value]) => `${name}=${value}`);
-  writeFileSync(path, `${lines.join("\n")}\n`, { mode: 0o600 });
+  mkdirSync(dirname(path), { recursive: true });
+  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
+  const lines = Object.entries(missing).map(([name, value]) => `${name}=${value}`);
+  writeFileSync(path, `${existing}${separator}${lines.join("\n")}\n`, { mode: 0o600 });
   return path;
 }

@@ -9,6 +9,7 @@ import { type ServerType, serve } from "@hono/node-server";
 import { parse as parseJsonc } from "jsonc-parser";
 import { type App, createApp } from "../src/app";
 import type { Env } from "../src/env";
+import { positiveInteger } from "../src/lib/settings";
 import { LocalQueue } from "../src/node/local-queue";
 import { consumeQueue, QUEUES } from "../src/queues/consumers";
 import { recoverUnfinishedWork, sweepStalledWork } from "../src/queues/sweeper";
@@ -65,12 +66,7 @@ export interface NodeRuntime {
 }
 
 /** How long an in-process queue waits to fill a batch, unless QUEUE_BATCH_TIMEOUT_MS says otherwise. */
-export const DEFAULT_LOCAL_BATCH_TIMEOUT_MS = 20;
-
-function positiveInteger(text: string | undefined, fallback: number): number {
-  const value = Number(text);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-}
+const DEFAULT_LOCAL_BATCH_TIMEOUT_MS = 20;
 
 const DEFAULT_DB_URL = `file:${join(dataDirectory(), "herald.db")}`;
 

@@ -16,7 +16,7 @@ const env: Record<string, string | undefined> = {
   ...(flags.dev ? { ALLOW_LOOPBACK_TARGETS: "true" } : {}),
   ...process.env,
 };
-const generated = loadLocalSecrets(dataDir, env);
+const generated = loadLocalSecrets(join(dataDir, "secrets.env"), env);
 if (generated)
   console.log(`herald: generated a token secret and an encryption key in ${generated}; back it up with the database`);
 

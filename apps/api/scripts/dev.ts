@@ -2,10 +2,9 @@
 // Worker with `wrangler dev` against it. Run through `npm run dev` at the repository root.
 
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startLibsqlDevServer } from "@herald/libsql-dev-server";
+import { loadLocalSecrets } from "../node/local-secrets";
 import { prepareLocalDb } from "./prepare-local-db";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -15,17 +14,7 @@ const apiPort = Number(process.env.HERALD_PORT ?? 8787);
 
 // Secrets stay out of wrangler.jsonc: wrangler dev reads them from .dev.vars, made once per checkout (and completed
 // when a newer Herald needs a secret an older checkout's file lacks).
-const devVars = `${appDir}.dev.vars`;
-const existing = existsSync(devVars) ? readFileSync(devVars, "utf8") : "";
-const added: string[] = [];
-if (!/^AUTH_TOKEN_SECRET=/m.test(existing)) added.push(`AUTH_TOKEN_SECRET=${randomBytes(32).toString("hex")}`);
-if (!/^ENCRYPTION_KEY=/m.test(existing)) {
-  added.push(`ENCRYPTION_KEY=${randomBytes(32).toString("base64")}`, "ENCRYPTION_KEY_ID=dev");
-}
-if (added.length > 0) {
-  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
-  writeFileSync(devVars, `${existing}${separator}${added.join("\n")}\n`, { mode: 0o600 });
-}
+loadLocalSecrets(`${appDir}.dev.vars`, {});
 
 await prepareLocalDb(dbPath);
 const libsql = await startLibsqlDevServer({ path: dbPath, port: libsqlPort }).catch((error: NodeJS.ErrnoException) => {

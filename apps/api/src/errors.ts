@@ -1,5 +1,5 @@
 import type { ErrorCode, FailedSubscriber } from "@herald/contracts";
-import { DatabaseUnreachableError } from "@herald/db";
+import { DatabaseUnreachableError, errorChain } from "@herald/db";
 import { DrizzleQueryError } from "drizzle-orm";
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -172,7 +172,7 @@ const UNAVAILABLE_CODES = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "HRANA_CLOSED
  * unreachable: worth retrying later, unlike a failing statement.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
+  for (const current of errorChain(error)) {
     if (current instanceof DatabaseUnreachableError) return true;
     const { code, cause } = current as { code?: unknown; cause?: unknown };
     if (typeof code !== "string") continue;

@@ -1,3 +1,4 @@
+import { sendNotificationRequest } from "@herald/contracts/alertlogic-examples";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACME, ACME_READER, ACME_WRITER, call, DORMANT, expectHeraldError, GLOBEX, login, PLATFORM } from "./helpers";
 import {
@@ -35,47 +36,7 @@ beforeAll(async () => {
 const freshType = () => createNotificationType(platform);
 
 /** The send request example of Alert Logic's definition (§2.2.5), complete. */
-const ALERT_LOGIC_EXAMPLE = {
-  type: "incidents/notification",
-  notification_data: {
-    class: "web_attack_recon",
-    threat_level: "high",
-    attackers: ["78.0.0.0"],
-    targets: ["192.0.0.0", "192.0.0.1", "192.0.0.02"],
-    status: "open",
-    appliance: "Appliance Name or Id",
-    detection_source: "network_ids",
-  },
-  asset_data: {
-    deployment_id: "1E20CE42-0BED-44A1-943F-EAE900C01741",
-    tags: [{ key: "value" }],
-    tag_keys: [{ key: "value" }],
-  },
-  payload: {
-    analyst_notes: "[]",
-    attack_summary: "Web server recon attack from 13.13.13.13\n",
-    cid: 68450188,
-    class: "web_attack_recon",
-    create_date: "31th Dec 1999 23:23:59 GMT",
-    customer_name: "Albert Conglomerate",
-    deployment_name: "Manual deployment",
-    incident_id: "eyeisid",
-    investigation_report:
-      "<p><strong>Attack Detail</strong>: Why does this have markdown, it make this field useless in webhooks.</p>",
-    location_ip: "42.42.42.42",
-    long_incident_id: "longeyeisid",
-    start_date: "31th Dec 1999 23:23:59 GMT",
-    status: "closed",
-    threat: "Medium",
-  },
-  attachments: [
-    {
-      name: "filename.png",
-      description: "This is an optional description for the attachment",
-      url: "https://example.com/callback/url/info.png",
-    },
-  ],
-};
+const ALERT_LOGIC_EXAMPLE = sendNotificationRequest;
 
 describe("POST /herald/v2/{account_id}/notifications (sent_notification)", () => {
   it("answers 202 with the stored notification, echoing every body and unknown key", async () => {

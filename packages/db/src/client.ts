@@ -30,6 +30,13 @@ export class DatabaseUnreachableError extends Error {
 /** No queueing inside the HTTP client (0 means its default, 20). */
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
+/** `error` and the errors it wraps (drizzle puts the driver's error in `cause`), outermost first. */
+export function errorChain(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let current = error; current instanceof Error && chain.length < 8; current = current.cause) chain.push(current);
+  return chain;
+}
+
 /** How long one call to the database may take before it counts as unreachable, unless configured. */
 export const DEFAULT_DB_TIMEOUT_MS = 10_000;
 

@@ -4,6 +4,7 @@ export {
   type Db,
   type DbConfig,
   DEFAULT_DB_TIMEOUT_MS,
+  errorChain,
   type Schema,
 } from "./client";
 export * from "./repositories/accounts";

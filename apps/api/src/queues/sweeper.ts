@@ -1,6 +1,7 @@
 import { listPendingDeliveries, listUnfanned, purgeIdempotencyKeys, takeStalledWork } from "@herald/db";
 import { MAX_DELAY_SECONDS } from "../delivery/retry-policy";
 import type { Env } from "../env";
+import { positiveInteger } from "../lib/settings";
 import { createServices } from "../services/container";
 import { IDEMPOTENCY_WINDOW_MS } from "../services/notifications";
 
@@ -9,8 +10,7 @@ export const STALL_GRACE_MS = 2 * 60_000;
 const SWEEP_LIMIT = 500;
 
 function stallGraceMs(env: Env): number {
-  const seconds = Number(env.SWEEP_GRACE_SECONDS);
-  return Number.isInteger(seconds) && seconds > 0 ? seconds * 1000 : STALL_GRACE_MS;
+  return positiveInteger(env.SWEEP_GRACE_SECONDS, STALL_GRACE_MS / 1000) * 1000;
 }
 
 /**

@@ -2,6 +2,7 @@ import { createDb, type Db, DEFAULT_DB_TIMEOUT_MS } from "@herald/db";
 import { createEmailTransport } from "../delivery/email/transport";
 import { parseRetrySchedule } from "../delivery/retry-policy";
 import type { Env, Services, TargetFetcher } from "../env";
+import { positiveInteger } from "../lib/settings";
 import { secretBoxFromEnv } from "../security/secret-box";
 
 // One libSQL client per isolate and configuration: it is stateless over HTTP, and rebuilding it per request costs
@@ -31,11 +32,6 @@ function databaseFor(env: Env): Db {
     databases.set(key, db);
   }
   return db;
-}
-
-function positiveInteger(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
 }
 
 // Built once per bindings object: workerd hands every request of an isolate the same `env`, so parsing the retry

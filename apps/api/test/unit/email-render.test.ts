@@ -1,3 +1,4 @@
+import { sendNotificationRequest } from "@herald/contracts/alertlogic-examples";
 import { describe, expect, it } from "vitest";
 import { htmlToText } from "../../src/delivery/email/html-to-text";
 import { type EmailView, MAX_SUBJECT_LENGTH, renderEmail } from "../../src/delivery/email/render";
@@ -5,16 +6,6 @@ import { EMAIL_TEMPLATES } from "../../src/delivery/email/templates";
 
 // The "Send Notification Request Example" of Alert Logic's Herald definition (herald-contract.md §2.2.5), as the
 // stored "Notification Example" (id, account) would be rendered.
-const investigationReport = [
-  "<p><strong>Attack Detail</strong>:  </p>",
-  "<p><strong>Attacker Location:</strong> 13.13.13.13, United Kingdom<br />",
-  "<strong>Targeted Website</strong>: www.respectmyconglomerate.com</p>",
-  "<p><strong>Attack Type</strong>  </p>",
-  "<p>Why does this have markdown, it make this field useless in webhooks.</p>",
-  "<p><strong>Attack Methods</strong>  </p>",
-  "<p><strong>XPath Injection</strong><br />Lorem ipsum dolor sit amet.<br />",
-  '<strong>Reference</strong>: <a href="http://http://jermey.broked.it">Not XPath Injection - WebAppSec Page</a>  </p>',
-].join("\n");
 
 function exampleView(): EmailView {
   return {
@@ -24,43 +15,11 @@ function exampleView(): EmailView {
       type: "incidents/alerts",
       created_at: "2018-01-30T00:51:52.000Z",
     },
-    notification_data: {
-      class: "web_attack_recon",
-      threat_level: "high",
-      attackers: ["78.0.0.0"],
-      targets: ["192.0.0.0", "192.0.0.1", "192.0.0.02"],
-      status: "open",
-      appliance: "Appliance Name or Id",
-      detection_source: "network_ids",
-    },
-    asset_data: {
-      deployment_id: "1E20CE42-0BED-44A1-943F-EAE900C01741",
-      tags: [{ key: "value" }],
-      tag_keys: [{ key: "value" }],
-    },
-    payload: {
-      analyst_notes: "[]",
-      attack_summary: "Web server recon attack from 13.13.13.13\n",
-      cid: 68450188,
-      class: "web_attack_recon",
-      create_date: "31th Dec 1999 23:23:59 GMT",
-      customer_name: "Albert Conglomerate",
-      deployment_name: "Manual deployment",
-      incident_id: "eyeisid",
-      investigation_report: investigationReport,
-      location_ip: "42.42.42.42",
-      long_incident_id: "longeyeisid",
-      start_date: "31th Dec 1999 23:23:59 GMT",
-      status: "closed",
-      threat: "Medium",
-    },
-    attachments: [
-      {
-        name: "filename.png",
-        description: "This is an optional description for the attachment",
-        url: "https://example.com/callback/url/info.png",
-      },
-    ],
+    // Alert Logic's own send example, whose payload the incidents template was written for.
+    notification_data: sendNotificationRequest.notification_data,
+    asset_data: sendNotificationRequest.asset_data,
+    payload: sendNotificationRequest.payload,
+    attachments: sendNotificationRequest.attachments,
   };
 }
 

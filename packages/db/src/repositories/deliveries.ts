@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { type Db, errorChain } from "../client";
 import {
   type DeliveryAttemptRow,
   type DeliveryRow,
@@ -130,11 +130,7 @@ export async function recordAttempt(db: Db, accountId: string, result: AttemptRe
 
 /** SQLite refused a write for a constraint (here: an attempt number already taken). Drizzle wraps the driver's error. */
 function isConstraintViolation(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
-    const { code } = current as { code?: unknown };
-    if (typeof code === "string" && code.startsWith("SQLITE_CONSTRAINT")) return true;
-  }
-  return false;
+  return errorChain(error).some((cause) => String((cause as { code?: unknown }).code).startsWith("SQLITE_CONSTRAINT"));
 }
 
 /** Moves a leg forward (provider events, acknowledgements, the dead-letter consumer); answers whether it moved. */
