@@ -6,7 +6,15 @@ import { createLibsqlHandler } from "@herald/libsql-dev-server";
 import { Response as MiniflareResponse } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { prepareLocalDb } from "./scripts/prepare-local-db";
-import { CONTROL_HOST, control, FAULTY_LIBSQL_HOST, libsqlFault, recordBlocked } from "./test/control.node";
+import {
+  CONTROL_HOST,
+  COUNTED_LIBSQL_HOST,
+  control,
+  countDatabaseCall,
+  FAULTY_LIBSQL_HOST,
+  libsqlFault,
+  recordBlocked,
+} from "./test/control.node";
 import { fakeInternet } from "./test/fakes.node";
 import { provisionTestKeys } from "./test/fixtures.node";
 
@@ -58,6 +66,8 @@ export default defineConfig({
                 headers: Object.fromEntries(fault.headers),
               });
             }
+          } else if (url.hostname === COUNTED_LIBSQL_HOST) {
+            await countDatabaseCall(request.clone());
           } else if (url.hostname !== TEST_LIBSQL_HOST) {
             const faked = await fakeInternet(request);
             if (!faked) {

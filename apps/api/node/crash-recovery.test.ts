@@ -5,8 +5,8 @@ import { findNotificationById, notifications } from "@herald/db";
 import { eq } from "drizzle-orm";
 import { afterEach, expect, it } from "vitest";
 import { prepareLocalDb } from "../scripts/prepare-local-db";
-import { deliverLeg } from "../src/delivery/deliver";
-import { fanOut } from "../src/delivery/fanout";
+import { deliverBatch } from "../src/delivery/deliver-batch";
+import { fanOutBatch } from "../src/delivery/fanout";
 import { createServices } from "../src/services/container";
 import { type NodeRuntime, startNodeRuntime } from "./runtime";
 
@@ -70,14 +70,14 @@ it("completes a notification whose fan-out died after writing its legs, once a r
   });
 
   // The fan-out wrote the legs and died before marking the notification dispatched: put it back as it then was.
-  const legs = await fanOut(services, notification.id);
+  const legs = (await fanOutBatch(services, [notification.id])).map((leg) => leg.id);
   expect(legs).toHaveLength(1);
   await services.db.update(notifications).set({ status: "created" }).where(eq(notifications.id, notification.id));
   // The sweeper queued the overdue legs as well as the notification; the legs were delivered first.
-  for (const leg of legs) expect(await deliverLeg(services, leg)).toEqual({ kind: "done" });
+  expect([...(await deliverBatch(services, legs)).values()]).toEqual([{ kind: "done" }]);
   expect((await findNotificationById(services.db, notification.id))?.status).toBe("created");
 
   // Then the replayed fan-out finds nothing left to do: no leg waits, so the notification is complete.
-  expect(await fanOut(services, notification.id)).toEqual([]);
+  expect(await fanOutBatch(services, [notification.id])).toEqual([]);
   expect((await findNotificationById(services.db, notification.id))?.status).toBe("completed");
 });

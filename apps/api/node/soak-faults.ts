@@ -6,8 +6,8 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import type { consumeQueue } from "../src/consumers";
 import type { Env } from "../src/env";
-import type { consumeQueue } from "../src/queues/consumers";
 
 /** A number in [0, 1) determined by the seed and a key: the same key draws the same number in every run. */
 export function seededRandom(seed: number, key: string): number {

@@ -8,8 +8,8 @@ import { parseArgs } from "node:util";
 import { provisionAccount, setAccountActive } from "@herald/db";
 import { createNodeDb } from "@herald/db/node";
 import { hashSecret, newSecret } from "../src/auth/secrets";
+import { resealIntegrationSecrets } from "../src/security/integration-secrets";
 import { createSecretBox, encryptionKeysFromEnv } from "../src/security/secret-box";
-import { resealIntegrationSecrets } from "../src/services/integration-secrets";
 
 const USAGE = `usage:
   admin provision-account --account-id ID --account-name NAME --user-id ID --user-name NAME

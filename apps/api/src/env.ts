@@ -38,6 +38,11 @@ export interface Env {
    * (DNS rebinding) is refused at connect time. On Workers, fetch cannot reach private addresses at all.
    */
   TARGET_FETCHER?: TargetFetcher;
+  /**
+   * Target calls one delivery invocation makes at once (default 6: a Worker holds at most six connections open, and
+   * a call queued behind them would spend its timeout waiting).
+   */
+  DELIVERY_CONCURRENCY?: string;
   /** How long a webhook target may take to answer, in milliseconds (default 15000). */
   WEBHOOK_TIMEOUT_MS?: string;
   /**
@@ -67,6 +72,8 @@ export interface DeliverySettings {
   retryScheduleSeconds: number[];
   webhookTimeoutMs: number;
   signingSecretOverlapMs: number;
+  /** Target calls one consumer invocation makes at once. */
+  concurrency: number;
 }
 
 export interface Services {

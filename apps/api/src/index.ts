@@ -1,7 +1,7 @@
 import { createApp } from "./app";
+import { consumeQueue } from "./consumers";
+import { sweepStalledWork } from "./consumers/sweeper";
 import type { Env } from "./env";
-import { consumeQueue } from "./queues/consumers";
-import { sweepStalledWork } from "./queues/sweeper";
 
 const app = createApp();
 

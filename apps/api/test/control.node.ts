@@ -11,12 +11,17 @@
 //   GET  /libsql                        {mode, served, refused}
 // (A refused or reset connection cannot be made here: miniflare turns an error thrown by the outbound service into an
 // HTTP 500. test/database-faults.test.ts makes those inside the Worker's isolate, at its fetch.)
+// counted-libsql.test is the test database again, counting what reaches it, so a test can hold a consumer to a number
+// of round trips (HTTP pipeline requests) and statements (what the requests execute, transaction control aside).
+//   GET  /database-calls                {requests, statements}
+//   POST /database-calls/reset
 // Outbound requests to hosts no fake serves are refused with 599 and recorded here, so a test can prove that Herald
 // made no call to an address it must not reach.
 //   GET  /outbound                      [{method, url, at}]
 
 export const CONTROL_HOST = "control.test";
 export const FAULTY_LIBSQL_HOST = "faulty-libsql.test";
+export const COUNTED_LIBSQL_HOST = "counted-libsql.test";
 
 type Mode = "up" | "http-503" | "busy" | "hung";
 const MODES: Mode[] = ["up", "http-503", "busy", "hung"];
@@ -24,6 +29,7 @@ const HUNG_HOLD_MS = 2_000;
 
 const libsql = { mode: "up" as Mode, servedBeforeFault: Number.POSITIVE_INFINITY, served: 0, refused: 0 };
 const blocked: Array<{ method: string; url: string; at: number }> = [];
+const databaseCalls = { requests: 0, statements: 0 };
 
 const json = (value: unknown, status = 200) =>
   new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
@@ -33,6 +39,12 @@ export async function control(request: Request): Promise<Response> {
   const [, area, mode] = url.pathname.split("/");
   if (area === "outbound" && request.method === "GET") return json(blocked);
   if (area === "libsql" && request.method === "GET") return json(libsql);
+  if (area === "database-calls" && request.method === "GET") return json(databaseCalls);
+  if (area === "database-calls" && request.method === "POST" && mode === "reset") {
+    databaseCalls.requests = 0;
+    databaseCalls.statements = 0;
+    return json(databaseCalls);
+  }
   if (area === "libsql" && request.method === "POST" && MODES.includes(mode as Mode)) {
     libsql.mode = mode as Mode;
     const after = Number(url.searchParams.get("after") ?? "0");
@@ -68,6 +80,43 @@ export async function libsqlFault(request: Request): Promise<Response | undefine
     base_url: null,
     results: (body.requests ?? []).map(() => ({ type: "error", error })),
   });
+}
+
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|END)\b/i;
+
+interface Statement {
+  sql?: string;
+  sql_id?: number;
+}
+
+interface PipelineBody {
+  requests?: Array<{
+    type: string;
+    sql?: string;
+    sql_id?: number;
+    stmt?: Statement;
+    batch?: { steps?: Array<{ stmt?: Statement }> };
+  }>;
+}
+
+/** Counts one request to counted-libsql.test: a pipeline POST is one round trip. */
+export async function countDatabaseCall(request: Request): Promise<void> {
+  if (request.method !== "POST") return;
+  databaseCalls.requests += 1;
+  const body = (await request.json()) as PipelineBody;
+  // The client sends each SQL text once per stream (store_sql) and refers to it by id.
+  const stored = new Map<number, string>();
+  for (const step of body.requests ?? []) {
+    if (step.type === "store_sql" && step.sql_id !== undefined && step.sql !== undefined)
+      stored.set(step.sql_id, step.sql);
+    const statements =
+      step.type === "execute" ? [step.stmt] : step.type === "batch" ? (step.batch?.steps ?? []).map((s) => s.stmt) : [];
+    for (const statement of statements) {
+      if (!statement) continue;
+      const sql = statement.sql ?? (statement.sql_id === undefined ? undefined : stored.get(statement.sql_id));
+      if (!TRANSACTION_CONTROL.test(sql ?? "")) databaseCalls.statements += 1;
+    }
+  }
 }
 
 export function recordBlocked(request: Request): void {

@@ -11,7 +11,7 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { fanOut } from "../src/delivery/fanout";
+import { fanOutBatch } from "../src/delivery/fanout";
 import worker from "../src/index";
 import { createServices } from "../src/services/container";
 import {
@@ -238,7 +238,7 @@ async function notificationWithoutItsMessage() {
   const integration = await createIntegration(token, target.url);
   const ownType = await freshType(platform);
   await subscribe(token, ownType, [{ subscriber: integration.id, subscriber_type: "connection" }]);
-  const spy = vi.spyOn(env.FANOUT_QUEUE, "send").mockResolvedValueOnce(undefined as never);
+  const spy = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockResolvedValueOnce(undefined as never);
   const notification = await send(token, ownType).finally(() => spy.mockRestore());
   return { target, notification };
 }
@@ -276,8 +276,8 @@ describe("queue consumers while the database is down", () => {
 
   it("retry a delivery message without recording an attempt, then deliver once it is back", async () => {
     const { target, notification } = await notificationWithoutItsMessage();
-    const [legId] = await fanOut(createServices(env), notification.id);
-    const message = { v: 1, delivery_id: legId, account_id: ACCOUNT };
+    const legId = (await fanOutBatch(createServices(env), [notification.id]))[0]?.id;
+    const message = { v: 2, delivery_ids: [legId], account_id: ACCOUNT };
 
     await database("busy");
     const down = createMessageBatch("herald-deliveries", [

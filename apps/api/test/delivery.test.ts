@@ -1,11 +1,11 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
-import { claimDelivery, notifications } from "@herald/db";
+import { claimDeliveries, notifications } from "@herald/db";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { deliverLeg } from "../src/delivery/deliver";
-import { fanOut } from "../src/delivery/fanout";
+import { sweepStalledWork } from "../src/consumers/sweeper";
+import { deliverBatch } from "../src/delivery/deliver-batch";
+import { fanOutBatch } from "../src/delivery/fanout";
 import worker from "../src/index";
-import { sweepStalledWork } from "../src/queues/sweeper";
 import { createServices } from "../src/services/container";
 import {
   ACCOUNT,
@@ -70,13 +70,13 @@ describe("at-least-once queues, exactly-once effects", () => {
     // Fan out by hand so no consumer races this test: the legs exist and nothing has been sent.
     const notification = await sendWithoutQueue(type);
     const services = createServices(env);
-    const legIds = await fanOut(services, notification.id);
+    const legIds = await fanOutBatch(services, [notification.id]);
     expect(legIds).toHaveLength(2);
 
     // The consumer delivered the first leg, then died before acknowledging: the queue redelivers both messages.
     const legs = await deliveriesOf(notification.id);
     const legA = legs.find((leg) => leg.destination === a.id)!;
-    await deliverLeg(services, legA.id);
+    await deliverBatch(services, [legA.id]);
     const batch = createMessageBatch(
       "herald-deliveries",
       legs.map((leg, i) => ({
@@ -102,18 +102,18 @@ describe("at-least-once queues, exactly-once effects", () => {
     await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
     const notification = await sendWithoutQueue(type);
     const services = createServices(env);
-    const [legId] = await fanOut(services, notification.id);
-    const claimed = await claimDelivery(services.db, legId!, Date.now(), 60_000);
-    expect(claimed?.id).toBe(legId);
+    const legId = (await fanOutBatch(services, [notification.id]))[0]!.id;
+    const { claimed } = await claimDeliveries(services.db, [legId], Date.now(), 60_000);
+    expect(claimed.map((leg) => leg.id)).toEqual([legId]);
 
     // Another copy of the message arrives while the lease holds: no call, the message comes back later.
-    const disposition = await deliverLeg(services, legId!);
-    expect(disposition.kind).toBe("retry");
+    const disposition = (await deliverBatch(services, [legId])).get(legId);
+    expect(disposition?.kind).toBe("retry");
     expect(await target.calls()).toHaveLength(0);
 
     // Once the lease has expired, the leg is delivered.
     const later = { ...services, now: () => Date.now() + 61_000 };
-    expect(await deliverLeg(later, legId!)).toEqual({ kind: "done" });
+    expect((await deliverBatch(later, [legId])).get(legId)).toEqual({ kind: "done" });
     expect(await target.calls()).toHaveLength(1);
   });
 
@@ -123,7 +123,7 @@ describe("at-least-once queues, exactly-once effects", () => {
     const type = await freshType(platform);
     await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
     // The send below fails, as a queue outage would make it: the request still answers 202 with the stored row.
-    const spy = vi.spyOn(env.FANOUT_QUEUE, "send").mockRejectedValueOnce(new Error("queue unavailable"));
+    const spy = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockRejectedValueOnce(new Error("queue unavailable"));
     const notification = await send(token, type);
     spy.mockRestore();
     expect(notification.status).toBe("created");
@@ -145,7 +145,7 @@ describe("at-least-once queues, exactly-once effects", () => {
 
 /** A stored notification whose fan-out was never queued: the state a failed queue send leaves behind. */
 async function sendWithoutQueue(type: string) {
-  const spy = vi.spyOn(env.FANOUT_QUEUE, "send").mockResolvedValueOnce(undefined as never);
+  const spy = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockResolvedValueOnce(undefined as never);
   try {
     return await send(token, type);
   } finally {
@@ -178,10 +178,15 @@ describe("dead letters", () => {
     const type = await freshType(platform);
     await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
     const notification = await sendWithoutQueue(type);
-    const [legId] = await fanOut(createServices(env), notification.id);
+    const [leg0] = await fanOutBatch(createServices(env), [notification.id]);
 
     const batch = createMessageBatch("herald-deliveries-dlq", [
-      { id: "dead-1", timestamp: new Date(), attempts: 1, body: { v: 1, delivery_id: legId, account_id: ACCOUNT } },
+      {
+        id: "dead-1",
+        timestamp: new Date(),
+        attempts: 1,
+        body: { v: 2, delivery_ids: [leg0?.id], account_id: ACCOUNT },
+      },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { insertNotification } from "@herald/db";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { deliverLeg } from "../src/delivery/deliver";
+import { deliverBatch } from "../src/delivery/deliver-batch";
 import { resendTransport } from "../src/delivery/email/transport";
-import { fanOut } from "../src/delivery/fanout";
+import { fanOutBatch } from "../src/delivery/fanout";
 import { generateSigningSecret, signWebhook } from "../src/delivery/signing";
 import type { Env } from "../src/env";
 import { ApiError } from "../src/errors";
@@ -97,9 +97,11 @@ async function resendLeg(): Promise<{ leg: Leg; emailId: string }> {
     modifiedAt: now,
     modifiedBy: "test",
   });
-  const [legId, ...others] = await fanOut(base, notificationId);
+  const [pending, ...others] = await fanOutBatch(base, [notificationId]);
   expect(others).toEqual([]);
-  expect(await deliverLeg({ ...base, email: resendTransport(RESEND) }, legId as string)).toEqual({ kind: "done" });
+  const legId = pending?.id as string;
+  const dispositions = await deliverBatch({ ...base, email: resendTransport(RESEND) }, [legId]);
+  expect(dispositions.get(legId)).toEqual({ kind: "done" });
 
   const sent = (await (await fetch("https://resend.test/__sent")).json()) as Array<{ id: string; body: string }>;
   const emailId = sent.find((email) => JSON.parse(email.body).to[0] === to)?.id;

@@ -5,14 +5,14 @@ import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
 import { hashSecret } from "../src/auth/secrets";
-import { createSecretBox } from "../src/security/secret-box";
-import { createServices } from "../src/services/container";
 import {
   openIntegration,
   resealIntegrationSecrets,
   sealHeaders,
   sealSigningSecret,
-} from "../src/services/integration-secrets";
+} from "../src/security/integration-secrets";
+import { createSecretBox } from "../src/security/secret-box";
+import { createServices } from "../src/services/container";
 import { ACCOUNT, freshType, receiver, send, settled, subscribe } from "./delivery-helpers";
 import { ACME, BASE, call, expectHeraldError, login, PLATFORM, unique } from "./helpers";
 

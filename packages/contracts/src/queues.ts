@@ -10,9 +10,19 @@ export const FanoutMessage = z.object({
 });
 export type FanoutMessage = z.infer<typeof FanoutMessage>;
 
-export const DeliveryMessage = z.object({
+/** One leg per message: what producers sent before legs were packed, still read while such messages drain. */
+const DeliveryMessageV1 = z.object({
   v: z.literal(1),
   delivery_id: z.string().min(1),
   account_id: z.string().min(1),
 });
+
+/** Several legs of one account, claimed and recorded together by the consumer. */
+const DeliveryMessageV2 = z.object({
+  v: z.literal(2),
+  account_id: z.string().min(1),
+  delivery_ids: z.array(z.string().min(1)).min(1).max(100),
+});
+
+export const DeliveryMessage = z.discriminatedUnion("v", [DeliveryMessageV1, DeliveryMessageV2]);
 export type DeliveryMessage = z.infer<typeof DeliveryMessage>;

@@ -10,6 +10,7 @@ export {
 export * from "./repositories/accounts";
 export * from "./repositories/captured-emails";
 export * from "./repositories/deliveries";
+export * from "./repositories/delivery-batches";
 export * from "./repositories/idempotency";
 export * from "./repositories/integrations";
 export * from "./repositories/notification-types";

@@ -1,6 +1,15 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AttemptResult, claimDelivery, deliveryAttempts, findDelivery, recordAttempt } from "../src";
+import {
+  type AttemptRecord,
+  claimDeliveries,
+  deliveries,
+  deliveryAttempts,
+  failDeliveries,
+  findDeliveryForReceipt,
+  notifications,
+  recordAttempts,
+} from "../src";
 import { newId, openTestDb, pendingLeg, type TestDb } from "./support";
 
 let t: TestDb;
@@ -9,45 +18,152 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function attempt(deliveryId: string, status: AttemptResult["status"], responseCode: number): AttemptResult {
+function record(
+  leg: { id: string; accountId: string },
+  status: AttemptRecord["status"],
+  responseCode: number,
+  attempt = 1,
+): AttemptRecord {
   return {
-    deliveryId,
+    deliveryId: leg.id,
+    accountId: leg.accountId,
+    attemptId: newId(),
+    attempt,
     status,
-    now: 2_000,
-    attempt: {
-      id: newId(),
-      attempt: 1,
-      startedAt: 1_000,
-      durationMs: 5,
-      responseCode,
-      responseBody: null,
-      error: status === "PENDING" ? `HTTP ${responseCode}` : null,
-      nextAttemptAt: status === "PENDING" ? 10_000 : null,
-    },
+    startedAt: 1_000,
+    durationMs: 5,
+    responseCode,
+    responseBody: null,
+    error: status === "PENDING" ? `HTTP ${responseCode}` : null,
+    nextAttemptAt: status === "PENDING" ? 10_000 : null,
   };
 }
 
-describe("recordAttempt", () => {
-  it("lets the first of two consumers that made the same attempt record it, and refuses the second whole", async () => {
-    const leg = await pendingLeg(t.db, 0);
-    // A claims, outlives its lease; B claims the same leg after it. Both call the target: attempt 1 twice.
-    expect(await claimDelivery(t.db, leg.id, 1_000, 100)).toBeDefined();
-    expect(await claimDelivery(t.db, leg.id, 1_200, 100)).toBeDefined();
+const attemptsOf = async (id: string) =>
+  (await t.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, id))).map((row) => [
+    row.attempt,
+    row.responseCode,
+  ]);
 
-    expect(await recordAttempt(t.db, leg.accountId, attempt(leg.id, "PENDING", 500))).toBe(true);
-    expect(await recordAttempt(t.db, leg.accountId, attempt(leg.id, "DELIVRD", 200))).toBe(false);
+describe("claimDeliveries", () => {
+  it("claims the due, unleased legs among many and tells why the others were not taken", async () => {
+    const [due, later, leased] = [await pendingLeg(t.db, 0), await pendingLeg(t.db, 5_000), await pendingLeg(t.db, 0)];
+    expect((await claimDeliveries(t.db, [leased.id], 1_000, 60_000)).claimed).toHaveLength(1);
 
-    // The leg and its attempts tell the same story: the first record, and nothing of the second.
-    const stored = await findDelivery(t.db, leg.id);
-    expect(stored).toMatchObject({ status: "PENDING", attempts: 1, responseCode: 500, nextAttemptAt: 10_000 });
-    const attempts = await t.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, leg.id));
-    expect(attempts.map((row) => [row.attempt, row.responseCode])).toEqual([[1, 500]]);
+    const batch = await claimDeliveries(t.db, [due.id, later.id, leased.id, newId()], 1_000, 60_000);
+    expect(batch.claimed.map((leg) => leg.id)).toEqual([due.id]);
+    expect(batch.claimed[0]?.leaseUntil).toBe(61_000);
+    expect(Object.fromEntries(batch.unclaimed.map((leg) => [leg.id, [leg.leaseUntil, leg.nextAttemptAt]]))).toEqual({
+      [later.id]: [null, 5_000],
+      [leased.id]: [61_000, 0],
+    });
+    // Everything attempting them needs came back in the same round trip.
+    expect([...batch.notifications.keys()].sort()).toEqual(
+      [due.notificationId, later.notificationId, leased.notificationId].sort(),
+    );
   });
 
-  it("records a delivery and its attempt together", async () => {
+  it("lets a second consumer take a leg only once the first one's lease ran out", async () => {
     const leg = await pendingLeg(t.db, 0);
-    expect(await claimDelivery(t.db, leg.id, 1_000, 100)).toBeDefined();
-    expect(await recordAttempt(t.db, leg.accountId, attempt(leg.id, "DELIVRD", 200))).toBe(true);
-    expect(await findDelivery(t.db, leg.id)).toMatchObject({ status: "DELIVRD", attempts: 1, leaseUntil: null });
+    expect((await claimDeliveries(t.db, [leg.id], 1_000, 100)).claimed).toHaveLength(1);
+    expect((await claimDeliveries(t.db, [leg.id], 1_050, 100)).claimed).toHaveLength(0);
+    expect((await claimDeliveries(t.db, [leg.id], 1_200, 100)).claimed).toHaveLength(1);
+  });
+});
+
+describe("recordAttempts", () => {
+  it("records the first of two consumers' same attempt, and refuses the second whole", async () => {
+    const leg = await pendingLeg(t.db, 0);
+    // A claims, outlives its lease; B claims the same leg after it. Both call the target: attempt 1 twice.
+    await claimDeliveries(t.db, [leg.id], 1_000, 100);
+    await claimDeliveries(t.db, [leg.id], 1_200, 100);
+
+    expect(await recordAttempts(t.db, { records: [record(leg, "PENDING", 500)], now: 2_000 })).toEqual(
+      new Set([leg.id]),
+    );
+    expect(await recordAttempts(t.db, { records: [record(leg, "DELIVRD", 200)], now: 2_000 })).toEqual(new Set());
+
+    // The leg and its attempts tell the same story: the first record, and nothing of the second.
+    expect(await findDeliveryForReceipt(t.db, leg.id)).toMatchObject({
+      status: "PENDING",
+      attempts: 1,
+      responseCode: 500,
+      nextAttemptAt: 10_000,
+      leaseUntil: null,
+    });
+    expect(await attemptsOf(leg.id)).toEqual([[1, 500]]);
+  });
+
+  it("records a leg's siblings when another consumer already recorded that leg's attempt", async () => {
+    const [taken, first, second] = [await pendingLeg(t.db, 0), await pendingLeg(t.db, 0), await pendingLeg(t.db, 0)];
+    await recordAttempts(t.db, { records: [record(taken, "DELIVRD", 200)], now: 2_000 });
+
+    const recorded = await recordAttempts(t.db, {
+      records: [record(first, "DELIVRD", 204), record(taken, "PENDING", 503), record(second, "FAILED", 404)],
+      now: 3_000,
+    });
+    expect(recorded).toEqual(new Set([first.id, second.id]));
+    expect(await findDeliveryForReceipt(t.db, first.id)).toMatchObject({ status: "DELIVRD", deliveredAt: 3_000 });
+    expect(await findDeliveryForReceipt(t.db, second.id)).toMatchObject({ status: "FAILED", responseCode: 404 });
+    expect(await findDeliveryForReceipt(t.db, taken.id)).toMatchObject({ status: "DELIVRD", responseCode: 200 });
+    expect(await attemptsOf(taken.id)).toEqual([[1, 200]]);
+  });
+
+  it("keeps what an attempt did not learn, sets what it did, and completes notifications with no leg waiting", async () => {
+    const leg = await pendingLeg(t.db, 0);
+    await t.db.update(deliveries).set({ address: "https://kept.example" }).where(eq(deliveries.id, leg.id));
+    await recordAttempts(t.db, {
+      records: [{ ...record(leg, "DELIVRD", 200), subject: "Hello", providerMessageId: null }],
+      now: 4_000,
+    });
+    expect(await findDeliveryForReceipt(t.db, leg.id)).toMatchObject({
+      address: "https://kept.example",
+      subject: "Hello",
+      sentAt: 1_000,
+      deliveredAt: 4_000,
+    });
+    const [notification] = await t.db.select().from(notifications).where(eq(notifications.id, leg.notificationId));
+    expect(notification?.status).toBe("completed");
+  });
+
+  it("leaves a notification dispatched while one of its legs still waits", async () => {
+    const leg = await pendingLeg(t.db, 0);
+    const sibling = { ...leg, id: newId(), destination: newId() };
+    await t.db.insert(deliveries).values(sibling);
+    await recordAttempts(t.db, { records: [record(leg, "DELIVRD", 200)], now: 5_000 });
+    const status = async () =>
+      (await t.db.select().from(notifications).where(eq(notifications.id, leg.notificationId)))[0]?.status;
+    expect(await status()).toBe("dispatched");
+    await recordAttempts(t.db, { records: [record(sibling, "FAILED", 400)], now: 6_000 });
+    expect(await status()).toBe("completed");
+  });
+
+  it("disables the integrations that answered 410 in the same round trip", async () => {
+    const leg = await pendingLeg(t.db, 0);
+    // The integration row is not needed for the statement to run: it updates whatever matches.
+    const recorded = await recordAttempts(t.db, {
+      records: [record(leg, "FAILED", 410)],
+      now: 7_000,
+      disable: [{ accountId: leg.accountId, id: leg.destination, reason: "HTTP 410" }],
+    });
+    expect(recorded).toEqual(new Set([leg.id]));
+  });
+});
+
+describe("failDeliveries", () => {
+  it("fails only the legs still waiting and completes their notifications", async () => {
+    const [waiting, delivered] = [await pendingLeg(t.db, 0), await pendingLeg(t.db, 0)];
+    await recordAttempts(t.db, { records: [record(delivered, "DELIVRD", 200)], now: 2_000 });
+    expect(await failDeliveries(t.db, [waiting.id, delivered.id], 3_000, "kept crashing")).toBe(1);
+    const rows = await t.db
+      .select()
+      .from(deliveries)
+      .where(inArray(deliveries.id, [waiting.id, delivered.id]));
+    expect(Object.fromEntries(rows.map((row) => [row.id, row.status]))).toEqual({
+      [waiting.id]: "FAILED",
+      [delivered.id]: "DELIVRD",
+    });
+    const [notification] = await t.db.select().from(notifications).where(eq(notifications.id, waiting.notificationId));
+    expect(notification?.status).toBe("completed");
   });
 });

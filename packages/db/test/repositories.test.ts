@@ -226,7 +226,7 @@ describe("notification pages", () => {
       assetData: {},
       payload: {},
       attachments: null,
-      status: "created",
+      status: "created" as const,
       longIncidentId: null,
       requeuedAt: null,
       createdAt,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claimDelivery, takeStalledWork } from "../src";
+import { claimDeliveries, takeStalledWork } from "../src";
 import { openTestDb, pendingLeg, storedNotification, type TestDb } from "./support";
 
 let t: TestDb;
@@ -29,7 +29,7 @@ describe("stalled work", () => {
   it("leaves a leg alone while a consumer holds its lease", async () => {
     const base = 20_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
     const leg = await pendingLeg(t.db, base);
-    expect(await claimDelivery(t.db, leg.id, base + GRACE, 60_000)).toBeDefined();
+    expect((await claimDeliveries(t.db, [leg.id], base + GRACE, 60_000)).claimed).toHaveLength(1);
     expect(await taken(base + GRACE + 30_000)).not.toContain(leg.id);
     expect(await taken(base + GRACE + 60_001)).toContain(leg.id);
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DeliveryRow, insertDeliveries, insertNotification, provisionAccount } from "../src";
+import { type DeliveryRow, deliveries, insertNotification, type NotificationStatus, provisionAccount } from "../src";
 import type { Db } from "../src/client";
 import { createNodeDb, migrateDb } from "../src/node";
 
@@ -38,7 +38,7 @@ export function uniqueAccountId(): string {
 /** A notification in an account of its own, as `sendNotification` stores it. */
 export async function storedNotification(
   db: Db,
-  status: string,
+  status: NotificationStatus,
   createdAt: number,
 ): Promise<{ id: string; accountId: string }> {
   const accountId = uniqueAccountId();
@@ -95,6 +95,6 @@ export async function pendingLeg(db: Db, nextAttemptAt: number): Promise<Deliver
     createdAt: 0,
     modifiedAt: 0,
   };
-  await insertDeliveries(db, [leg]);
+  await db.insert(deliveries).values(leg);
   return leg;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSuppressionWindow } from "../src";
+import { openSuppressionWindows, type SuppressionWindow } from "../src";
 import { newId, openTestDb, type TestDb } from "./support";
 
 let t: TestDb;
@@ -9,6 +9,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const MINUTE = 60_000;
+
+/** Whether the one window opened (the subscription may notify). */
+async function openSuppressionWindow(input: SuppressionWindow & { now: number }): Promise<boolean> {
+  const { now, ...window } = input;
+  const opened = await openSuppressionWindows(t.db, [window], now);
+  return opened.has(`${window.subscriptionId}/${window.key}/${window.notificationId}`);
+}
 
 describe("suppression windows", () => {
   // Each row: a notification at `at` minutes, for incident `key`; whether the subscription may notify.
@@ -58,7 +65,7 @@ describe("suppression windows", () => {
   ])("$name", async ({ window, steps }) => {
     const subscriptionId = newId();
     for (const step of steps) {
-      const open = await openSuppressionWindow(t.db, {
+      const open = await openSuppressionWindow({
         subscriptionId,
         key: step.key,
         notificationId: newId(),
@@ -73,14 +80,38 @@ describe("suppression windows", () => {
     const subscriptionId = newId();
     const notificationId = newId();
     const input = { subscriptionId, key: "A", notificationId, now: 0, windowMs: 10 * MINUTE };
-    expect(await openSuppressionWindow(t.db, input)).toBe(true);
-    expect(await openSuppressionWindow(t.db, { ...input, now: MINUTE })).toBe(true);
-    expect(await openSuppressionWindow(t.db, { ...input, notificationId: newId(), now: 2 * MINUTE })).toBe(false);
+    expect(await openSuppressionWindow(input)).toBe(true);
+    expect(await openSuppressionWindow({ ...input, now: MINUTE })).toBe(true);
+    expect(await openSuppressionWindow({ ...input, notificationId: newId(), now: 2 * MINUTE })).toBe(false);
   });
 
   it("keeps windows of different subscriptions apart", async () => {
     const base = { key: "A", now: 0, windowMs: 10 * MINUTE };
-    expect(await openSuppressionWindow(t.db, { ...base, subscriptionId: newId(), notificationId: newId() })).toBe(true);
-    expect(await openSuppressionWindow(t.db, { ...base, subscriptionId: newId(), notificationId: newId() })).toBe(true);
+    expect(await openSuppressionWindow({ ...base, subscriptionId: newId(), notificationId: newId() })).toBe(true);
+    expect(await openSuppressionWindow({ ...base, subscriptionId: newId(), notificationId: newId() })).toBe(true);
+  });
+
+  it("opens many windows in one statement, each by its own interval, and answers just the ones that opened", async () => {
+    const [short, long, fresh] = [newId(), newId(), newId()];
+    const first = { notificationId: newId(), key: "A" };
+    await openSuppressionWindows(
+      t.db,
+      [
+        { ...first, subscriptionId: short, windowMs: MINUTE },
+        { ...first, subscriptionId: long, windowMs: 60 * MINUTE },
+      ],
+      0,
+    );
+    const next = newId();
+    const opened = await openSuppressionWindows(
+      t.db,
+      [
+        { subscriptionId: short, key: "A", notificationId: next, windowMs: MINUTE },
+        { subscriptionId: long, key: "A", notificationId: next, windowMs: 60 * MINUTE },
+        { subscriptionId: fresh, key: "A", notificationId: next, windowMs: 60 * MINUTE },
+      ],
+      2 * MINUTE,
+    );
+    expect([...opened].sort()).toEqual([`${short}/A/${next}`, `${fresh}/A/${next}`].sort());
   });
 });

@@ -1,21 +1,17 @@
 import {
   type DeliveryChannel,
   type DeliveryRow,
-  findNotificationById,
-  insertDeliveries,
-  listActiveSubscriptionsOfType,
-  listSubscribers,
+  loadFanoutBatch,
+  NOTIFICATION_STATUS,
   type NotificationRow,
-  openSuppressionWindow,
-  pendingDeliveryIds,
+  openSuppressionWindows,
+  type PendingLeg,
   type SubscriptionRow,
-  setNotificationStatus,
+  type SuppressionWindow,
+  writeFanout,
 } from "@herald/db";
 import type { Services } from "../env";
 import { matchesFilter } from "./filters";
-
-/** Notification statuses: `created` → `dispatched` (legs written and queued) → `completed` (every leg finished). */
-export const NOTIFICATION_STATUS = { created: "created", dispatched: "dispatched", completed: "completed" } as const;
 
 const CHANNEL_OF = { user: "email", connection: "webhook" } as const satisfies Record<string, DeliveryChannel>;
 
@@ -30,89 +26,108 @@ export function suppressionKey(notification: Pick<NotificationRow, "payload">): 
   return "any";
 }
 
-/** The subscriptions this notification reaches: matching filters, outside their suppression windows. */
-async function reachedSubscriptions(services: Services, notification: NotificationRow): Promise<SubscriptionRow[]> {
-  const candidates = await listActiveSubscriptionsOfType(services.db, notification.accountId, notification.type);
-  const context = {
-    notificationData: notification.notificationData,
-    payload: notification.payload,
-    assetData: notification.assetData,
-    accountId: notification.accountId,
-  };
-  const reached: SubscriptionRow[] = [];
-  for (const subscription of candidates) {
-    if (!matchesFilter(subscription.filters, context)) continue;
-    const interval = subscription.suppressionInterval ?? 0;
-    if (interval > 0) {
-      const open = await openSuppressionWindow(services.db, {
+/**
+ * Fans a batch of notifications out, as a set: one round trip reads them with every active subscription (and its
+ * subscribers) of their accounts and types, one statement opens the suppression windows they need, and one round trip
+ * writes one PENDING leg per destination, moves the notifications on and answers every leg still pending, to be
+ * queued. Idempotent: a replayed fan-out finds its legs already written (the unique leg key) and answers the pending
+ * ones again, which the delivery consumer tolerates. A destination reached through several subscriptions gets one
+ * leg, from the oldest.
+ */
+export async function fanOutBatch(services: Services, notificationIds: readonly string[]): Promise<PendingLeg[]> {
+  const batch = await loadFanoutBatch(services.db, [...new Set(notificationIds)]);
+  const notifications = batch.notifications.filter((n) => n.status !== NOTIFICATION_STATUS.completed);
+  if (notifications.length === 0) return [];
+  const now = services.now();
+
+  const candidates = new Map<string, SubscriptionRow[]>();
+  for (const subscription of batch.subscriptions) {
+    const key = `${subscription.accountId}\n${subscription.notificationType}`;
+    candidates.set(key, [...(candidates.get(key) ?? []), subscription]);
+  }
+  const matched = notifications.map((notification) => {
+    const context = {
+      notificationData: notification.notificationData,
+      payload: notification.payload,
+      assetData: notification.assetData,
+      accountId: notification.accountId,
+    };
+    const subscriptions = (candidates.get(`${notification.accountId}\n${notification.type}`) ?? []).filter(
+      (subscription) => matchesFilter(subscription.filters, context),
+    );
+    return { notification, subscriptions };
+  });
+
+  const windows: SuppressionWindow[] = matched.flatMap(({ notification, subscriptions }) =>
+    subscriptions
+      .filter((subscription) => (subscription.suppressionInterval ?? 0) > 0)
+      .map((subscription) => ({
         subscriptionId: subscription.id,
         key: suppressionKey(notification),
         notificationId: notification.id,
-        now: services.now(),
-        windowMs: interval * 60_000,
-      });
-      if (!open) continue;
-    }
-    reached.push(subscription);
+        windowMs: (subscription.suppressionInterval ?? 0) * 60_000,
+      })),
+  );
+  const opened = await openSuppressionWindows(services.db, windows, now);
+
+  const subscribersOf = new Map<string, typeof batch.subscribers>();
+  for (const subscriber of batch.subscribers) {
+    subscribersOf.set(subscriber.subscriptionId, [...(subscribersOf.get(subscriber.subscriptionId) ?? []), subscriber]);
   }
-  return reached;
+  const legs: DeliveryRow[] = [];
+  for (const { notification, subscriptions } of matched) {
+    const destinations = new Set<string>();
+    for (const subscription of subscriptions) {
+      const interval = subscription.suppressionInterval ?? 0;
+      const window = `${subscription.id}/${suppressionKey(notification)}/${notification.id}`;
+      if (interval > 0 && !opened.has(window)) continue;
+      for (const subscriber of subscribersOf.get(subscription.id) ?? []) {
+        const channel = CHANNEL_OF[subscriber.subscriberType];
+        const destination = `${channel}:${subscriber.subscriber}`;
+        if (destinations.has(destination)) continue;
+        destinations.add(destination);
+        legs.push(newLeg(services, notification, subscription.id, channel, subscriber.subscriber, now));
+      }
+    }
+  }
+  return writeFanout(
+    services.db,
+    legs,
+    notifications.map((n) => n.id),
+    now,
+  );
 }
 
-/**
- * Writes one PENDING leg per destination and answers the ids of the legs still pending, to be queued. Idempotent:
- * a replayed fan-out finds its legs already written (the unique leg key) and queues the pending ones again, which the
- * delivery consumer tolerates. A destination reached through several subscriptions gets one leg, from the oldest.
- */
-export async function fanOut(services: Services, notificationId: string): Promise<string[]> {
-  const notification = await findNotificationById(services.db, notificationId);
-  if (!notification || notification.status === NOTIFICATION_STATUS.completed) return [];
-
-  const subscriptions = await reachedSubscriptions(services, notification);
-  const subscribers = await listSubscribers(
-    services.db,
-    notification.accountId,
-    subscriptions.map((s) => s.id),
-  );
-  const order = new Map(subscriptions.map((s, index) => [s.id, index]));
-  subscribers.sort((a, b) => (order.get(a.subscriptionId) ?? 0) - (order.get(b.subscriptionId) ?? 0));
-
-  const now = services.now();
-  const legs = new Map<string, DeliveryRow>();
-  for (const subscriber of subscribers) {
-    const channel = CHANNEL_OF[subscriber.subscriberType];
-    const key = `${channel}:${subscriber.subscriber}`;
-    if (legs.has(key)) continue;
-    legs.set(key, {
-      id: services.newId(),
-      accountId: notification.accountId,
-      notificationId: notification.id,
-      subscriptionId: subscriber.subscriptionId,
-      channel,
-      destination: subscriber.subscriber,
-      address: null,
-      status: "PENDING",
-      subject: null,
-      attempts: 0,
-      scheduleStart: 0,
-      nextAttemptAt: now,
-      leaseUntil: null,
-      lastError: null,
-      responseCode: null,
-      responseBody: null,
-      providerMessageId: null,
-      sentAt: null,
-      deliveredAt: null,
-      readAt: null,
-      createdAt: now,
-      modifiedAt: now,
-    });
-  }
-  await insertDeliveries(services.db, [...legs.values()]);
-
-  const pending = await pendingDeliveryIds(services.db, notification.id);
-  // No leg waiting means complete, also for a replay that finds every leg finished: a fan-out that died before
-  // marking the notification dispatched may see its legs delivered (queued by the sweeper) before it runs again.
-  const next = pending.length === 0 ? NOTIFICATION_STATUS.completed : NOTIFICATION_STATUS.dispatched;
-  await setNotificationStatus(services.db, notification.id, [NOTIFICATION_STATUS.created], next, now);
-  return pending;
+function newLeg(
+  services: Services,
+  notification: NotificationRow,
+  subscriptionId: string,
+  channel: DeliveryChannel,
+  destination: string,
+  now: number,
+): DeliveryRow {
+  return {
+    id: services.newId(),
+    accountId: notification.accountId,
+    notificationId: notification.id,
+    subscriptionId,
+    channel,
+    destination,
+    address: null,
+    status: "PENDING",
+    subject: null,
+    attempts: 0,
+    scheduleStart: 0,
+    nextAttemptAt: now,
+    leaseUntil: null,
+    lastError: null,
+    responseCode: null,
+    responseBody: null,
+    providerMessageId: null,
+    sentAt: null,
+    deliveredAt: null,
+    readAt: null,
+    createdAt: now,
+    modifiedAt: now,
+  };
 }

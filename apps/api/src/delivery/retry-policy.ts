@@ -1,3 +1,5 @@
+import { MAX_DELAY_SECONDS } from "../queues/producers";
+
 // When to try a delivery again, and whether a response or a fetch failure is worth another try. Modelled on Svix:
 // its schedule after the immediate first attempt, ±20% jitter, 3xx as failure, 410 as "remove this endpoint".
 
@@ -8,9 +10,6 @@
 export const DEFAULT_RETRY_SCHEDULE_SECONDS: readonly number[] = Object.freeze([
   5, 300, 1800, 7200, 18000, 36000, 36000,
 ]);
-
-/** Cloudflare Queues accepts `delaySeconds` up to 24 h. */
-export const MAX_DELAY_SECONDS = 86_400;
 
 const JITTER = 0.2;
 

@@ -65,6 +65,7 @@ function buildServices(env: Env): Services {
       retryScheduleSeconds: parseRetrySchedule(env.DELIVERY_RETRY_SCHEDULE),
       webhookTimeoutMs: positiveInteger(env.WEBHOOK_TIMEOUT_MS, 15_000),
       signingSecretOverlapMs: positiveInteger(env.SIGNING_SECRET_OVERLAP_SECONDS, 86_400) * 1000,
+      concurrency: positiveInteger(env.DELIVERY_CONCURRENCY, 6),
     },
     email: createEmailTransport(env, { db, now, newId }),
     secrets: secretBoxFromEnv(env),

@@ -6,8 +6,3 @@ export interface ServiceContext {
   services: Services;
   auth: AuthContext;
 }
-
-/** `created`/`modified` stamps on the wire: epoch seconds and the acting user. */
-export function stamp(atMs: number, by: string) {
-  return { at: Math.floor(atMs / 1000), by };
-}

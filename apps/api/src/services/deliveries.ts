@@ -7,12 +7,12 @@ import {
   listAttempts,
   listIncidentDeliveries,
   listNotificationDeliveries,
+  NOTIFICATION_STATUS,
   resetFailedDelivery,
   setNotificationStatus,
 } from "@herald/db";
-import { NOTIFICATION_STATUS } from "../delivery/fanout";
 import { ApiError } from "../errors";
-import { enqueueDeliveries } from "../queues/consumers";
+import { enqueueDeliveries } from "../queues/producers";
 import type { ServiceContext } from "./context";
 
 const seconds = (ms: number | null) => (ms === null ? undefined : Math.floor(ms / 1000));
@@ -72,12 +72,13 @@ export async function retryDelivery(ctx: ServiceContext, accountId: string, id: 
   }
   await setNotificationStatus(
     db,
+    accountId,
     leg.notificationId,
     [NOTIFICATION_STATUS.completed],
     NOTIFICATION_STATUS.dispatched,
     now(),
   );
-  await enqueueDeliveries(ctx.services, accountId, [leg.id]);
+  await enqueueDeliveries(ctx.services.queues.delivery, [{ id: leg.id, accountId }]);
   return getDelivery(ctx, accountId, leg.id);
 }
 

@@ -17,8 +17,7 @@ import {
 import { generateSigningSecret } from "../delivery/signing";
 import { RESERVED_WEBHOOK_HEADERS } from "../delivery/webhook";
 import { ApiError } from "../errors";
-import { checkTargetUrl } from "../security/target-url";
-import { type ServiceContext, stamp } from "./context";
+import { stamp } from "../mappers/stamp";
 import {
   findOpenIntegration,
   keepMaskedCredentials,
@@ -26,7 +25,9 @@ import {
   openIntegration,
   sealHeaders,
   sealSigningSecret,
-} from "./integration-secrets";
+} from "../security/integration-secrets";
+import { checkTargetUrl } from "../security/target-url";
+import type { ServiceContext } from "./context";
 
 /** The wire form of an opened row: credential header values masked, signing secrets left out. */
 export function toIntegration(row: IntegrationRow): Integration {

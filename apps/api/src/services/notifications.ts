@@ -10,29 +10,16 @@ import {
   findNotification,
   findNotificationById,
   insertNotificationWithKey,
+  NOTIFICATION_STATUS,
   type NotificationCursor,
   type NotificationRow,
   pageNotificationsByType,
 } from "@herald/db";
-import { NOTIFICATION_STATUS } from "../delivery/fanout";
 import { ApiError } from "../errors";
-import { type ServiceContext, stamp } from "./context";
+import { toNotification } from "../mappers/notifications";
+import { enqueueFanouts } from "../queues/producers";
+import type { ServiceContext } from "./context";
 import { requireNotificationType } from "./notification-types";
-
-export function toNotification(row: NotificationRow): Notification {
-  return {
-    id: row.id,
-    account_id: row.accountId,
-    type: row.type,
-    notification_data: row.notificationData,
-    asset_data: row.assetData,
-    payload: row.payload,
-    ...(row.attachments ? { attachments: row.attachments as Notification["attachments"] } : {}),
-    status: row.status,
-    created: stamp(row.createdAt, row.createdBy),
-    modified: stamp(row.modifiedAt, row.modifiedBy),
-  };
-}
 
 export interface SendResult {
   notification: Notification;
@@ -98,7 +85,7 @@ export async function sendNotification(
   }
 
   try {
-    await ctx.services.queues.fanout.send({ v: 1, notification_id: row.id, account_id: accountId });
+    await enqueueFanouts(ctx.services.queues.fanout, [row]);
   } catch (error) {
     console.error(
       JSON.stringify({

@@ -1,11 +1,10 @@
 import { type ReceiptResult, ResendEvent } from "@herald/contracts";
-import { advanceDelivery, findDelivery, findDeliveryByProviderMessageId } from "@herald/db";
-import { completeIfFinished } from "../delivery/deliver";
+import { advanceDelivery, findDeliveryByProviderMessageId, findDeliveryForReceipt } from "@herald/db";
 import { verifyWebhook } from "../delivery/signing";
 import { signingSecrets } from "../delivery/webhook";
 import type { Services } from "../env";
 import { ApiError } from "../errors";
-import { findOpenIntegration } from "./integration-secrets";
+import { findOpenIntegration } from "../security/integration-secrets";
 
 // Receipts arrive without a token: a signature is their only credential, so nothing is read or changed before it
 // is verified, and the status only ever moves forward, which makes replays (providers retry) harmless.
@@ -49,9 +48,8 @@ export async function receiveResendEvent(
   if (leg?.channel !== "email") return { outcome: "unknown" };
   const now = services.now();
   const error = status === "FAILED" ? failureText(event) : undefined;
-  const moved = await advanceDelivery(services.db, leg.id, status, now, error === undefined ? {} : { error });
+  const moved = await advanceDelivery(services.db, leg, status, now, error === undefined ? {} : { error });
   if (!moved) return { outcome: "unchanged", delivery_id: leg.id, status: leg.status };
-  if (status === "FAILED") await completeIfFinished(services, leg.notificationId, now);
   return { outcome: "advanced", delivery_id: leg.id, status };
 }
 
@@ -91,7 +89,7 @@ export async function acknowledgeWebhook(services: Services, request: SignedRequ
   }
   const unknown = ApiError.notFound(`webhook '${id}'`);
   if (!id.startsWith(WEBHOOK_ID_PREFIX)) throw unknown;
-  const leg = await findDelivery(services.db, id.slice(WEBHOOK_ID_PREFIX.length).toUpperCase());
+  const leg = await findDeliveryForReceipt(services.db, id.slice(WEBHOOK_ID_PREFIX.length).toUpperCase());
   if (leg?.channel !== "webhook") throw unknown;
   const integration = await findOpenIntegration(services.db, services.secrets, leg.accountId, leg.destination);
   if (!integration) throw ApiError.notFound(`the integration of webhook '${id}'`);
@@ -107,6 +105,6 @@ export async function acknowledgeWebhook(services: Services, request: SignedRequ
     throw ApiError.conflict(`webhook '${id}' is ${leg.status}: only a delivered webhook can be acknowledged`);
   }
   // A DELIVRD leg can only stay DELIVRD or become READ, so the check above still holds here.
-  const moved = await advanceDelivery(services.db, leg.id, "READ", now);
+  const moved = await advanceDelivery(services.db, leg, "READ", now);
   return { outcome: moved ? "advanced" : "unchanged", delivery_id: leg.id, status: "READ" };
 }

@@ -17,7 +17,8 @@ import {
   type SubscriberType,
 } from "@herald/db";
 import { ApiError } from "../errors";
-import { type ServiceContext, stamp } from "./context";
+import { stamp } from "../mappers/stamp";
+import type { ServiceContext } from "./context";
 
 export function toSubscriber(row: SubscriberRow): Subscriber {
   return {

@@ -18,7 +18,8 @@ import {
 } from "@herald/db";
 import { checkFilter } from "../delivery/filters";
 import { ApiError } from "../errors";
-import { type ServiceContext, stamp } from "./context";
+import { stamp } from "../mappers/stamp";
+import type { ServiceContext } from "./context";
 import { requireNotificationType } from "./notification-types";
 import { checkSubscribers, toSubscriber } from "./subscribers";
 

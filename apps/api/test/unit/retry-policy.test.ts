@@ -4,11 +4,11 @@ import {
   classifyFetchError,
   classifyResponse,
   DEFAULT_RETRY_SCHEDULE_SECONDS,
-  MAX_DELAY_SECONDS,
   parseRetryAfter,
   parseRetrySchedule,
   retryDelaySeconds,
 } from "../../src/delivery/retry-policy";
+import { MAX_DELAY_SECONDS } from "../../src/queues/producers";
 import { BlockedAddressError } from "../../src/security/target-url";
 
 /** mulberry32: a small seeded generator, so jitter bounds are checked on the same numbers every run. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
+  isCredentialHeader,
+  keepMaskedCredentials,
+  maskCredential,
+  maskHeaders,
+} from "../../src/security/integration-secrets";
+import {
   createSecretBox,
   type EncryptionKeys,
   encryptionKeysFromEnv,
@@ -9,12 +15,6 @@ import {
   SecretBoxUnavailableError,
   secretBoxFromEnv,
 } from "../../src/security/secret-box";
-import {
-  isCredentialHeader,
-  keepMaskedCredentials,
-  maskCredential,
-  maskHeaders,
-} from "../../src/services/integration-secrets";
 
 const KEY_A = "Hrn4oHEgYoQKaqlJoYq2gWQUD6FpAtmq0E6kueCu8kA=";
 const KEY_B = "w74pWnT+5P/ENQ7kL4JS+vZym0aqeJV2/l5BF67oTDA=";

@@ -11,3 +11,8 @@ export async function listCapturedEmails(db: Db, accountId: string, limit: numbe
     .orderBy(desc(capturedEmails.createdAt), desc(capturedEmails.id))
     .limit(limit);
 }
+
+/** Keeps an e-mail the `capture` transport sent. */
+export async function insertCapturedEmail(db: Db, row: CapturedEmailRow): Promise<void> {
+  await db.insert(capturedEmails).values(row);
+}

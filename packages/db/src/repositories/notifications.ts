@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { type NotificationRow, notifications } from "../schema";
+import { type NotificationRow, type NotificationStatus, notifications } from "../schema";
 import { preparedPerDb } from "./prepared";
 
 export async function insertNotification(db: Db, row: NotificationRow): Promise<void> {
@@ -97,29 +97,18 @@ export async function pageNotificationsByType(db: Db, query: NotificationPageQue
   };
 }
 
-export async function listNotificationsByIncident(
-  db: Db,
-  accountId: string,
-  longIncidentId: string,
-): Promise<NotificationRow[]> {
-  return db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.accountId, accountId), eq(notifications.longIncidentId, longIncidentId)))
-    .orderBy(asc(notifications.createdAt), asc(notifications.id));
-}
-
 /** Moves a notification's status forward from one of `from`; answers whether it moved. */
 export async function setNotificationStatus(
   db: Db,
+  accountId: string,
   id: string,
-  from: string[],
-  to: string,
+  from: NotificationStatus[],
+  to: NotificationStatus,
   now: number,
 ): Promise<boolean> {
   const result = await db
     .update(notifications)
     .set({ status: to, modifiedAt: now })
-    .where(and(eq(notifications.id, id), inArray(notifications.status, from)));
+    .where(and(eq(notifications.accountId, accountId), eq(notifications.id, id), inArray(notifications.status, from)));
   return result.rowsAffected > 0;
 }

@@ -18,22 +18,6 @@ export async function listSubscribers(db: Db, accountId: string, subscriptionIds
     .orderBy(asc(subscribers.createdAt), asc(subscribers.id));
 }
 
-export async function findSubscriber(
-  db: Db,
-  accountId: string,
-  subscriptionId: string,
-  key: SubscriberKey,
-): Promise<SubscriberRow | undefined> {
-  return db.query.subscribers.findFirst({
-    where: and(
-      eq(subscribers.accountId, accountId),
-      eq(subscribers.subscriptionId, subscriptionId),
-      eq(subscribers.subscriberType, key.subscriberType),
-      eq(subscribers.subscriber, key.subscriber),
-    ),
-  });
-}
-
 /** Inserts the subscriber; answers false when it is already on the subscription. */
 export async function insertSubscriber(db: Db, row: SubscriberRow): Promise<boolean> {
   const result = await db.insert(subscribers).values(row).onConflictDoNothing();

@@ -4,6 +4,18 @@ import { auditColumns, epochMs } from "./columns";
 
 export type JsonObject = Record<string, unknown>;
 
+/**
+ * A notification's stored states: `created` → `dispatched` (legs written and queued) → `completed` (every leg
+ * finished); `failed` when its fan-out kept crashing Herald (the dead-letter consumer).
+ */
+export const NOTIFICATION_STATUS = {
+  created: "created",
+  dispatched: "dispatched",
+  completed: "completed",
+  failed: "failed",
+} as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUS)[keyof typeof NOTIFICATION_STATUS];
+
 export const notifications = sqliteTable(
   "notifications",
   {
@@ -16,7 +28,7 @@ export const notifications = sqliteTable(
     assetData: text("asset_data", { mode: "json" }).$type<JsonObject>().notNull(),
     payload: text("payload", { mode: "json" }).$type<JsonObject>().notNull(),
     attachments: text("attachments", { mode: "json" }).$type<JsonObject[]>(),
-    status: text("status").notNull(),
+    status: text("status").$type<NotificationStatus>().notNull(),
     // Copied out of the payload so incident lookups use an index instead of scanning JSON.
     longIncidentId: text("long_incident_id"),
     // When the sweeper last queued the fan-out again (null: only when it was sent), so a notification whose message

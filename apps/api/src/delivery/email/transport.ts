@@ -1,4 +1,4 @@
-import { capturedEmails, type Db } from "@herald/db";
+import { type Db, insertCapturedEmail } from "@herald/db";
 import type { Env } from "../../env";
 import { readCapped } from "../response-body";
 import { type AttemptOutcome, classifyFetchError, classifyResponse } from "../retry-policy";
@@ -47,7 +47,7 @@ export function captureTransport(deps: TransportDeps): EmailTransport {
     name: "capture",
     async send(email) {
       const id = deps.newId();
-      await deps.db.insert(capturedEmails).values({
+      await insertCapturedEmail(deps.db, {
         id,
         accountId: email.accountId,
         deliveryId: email.deliveryId,

@@ -1,5 +1,5 @@
 import { type Db, findIntegration, type IntegrationRow, listIntegrationsAfter, replaceSealedFields } from "@herald/db";
-import type { SecretBox } from "../security/secret-box";
+import type { SecretBox } from "./secret-box";
 
 // An integration's signing secrets and credential-like header values are sealed at rest (src/security/secret-box.ts):
 // rows are sealed just before they are written and opened just after they are read, here and nowhere else.

@@ -1,7 +1,7 @@
 import { listPendingDeliveries, listUnfanned, purgeIdempotencyKeys, takeStalledWork } from "@herald/db";
-import { MAX_DELAY_SECONDS } from "../delivery/retry-policy";
 import type { Env } from "../env";
 import { positiveInteger } from "../lib/settings";
+import { enqueueDeliveries, enqueueFanouts } from "../queues/producers";
 import { createServices } from "../services/container";
 import { IDEMPOTENCY_WINDOW_MS } from "../services/notifications";
 
@@ -24,18 +24,8 @@ export async function sweepStalledWork(env: Env): Promise<{ notifications: numbe
   const services = createServices(env);
   const now = services.now();
   const stalled = await takeStalledWork(services.db, now, stallGraceMs(env), SWEEP_LIMIT);
-  if (stalled.notifications.length > 0) {
-    await services.queues.fanout.sendBatch(
-      stalled.notifications.map((n) => ({ body: { v: 1 as const, notification_id: n.id, account_id: n.accountId } })),
-    );
-  }
-  for (let i = 0; i < stalled.deliveries.length; i += 100) {
-    await services.queues.delivery.sendBatch(
-      stalled.deliveries
-        .slice(i, i + 100)
-        .map((d) => ({ body: { v: 1 as const, delivery_id: d.id, account_id: d.accountId } })),
-    );
-  }
+  await enqueueFanouts(services.queues.fanout, stalled.notifications);
+  await enqueueDeliveries(services.queues.delivery, stalled.deliveries);
   await purgeIdempotencyKeys(services.db, now - IDEMPOTENCY_WINDOW_MS);
   return { notifications: stalled.notifications.length, deliveries: stalled.deliveries.length };
 }
@@ -52,9 +42,7 @@ export async function recoverUnfinishedWork(env: Env): Promise<{ notifications: 
   for (let after = ""; ; ) {
     const page = await listUnfanned(services.db, after, RECOVERY_PAGE);
     if (page.length === 0) break;
-    await services.queues.fanout.sendBatch(
-      page.map((n) => ({ body: { v: 1 as const, notification_id: n.id, account_id: n.accountId } })),
-    );
+    await enqueueFanouts(services.queues.fanout, page);
     recovered.notifications += page.length;
     after = (page.at(-1) as { id: string }).id;
   }
@@ -62,14 +50,10 @@ export async function recoverUnfinishedWork(env: Env): Promise<{ notifications: 
     const page = await listPendingDeliveries(services.db, after, RECOVERY_PAGE);
     if (page.length === 0) break;
     const now = services.now();
-    for (let i = 0; i < page.length; i += 100) {
-      await services.queues.delivery.sendBatch(
-        page.slice(i, i + 100).map((leg) => ({
-          body: { v: 1 as const, delivery_id: leg.id, account_id: leg.accountId },
-          delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(((leg.nextAttemptAt ?? now) - now) / 1000))),
-        })),
-      );
-    }
+    await enqueueDeliveries(
+      services.queues.delivery,
+      page.map((leg) => ({ ...leg, delaySeconds: ((leg.nextAttemptAt ?? now) - now) / 1000 })),
+    );
     recovered.deliveries += page.length;
     after = (page.at(-1) as { id: string }).id;
   }

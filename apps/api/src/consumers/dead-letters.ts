@@ -1,0 +1,34 @@
+import { DeliveryMessage, FanoutMessage } from "@herald/contracts";
+import { failDeliveries, NOTIFICATION_STATUS, setNotificationStatus } from "@herald/db";
+import { z } from "zod";
+import type { Services } from "../env";
+import { legsOf } from "../queues/producers";
+import { settleBatch } from "./settle";
+
+const DeadLetter = z.union([DeliveryMessage, FanoutMessage]);
+
+/**
+ * Messages that exhausted the queue's own retries (a consumer kept crashing on them). Their legs or notifications are
+ * recorded as failed, so nothing stays PENDING forever and the sweeper stops queueing it again.
+ */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, services: Services): Promise<void> {
+  await settleBatch(batch, DeadLetter, async (messages) => {
+    const now = services.now();
+    const legs = messages.flatMap((message) => ("notification_id" in message.body ? [] : legsOf(message.body)));
+    await failDeliveries(services.db, legs, now, "delivery kept failing inside Herald; see the logs");
+    for (const message of messages) {
+      if ("notification_id" in message.body) {
+        const { account_id, notification_id } = message.body;
+        await setNotificationStatus(
+          services.db,
+          account_id,
+          notification_id,
+          [NOTIFICATION_STATUS.created],
+          NOTIFICATION_STATUS.failed,
+          now,
+        );
+      }
+      message.ack();
+    }
+  });
+}

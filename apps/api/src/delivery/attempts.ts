@@ -1,0 +1,116 @@
+// One attempt at one claimed leg, per channel, from what the batch already read: no database call happens here
+// except what a transport itself does (the capture transport stores its e-mail).
+import type { DeliveryRow, EmailContext, IntegrationRow, NotificationRow } from "@herald/db";
+import type { Services } from "../env";
+import { checkTargetUrl } from "../security/target-url";
+import { renderEmail } from "./email/render";
+import type { AttemptOutcome } from "./retry-policy";
+import { callWebhook, signedWebhookCall } from "./webhook";
+
+export interface AttemptReport {
+  outcome: AttemptOutcome;
+  /** Status when the outcome is `delivered`: DELIVRD for a 2xx webhook, SENT or DELIVRD for e-mail. */
+  deliveredStatus?: "SENT" | "DELIVRD";
+  responseCode?: number;
+  responseBody?: string;
+  error?: string;
+  durationMs: number;
+  address?: string | null;
+  subject?: string | null;
+  providerMessageId?: string | null;
+}
+
+export const permanent = (reason: string, address?: string): AttemptReport => ({
+  outcome: { kind: "permanent", reason },
+  error: reason,
+  durationMs: 0,
+  ...(address !== undefined ? { address } : {}),
+});
+
+export interface WebhookTarget {
+  /** The integration with its secrets opened, or why there is none to call. */
+  integration: IntegrationRow | { missing: string; address?: string };
+  /** The notification as the webhook body carries it (serialized once per notification and batch). */
+  body: string;
+}
+
+export async function attemptWebhook(
+  services: Services,
+  leg: DeliveryRow,
+  target: WebhookTarget,
+): Promise<AttemptReport> {
+  const { integration } = target;
+  if ("missing" in integration) return permanent(integration.missing, integration.address);
+  // Checked again at send time: the URL may predate a tightened policy, and a stored row is not trusted blindly.
+  const verdict = checkTargetUrl(integration.targetUrl, { allowLoopback: services.allowLoopbackTargets });
+  if (!verdict.ok) return permanent(`the target URL ${verdict.reason}`, integration.targetUrl);
+  const call = await signedWebhookCall({
+    integration,
+    deliveryId: leg.id,
+    body: target.body,
+    now: services.now(),
+    timeoutMs: services.delivery.webhookTimeoutMs,
+  });
+  const result = await callWebhook(call, services.targetFetch);
+  return { ...result, deliveredStatus: "DELIVRD", address: integration.targetUrl };
+}
+
+export async function attemptEmail(
+  services: Services,
+  leg: DeliveryRow,
+  notification: NotificationRow,
+  context: EmailContext,
+): Promise<AttemptReport> {
+  const user = context.users.get(`${leg.accountId}/${leg.destination}`);
+  if (!user?.email) return permanent(`user ${leg.destination} has no e-mail address in this account`);
+  const account = context.accounts.get(leg.accountId);
+  const type = context.notificationTypes.get(notification.type);
+  const subscription = context.subscriptions.get(`${leg.accountId}/${leg.subscriptionId}`);
+  const options = subscription?.options ?? {};
+  const subjectOverride = typeof options.email_subject === "string" && options.email_subject.trim() !== "";
+  const rendered = renderEmail({
+    templateKey: subscription?.template ?? type?.defaultTemplate ?? "",
+    subjectTemplate: subjectOverride ? (options.email_subject as string) : (type?.defaultEmailSubject ?? ""),
+    fallbackSubject: type?.name ?? notification.type,
+    includeAttachments: options.include_attachments === true,
+    view: {
+      account: { id: leg.accountId, name: account?.name ?? leg.accountId },
+      notification: {
+        id: notification.id,
+        type: notification.type,
+        created_at: new Date(notification.createdAt).toISOString(),
+      },
+      notification_data: notification.notificationData,
+      asset_data: notification.assetData,
+      payload: notification.payload,
+      attachments: (notification.attachments ?? []) as Array<{ name: string; description?: string; url: string }>,
+    },
+  });
+  const started = Date.now();
+  const sent = await services.email.send({
+    accountId: leg.accountId,
+    deliveryId: leg.id,
+    to: user.email,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+  });
+  const common = { address: user.email, subject: rendered.subject, durationMs: Date.now() - started };
+  if (!sent.ok) {
+    return {
+      ...common,
+      outcome: sent.outcome,
+      error: sent.outcome.reason,
+      responseCode: sent.responseCode,
+      responseBody: sent.responseBody,
+    };
+  }
+  return {
+    ...common,
+    outcome: { kind: "delivered" },
+    deliveredStatus: sent.status,
+    responseCode: sent.responseCode,
+    responseBody: sent.responseBody,
+    providerMessageId: sent.providerMessageId ?? null,
+  };
+}

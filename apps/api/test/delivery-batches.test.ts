@@ -1,0 +1,150 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { fanOutBatch } from "../src/delivery/fanout";
+import worker from "../src/index";
+import { createServices } from "../src/services/container";
+import { COUNTED_LIBSQL_HOST } from "./control.node";
+import { ACCOUNT, createIntegration, freshType, receiver, send, subscribe } from "./delivery-helpers";
+import { ACME, login, PLATFORM } from "./helpers";
+
+// The pipeline works a queue batch as a set: what it costs the database must not grow with the batch. Each test runs
+// a consumer on bindings whose database is counted-libsql.test (the test database, counted: control.node.ts) and
+// holds it to a number of round trips and statements, so a regression to per-leg work fails here.
+
+const counted = { ...env, LIBSQL_URL: `http://${COUNTED_LIBSQL_HOST}` };
+
+interface DatabaseCalls {
+  requests: number;
+  statements: number;
+}
+
+async function databaseCalls<T>(work: () => Promise<T>): Promise<DatabaseCalls> {
+  await fetch("https://control.test/database-calls/reset", { method: "POST" });
+  await work();
+  return (await (await fetch("https://control.test/database-calls")).json()) as DatabaseCalls;
+}
+
+let token: string;
+let platform: string;
+beforeAll(async () => {
+  token = await login(ACME);
+  platform = await login(PLATFORM);
+});
+
+/** `notifications` notifications of a fresh type reaching `destinations` webhooks, fanned out, none of them sent. */
+async function pendingLegs(destinations: number, notifications = 1) {
+  const target = await receiver();
+  const type = await freshType(platform);
+  const integrations = [];
+  for (let i = 0; i < destinations; i++) integrations.push(await createIntegration(token, `${target.url}/${i}`));
+  await subscribe(
+    token,
+    type,
+    integrations.map((integration) => ({ subscriber: integration.id, subscriber_type: "connection" })),
+  );
+  const spy = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockResolvedValue(undefined as never);
+  const sent = [];
+  try {
+    for (let i = 0; i < notifications; i++) sent.push(await send(token, type));
+  } finally {
+    spy.mockRestore();
+  }
+  return { target, type, notifications: sent };
+}
+
+async function deliverInOneBatch(legIds: string[], perMessage: number) {
+  const messages = [];
+  for (let i = 0; i < legIds.length; i += perMessage) {
+    messages.push({
+      id: `m${i}`,
+      timestamp: new Date(),
+      attempts: 1,
+      body: { v: 2, account_id: ACCOUNT, delivery_ids: legIds.slice(i, i + perMessage) },
+    });
+  }
+  const batch = createMessageBatch("herald-deliveries", messages);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, counted, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+describe("a delivery batch's cost to the database", () => {
+  it("is two round trips and seven statements, for one leg or twenty across messages", async () => {
+    const costs: DatabaseCalls[] = [];
+    for (const size of [1, 20]) {
+      const { target, notifications } = await pendingLegs(size);
+      const legs = await fanOutBatch(
+        createServices(env),
+        notifications.map((n) => n.id),
+      );
+      expect(legs).toHaveLength(size);
+      let result: Awaited<ReturnType<typeof deliverInOneBatch>> | undefined;
+      costs.push(
+        await databaseCalls(async () => {
+          result = await deliverInOneBatch(
+            legs.map((leg) => leg.id),
+            10,
+          );
+        }),
+      );
+      expect(result?.explicitAcks).toHaveLength(Math.ceil(size / 10));
+      expect(await target.calls()).toHaveLength(size);
+    }
+    // One round trip claims the legs and reads their notifications and integrations (4 statements); one records
+    // every attempt, updates every leg and completes the notification (3 statements).
+    expect(costs).toEqual([
+      { requests: 2, statements: 7 },
+      { requests: 2, statements: 7 },
+    ]);
+  });
+
+  it("is one round trip for copies of legs another consumer holds or finished", async () => {
+    const { notifications } = await pendingLegs(3);
+    const legs = await fanOutBatch(createServices(env), [notifications[0]!.id]);
+    const ids = legs.map((leg) => leg.id);
+    await deliverInOneBatch(ids, 10);
+    let result: Awaited<ReturnType<typeof deliverInOneBatch>> | undefined;
+    const cost = await databaseCalls(async () => {
+      result = await deliverInOneBatch(ids, 10);
+    });
+    expect(cost).toEqual({ requests: 1, statements: 4 });
+    expect(result?.explicitAcks).toEqual(["m0"]);
+  });
+});
+
+describe("a fan-out batch's cost to the database", () => {
+  it("is two round trips and six statements, for one notification or ten with ten destinations each", async () => {
+    const costs: DatabaseCalls[] = [];
+    for (const count of [1, 10]) {
+      const { notifications } = await pendingLegs(10, count);
+      const batch = createMessageBatch(
+        "herald-fanout",
+        notifications.map((notification, i) => ({
+          id: `f${i}`,
+          timestamp: new Date(),
+          attempts: 1,
+          body: { v: 1, notification_id: notification.id, account_id: ACCOUNT },
+        })),
+      );
+      const sent = vi.spyOn(env.DELIVERY_QUEUE, "sendBatch").mockResolvedValue(undefined as never);
+      try {
+        const ctx = createExecutionContext();
+        costs.push(await databaseCalls(() => worker.queue(batch, counted, ctx)));
+        expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(count);
+        // The legs went out packed: ten legs of one account to a message.
+        const queued = sent.mock.calls.flatMap(([messages]) => [...messages]);
+        expect(queued).toHaveLength(count);
+        for (const message of queued)
+          expect((message.body as { delivery_ids: string[] }).delivery_ids).toHaveLength(10);
+      } finally {
+        sent.mockRestore();
+      }
+    }
+    // One round trip reads the notifications, their candidate subscriptions and subscribers; one writes the legs,
+    // moves the notifications on and reads back the pending legs.
+    expect(costs).toEqual([
+      { requests: 2, statements: 6 },
+      { requests: 2, statements: 6 },
+    ]);
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { decideAttempt, unclaimedDisposition } from "../../src/delivery/decide";
+
+const base = { attempt: 1, scheduleStart: 0, schedule: [10, 60], now: 1_000_000, random: () => 0.5 };
+
+describe("decideAttempt", () => {
+  it("delivers with the channel's status and nothing left to do", () => {
+    expect(decideAttempt({ ...base, outcome: { kind: "delivered" } })).toEqual({
+      status: "DELIVRD",
+      nextAttemptAt: null,
+      error: null,
+      disposition: { kind: "done" },
+    });
+    expect(decideAttempt({ ...base, outcome: { kind: "delivered" }, deliveredStatus: "SENT" }).status).toBe("SENT");
+  });
+
+  it("fails a permanent outcome at once, saying why", () => {
+    const decision = decideAttempt({ ...base, outcome: { kind: "permanent", reason: "HTTP 404" } });
+    expect(decision).toMatchObject({ status: "FAILED", error: "HTTP 404", disposition: { kind: "done" } });
+  });
+
+  it("schedules a retry on the schedule's step (random 0.5 is no jitter), keeping an answered call's error empty", () => {
+    const decision = decideAttempt({ ...base, outcome: { kind: "retry", reason: "HTTP 503" } });
+    expect(decision).toEqual({
+      status: "PENDING",
+      nextAttemptAt: base.now + 10_000,
+      error: null,
+      disposition: { kind: "retry", delaySeconds: 10 },
+    });
+    const second = decideAttempt({
+      ...base,
+      attempt: 2,
+      outcome: { kind: "retry", reason: "timeout" },
+      error: "timeout",
+    });
+    expect(second).toMatchObject({ error: "timeout", disposition: { kind: "retry", delaySeconds: 60 } });
+  });
+
+  it("waits at least as long as Retry-After asks, never less than the backoff", () => {
+    const longer = decideAttempt({ ...base, outcome: { kind: "retry", reason: "HTTP 429", retryAfterSeconds: 120 } });
+    expect(longer.disposition).toEqual({ kind: "retry", delaySeconds: 120 });
+    const shorter = decideAttempt({ ...base, outcome: { kind: "retry", reason: "HTTP 429", retryAfterSeconds: 1 } });
+    expect(shorter.disposition).toEqual({ kind: "retry", delaySeconds: 10 });
+  });
+
+  it("fails once the schedule is used up, counting from a manual retry's new schedule", () => {
+    const exhausted = decideAttempt({ ...base, attempt: 3, outcome: { kind: "retry", reason: "HTTP 500" } });
+    expect(exhausted).toMatchObject({ status: "FAILED", error: "retries exhausted: HTTP 500" });
+    const restarted = decideAttempt({ ...base, attempt: 4, scheduleStart: 3, outcome: { kind: "retry", reason: "x" } });
+    expect(restarted.status).toBe("PENDING");
+  });
+});
+
+describe("unclaimedDisposition", () => {
+  it("drops a finished leg and looks again at a busy one when its lease or backoff runs out", () => {
+    expect(unclaimedDisposition({ status: "DELIVRD", leaseUntil: null, nextAttemptAt: null }, 0)).toEqual({
+      kind: "done",
+    });
+    expect(unclaimedDisposition({ status: "PENDING", leaseUntil: 45_000, nextAttemptAt: 5_000 }, 0)).toEqual({
+      kind: "retry",
+      delaySeconds: 45,
+    });
+    expect(unclaimedDisposition({ status: "PENDING", leaseUntil: null, nextAttemptAt: 100 }, 0)).toEqual({
+      kind: "retry",
+      delaySeconds: 1,
+    });
+  });
+});

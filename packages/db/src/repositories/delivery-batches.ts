@@ -1,0 +1,396 @@
+// The delivery pipeline's set-taking statements: a queue batch of legs is claimed, read, recorded and completed in a
+// few round trips whatever its size. Sets travel as one JSON parameter read with json_each, so every statement's text
+// is the same for one leg or a hundred (prepared once, cached by the driver) and no batch runs into SQLite's limit on
+// bound parameters.
+import { and, type Column, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../client";
+import {
+  accounts,
+  type DeliveryRow,
+  type DeliveryStatus,
+  deliveries,
+  type IntegrationRow,
+  integrations,
+  NOTIFICATION_STATUS,
+  type NotificationRow,
+  type NotificationTypeRow,
+  notifications,
+  notificationTypes,
+  type SubscriberRow,
+  type SubscriptionRow,
+  subscribers,
+  subscriptions,
+  type UserRow,
+  users,
+} from "../schema";
+
+/** `column IN (the strings of the JSON array parameter)`. */
+function inJson(column: Column, values: readonly string[]): SQL {
+  return inArray(column, sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`);
+}
+
+/** A batch built from a list: drizzle types `db.batch` for tuples written out. */
+type Statements = [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Delivery: claim, read, record.
+
+/** A leg the claim did not take, with what tells when it could be taken: finished, leased, or not due yet. */
+export type UnclaimedLeg = Pick<DeliveryRow, "id" | "status" | "leaseUntil" | "nextAttemptAt">;
+
+export interface ClaimedDeliveries {
+  /** Legs leased to this caller until `now + leaseMs`: only these may be attempted. */
+  claimed: DeliveryRow[];
+  /** The other legs asked for that exist. */
+  unclaimed: UnclaimedLeg[];
+  /** The notifications of the legs asked for, by id. */
+  notifications: Map<string, NotificationRow>;
+  /** The integrations the webhook legs asked for go to, by id. */
+  integrations: Map<string, IntegrationRow>;
+}
+
+/**
+ * Claims the pending, due, unleased legs among `ids` and reads what attempting them needs, in one round trip (one
+ * transaction: the reads see the claim). Queues deliver at least once, so two consumers may ask for the same legs;
+ * only the one whose claim matched attempts a leg, and the lease expires if that consumer dies mid-attempt.
+ */
+export async function claimDeliveries(
+  db: Db,
+  ids: readonly string[],
+  now: number,
+  leaseMs: number,
+): Promise<ClaimedDeliveries> {
+  if (ids.length === 0) return { claimed: [], unclaimed: [], notifications: new Map(), integrations: new Map() };
+  const asked = inJson(deliveries.id, ids);
+  const [claimed, states, notificationRows, integrationRows] = await db.batch([
+    db
+      .update(deliveries)
+      .set({ leaseUntil: now + leaseMs })
+      .where(
+        and(
+          asked,
+          eq(deliveries.status, "PENDING"),
+          or(isNull(deliveries.leaseUntil), lt(deliveries.leaseUntil, now)),
+          // A copy of a message that arrives before the leg's backoff has run out does not jump the schedule.
+          or(isNull(deliveries.nextAttemptAt), lte(deliveries.nextAttemptAt, now)),
+        ),
+      )
+      .returning(),
+    db
+      .select({
+        id: deliveries.id,
+        status: deliveries.status,
+        leaseUntil: deliveries.leaseUntil,
+        nextAttemptAt: deliveries.nextAttemptAt,
+      })
+      .from(deliveries)
+      .where(asked),
+    db
+      .select()
+      .from(notifications)
+      .where(inArray(notifications.id, db.select({ id: deliveries.notificationId }).from(deliveries).where(asked))),
+    db
+      .select()
+      .from(integrations)
+      .where(
+        inArray(
+          integrations.id,
+          db
+            .select({ id: deliveries.destination })
+            .from(deliveries)
+            .where(and(asked, eq(deliveries.channel, "webhook"))),
+        ),
+      ),
+  ]);
+  const claimedIds = new Set(claimed.map((leg) => leg.id));
+  return {
+    claimed,
+    unclaimed: states.filter((leg) => !claimedIds.has(leg.id)),
+    notifications: new Map(notificationRows.map((row) => [row.id, row])),
+    // An integration counts only for legs of its own account (ids are global; the check keeps accounts apart).
+    integrations: new Map(integrationRows.map((row) => [row.id, row])),
+  };
+}
+
+export interface EmailContext {
+  users: Map<string, UserRow>;
+  accounts: Map<string, { id: string; name: string }>;
+  notificationTypes: Map<string, NotificationTypeRow>;
+  subscriptions: Map<string, SubscriptionRow>;
+}
+
+/** What rendering the e-mail legs needs (recipients, account names, types, subscriptions), in one round trip. */
+export async function loadEmailContext(
+  db: Db,
+  legs: ReadonlyArray<Pick<DeliveryRow, "accountId" | "destination" | "subscriptionId" | "notificationId">>,
+  notificationTypeKeys: readonly string[],
+): Promise<EmailContext> {
+  const unique = (values: string[]) => [...new Set(values)];
+  const [userRows, accountRows, typeRows, subscriptionRows] = await db.batch([
+    db
+      .select()
+      .from(users)
+      .where(inJson(users.id, unique(legs.map((leg) => leg.destination)))),
+    db
+      .select({ id: accounts.id, name: accounts.name })
+      .from(accounts)
+      .where(inJson(accounts.id, unique(legs.map((leg) => leg.accountId)))),
+    db
+      .select()
+      .from(notificationTypes)
+      .where(inJson(notificationTypes.notificationType, unique([...notificationTypeKeys]))),
+    db
+      .select()
+      .from(subscriptions)
+      .where(inJson(subscriptions.id, unique(legs.map((leg) => leg.subscriptionId)))),
+  ]);
+  return {
+    users: new Map(userRows.map((row) => [`${row.accountId}/${row.id}`, row])),
+    accounts: new Map(accountRows.map((row) => [row.id, row])),
+    notificationTypes: new Map(typeRows.map((row) => [row.notificationType, row])),
+    subscriptions: new Map(subscriptionRows.map((row) => [`${row.accountId}/${row.id}`, row])),
+  };
+}
+
+/** One attempt at one leg and the leg's state after it. */
+export interface AttemptRecord {
+  deliveryId: string;
+  accountId: string;
+  attemptId: string;
+  /** The attempt's number: the leg's `attempts` when it was claimed, plus one. */
+  attempt: number;
+  /** The leg's status after the attempt: PENDING (will retry), SENT, DELIVRD or FAILED. */
+  status: DeliveryStatus;
+  startedAt: number;
+  durationMs: number;
+  responseCode: number | null;
+  responseBody: string | null;
+  error: string | null;
+  nextAttemptAt: number | null;
+  /** Set only when the attempt learned them (the target URL or address, the e-mail subject, the provider's id). */
+  address?: string | null;
+  subject?: string | null;
+  providerMessageId?: string | null;
+}
+
+export interface RecordAttemptsInput {
+  records: readonly AttemptRecord[];
+  now: number;
+  /** Integrations to stop delivering to (a 410 answer), with why. */
+  disable?: ReadonlyArray<{ accountId: string; id: string; reason: string }>;
+}
+
+/**
+ * Records a batch's attempts and their effect on the legs in one round trip (one transaction), and completes the
+ * notifications none of whose legs waits any more. Each row is guarded on its own: an attempt is recorded only while
+ * its leg is PENDING with exactly `attempt - 1` attempts, and the leg is updated only where its own attempt row went
+ * in. A consumer that outlived its lease and finds its attempt number taken records nothing for that leg, and its
+ * siblings are recorded all the same. Answers the ids of the legs recorded.
+ */
+export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promise<Set<string>> {
+  const { records, now } = input;
+  if (records.length === 0) return new Set();
+  const rows = JSON.stringify(records);
+  const field = (name: keyof AttemptRecord) => sql.raw(`json_extract(j.value, '$.${name}')`);
+  // Absent keys keep the leg's value; present ones (null included) replace it.
+  const setIfGiven = (name: "address" | "subject" | "providerMessageId", column: string) =>
+    sql.raw(
+      `CASE WHEN json_type(j.value, '$.${name}') IS NULL THEN ${column} ELSE json_extract(j.value, '$.${name}') END`,
+    );
+  const statements: Statements = [
+    db.all<{ delivery_id: string }>(sql`
+      INSERT INTO delivery_attempts
+        (id, delivery_id, account_id, attempt, started_at, duration_ms, response_code, response_body, error,
+         next_attempt_at)
+      SELECT ${field("attemptId")}, d.id, d.account_id, ${field("attempt")}, ${field("startedAt")},
+        ${field("durationMs")}, ${field("responseCode")}, ${field("responseBody")}, ${field("error")},
+        ${field("nextAttemptAt")}
+      FROM json_each(${rows}) AS j
+      JOIN deliveries AS d ON d.id = ${field("deliveryId")}
+      WHERE d.account_id = ${field("accountId")} AND d.status = 'PENDING' AND d.attempts = ${field("attempt")} - 1
+      ON CONFLICT DO NOTHING
+      RETURNING delivery_id`),
+    db.run(sql`
+      UPDATE deliveries SET
+        status = ${field("status")},
+        attempts = ${field("attempt")},
+        lease_until = NULL,
+        next_attempt_at = ${field("nextAttemptAt")},
+        last_error = ${field("error")},
+        response_code = ${field("responseCode")},
+        response_body = ${field("responseBody")},
+        address = ${setIfGiven("address", "deliveries.address")},
+        subject = ${setIfGiven("subject", "deliveries.subject")},
+        provider_message_id = ${setIfGiven("providerMessageId", "deliveries.provider_message_id")},
+        sent_at = CASE WHEN ${field("status")} IN ('SENT', 'DELIVRD') THEN ${field("startedAt")} ELSE sent_at END,
+        delivered_at = CASE WHEN ${field("status")} = 'DELIVRD' THEN ${now} ELSE delivered_at END,
+        modified_at = ${now}
+      FROM json_each(${rows}) AS j
+      WHERE deliveries.id = ${field("deliveryId")}
+        AND EXISTS (SELECT 1 FROM delivery_attempts AS a WHERE a.id = ${field("attemptId")})
+        AND deliveries.attempts = ${field("attempt")} - 1`),
+    ...(input.disable ?? []).map((integration) =>
+      db
+        .update(integrations)
+        .set({ disabledAt: now, disabledReason: integration.reason })
+        .where(and(eq(integrations.accountId, integration.accountId), eq(integrations.id, integration.id))),
+    ),
+    completeNotificationsOfLegs(
+      db,
+      records.map((record) => record.deliveryId),
+      now,
+    ),
+  ];
+  const [inserted] = (await db.batch(statements)) as [Array<{ delivery_id: string }>, ...unknown[]];
+  return new Set(inserted.map((row) => row.delivery_id));
+}
+
+/**
+ * `dispatched` notifications of the legs `deliveryIds` with no PENDING leg left become `completed`: one statement
+ * for a whole batch, run in the transaction that finished their last legs.
+ */
+export function completeNotificationsOfLegs(db: Db, deliveryIds: readonly string[], now: number) {
+  return db
+    .update(notifications)
+    .set({ status: NOTIFICATION_STATUS.completed, modifiedAt: now })
+    .where(
+      and(
+        inArray(
+          notifications.id,
+          db.select({ id: deliveries.notificationId }).from(deliveries).where(inJson(deliveries.id, deliveryIds)),
+        ),
+        eq(notifications.status, NOTIFICATION_STATUS.dispatched),
+        sql`NOT EXISTS (SELECT 1 FROM deliveries AS p WHERE p.notification_id = ${notifications.id} AND p.status = 'PENDING')`,
+      ),
+    );
+}
+
+/**
+ * Fails the legs among `ids` that are still PENDING or SENT (the dead-letter consumer: their messages kept crashing
+ * Herald), and completes their notifications, in one round trip. Answers how many legs it failed.
+ */
+export async function failDeliveries(db: Db, ids: readonly string[], now: number, error: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  const [failed] = await db.batch([
+    db
+      .update(deliveries)
+      .set({ status: "FAILED", leaseUntil: null, lastError: error, modifiedAt: now })
+      .where(and(inJson(deliveries.id, ids), inArray(deliveries.status, ["PENDING", "SENT"])))
+      .returning({ id: deliveries.id }),
+    completeNotificationsOfLegs(db, ids, now),
+  ]);
+  return failed.length;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fan-out: read a batch of notifications with their candidate subscriptions, write their legs.
+
+export interface FanoutBatch {
+  notifications: NotificationRow[];
+  /** Active subscriptions of the notifications' accounts and types, oldest first. */
+  subscriptions: SubscriptionRow[];
+  /** Their subscribers, oldest first. */
+  subscribers: SubscriberRow[];
+}
+
+/** The notifications among `ids` and every active subscription (with subscribers) that could reach them. */
+export async function loadFanoutBatch(db: Db, ids: readonly string[]): Promise<FanoutBatch> {
+  if (ids.length === 0) return { notifications: [], subscriptions: [], subscribers: [] };
+  const candidates = sql`${subscriptions.active} = 1 AND EXISTS (
+    SELECT 1 FROM notifications AS n
+    WHERE n.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))
+      AND n.account_id = ${subscriptions.accountId} AND n.type = ${subscriptions.notificationType})`;
+  const [notificationRows, subscriptionRows, subscriberRows] = await db.batch([
+    db.select().from(notifications).where(inJson(notifications.id, ids)),
+    db.select().from(subscriptions).where(candidates).orderBy(subscriptions.createdAt, subscriptions.id),
+    db
+      .select()
+      .from(subscribers)
+      .where(
+        inArray(subscribers.subscriptionId, db.select({ id: subscriptions.id }).from(subscriptions).where(candidates)),
+      )
+      .orderBy(subscribers.createdAt, subscribers.id),
+  ]);
+  return { notifications: notificationRows, subscriptions: subscriptionRows, subscribers: subscriberRows };
+}
+
+export interface SuppressionWindow {
+  subscriptionId: string;
+  key: string;
+  notificationId: string;
+  /** How long a window stays open: the subscription's suppression interval. */
+  windowMs: number;
+}
+
+/**
+ * Opens each suppression window (subscription, key) unless one is open, in one statement: answers the windows that
+ * opened, as `subscriptionId/key/notificationId`, whose subscriptions may notify. A window opened by the same
+ * notification does not suppress it, so a replayed fan-out reaches the same legs.
+ */
+export async function openSuppressionWindows(
+  db: Db,
+  windows: readonly SuppressionWindow[],
+  now: number,
+): Promise<Set<string>> {
+  if (windows.length === 0) return new Set();
+  const json = JSON.stringify(windows);
+  const opened = await db.all<{ subscription_id: string; suppression_key: string; notification_id: string }>(sql`
+    INSERT INTO suppressions (subscription_id, suppression_key, notification_id, notified_at)
+    SELECT json_extract(j.value, '$.subscriptionId'), json_extract(j.value, '$.key'),
+      json_extract(j.value, '$.notificationId'), ${now}
+    FROM json_each(${json}) AS j
+    WHERE true
+    ON CONFLICT (subscription_id, suppression_key) DO UPDATE SET
+      notification_id = excluded.notification_id, notified_at = excluded.notified_at
+    WHERE suppressions.notification_id = excluded.notification_id
+      OR suppressions.notified_at < excluded.notified_at - (
+        SELECT json_extract(w.value, '$.windowMs') FROM json_each(${json}) AS w
+        WHERE json_extract(w.value, '$.subscriptionId') = excluded.subscription_id
+          AND json_extract(w.value, '$.key') = excluded.suppression_key)
+    RETURNING subscription_id, suppression_key, notification_id`);
+  return new Set(opened.map((row) => `${row.subscription_id}/${row.suppression_key}/${row.notification_id}`));
+}
+
+/** A PENDING leg to queue: its id and account. */
+export type PendingLeg = Pick<DeliveryRow, "id" | "accountId" | "notificationId">;
+
+// Rows per multi-row INSERT: 21 columns a leg stays well under SQLite's 32,766 bound parameters.
+const INSERT_CHUNK = 500;
+
+/**
+ * Writes the legs a fan-out found (a leg that exists already, from a replayed fan-out, is left untouched), moves each
+ * notification out of `created` (`dispatched`, or `completed` when no leg of it waits), and answers every PENDING leg
+ * of those notifications, to be queued: one round trip.
+ */
+export async function writeFanout(
+  db: Db,
+  legs: readonly DeliveryRow[],
+  notificationIds: readonly string[],
+  now: number,
+): Promise<PendingLeg[]> {
+  if (notificationIds.length === 0) return [];
+  const chunks: DeliveryRow[][] = [];
+  for (let i = 0; i < legs.length; i += INSERT_CHUNK) chunks.push(legs.slice(i, i + INSERT_CHUNK));
+  const ofNotifications = inJson(notifications.id, notificationIds);
+  const inserts = chunks.map((chunk) => db.insert(deliveries).values(chunk).onConflictDoNothing());
+  const statements: Statements = [
+    db
+      .update(notifications)
+      .set({
+        // No leg waiting means complete, also for a replay that finds every leg finished: a fan-out that died before
+        // marking the notification dispatched may see its legs delivered (queued by the sweeper) before it runs again.
+        status: sql`CASE WHEN EXISTS (SELECT 1 FROM deliveries AS p WHERE p.notification_id = ${notifications.id}
+          AND p.status = 'PENDING') THEN ${NOTIFICATION_STATUS.dispatched} ELSE ${NOTIFICATION_STATUS.completed} END`,
+        modifiedAt: now,
+      })
+      .where(and(ofNotifications, eq(notifications.status, NOTIFICATION_STATUS.created))),
+    db
+      .select({ id: deliveries.id, accountId: deliveries.accountId, notificationId: deliveries.notificationId })
+      .from(deliveries)
+      .where(and(inJson(deliveries.notificationId, notificationIds), eq(deliveries.status, "PENDING")))
+      .orderBy(deliveries.notificationId, deliveries.createdAt, deliveries.id),
+  ];
+  // The legs go in before the statements that read them.
+  return (await db.batch([...inserts, ...statements] as Statements)).at(-1) as PendingLeg[];
+}

@@ -1,0 +1,26 @@
+import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { epochMs } from "./columns";
+import { deliveries } from "./deliveries";
+
+export const deliveryAttempts = sqliteTable(
+  "delivery_attempts",
+  {
+    id: text("id").primaryKey(),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => deliveries.id),
+    accountId: text("account_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    startedAt: epochMs("started_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    responseCode: integer("response_code"),
+    /** At most 20 KB of the response, as Svix stores. */
+    responseBody: text("response_body"),
+    error: text("error"),
+    /** When the next attempt is scheduled, if any. */
+    nextAttemptAt: epochMs("next_attempt_at"),
+  },
+  (t) => [uniqueIndex("delivery_attempts_delivery_attempt_uq").on(t.deliveryId, t.attempt)],
+);
+
+export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;
