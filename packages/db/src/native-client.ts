@@ -30,9 +30,14 @@ export interface NativeClientOptions {
 
 const DEFAULT_STATEMENT_CACHE_SIZE = 500;
 
+/** The libSQL `Client`, plus how many prepared statements it holds. */
+export interface NativeClient extends Client {
+  readonly cachedStatements: number;
+}
+
 /** Opens `url` (`file:` or `:memory:`) with the native driver; fails now if the database cannot be opened. */
-export function createNativeClient(url: string, options: NativeClientOptions = {}): Client {
-  return new NativeClient(filePath(url), options.statementCacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE);
+export function createNativeClient(url: string, options: NativeClientOptions = {}): NativeClient {
+  return new CachingClient(filePath(url), options.statementCacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE);
 }
 
 /** The path the native driver opens for a `file:` URL, read the way @libsql/client reads it. */
@@ -59,11 +64,13 @@ interface CachedStatement {
   shape: RowShape | null;
   /** DDL: after it runs, cached column names of other statements may be stale. */
   changesSchema: boolean;
+  /** `PRAGMA name = value`: a setting of this connection, replayed on a replacement connection. */
+  setting: string | undefined;
 }
 
 type Work<T> = () => T;
 
-class NativeClient implements Client {
+class CachingClient implements NativeClient {
   closed = false;
   readonly protocol = "file";
   #db: Database.Database;
@@ -73,6 +80,10 @@ class NativeClient implements Client {
   #transaction: NativeTransaction | undefined;
   /** Work that arrived while a transaction was open, in arrival order. */
   #queue: Array<{ run: () => void; fail: (error: unknown) => void }> = [];
+  /** PRAGMA settings run through this client, by name, to give a replacement connection. */
+  readonly #settings = new Map<string, string>();
+  /** A statement failed with SQLITE_BUSY/LOCKED and may still be mid-step: replace the connection when idle. */
+  #stuck = false;
 
   constructor(path: string, statementCacheSize: number) {
     this.#path = path;
@@ -145,6 +156,10 @@ class NativeClient implements Client {
     for (const waiting of queue) waiting.fail(clientClosed());
   }
 
+  get cachedStatements(): number {
+    return this.#statements.size;
+  }
+
   reconnect(): void {
     this.close();
     this.#db = this.#open();
@@ -160,11 +175,14 @@ class NativeClient implements Client {
       const bound = bindArgs(args);
       const result = hasRows(cached) ? readRows(cached, bound) : write(cached.stmt, bound);
       if (cached.changesSchema) this.#statements.clear();
+      if (cached.setting !== undefined) this.#settings.set(cached.setting, sql);
       return result;
     } catch (error) {
-      // A statement that failed (SQLITE_BUSY above all) may be left mid-step, and the driver has no reset():
-      // never hand it out again.
       this.#statements.delete(sql);
+      // A statement that failed with SQLITE_BUSY stays mid-step (the driver has no reset()) until it is collected,
+      // pinning an old snapshot: later writes on this connection would fail or never commit. @libsql/client has
+      // the same flaw; here the connection is replaced once no transaction needs it.
+      if (error instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(String(error.code))) this.#stuck = true;
       throw libsqlError(error);
     }
   }
@@ -212,6 +230,15 @@ class NativeClient implements Client {
     return db;
   }
 
+  /** A new connection with the settings of the old one; nothing else is lost outside a transaction. */
+  #replaceConnection(): void {
+    this.#statements.clear();
+    this.#db.close();
+    this.#db = this.#open();
+    this.#stuck = false;
+    for (const setting of this.#settings.values()) this.#db.exec(setting);
+  }
+
   #prepare(sql: string): CachedStatement {
     const hit = this.#statements.get(sql);
     if (hit) return hit;
@@ -229,7 +256,8 @@ class NativeClient implements Client {
     } catch {
       // raw() refuses statements that return no data
     }
-    const cached = { stmt, shape, changesSchema: /^\s*(CREATE|ALTER|DROP)\b/i.test(sql) };
+    const setting = /^\s*PRAGMA\s+([\w.]+)\s*=/i.exec(sql)?.[1]?.toLowerCase();
+    const cached = { stmt, shape, changesSchema: /^\s*(CREATE|ALTER|DROP)\b/i.test(sql), setting };
     this.#statements.set(sql, cached);
     return cached;
   }
@@ -248,6 +276,7 @@ class NativeClient implements Client {
     if (this.closed) return Promise.reject(clientClosed());
     if (this.#transaction === undefined) {
       try {
+        if (this.#stuck) this.#replaceConnection();
         return Promise.resolve(work());
       } catch (error) {
         return Promise.reject(error);
@@ -256,6 +285,7 @@ class NativeClient implements Client {
     return new Promise<T>((resolve, reject) => {
       const run = () => {
         try {
+          if (this.#stuck) this.#replaceConnection();
           resolve(work());
         } catch (error) {
           reject(error);
@@ -280,10 +310,10 @@ class NativeClient implements Client {
 
 /** An interactive transaction: it owns the client's connection from BEGIN until commit, rollback or close. */
 class NativeTransaction implements Transaction {
-  #client: NativeClient | undefined;
+  #client: CachingClient | undefined;
   readonly #release: () => void;
 
-  constructor(client: NativeClient, release: () => void) {
+  constructor(client: CachingClient, release: () => void) {
     this.#client = client;
     this.#release = release;
   }
@@ -331,7 +361,7 @@ class NativeTransaction implements Transaction {
     this.#settle();
   }
 
-  #live(): NativeClient {
+  #live(): CachingClient {
     if (this.closed || this.#client === undefined) {
       throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
     }
