@@ -267,7 +267,16 @@ class CachingClient implements NativeClient {
     try {
       return work();
     } finally {
+      this.#rollbackIfOpen();
+    }
+  }
+
+  /** Ends a transaction nobody owns any more; a connection that cannot roll back is replaced before its next use. */
+  #rollbackIfOpen(): void {
+    try {
       if (this.inTransaction) this.#db.exec("ROLLBACK");
+    } catch {
+      this.#stuck = true;
     }
   }
 
@@ -298,7 +307,7 @@ class CachingClient implements NativeClient {
   #settle(transaction: NativeTransaction): void {
     if (this.#transaction !== transaction) return;
     this.#transaction = undefined;
-    if (this.inTransaction) this.#db.exec("ROLLBACK");
+    this.#rollbackIfOpen();
     // Synchronously, so nothing else can slip in between a queued transaction's turn and its BEGIN.
     while (this.#transaction === undefined && !this.closed) {
       const next = this.#queue.shift();
