@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import {
   type Client,
   createClient,
@@ -544,6 +544,31 @@ describe("through drizzle, both clients give the same answers", () => {
     }
     expect(schemas[1]).toEqual(schemas[0]);
     expect(schemas[1]?.rows.length).toBeGreaterThan(10);
+  });
+
+  it("opens the same file as @libsql/client for each form of file: URL, and :memory:", async () => {
+    const forms = [
+      (path: string) => `file:${path}`,
+      (path: string) => `file://${path}`,
+      (path: string) => `file://localhost${path}`,
+      (path: string) => `file:${relative(process.cwd(), path)}`,
+      (path: string) => `file:${path.replace(/ /g, "%20")}`,
+    ];
+    for (const [index, form] of forms.entries()) {
+      const url = form(join(dir, `form ${index}.db`));
+      const native = open("native", url);
+      await native.execute("CREATE TABLE opened_by_native (id INTEGER)");
+      const reference = open("@libsql/client", url);
+      const tables = await reference.execute("SELECT name FROM sqlite_master WHERE type = 'table'");
+      expect(
+        tables.rows.map((row) => row.name),
+        url,
+      ).toEqual(["opened_by_native"]);
+    }
+    const memory = createNodeDb({ url: ":memory:" });
+    opened.push(memory.$client);
+    await migrateDb(memory);
+    expect(await memory.get(sql`SELECT count(*) AS n FROM accounts`)).toEqual({ n: 0 });
   });
 
   it("createNodeDb hands the client to wrapClient before drizzle", async () => {
