@@ -1,17 +1,23 @@
-// Regenerates openapi.json (from the API's routes) and src/generated/schema.ts (from openapi.json).
-//   tsx scripts/generate.ts           writes both files
-//   tsx scripts/generate.ts --check   writes nothing; exits 1 when either committed file differs from a fresh one
+// Regenerates openapi.json (from the API's routes), and from it src/generated/schema.ts (types, openapi-typescript),
+// src/generated/operations.ts (the operation table and methods), and src/generated/error-codes.ts (from the contracts).
+//   tsx scripts/generate.ts           writes every file
+//   tsx scripts/generate.ts --check   writes nothing; exits 1 when a committed file differs from a fresh one
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString, COMMENT_HEADER, type OpenAPI3 } from "openapi-typescript";
+import { errorCodesSource } from "./error-codes.js";
+import { operationsSource } from "./operations.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const files = {
   document: join(root, "openapi.json"),
   schema: join(root, "src", "generated", "schema.ts"),
+  operations: join(root, "src", "generated", "operations.ts"),
+  errorCodes: join(root, "src", "generated", "error-codes.ts"),
 };
 
 // Loaded by path, not by package name: @herald/api depends on this package, so a dependency back would be a cycle.
@@ -23,6 +29,10 @@ interface Api {
 const apiSource = (file: string) => new URL(`../../../apps/api/src/${file}`, import.meta.url).href;
 const { createApp } = (await import(apiSource("app.ts"))) as Pick<Api, "createApp">;
 const { openApiDocument } = (await import(apiSource("lib/openapi-document.ts"))) as Pick<Api, "openApiDocument">;
+
+const { ErrorCode } = (await import(new URL("../../../packages/contracts/src/errors.ts", import.meta.url).href)) as {
+  ErrorCode: { options: readonly string[] };
+};
 
 const document = openApiDocument(createApp()) as OpenAPI3;
 const documentText = `${JSON.stringify(document, null, 2)}\n`;
@@ -39,6 +49,8 @@ const schemaText =
 const generated = [
   { path: files.document, text: documentText },
   { path: files.schema, text: schemaText },
+  { path: files.operations, text: formatted(operationsSource(document), files.operations) },
+  { path: files.errorCodes, text: formatted(errorCodesSource(ErrorCode.options), files.errorCodes) },
 ];
 
 if (!process.argv.includes("--check")) {
@@ -49,7 +61,9 @@ if (!process.argv.includes("--check")) {
 
 const stale = generated.filter(({ path, text }) => readOrEmpty(path) !== text);
 if (stale.length === 0) {
-  console.log("check:generated: openapi.json and src/generated/schema.ts match the API's routes");
+  console.log(
+    `check:generated: ${generated.map(({ path }) => path.slice(root.length)).join(", ")} match the API's routes`,
+  );
   process.exit(0);
 }
 const scratch = mkdtempSync(join(tmpdir(), "herald-client-generated-"));
@@ -63,6 +77,19 @@ console.error(
     "differ from what the API's routes generate. Run `pnpm --filter @herald/client generate` and commit the result.",
 );
 process.exit(1);
+
+/** `source` as Biome formats it: Biome ignores src/generated, so the generator formats what it writes there. */
+function formatted(source: string, path: string): string {
+  const biome = createRequire(import.meta.url).resolve("@biomejs/biome/bin/biome");
+  // Named by its base name only: Biome leaves content under an ignored path (src/generated) as it is.
+  const result = spawnSync(process.execPath, [biome, "format", `--stdin-file-path=${basename(path)}`], {
+    cwd: root,
+    input: source,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`biome could not format ${path}:\n${result.stderr}`);
+  return result.stdout;
+}
 
 function readOrEmpty(path: string): string {
   try {

@@ -1,3 +1,4 @@
+import type { ErrorCode } from "./generated/error-codes.js";
 import type { FailedSubscriber, OperationName, Schemas, UnprocessedItem } from "./types.js";
 
 /** A Herald error body: `{error, details?, path?, request_id?}`, plus the fields some operations add. */
@@ -6,7 +7,7 @@ export type HeraldErrorBody = Schemas["Error"] & {
   unprocessed_items?: UnprocessedItem[];
 };
 
-/** Codes of a request Herald refused as invalid (400). */
+/** Codes of a request Herald refused as invalid (400): a subset of the generated ERROR_CODES. */
 export const VALIDATION_ERROR_CODES = [
   "invalid_json",
   "invalid_json_schema",
@@ -15,7 +16,7 @@ export const VALIDATION_ERROR_CODES = [
   "invalid_value",
   "unknown_property",
   "invalid_search_parameters",
-] as const;
+] as const satisfies readonly ErrorCode[];
 export type ValidationErrorCode = (typeof VALIDATION_ERROR_CODES)[number];
 
 /** Herald answered an operation with a non-2xx status. */
@@ -36,8 +37,8 @@ export class HeraldError extends Error {
     this.headers = init.headers ?? new Headers();
   }
 
-  /** The error code, e.g. `missing_required_property`. */
-  get code(): string {
+  /** The error code, e.g. `missing_required_property`: one of ERROR_CODES, or a newer one. */
+  get code(): ErrorCode | (string & {}) {
     return this.body.error;
   }
 

@@ -1,7 +1,5 @@
 export {
   type AccessKeyOptions,
-  type AccountCallOptions,
-  type CallOptions,
   createHeraldClient,
   type HeraldClient,
   type HeraldClientOptions,
@@ -20,6 +18,9 @@ export {
   VALIDATION_ERROR_CODES,
   type ValidationErrorCode,
 } from "./errors.js";
+export { ERROR_CODES, type ErrorCode } from "./generated/error-codes.js";
+export { OPERATIONS } from "./generated/operations.js";
+export type { AccountCallOptions, CallOptions, IdempotencyOptions, OperationInfo } from "./operation.js";
 export {
   backoffDelay,
   DEFAULT_RETRY_POLICY,

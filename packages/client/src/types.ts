@@ -17,6 +17,9 @@ export type RequestBody<N extends OperationName> = JsonOf<NonNullable<operations
 /** The query parameters operation `N` takes. */
 export type QueryParams<N extends OperationName> = NonNullable<operations[N]["parameters"]["query"]>;
 
+/** The header parameters operation `N` takes. */
+export type HeaderParams<N extends OperationName> = NonNullable<operations[N]["parameters"]["header"]>;
+
 /** The path parameters of operation `N`. */
 export type PathParams<N extends OperationName> = operations[N]["parameters"]["path"];
 

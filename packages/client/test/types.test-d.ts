@@ -2,6 +2,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import {
   createHeraldClient,
+  type ErrorCode,
   type HeraldClient,
   type HeraldErrorBody,
   isSubscribersFailed,
@@ -69,6 +70,17 @@ describe("client signatures", () => {
     expectTypeOf(herald.removeSubscriber).parameter(1).toEqualTypeOf<"user" | "connection" | "integration">();
   });
 
+  it("the two operations added by generation take their documented inputs", () => {
+    expectTypeOf(herald.authenticate).returns.resolves.toEqualTypeOf<OperationResult<"authenticate">>();
+    expectTypeOf(herald.authenticate).parameter(0).toEqualTypeOf<{ accessKeyId: string; secretKey: string }>();
+    expectTypeOf(herald.receiveResendEvent).parameter(0).toEqualTypeOf<RequestBody<"receive_resend_event">>();
+    expectTypeOf(herald.receiveResendEvent).parameter(1).toHaveProperty("svix-signature").toEqualTypeOf<string>();
+    expectTypeOf(herald.getNotificationDeliveries).parameter(0).toHaveProperty("notification_id");
+    // A required query stays required.
+    expectTypeOf(herald.getNotificationDeliveries).parameter(0).not.toEqualTypeOf<undefined>();
+    expectTypeOf(herald.getAccountIntegration).parameter(1).toExtend<{ accountId?: string } | undefined>();
+  });
+
   it("the options need a token or an access key, not both", () => {
     expectTypeOf(createHeraldClient).toBeCallableWith({ baseUrl: "x", token: "t" });
     expectTypeOf(createHeraldClient).toBeCallableWith({ baseUrl: "x", accessKeyId: "k", secretKey: "s" });
@@ -91,5 +103,8 @@ describe("error guards", () => {
       expectTypeOf(caught.body.subscribers_failed[0]!.subscriber).toEqualTypeOf<string>();
     }
     expectTypeOf<HeraldErrorBody>().toHaveProperty("request_id").toEqualTypeOf<string | undefined>();
+    expectTypeOf<ValidationErrorCode>().toExtend<ErrorCode>();
+    expectTypeOf<"not_found">().toExtend<ErrorCode>();
+    expectTypeOf<"no_such_code">().not.toExtend<ErrorCode>();
   });
 });
