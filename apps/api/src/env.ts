@@ -3,6 +3,7 @@ import type { Db } from "@herald/db";
 import type { AuthContext } from "./auth/auth-context";
 import type { EmailTransport } from "./delivery/email/transport";
 import type { SecretBox } from "./security/secret-box";
+import type { HotReads } from "./services/hot-reads";
 
 /** Bindings from wrangler.jsonc (vars), `wrangler secret put` (secrets) or `.dev.vars` (local development). */
 export interface Env {
@@ -89,6 +90,8 @@ export interface Services {
   email: EmailTransport;
   /** Seals and opens integration secrets (src/security/secret-box.ts). */
   secrets: SecretBox;
+  /** The account and notification type every send reads, cached briefly (src/services/hot-reads.ts). */
+  hotReads: HotReads;
 }
 
 export interface AppEnv {

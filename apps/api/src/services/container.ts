@@ -4,6 +4,7 @@ import { parseRetrySchedule } from "../delivery/retry-policy";
 import type { Env, Services, TargetFetcher } from "../env";
 import { positiveInteger } from "../lib/settings";
 import { secretBoxFromEnv } from "../security/secret-box";
+import { createHotReads } from "./hot-reads";
 
 // One libSQL client per isolate and configuration: it is stateless over HTTP, and rebuilding it per request costs
 // allocations.
@@ -69,5 +70,6 @@ function buildServices(env: Env): Services {
     },
     email: createEmailTransport(env, { db, now, newId }),
     secrets: secretBoxFromEnv(env),
+    hotReads: createHotReads(db),
   };
 }

@@ -37,7 +37,7 @@ export async function requireNotificationType(
   key: string,
   field: string,
 ): Promise<NotificationTypeRow> {
-  const row = await findNotificationType(ctx.services.db, key);
+  const row = await ctx.services.hotReads.notificationType(key);
   if (!row) {
     throw new ApiError({
       status: 400,
@@ -90,6 +90,7 @@ export async function updateNotificationType(
     modifiedAt: ctx.services.now(),
   });
   if (!row) throw ApiError.notFound(`notification type '${key}'`);
+  ctx.services.hotReads.forgetNotificationType(key);
   return toNotificationType(row);
 }
 
@@ -97,4 +98,5 @@ export async function deleteNotificationType(ctx: ServiceContext, key: string): 
   const inUse = await countSubscriptionsOfType(ctx.services.db, key);
   if (inUse > 0) throw ApiError.conflict(`notification type '${key}' is used by ${inUse} subscription(s)`);
   if (!(await deleteRow(ctx.services.db, key))) throw ApiError.notFound(`notification type '${key}'`);
+  ctx.services.hotReads.forgetNotificationType(key);
 }

@@ -5,7 +5,6 @@ import type {
   SendNotificationRequest,
 } from "@herald/contracts";
 import {
-  findAccount,
   findIdempotencyKey,
   findNotification,
   findNotificationById,
@@ -42,7 +41,7 @@ export async function sendNotification(
   idempotencyKey?: string,
 ): Promise<SendResult> {
   const { db, now: clock } = ctx.services;
-  const account = await findAccount(db, accountId);
+  const account = await ctx.services.hotReads.account(accountId);
   if (!account?.active) {
     throw new ApiError({ status: 400, code: "account_not_active", details: `account '${accountId}' is not active` });
   }

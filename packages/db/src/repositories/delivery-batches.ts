@@ -234,7 +234,14 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
       db
         .update(integrations)
         .set({ disabledAt: now, disabledReason: integration.reason })
-        .where(and(eq(integrations.accountId, integration.accountId), eq(integrations.id, integration.id))),
+        .where(
+          and(
+            eq(integrations.accountId, integration.accountId),
+            eq(integrations.id, integration.id),
+            // The first 410 disables; answers to calls already in flight do not move when or why.
+            isNull(integrations.disabledAt),
+          ),
+        ),
     ),
     completeNotificationsOfLegs(
       db,

@@ -70,14 +70,6 @@ export async function deleteIntegration(db: Db, accountId: string, id: string): 
   return deleted.length > 0;
 }
 
-/** Stops deliveries to an integration whose target is gone (410); updating the integration re-enables it. */
-export async function disableIntegration(db: Db, accountId: string, id: string, now: number, reason: string) {
-  await db
-    .update(integrations)
-    .set({ disabledAt: now, disabledReason: reason })
-    .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)));
-}
-
 export interface SecretRotation {
   signingSecret: string;
   previousSigningSecret: string;
