@@ -51,10 +51,17 @@ afterAll(async () => {
   for (const step of cleanup.reverse()) await step();
 });
 
-async function api(runtime: NodeRuntime, token: string, method: string, path: string, body?: unknown) {
+async function api(
+  runtime: NodeRuntime,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${runtime.url}${path}`, {
     method,
-    headers: { "x-aims-auth-token": token, "content-type": "application/json" },
+    headers: { ...headers, "x-aims-auth-token": token, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -90,23 +97,40 @@ async function subscribeTargets(runtime: NodeRuntime, token: string, receiver: F
   return ids;
 }
 
-async function sendAll(runtime: NodeRuntime, token: string): Promise<string[]> {
+const SEND_TRIES = 3;
+
+/** Sends the notifications; a send whose connection failed is sent again under the same Idempotency-Key. */
+async function sendAll(runtime: NodeRuntime, token: string): Promise<{ ids: string[]; resent: number }> {
   const ids: string[] = [];
+  let resent = 0;
   let next = 0;
+  const send = async (i: number, tries = 1): Promise<{ status: number; body: { id: string } }> => {
+    const body = {
+      type: "incidents/alerts",
+      notification_data: { threat_level: "high", n: i },
+      asset_data: {},
+      payload: { long_incident_id: `soak-${i}`, attack_summary: "fault soak" },
+    };
+    try {
+      return await api(runtime, token, "POST", `/herald/v2/${ACCOUNT}/notifications`, body, {
+        "idempotency-key": `soak-${i}`,
+      });
+    } catch (error) {
+      // A kept-alive connection can close as a request goes out on it (seen once, on a loaded machine).
+      if (tries >= SEND_TRIES) throw error;
+      resent += 1;
+      return send(i, tries + 1);
+    }
+  };
   const sender = async () => {
     for (let i = next++; i < NOTIFICATIONS; i = next++) {
-      const sent = await api(runtime, token, "POST", `/herald/v2/${ACCOUNT}/notifications`, {
-        type: "incidents/alerts",
-        notification_data: { threat_level: "high", n: i },
-        asset_data: {},
-        payload: { long_incident_id: `soak-${i}`, attack_summary: "fault soak" },
-      });
+      const sent = await send(i);
       expect(sent.status).toBe(202);
       ids.push(sent.body.id);
     }
   };
   await Promise.all(Array.from({ length: SEND_CONCURRENCY }, sender));
-  return ids;
+  return { ids, resent };
 }
 
 /** Every line logged while the faults are armed, to be explained by them (soak-checks.ts) or reported. */
@@ -201,7 +225,7 @@ it(
     });
     producers.stats.armed = true;
     consumers.stats.armed = true;
-    const sentIds = await sendAll(runtime, token);
+    const { ids: sentIds, resent } = await sendAll(runtime, token);
     const sentAt = Date.now();
 
     // Done when every notification is completed: fanned out, and none of its legs waits for another attempt.
@@ -337,6 +361,7 @@ it(
     const report = {
       seed,
       notifications: notificationRows.length,
+      notifications_resent_after_a_connection_failure: resent,
       notification_statuses: count(notificationRows, (n) => n.status),
       legs: legs.length,
       legs_by_status: count(legs, (leg) => leg.status),
