@@ -63,8 +63,8 @@ export interface DuplicateReport {
 
 /**
  * Per leg, in the order the consumers made the calls: each accepted call after the first must follow an accepted call
- * that a fault hid from Herald (see HidingFault). One hidden call explains one more call, no more; so a target that took an
- * event and answered 2xx in time never sees it again.
+ * that a fault hid from Herald (see HidingFault). One hidden call explains one more call, no more; so a target that
+ * took an event and answered 2xx in time never sees it again.
  */
 export function checkDuplicates(callsByLeg: Map<string, ReceivedCall[]>, sent: Map<string, SentCall>): DuplicateReport {
   const explained: Record<HidingFault, number> = { reset_after_accept: 0, slow: 0, crash: 0, timeout_on_busy_loop: 0 };
