@@ -1,12 +1,14 @@
 // Fault injection for the soak test (soak.test.ts): a webhook receiver that answers with seeded random faults, queue
-// producers whose sends fail after the caller's commit, and consumers that die in the middle of a batch. Test code
-// only: it reaches the runtime through startNodeRuntime's wrapProducer and wrapConsumer options.
+// producers whose sends fail after the caller's commit or go out twice, and consumers that die in the middle of a
+// batch and note every webhook call they make. Test code only: it reaches the runtime through startNodeRuntime's
+// wrapProducer and wrapConsumer options.
 import { fork } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { consumeQueue } from "../src/consumers";
+import { webhookIdFor } from "../src/delivery/signing";
 import type { Env } from "../src/env";
 
 /** A number in [0, 1) determined by the seed and a key: the same key draws the same number in every run. */
@@ -46,7 +48,12 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 // before the receiver took the event in, `reset_after_accept` after.
 const RANDOM_FAULTS: FaultKind[] = ["error_500", "throttle_429", "slow", "reset", "reset_after_accept"];
 
+/** The header the consumers tag each webhook call with, so the receiver's record of a call meets the consumer's. */
+export const CALL_ID_HEADER = "x-soak-call";
+
 export interface ReceivedCall {
+  /** The consumer's tag (CALL_ID_HEADER); empty when the call came from elsewhere. */
+  callId: string;
   webhookId: string;
   target: string;
   kind: FaultKind;
@@ -137,6 +144,7 @@ export async function startFaultReceiver(
     const startedAt = Date.now();
     const target = (request.url ?? "/").slice(1);
     const webhookId = String(request.headers["webhook-id"] ?? "");
+    const callId = String(request.headers[CALL_ID_HEADER] ?? "");
     response.on("error", () => {});
     let body = "";
     try {
@@ -145,7 +153,7 @@ export async function startFaultReceiver(
       return;
     }
     const kind = chooseKind(target, `${target}:${notificationNumber(body) ?? webhookId}`);
-    const call: ReceivedCall = { webhookId, target, kind, startedAt, accepted: false, answered2xx: false };
+    const call: ReceivedCall = { callId, webhookId, target, kind, startedAt, accepted: false, answered2xx: false };
     calls.push(call);
     switch (kind) {
       case "reset":
@@ -209,33 +217,73 @@ export interface ProducerFaults {
   armed: boolean;
   /** Sends that failed, per queue. */
   failed: Record<string, number>;
+  /** Sends that went out twice, per queue. */
+  duplicated: Record<string, number>;
   sent: Record<string, number>;
 }
 
+/** Longest wait before a duplicated send's second copy: past the local queues' batch timeout, so copies can split. */
+const MAX_DUPLICATE_LAG_MS = 50;
+
 /**
- * Producers whose send or sendBatch fails for a share of calls once armed, before anything is queued: what a queue
- * outage does to a caller that has already committed its rows.
+ * Producers that, once armed, fail a share of sends (send or sendBatch) before anything is queued, as a queue outage
+ * does to a caller that has already committed its rows; and send a share of the others twice, the copy a moment
+ * later, as an at-least-once queue may: the copies then sit in different batches that consumers hold at once.
  */
-export function failingProducers(random: () => number, failureRate: number) {
-  const stats: ProducerFaults = { armed: false, failed: {}, sent: {} };
+export function failingProducers(random: () => number, rates: { failure: number; duplicate: number }) {
+  const stats: ProducerFaults = { armed: false, failed: {}, duplicated: {}, sent: {} };
+  const bump = (counts: Record<string, number>, queue: string) => {
+    counts[queue] = (counts[queue] ?? 0) + 1;
+  };
   const fails = (queue: string) => {
-    stats.sent[queue] = (stats.sent[queue] ?? 0) + 1;
-    if (!stats.armed || random() >= failureRate) return false;
-    stats.failed[queue] = (stats.failed[queue] ?? 0) + 1;
+    bump(stats.sent, queue);
+    if (!stats.armed || random() >= rates.failure) return false;
+    bump(stats.failed, queue);
     return true;
+  };
+  /** Sends once, and for a share of sends once more after a short lag. */
+  const sendMaybeTwice = async <T>(queue: string, send: () => Promise<T>): Promise<T> => {
+    const sent = await send();
+    if (stats.armed && random() < rates.duplicate) {
+      bump(stats.duplicated, queue);
+      await new Promise((resolve) => setTimeout(resolve, random() * MAX_DUPLICATE_LAG_MS));
+      await send();
+    }
+    return sent;
   };
   const wrap = (queue: string, producer: Queue<unknown>): Queue<unknown> => ({
     metrics: () => producer.metrics(),
     async send(body, options) {
       if (fails(queue)) throw new Error(`injected fault: sending to ${queue} failed`);
-      return producer.send(body, options);
+      return sendMaybeTwice(queue, () => producer.send(body, options));
     },
     async sendBatch(messages, options) {
       if (fails(queue)) throw new Error(`injected fault: sending a batch to ${queue} failed`);
-      return producer.sendBatch(messages, options);
+      const copies = [...messages];
+      return sendMaybeTwice(queue, () => producer.sendBatch(copies, options));
     },
   });
   return { stats, wrap };
+}
+
+/** A webhook call as a consumer made it; the receiver's record of it carries the same `callId`. */
+export interface SentCall {
+  callId: string;
+  webhookId: string;
+  /**
+   * When the consumer began handling the queue message this call serves (read its body). It claimed the leg and read
+   * the integration after that, so a call whose handling began after a change was committed saw the change.
+   */
+  handlingStartedAt: number;
+  issuedAt: number;
+  /** The answer's status, when one reached the consumer. */
+  status?: number;
+  /** The consumer read the answer to its end: Herald had it to record. */
+  taken: boolean;
+  /** Herald's own timer (WEBHOOK_TIMEOUT_MS) fired before it had read the answer: it records a timeout. */
+  timedOut: boolean;
+  /** The answer (or the error) came back to an invocation that had died: Herald never learnt of it. */
+  lostInCrash: boolean;
 }
 
 export interface ConsumerCrashes {
@@ -243,8 +291,12 @@ export interface ConsumerCrashes {
   crashes: Record<string, number>;
   batches: Record<string, number>;
   messages: Record<string, number>;
-  /** Target answers that came back to an invocation which died before recording them. */
-  answersLost: number;
+  /** Messages handed to a batch while another batch being handled held a copy of the same message, per queue. */
+  overlapping: Record<string, number>;
+  /** Every webhook call the consumers made, in the order they made them. */
+  calls: SentCall[];
+  /** When each leg's queue messages were settled (acked or retried, the handler done with them), by delivery id. */
+  legSettledAt: Map<string, number[]>;
   /** Sends of deliveries that a dying fan-out invocation never made. */
   enqueuesLost: number;
 }
@@ -252,13 +304,14 @@ export interface ConsumerCrashes {
 const never = () => new Promise<never>(() => {});
 
 /**
- * Batch handlers that, for a share of each queue's batches once armed (up to `maxCrashesPerQueue` each), die
- * mid-batch as an isolate does (a crash, out of memory, eviction): at its (k+1)-th outbound effect, the invocation
- * stops, and nothing of it reaches the queue, the targets or the database afterwards, except writes already under
- * way. The queue redelivers the messages it had not acknowledged.
+ * Batch handlers that note every webhook call they make (tagged with CALL_ID_HEADER) and, for a share of each queue's
+ * batches once armed (up to `maxCrashesPerQueue` each), die mid-batch as an isolate does (a crash, out of memory,
+ * eviction): at its (k+1)-th outbound effect, the invocation stops, and nothing of it reaches the queue, the targets
+ * or the database afterwards, except writes already under way. The queue redelivers the messages it had not
+ * acknowledged.
  *
  * - Deliveries: the effect is a target's answer. That answer and any other in flight reached the receiver but are
- *   never recorded, and their legs stay claimed until the lease runs out.
+ *   never recorded (their calls are marked `lostInCrash`), and their legs stay claimed until the lease runs out.
  * - Fan-out: the effect is queueing a notification's legs, after they were written.
  */
 export function crashingConsumers(
@@ -271,30 +324,50 @@ export function crashingConsumers(
     crashes: {},
     batches: {},
     messages: {},
-    answersLost: 0,
+    overlapping: {},
+    calls: [],
+    legSettledAt: new Map(),
     enqueuesLost: 0,
   };
+  // Copies of each message (by body) in the batches being handled now.
+  const held = new Map<string, number>();
 
   const wrap =
     (queue: string, consume: typeof consumeQueue): typeof consumeQueue =>
     async (batch, env) => {
       stats.batches[queue] = (stats.batches[queue] ?? 0) + 1;
       stats.messages[queue] = (stats.messages[queue] ?? 0) + batch.messages.length;
-      const crashes = stats.crashes[queue] ?? 0;
-      if (!stats.armed || crashes >= maxCrashesPerQueue || random() >= (crashRates[queue] ?? 0)) {
-        return consume(batch, env);
+      const keys = [...new Set(batch.messages.map((message) => `${queue} ${JSON.stringify(message.body)}`))];
+      for (const key of keys) {
+        if ((held.get(key) ?? 0) > 0) stats.overlapping[queue] = (stats.overlapping[queue] ?? 0) + 1;
+        held.set(key, (held.get(key) ?? 0) + 1);
       }
-      const effectsBeforeDeath = Math.floor(random() * Math.min(batch.messages.length, 3));
-      if (await dieMidBatch(batch, env, consume, effectsBeforeDeath, stats)) {
-        stats.crashes[queue] = crashes + 1;
-        throw new Error(`injected fault: the ${queue} consumer died mid-batch`);
+      try {
+        const crashes = stats.crashes[queue] ?? 0;
+        const crash = stats.armed && crashes < maxCrashesPerQueue && random() < (crashRates[queue] ?? 0);
+        const effectsBeforeDeath = crash ? Math.floor(random() * Math.min(batch.messages.length, 3)) : Infinity;
+        if (await runBatch(batch, env, consume, effectsBeforeDeath, stats)) {
+          stats.crashes[queue] = crashes + 1;
+          throw new Error(`injected fault: the ${queue} consumer died mid-batch`);
+        }
+      } finally {
+        for (const key of keys) held.set(key, (held.get(key) ?? 1) - 1);
       }
     };
   return { stats, wrap };
 }
 
-/** Answers whether the invocation died, or finished before its (effectsBeforeDeath+1)-th effect. */
-async function dieMidBatch(
+/** The delivery id a queue message is about, if it is a delivery message. */
+function deliveryIdOf(body: unknown): string | undefined {
+  const id = (body as { delivery_id?: unknown } | null)?.delivery_id;
+  return typeof id === "string" ? id : undefined;
+}
+
+/**
+ * Runs one batch, noting its webhook calls and settled legs; answers whether the invocation died (at its
+ * (effectsBeforeDeath+1)-th effect) before it finished.
+ */
+async function runBatch(
   batch: MessageBatch<unknown>,
   env: Env,
   consume: typeof consumeQueue,
@@ -316,6 +389,8 @@ async function dieMidBatch(
     }
     return dead;
   };
+  // By webhook id: when this batch began handling a message for that leg (its first copy here, if several).
+  const handlingStartedAt = new Map<string, number>();
 
   const targetFetch = env.TARGET_FETCHER
     ? (url: string, init: RequestInit) => (env.TARGET_FETCHER as NonNullable<Env["TARGET_FETCHER"]>).fetch(url, init)
@@ -326,16 +401,38 @@ async function dieMidBatch(
     TARGET_FETCHER: {
       async fetch(url, init) {
         if (dead) return never();
+        const headers = new Headers(init?.headers);
+        const webhookId = headers.get("webhook-id") ?? "";
+        const issuedAt = Date.now();
+        const call: SentCall = {
+          callId: String(stats.calls.length + 1),
+          webhookId,
+          // Every call serves a message of this batch; the fallback (the issue time) only makes the checks stricter.
+          handlingStartedAt: handlingStartedAt.get(webhookId) ?? issuedAt,
+          issuedAt,
+          taken: false,
+          timedOut: false,
+          lostInCrash: false,
+        };
+        stats.calls.push(call);
+        init?.signal?.addEventListener("abort", () => {
+          if (!call.taken) call.timedOut = true;
+        });
+        headers.set(CALL_ID_HEADER, call.callId);
         let response: Response;
         try {
-          response = await targetFetch(url, init);
+          response = await targetFetch(url, { ...init, headers });
         } catch (error) {
-          if (dead) return never();
+          if (dead) {
+            call.lostInCrash = true;
+            return never();
+          }
           throw error;
         }
-        if (!effect()) return response;
+        call.status = response.status;
+        if (!effect()) return observeBody(response, () => (call.taken = true));
         // The answer came back and the invocation died before recording it: release the connection, then nothing.
-        stats.answersLost += 1;
+        call.lostInCrash = true;
         await response.arrayBuffer().catch(() => {});
         return never();
       },
@@ -352,8 +449,15 @@ async function dieMidBatch(
       },
     },
   };
+  const settled = (body: unknown) => {
+    const id = deliveryIdOf(body);
+    if (id === undefined) return;
+    const times = stats.legSettledAt.get(id) ?? [];
+    times.push(Date.now());
+    stats.legSettledAt.set(id, times);
+  };
   // After death the messages no longer exist for this invocation: its acks and retries are lost, and reading the next
-  // message throws, so the dead handler starts nothing new.
+  // message throws, so the dead handler starts nothing new. Settling is noted either way: the handler was done.
   const messages = batch.messages.map(
     (message): Message<unknown> => ({
       id: message.id,
@@ -361,12 +465,17 @@ async function dieMidBatch(
       attempts: message.attempts,
       get body() {
         if (dead) throw new Error("the invocation is dead");
+        const id = deliveryIdOf(message.body);
+        if (id !== undefined && !handlingStartedAt.has(webhookIdFor(id)))
+          handlingStartedAt.set(webhookIdFor(id), Date.now());
         return message.body;
       },
       ack: () => {
+        settled(message.body);
         if (!dead) message.ack();
       },
       retry: (options) => {
+        settled(message.body);
         if (!dead) message.retry(options);
       },
     }),
@@ -383,4 +492,14 @@ async function dieMidBatch(
     },
   };
   return (await Promise.race([consume(gated, dying).then(() => "finished" as const), death])) === "died";
+}
+
+/** The same answer, noting when its body has been read to the end. */
+function observeBody(response: Response, onEnd: () => void): Response {
+  if (!response.body) {
+    onEnd();
+    return response;
+  }
+  const body = response.body.pipeThrough(new TransformStream({ flush: onEnd }));
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

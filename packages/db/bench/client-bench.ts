@@ -34,7 +34,7 @@ function notification(accountId: string): NotificationRow {
     assetData: { host: "web-1" },
     payload: { subject: "Disk almost full", body: "92% used on /var" },
     attachments: null,
-    status: "received",
+    status: "created",
     longIncidentId: null,
     requeuedAt: null,
     createdAt: sequence,
