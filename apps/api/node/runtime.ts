@@ -1,131 +1,77 @@
 // The single-machine runtime: the Worker's own app, consumers and sweeper, served by Node with an embedded libSQL
-// file (or any LIBSQL_URL) and in-process queues that behave like Cloudflare Queues. Nothing here is business logic.
-import { mkdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// file (or any LIBSQL_URL) and in-process queues that behave like Cloudflare Queues. Two threads: this one answers
+// HTTP; the pipeline thread (pipeline-thread.ts) runs the queues, the consumers and the sweeper, each with its own
+// database connection, so deliveries never hold up an ingest. Nothing here is business logic.
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import type { Db } from "@herald/db";
-import { createNodeDb, migrateDb } from "@herald/db/node";
 import { type ServerType, serve } from "@hono/node-server";
-import { parse as parseJsonc } from "jsonc-parser";
+import type { Client } from "@libsql/client";
 import { type App, createApp } from "../src/app";
-import { consumeQueue } from "../src/consumers";
-import { recoverUnfinishedWork, sweepStalledWork } from "../src/consumers/sweeper";
 import type { Env } from "../src/env";
-import { positiveInteger } from "../src/lib/settings";
-import { LocalQueue } from "../src/node/local-queue";
 import { QUEUES } from "../src/queues/producers";
 import { provideDatabase } from "../src/services/container";
+import { openDatabase } from "./database";
 import { dataDirectory } from "./local-secrets";
-import { createTargetFetcher, type Resolver } from "./target-fetch";
+import { type Pipeline, type PipelineHooks, startPipeline, wrangler } from "./pipeline";
+import type { PipelineThreadData } from "./pipeline-thread";
+import { createTargetFetcher } from "./target-fetch";
+import { PipelineChannel, ThreadQueue } from "./thread-queue";
 
-interface ConsumerConfig {
-  queue: string;
-  max_batch_size: number;
-  max_batch_timeout: number;
-  max_retries: number;
-  retry_delay: number;
-  max_concurrency: number;
-  dead_letter_queue?: string;
-}
-
-interface WranglerConfig {
-  vars: Record<string, string>;
-  queues: { consumers: ConsumerConfig[] };
-}
-
-// wrangler.jsonc is the one place the consumers' settings and the defaults of the variables are written down.
-const wrangler = parseJsonc(
-  readFileSync(fileURLToPath(new URL("../wrangler.jsonc", import.meta.url)), "utf8"),
-) as WranglerConfig;
-
-export interface NodeRuntimeOptions {
+export interface NodeRuntimeOptions extends PipelineHooks {
   /** Variables and secrets, as the Worker would get them (process.env by default). */
   env?: Record<string, string | undefined>;
   port?: number;
   hostname?: string;
   /** How often the sweeper runs (the Worker's cron runs every minute). */
   sweepIntervalMs?: number;
-  /** Resolves targets' names for the connect-time address check (the system resolver by default). */
-  resolver?: Resolver;
   /** Serves Herald's app through another one (the benchmark puts a bare route beside it); Herald's alone by default. */
   compose?: (herald: App) => Pick<App, "fetch">;
+  /** Wraps the HTTP thread's libSQL client under drizzle (tests fail a record through it). */
+  wrapDbClient?: (client: Client) => Client;
   /**
-   * Fault injection, for tests: wraps the producers the app, the consumers and the sweeper send through
-   * (FANOUT_QUEUE, DELIVERY_QUEUE), so a send can fail after a commit. Unwrapped by default.
+   * Where the pipeline runs: its own thread by default. Hooks that are functions (resolver, wrapProducer,
+   * wrapConsumer, wrapDbClient) cannot cross into another thread: with any of them it runs in this one.
    */
-  wrapProducer?: (queue: string, producer: Queue<unknown>) => Queue<unknown>;
-  /** Fault injection, for tests: wraps each queue's batch handler (consumeQueue), so a consumer can die mid-batch. */
-  wrapConsumer?: (queue: string, consume: typeof consumeQueue) => typeof consumeQueue;
+  pipeline?: "thread" | "inline";
 }
 
 export interface NodeRuntime {
   url: string;
   env: Env;
-  /** The runtime's database (already migrated). */
+  /** The HTTP thread's database (already migrated). */
   db: Db;
   close(): Promise<void>;
 }
 
-/** How long an in-process queue waits to fill a batch, unless QUEUE_BATCH_TIMEOUT_MS says otherwise. */
-const DEFAULT_LOCAL_BATCH_TIMEOUT_MS = 20;
-
 const DEFAULT_DB_URL = `file:${join(dataDirectory(), "herald.db")}`;
-
-async function openDatabase(url: string, authToken: string | undefined) {
-  if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)), { recursive: true });
-  const db = createNodeDb({ url, authToken });
-  if (url.startsWith("file:")) {
-    // WAL lets readers run beside the writer. synchronous=NORMAL syncs at checkpoints instead of every commit: a
-    // power loss (not a process crash) can lose the last moments of commits, in exchange for several times the
-    // write throughput of FULL on this one-file database.
-    await db.run("PRAGMA journal_mode = WAL");
-    await db.run("PRAGMA synchronous = NORMAL");
-    await db.run("PRAGMA foreign_keys = ON");
-    await db.run("PRAGMA busy_timeout = 5000");
-  }
-  await migrateDb(db);
-  return db;
-}
 
 export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promise<NodeRuntime> {
   const source = options.env ?? process.env;
   const url = source.LIBSQL_URL ?? DEFAULT_DB_URL;
-  const db = await openDatabase(url, source.LIBSQL_AUTH_TOKEN);
+  const db = await openDatabase(url, source.LIBSQL_AUTH_TOKEN, { migrate: true, wrapClient: options.wrapDbClient });
   provideDatabase(url, source.LIBSQL_AUTH_TOKEN, db);
+  const vars: Record<string, string> = {
+    ...wrangler.vars,
+    ...Object.fromEntries(
+      Object.entries(source).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+    ),
+    LIBSQL_URL: url,
+  };
+  const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+  const inline =
+    options.pipeline === "inline" ||
+    [options.resolver, options.wrapProducer, options.wrapConsumer, options.wrapDbClient].some(Boolean);
+  const pipeline = inline
+    ? await startPipeline(vars, { sweepIntervalMs, hooks: options })
+    : await startPipelineThread({ vars, sweepIntervalMs });
 
-  const queues = new Map(wrangler.queues.consumers.map((consumer) => [consumer.queue, new LocalQueue(consumer.queue)]));
-  const queue = (name: string) => queues.get(name) ?? new LocalQueue(name);
-  const producer = (name: string) => options.wrapProducer?.(name, queue(name)) ?? queue(name);
-  const vars = Object.fromEntries(
-    Object.entries(source).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
-  );
+  // The webhook test call is made from here: it needs the same connect-time address checks as deliveries.
   const targetFetcher = createTargetFetcher(
-    { allowLoopback: (vars.ALLOW_LOOPBACK_TARGETS ?? wrangler.vars.ALLOW_LOOPBACK_TARGETS) === "true" },
+    { allowLoopback: vars.ALLOW_LOOPBACK_TARGETS === "true" },
     options.resolver,
   );
-  const env = {
-    ...wrangler.vars,
-    ...vars,
-    LIBSQL_URL: url,
-    TARGET_FETCHER: targetFetcher,
-    FANOUT_QUEUE: producer(QUEUES.fanout),
-    DELIVERY_QUEUE: producer(QUEUES.delivery),
-  } as unknown as Env;
-
-  // On Cloudflare a longer wait fills batches and saves consumer invocations; in one process a batch costs nothing,
-  // and the wait only adds latency (while the consumers are busy, batches fill anyway).
-  const batchTimeoutMs = positiveInteger(vars.QUEUE_BATCH_TIMEOUT_MS, DEFAULT_LOCAL_BATCH_TIMEOUT_MS);
-  for (const consumer of wrangler.queues.consumers) {
-    const consume = options.wrapConsumer?.(consumer.queue, consumeQueue) ?? consumeQueue;
-    queue(consumer.queue).consume((batch) => consume(batch, env), {
-      maxBatchSize: consumer.max_batch_size,
-      maxBatchTimeoutMs: Math.min(consumer.max_batch_timeout * 1000, batchTimeoutMs),
-      maxRetries: consumer.max_retries,
-      retryDelaySeconds: consumer.retry_delay,
-      maxConcurrency: consumer.max_concurrency,
-      ...(consumer.dead_letter_queue ? { deadLetterQueue: queue(consumer.dead_letter_queue) } : {}),
-    });
-  }
+  const env = { ...vars, TARGET_FETCHER: targetFetcher, ...pipeline.producers } as unknown as Env;
 
   const app = options.compose ? options.compose(createApp()) : createApp();
   const pending = new Set<Promise<unknown>>();
@@ -150,26 +96,50 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? 8787);
 
-  // What was queued when the process last stopped lives only in the database: queue it again now.
-  const recovered = await recoverUnfinishedWork(env);
-  if (recovered.notifications + recovered.deliveries > 0) console.log(JSON.stringify({ level: "info", recovered }));
-  const sweeper = setInterval(() => {
-    sweepStalledWork(env).catch((error) =>
-      console.error(JSON.stringify({ level: "error", message: "sweep failed", error: String(error) })),
-    );
-  }, options.sweepIntervalMs ?? 60_000);
-
   return {
     url: `http://${options.hostname ?? "127.0.0.1"}:${port}`,
     env,
     db,
     async close() {
-      clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const local of queues.values()) await local.close();
       await Promise.allSettled(pending);
+      await pipeline.close();
       await targetFetcher.close();
       db.$client.close();
+    },
+  };
+}
+
+/** Starts pipeline-thread.ts and answers once its queues take messages. */
+async function startPipelineThread(data: PipelineThreadData): Promise<Pipeline> {
+  // The thread loads TypeScript through tsx's loader, registered inside it before the entry is imported (a loader
+  // given as --import does not reach a worker's own first import), resolved from here whatever the working directory.
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const entry = new URL("./pipeline-thread.ts", import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: data });
+  const channel = new PipelineChannel(worker);
+  await new Promise<void>((resolve, reject) => {
+    const ready = (message: { op?: string }) => {
+      if (message.op !== "ready") return;
+      worker.off("message", ready);
+      resolve();
+    };
+    worker.on("message", ready);
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the pipeline thread exited (${code}) before it was ready`)));
+  });
+  worker.on("error", (error) =>
+    console.error(JSON.stringify({ level: "error", message: "the pipeline thread failed", error: String(error) })),
+  );
+  return {
+    producers: {
+      FANOUT_QUEUE: new ThreadQueue(channel, QUEUES.fanout),
+      DELIVERY_QUEUE: new ThreadQueue(channel, QUEUES.delivery),
+    },
+    async close() {
+      await channel.call({ op: "close" }).catch(() => {});
+      await worker.terminate();
     },
   };
 }

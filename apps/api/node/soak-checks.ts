@@ -39,15 +39,17 @@ export function checkCallsArePaired(calls: ReceivedCall[], sent: Map<string, Sen
 
 /**
  * Why an accepted call stayed hidden from Herald, which then called again: the receiver reset the connection after
- * taking the event in, or answered past the timeout (`slow`); the consumer died before recording the answer; or, on a
+ * taking the event in, or answered past the timeout (`slow`); the consumer died before recording the answer, or the
+ * database failed its record before committing (`record_lost`); or, on a
  * machine busy enough to stall Herald's event loop past WEBHOOK_TIMEOUT_MS, Herald's timer fired before it read an
  * answer that came in time (`timeout_on_busy_loop`, seen on the call's own abort signal, not assumed).
  */
-export type HidingFault = "reset_after_accept" | "slow" | "crash" | "timeout_on_busy_loop";
+export type HidingFault = "reset_after_accept" | "slow" | "crash" | "record_lost" | "timeout_on_busy_loop";
 
 export function hidingFault(call: ReceivedCall, made: SentCall | undefined): HidingFault | undefined {
   if (call.kind === "reset_after_accept") return "reset_after_accept";
   if (made?.lostInCrash) return "crash";
+  if (made?.recordLost) return "record_lost";
   const status = made?.taken ? made.status : undefined;
   if (status !== undefined && status >= 200 && status < 300) return undefined;
   if (call.kind === "slow") return "slow";
@@ -67,7 +69,13 @@ export interface DuplicateReport {
  * took an event and answered 2xx in time never sees it again.
  */
 export function checkDuplicates(callsByLeg: Map<string, ReceivedCall[]>, sent: Map<string, SentCall>): DuplicateReport {
-  const explained: Record<HidingFault, number> = { reset_after_accept: 0, slow: 0, crash: 0, timeout_on_busy_loop: 0 };
+  const explained: Record<HidingFault, number> = {
+    reset_after_accept: 0,
+    slow: 0,
+    crash: 0,
+    record_lost: 0,
+    timeout_on_busy_loop: 0,
+  };
   const unexplained = violations();
   for (const [webhookId, calls] of callsByLeg) {
     const accepted = calls.filter((call) => call.accepted).sort(byIssue(sent));
@@ -198,7 +206,6 @@ export function classifyLogLines(lines: string[], allowed: ExpectedLogLine[]): L
 }
 
 const queueName = "herald-(?:fanout|deliveries)";
-const uuid = "[0-9a-f-]{36}";
 
 /**
  * The log lines the soak's injected faults explain, matched whole. Anything else (a lease outlived, an attempt
@@ -212,10 +219,22 @@ export const INJECTED_FAULT_LOG_LINES: ExpectedLogLine[] = [
     ),
   },
   {
-    reason: "the fan-out consumer could not queue a notification's legs; it retries the message",
+    reason: "the fan-out consumer could not queue its notifications' legs; it retries the batch's messages",
     pattern: new RegExp(
-      `^\\{"level":"error","queue":"herald-fanout","message_id":"${uuid}","attempts":\\d+,` +
+      `^\\{"level":"error","queue":"herald-fanout","messages":\\d+,` +
         `"error":"Error: injected fault: sending a batch to herald-deliveries failed"\\}$`,
+    ),
+  },
+  {
+    reason: "the delivery consumer could not queue waiting legs again; it hands their messages back instead",
+    pattern:
+      /^\{"level":"error","message":"legs not queued again","error":"Error: injected fault: sending a batch to herald-deliveries failed"\}$/,
+  },
+  {
+    reason: "the database failed a batch's record (before or after committing); the consumer retries the batch",
+    pattern: new RegExp(
+      `^\\{"level":"error","queue":"herald-deliveries","messages":\\d+,"error":"[^"]*injected fault: the database ` +
+        `(failed the record before committing|connection died after the record committed)[^"]*"\\}$`,
     ),
   },
   {

@@ -7,6 +7,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import type { Client, InStatement, TransactionMode } from "@libsql/client";
 import type { consumeQueue } from "../src/consumers";
 import { webhookIdFor } from "../src/delivery/signing";
 import type { Env } from "../src/env";
@@ -284,6 +285,56 @@ export interface SentCall {
   timedOut: boolean;
   /** The answer (or the error) came back to an invocation that had died: Herald never learnt of it. */
   lostInCrash: boolean;
+  /** Herald took the answer, and the database refused the batch's record of it (failingRecords): nothing stood. */
+  recordLost?: boolean;
+}
+
+export interface RecordFaults {
+  armed: boolean;
+  /** Records of a batch's attempts that failed before committing (nothing written). */
+  failedBefore: number;
+  /** Records that committed, and whose answer the consumer never got (the connection died after the commit). */
+  failedAfter: number;
+}
+
+/**
+ * A database that, for a share of the delivery consumers' records of a batch's attempts (the round trip that inserts
+ * delivery_attempts) once armed, fails in the middle: half before the transaction commits (nothing of it stands, and
+ * the legs stay claimed until their lease runs out) and half after (it stands, and the consumer sees an error).
+ * `onLost` learns the legs whose record failed before committing: the target had their calls all the same.
+ */
+export function failingRecords(random: () => number, failureRate: number, onLost: (deliveryIds: string[]) => void) {
+  const stats: RecordFaults = { armed: false, failedBefore: 0, failedAfter: 0 };
+  const recordOf = (statements: InStatement[]): string[] | undefined => {
+    for (const statement of statements) {
+      const sql = typeof statement === "string" ? statement : statement.sql;
+      if (!/^\s*INSERT INTO delivery_attempts/i.test(sql) || typeof statement === "string") continue;
+      const args = Array.isArray(statement.args) ? statement.args : Object.values(statement.args ?? {});
+      const json = args.find((arg): arg is string => typeof arg === "string" && arg.startsWith('[{"deliveryId"'));
+      return json ? (JSON.parse(json) as Array<{ deliveryId: string }>).map((record) => record.deliveryId) : [];
+    }
+    return undefined;
+  };
+  const wrap = (client: Client): Client =>
+    new Proxy(client, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property !== "batch") return typeof value === "function" ? value.bind(target) : value;
+        return async (statements: InStatement[], mode?: TransactionMode) => {
+          const legs = stats.armed ? recordOf(statements) : undefined;
+          if (!legs || random() >= failureRate) return target.batch(statements, mode);
+          if (random() < 0.5) {
+            stats.failedBefore += 1;
+            onLost(legs);
+            throw new Error("injected fault: the database failed the record before committing");
+          }
+          await target.batch(statements, mode);
+          stats.failedAfter += 1;
+          throw new Error("injected fault: the database connection died after the record committed");
+        };
+      },
+    });
+  return { stats, wrap };
 }
 
 export interface ConsumerCrashes {

@@ -22,6 +22,7 @@ import {
   FAULT_KINDS,
   type FaultReceiver,
   failingProducers,
+  failingRecords,
   forkFaultReceiver,
   seededStream,
 } from "./soak-faults";
@@ -188,6 +189,14 @@ it(
       15,
     );
 
+    // A failed record leaves its legs' calls made and unrecorded: the next call to each is a duplicate it explains.
+    const records = failingRecords(seededStream(seed, "records"), 0.05, (deliveryIds) => {
+      for (const id of deliveryIds) {
+        const made = consumers.stats.calls.findLast((call) => call.webhookId === `msg_${id}` && call.taken);
+        if (made) made.recordLost = true;
+      }
+    });
+
     const runtime = await startNodeRuntime({
       port: 0,
       sweepIntervalMs: 1000,
@@ -203,6 +212,7 @@ it(
       },
       wrapProducer: producers.wrap,
       wrapConsumer: consumers.wrap,
+      wrapDbClient: records.wrap,
     });
     let closed = false;
     const close = async () => {
@@ -426,6 +436,8 @@ it(
     expect(consumers.stats.crashes["herald-fanout"] ?? 0).toBeGreaterThan(0);
     expect(consumers.stats.crashes["herald-deliveries"] ?? 0).toBeGreaterThan(0);
     expect(lostInCrash.length, "calls lost in crashes").toBeGreaterThan(0);
+    expect(records.stats.failedBefore, "records failed before committing").toBeGreaterThan(0);
+    expect(records.stats.failedAfter, "records failed after committing").toBeGreaterThan(0);
     expect(producers.stats.failed["herald-fanout"] ?? 0).toBeGreaterThan(0);
     expect(producers.stats.failed["herald-deliveries"] ?? 0).toBeGreaterThan(0);
     expect(producers.stats.duplicated["herald-fanout"] ?? 0).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type LocalConsumerOptions, LocalQueue } from "../../src/node/local-queue";
+import { type LocalConsumerOptions, LocalQueue } from "../../node/local-queue";
 
 const options = (overrides: Partial<LocalConsumerOptions> = {}): LocalConsumerOptions => ({
   maxBatchSize: 10,

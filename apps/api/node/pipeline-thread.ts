@@ -1,0 +1,44 @@
+// The pipeline thread's entry: its own database connection, the in-process queues, the consumers and the sweeper
+// (pipeline.ts), off the thread that answers HTTP, so ingest stays quick while deliveries run.
+import { parentPort, workerData } from "node:worker_threads";
+import { QUEUES } from "../src/queues/producers";
+import { provideDatabase } from "../src/services/container";
+import { openDatabase } from "./database";
+import { startPipeline } from "./pipeline";
+import type { PipelineReply, PipelineRequest } from "./thread-queue";
+
+export interface PipelineThreadData {
+  vars: Record<string, string>;
+  sweepIntervalMs: number;
+}
+
+const port = parentPort;
+if (!port) throw new Error("pipeline-thread.ts runs as a worker thread of the Node runtime");
+const { vars, sweepIntervalMs } = workerData as PipelineThreadData;
+const url = vars.LIBSQL_URL as string;
+const db = await openDatabase(url, vars.LIBSQL_AUTH_TOKEN);
+provideDatabase(url, vars.LIBSQL_AUTH_TOKEN, db);
+const pipeline = await startPipeline(vars, { sweepIntervalMs });
+const queues: Record<string, Queue<unknown>> = {
+  [QUEUES.fanout]: pipeline.producers.FANOUT_QUEUE,
+  [QUEUES.delivery]: pipeline.producers.DELIVERY_QUEUE,
+};
+
+port.on("message", (request: PipelineRequest) => {
+  const reply = (answer: PipelineReply) => port.postMessage(answer);
+  const handle = async () => {
+    if (request.op === "send") {
+      const queue = queues[request.queue];
+      if (!queue) throw new Error(`no queue ${request.queue}`);
+      await queue.sendBatch(request.messages);
+    } else {
+      await pipeline.close();
+      db.$client.close();
+    }
+  };
+  handle().then(
+    () => reply({ id: request.id, ok: true }),
+    (error: unknown) => reply({ id: request.id, ok: false, error: String(error) }),
+  );
+});
+port.postMessage({ op: "ready" });
