@@ -94,6 +94,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // The Node runtime's own tests run in Node (vitest.node.config.ts).
+    exclude: ["test/node/**"],
     // Delivery tests wait for real queues, real retry delays (1 s) and real timeouts.
     testTimeout: 45_000,
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { startLibsqlDevServer } from "@herald/libsql-dev-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { prepareLocalDb } from "../scripts/prepare-local-db";
-import { ACME, PLATFORM } from "../test/common";
-import { NODE_TEST_ENV, nodeHarness, type ReceiverServer, startReceiverServer } from "../test/harness.node";
-import { deliveryTools } from "../test/scenarios/harness";
-import { type NodeRuntime, startNodeRuntime } from "./runtime";
+import { type NodeRuntime, startNodeRuntime } from "../../node/runtime";
+import { prepareLocalDb } from "../../scripts/prepare-local-db";
+import { ACME, PLATFORM } from "../common";
+import { NODE_TEST_ENV, nodeHarness, type ReceiverServer, startReceiverServer } from "../harness.node";
+import { deliveryTools } from "../scenarios/harness";
 
 // What only the Node runtime has: a process that stops and starts again on the same libSQL file. (The delivery
 // scenarios both runtimes share are in node/scenarios.test.ts.)

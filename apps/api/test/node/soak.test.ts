@@ -5,9 +5,9 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { deliveries, deliveryAttempts, integrations, notifications } from "@herald/db";
 import { createNodeDb } from "@herald/db/node";
 import { afterAll, expect, it, vi } from "vitest";
-import { prepareLocalDb } from "../scripts/prepare-local-db";
-import { webhookIdFor } from "../src/delivery/signing";
-import { type NodeRuntime, startNodeRuntime } from "./runtime";
+import { type NodeRuntime, startNodeRuntime } from "../../node/runtime";
+import { prepareLocalDb } from "../../scripts/prepare-local-db";
+import { webhookIdFor } from "../../src/delivery/signing";
 import {
   checkCallsAfterDisabled,
   checkCallsAfterFinished,
@@ -16,7 +16,7 @@ import {
   classifyLogLines,
   INJECTED_FAULT_LOG_LINES,
   type Violations,
-} from "./soak-checks";
+} from "./soak/soak-checks";
 import {
   crashingConsumers,
   FAULT_KINDS,
@@ -25,7 +25,7 @@ import {
   failingRecords,
   forkFaultReceiver,
   seededStream,
-} from "./soak-faults";
+} from "./soak/soak-faults";
 
 // Issue #6, the fault soak: 1,000 notifications fan out to four webhook targets on the Node runtime (real consumers,
 // loopback HTTP, a libSQL file) while the targets answer with seeded random faults (500, 429 with Retry-After, answers

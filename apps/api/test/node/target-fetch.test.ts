@@ -6,10 +6,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareLocalDb } from "../scripts/prepare-local-db";
-import { checkTargetUrl } from "../src/security/target-url";
-import { type NodeRuntime, startNodeRuntime } from "./runtime";
-import { createTargetFetcher, guardedLookup, type Resolver } from "./target-fetch";
+import { type NodeRuntime, startNodeRuntime } from "../../node/runtime";
+import { createTargetFetcher, guardedLookup, type Resolver } from "../../node/target-fetch";
+import { prepareLocalDb } from "../../scripts/prepare-local-db";
+import { checkTargetUrl } from "../../src/security/target-url";
 
 // DNS rebinding on the Node runtime: a name that passes the URL check at creation may resolve to a private address
 // when Herald connects. The resolver is faked at the DNS boundary (no public DNS here); the sockets and the receiver

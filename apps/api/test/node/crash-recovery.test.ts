@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { findNotificationById, notifications } from "@herald/db";
 import { eq } from "drizzle-orm";
 import { afterEach, expect, it } from "vitest";
-import { prepareLocalDb } from "../scripts/prepare-local-db";
-import { deliverBatch } from "../src/delivery/deliver-batch";
-import { fanOutBatch } from "../src/delivery/fanout";
-import { createServices } from "../src/services/container";
-import { type NodeRuntime, startNodeRuntime } from "./runtime";
+import { type NodeRuntime, startNodeRuntime } from "../../node/runtime";
+import { prepareLocalDb } from "../../scripts/prepare-local-db";
+import { deliverBatch } from "../../src/delivery/deliver-batch";
+import { fanOutBatch } from "../../src/delivery/fanout";
+import { createServices } from "../../src/services/container";
 
 // Crash windows the fault soak (soak.test.ts) cannot aim at, driven step by step on the Node runtime's database.
 

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe } from "vitest";
-import { prepareLocalDb } from "../scripts/prepare-local-db";
-import { provisionTestKeys } from "../test/fixtures.node";
-import { NODE_TEST_ENV, nodeHarness, type ReceiverServer, startReceiverServer } from "../test/harness.node";
-import { defineDeliveryScenarios } from "../test/scenarios/delivery.scenarios";
-import { type NodeRuntime, startNodeRuntime } from "./runtime";
+import { type NodeRuntime, startNodeRuntime } from "../../node/runtime";
+import { prepareLocalDb } from "../../scripts/prepare-local-db";
+import { provisionTestKeys } from "../fixtures.node";
+import { NODE_TEST_ENV, nodeHarness, type ReceiverServer, startReceiverServer } from "../harness.node";
+import { defineDeliveryScenarios } from "../scenarios/delivery.scenarios";
 
 // The delivery scenarios both runtimes share (test/scenarios/delivery.scenarios.ts), here on the Node runtime: one
 // runtime for the file on a fresh libSQL file holding the test database's extra keys, and real webhook receivers on

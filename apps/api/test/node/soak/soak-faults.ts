@@ -8,9 +8,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Client, InStatement, TransactionMode } from "@libsql/client";
-import type { consumeQueue } from "../src/consumers";
-import { webhookIdFor } from "../src/delivery/signing";
-import type { Env } from "../src/env";
+import type { consumeQueue } from "../../../src/consumers";
+import { webhookIdFor } from "../../../src/delivery/signing";
+import type { Env } from "../../../src/env";
 
 /** A number in [0, 1) determined by the seed and a key: the same key draws the same number in every run. */
 export function seededRandom(seed: number, key: string): number {
@@ -91,7 +91,7 @@ export async function forkFaultReceiver(options: FaultReceiverOptions): Promise<
   const child = fork(fileURLToPath(new URL("./soak-receiver.ts", import.meta.url)), [JSON.stringify(options)], {
     execArgv: ["--import", "tsx"],
     // tsx resolves from the working directory: this package's.
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    cwd: fileURLToPath(new URL("../../..", import.meta.url)),
   });
   const exited = once(child, "exit");
   const next = async <T>(): Promise<T> => {
