@@ -126,6 +126,15 @@ module.exports = {
       to: { path: "^packages/(?!(webhooks|libsql-dev-server)/)" },
     },
     {
+      name: "workspace-sources-resolve",
+      comment:
+        "The rules above see @herald/contracts and @herald/db by their resolved paths (packages/*/src); an import " +
+        "that stopped resolving would slip past every one of them unseen.",
+      severity: "error",
+      from: {},
+      to: { couldNotResolve: true, path: "^@herald/(contracts|db)(/|$)" },
+    },
+    {
       name: "no-circular",
       comment: "A module cycle has no order to read, test or load it in; move what both sides need below both.",
       severity: "error",
