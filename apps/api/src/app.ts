@@ -3,7 +3,6 @@ import { requestId } from "hono/request-id";
 import { METHOD_NAME_ALL } from "hono/router";
 import { TrieRouter } from "hono/router/trie-router";
 import { ApiError, onError, respondWithError } from "./errors";
-import { createRouter } from "./lib/router";
 import { accountAccess, authenticate } from "./middleware/authenticate";
 import { services } from "./middleware/services";
 import { requireUtf8Json } from "./middleware/utf8-body";
@@ -15,6 +14,7 @@ import { hooksRouter } from "./routes/hooks/hooks.index";
 import { integrationsRouter } from "./routes/integrations/integrations.index";
 import { notificationTypesRouter } from "./routes/notification-types/notification-types.index";
 import { notificationsRouter } from "./routes/notifications/notifications.index";
+import { createRouter } from "./routes/router";
 import { subscriptionsRouter } from "./routes/subscriptions/subscriptions.index";
 import { usersRouter } from "./routes/users/users.index";
 

@@ -28,7 +28,7 @@ interface Api {
 }
 const apiSource = (file: string) => new URL(`../../../apps/api/src/${file}`, import.meta.url).href;
 const { createApp } = (await import(apiSource("app.ts"))) as Pick<Api, "createApp">;
-const { openApiDocument } = (await import(apiSource("lib/openapi-document.ts"))) as Pick<Api, "openApiDocument">;
+const { openApiDocument } = (await import(apiSource("routes/openapi-document.ts"))) as Pick<Api, "openApiDocument">;
 
 const { ErrorCode } = (await import(new URL("../../../packages/contracts/src/errors.ts", import.meta.url).href)) as {
   ErrorCode: { options: readonly string[] };

@@ -1,5 +1,4 @@
 import { type Db, insertCapturedEmail } from "@herald/db";
-import type { Env } from "../../env";
 import { readCapped } from "../response-body";
 import { type AttemptOutcome, classifyFetchError, classifyResponse } from "../retry-policy";
 
@@ -33,6 +32,14 @@ export type EmailSendResult =
 export interface EmailTransport {
   readonly name: string;
   send(email: OutgoingEmail): Promise<EmailSendResult>;
+}
+
+/** The bindings that choose the transport: a subset of Env, named here because env.ts (a lower layer) imports this file. */
+export interface EmailSettings {
+  EMAIL_TRANSPORT?: string;
+  EMAIL_FROM?: string;
+  RESEND_API_KEY?: string;
+  RESEND_API_URL?: string;
 }
 
 interface TransportDeps {
@@ -123,7 +130,7 @@ function parseId(body: string): string | undefined {
 }
 
 /** The transport the bindings ask for; `resend` without its key is a configuration error, reported at once. */
-export function createEmailTransport(env: Env, deps: TransportDeps): EmailTransport {
+export function createEmailTransport(env: EmailSettings, deps: TransportDeps): EmailTransport {
   const choice = env.EMAIL_TRANSPORT ?? "capture";
   if (choice === "capture") return captureTransport(deps);
   if (choice === "resend") {

@@ -1,7 +1,7 @@
 import { ApiError } from "../../errors";
-import { createRouter } from "../../lib/router";
 import { authenticate as requireToken } from "../../middleware/authenticate";
 import * as auth from "../../services/auth";
+import { createRouter } from "../router";
 import * as routes from "./aims.routes";
 
 export const aimsRouter = createRouter()

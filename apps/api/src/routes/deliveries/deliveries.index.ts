@@ -1,7 +1,7 @@
-import { createRouter, serviceContext as ctx } from "../../lib/router";
 import { requireAdmin } from "../../middleware/authenticate";
 import * as deliveries from "../../services/deliveries";
 import { testWebhook } from "../../services/webhook-test";
+import { createRouter, serviceContext as ctx } from "../router";
 import * as routes from "./deliveries.routes";
 
 export const deliveriesRouter = createRouter()

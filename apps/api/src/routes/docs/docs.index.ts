@@ -2,8 +2,8 @@ import { Notification } from "@herald/contracts";
 import { swaggerUI } from "@hono/swagger-ui";
 import { z } from "@hono/zod-openapi";
 import { jsonBody } from "../../lib/openapi";
-import { API_REFERENCE_PATH, OPENAPI_DOCUMENT_PATH, openApiDocument } from "../../lib/openapi-document";
-import type { Router } from "../../lib/router";
+import { API_REFERENCE_PATH, OPENAPI_DOCUMENT_PATH, openApiDocument } from "../openapi-document";
+import type { Router } from "../router";
 
 const DeliveryHeaders = z.object({
   "webhook-id": z.string().openapi({

@@ -1,6 +1,6 @@
-import { createRouter, serviceContext as ctx } from "../../lib/router";
 import { requireAdmin } from "../../middleware/authenticate";
 import * as emails from "../../services/emails";
+import { createRouter, serviceContext as ctx } from "../router";
 import * as routes from "./emails.routes";
 
 export const emailsRouter = createRouter()

@@ -1,6 +1,6 @@
 import type { RouteConfig } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/router";
 import { acknowledgeWebhook, receiveResendEvent } from "../../services/receipts";
+import { createRouter } from "../router";
 import * as routes from "./hooks.routes";
 
 const router = createRouter();

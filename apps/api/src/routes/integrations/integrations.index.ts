@@ -1,6 +1,6 @@
-import { createRouter, serviceContext as ctx } from "../../lib/router";
 import { requireAdmin } from "../../middleware/authenticate";
 import * as integrations from "../../services/integrations";
+import { createRouter, serviceContext as ctx } from "../router";
 import * as routes from "./integrations.routes";
 
 export const integrationsRouter = createRouter()

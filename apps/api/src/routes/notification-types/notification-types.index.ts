@@ -1,6 +1,6 @@
-import { createRouter, serviceContext as ctx, notificationTypePattern, servedAt } from "../../lib/router";
 import { requirePlatformAdmin } from "../../middleware/authenticate";
 import * as notificationTypes from "../../services/notification-types";
+import { createRouter, serviceContext as ctx, notificationTypePattern, servedAt } from "../router";
 import * as routes from "./notification-types.routes";
 
 const router = createRouter();

@@ -1,6 +1,6 @@
-import { createRouter, serviceContext as ctx, notificationTypePattern, servedAt } from "../../lib/router";
 import { listSentIncidentNotifications } from "../../services/deliveries";
 import * as notifications from "../../services/notifications";
+import { createRouter, serviceContext as ctx, notificationTypePattern, servedAt } from "../router";
 import * as routes from "./notifications.routes";
 
 const router = createRouter();

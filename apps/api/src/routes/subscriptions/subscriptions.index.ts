@@ -1,6 +1,6 @@
-import { createRouter, serviceContext as ctx } from "../../lib/router";
 import * as subscribers from "../../services/subscribers";
 import * as subscriptions from "../../services/subscriptions";
+import { createRouter, serviceContext as ctx } from "../router";
 import * as routes from "./subscriptions.routes";
 
 export const subscriptionsRouter = createRouter()

@@ -1,6 +1,6 @@
-import { createRouter, serviceContext as ctx } from "../../lib/router";
 import { requireAdmin } from "../../middleware/authenticate";
 import * as users from "../../services/users";
+import { createRouter, serviceContext as ctx } from "../router";
 import * as routes from "./users.routes";
 
 export const usersRouter = createRouter()
