@@ -16,9 +16,6 @@ const TESTS = ["(^|/)test/", "\\.test\\.[cm]?[jt]s$", "/test-results/"];
 
 const API = "^apps/api/src/";
 
-/** Two host folders that import each other today: see the rule known-host-folder-cycle. */
-const HOST_FOLDERS_IN_A_CYCLE = "^apps/api/(node|scripts)$";
-
 /** apps/api's layers, lowest first; each may import only its own and lower layers. */
 const API_LAYERS = [
   {
@@ -147,18 +144,7 @@ module.exports = {
         "Folders form a one-way stack too: a folder's modules may not, through other folders, import the folder.",
       severity: "error",
       scope: "folder",
-      from: { pathNot: HOST_FOLDERS_IN_A_CYCLE },
-      to: { circular: true, pathNot: HOST_FOLDERS_IN_A_CYCLE },
-    },
-    {
-      name: "known-host-folder-cycle",
-      comment:
-        "Known, to fix in the Node host: node/server.ts imports scripts/dev-seed.ts while scripts/dev.ts imports " +
-        "node/local-secrets.ts. Move dev-seed.ts into node/ (or local-secrets.ts beside it), then drop this rule and " +
-        "HOST_FOLDERS_IN_A_CYCLE so no-folder-cycle covers them. A warning meanwhile: hosts are imported by nothing.",
-      severity: "warn",
-      scope: "folder",
-      from: { path: HOST_FOLDERS_IN_A_CYCLE },
+      from: {},
       to: { circular: true },
     },
   ],

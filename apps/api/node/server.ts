@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { seedDevData } from "../scripts/dev-seed";
-import { dataDirectory, loadLocalSecrets } from "./local-secrets";
+import { dataDirectory, loadLocalSecrets } from "../scripts/local-secrets";
 import { startNodeRuntime } from "./runtime";
 
 const { values: flags } = parseArgs({ options: { dev: { type: "boolean", default: false } } });

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startLibsqlDevServer } from "@herald/libsql-dev-server";
-import { loadLocalSecrets } from "../node/local-secrets";
+import { loadLocalSecrets } from "./local-secrets";
 import { prepareLocalDb } from "./prepare-local-db";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));

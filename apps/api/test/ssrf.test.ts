@@ -3,7 +3,7 @@
 // an integration row that predates the check, or was written around it). Nothing may leave for any of them: the test
 // network records every request to a host no fake serves, and each case looks for its own marker there.
 import { env } from "cloudflare:test";
-import { type DeliveryRow, deliveries, insertIntegration } from "@herald/db";
+import { deliveries, insertIntegration, newLeg } from "@herald/db";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { deliverBatch } from "../src/delivery/deliver-batch";
@@ -223,30 +223,16 @@ async function storedIntegration(targetUrl: string): Promise<string> {
 async function deliverTo(integrationId: string) {
   const services = createServices(env);
   const now = Date.now();
-  const leg: DeliveryRow = {
+  const leg = newLeg({
     id: services.newId(),
     accountId: ACCOUNT,
     notificationId,
     subscriptionId,
     channel: "webhook",
     destination: integrationId,
-    address: null,
-    status: "PENDING",
-    subject: null,
-    attempts: 0,
-    scheduleStart: 0,
-    nextAttemptAt: null,
-    leaseUntil: null,
-    lastError: null,
-    responseCode: null,
-    responseBody: null,
-    providerMessageId: null,
-    sentAt: null,
-    deliveredAt: null,
-    readAt: null,
     createdAt: now,
-    modifiedAt: now,
-  };
+    nextAttemptAt: null,
+  });
   // Written around the API's checks, as a row that predates them would be.
   await services.db.insert(deliveries).values(leg);
   const disposition = (await deliverBatch(services, [leg.id])).get(leg.id);

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { type DeliveryRow, deliveries, NOTIFICATION_STATUS, type NotificationRow, notifications } from "@herald/db";
+import { deliveries, NOTIFICATION_STATUS, type NotificationRow, newLeg, notifications } from "@herald/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { sweepStalledWork } from "../src/consumers/sweeper";
@@ -54,30 +54,17 @@ describe("the sweeper after an outage", () => {
     });
     const unfanned = Array.from({ length: STALLED }, () => notification(NOTIFICATION_STATUS.created));
     const dispatched = Array.from({ length: STALLED }, () => notification(NOTIFICATION_STATUS.dispatched));
-    const overdue: DeliveryRow[] = dispatched.map((n) => ({
-      id: newId(),
-      accountId: ACCOUNT,
-      notificationId: n.id,
-      subscriptionId: newId(),
-      channel: "webhook",
-      destination: integration.id,
-      address: null,
-      status: "PENDING",
-      subject: null,
-      attempts: 0,
-      scheduleStart: 0,
-      nextAttemptAt: longAgo,
-      leaseUntil: null,
-      lastError: null,
-      responseCode: null,
-      responseBody: null,
-      providerMessageId: null,
-      sentAt: null,
-      deliveredAt: null,
-      readAt: null,
-      createdAt: longAgo,
-      modifiedAt: longAgo,
-    }));
+    const overdue = dispatched.map((n) =>
+      newLeg({
+        id: newId(),
+        accountId: ACCOUNT,
+        notificationId: n.id,
+        subscriptionId: newId(),
+        channel: "webhook",
+        destination: integration.id,
+        createdAt: longAgo,
+      }),
+    );
     for (let i = 0; i < STALLED; i += 50) {
       await db.insert(notifications).values([...unfanned.slice(i, i + 50), ...dispatched.slice(i, i + 50)]);
       await db.insert(deliveries).values(overdue.slice(i, i + 50));

@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DeliveryRow, deliveries, insertNotification, type NotificationStatus, provisionAccount } from "../src";
+import {
+  type DeliveryRow,
+  deliveries,
+  insertNotification,
+  type NotificationStatus,
+  newLeg,
+  provisionAccount,
+} from "../src";
 import type { Db } from "../src/client";
 import { createNodeDb, migrateDb } from "../src/node";
 
@@ -71,30 +78,16 @@ export async function storedNotification(
 /** A webhook leg waiting for its first attempt at `nextAttemptAt`, in an account and notification of its own. */
 export async function pendingLeg(db: Db, nextAttemptAt: number): Promise<DeliveryRow> {
   const { id: notificationId, accountId } = await storedNotification(db, "dispatched", 0);
-  const leg: DeliveryRow = {
+  const leg = newLeg({
     id: newId(),
     accountId,
     notificationId,
     subscriptionId: newId(),
     channel: "webhook",
     destination: newId(),
-    address: null,
-    status: "PENDING",
-    subject: null,
-    attempts: 0,
-    scheduleStart: 0,
-    nextAttemptAt,
-    leaseUntil: null,
-    lastError: null,
-    responseCode: null,
-    responseBody: null,
-    providerMessageId: null,
-    sentAt: null,
-    deliveredAt: null,
-    readAt: null,
     createdAt: 0,
-    modifiedAt: 0,
-  };
+    nextAttemptAt,
+  });
   await db.insert(deliveries).values(leg);
   return leg;
 }

@@ -4,6 +4,7 @@ import {
   loadFanoutBatch,
   NOTIFICATION_STATUS,
   type NotificationRow,
+  newLeg,
   openSuppressionWindows,
   type PendingLeg,
   type SubscriptionRow,
@@ -86,7 +87,17 @@ export async function fanOutBatch(services: Services, notificationIds: readonly 
         const destination = `${channel}:${subscriber.subscriber}`;
         if (destinations.has(destination)) continue;
         destinations.add(destination);
-        legs.push(newLeg(services, notification, subscription.id, channel, subscriber.subscriber, now));
+        legs.push(
+          newLeg({
+            id: services.newId(),
+            accountId: notification.accountId,
+            notificationId: notification.id,
+            subscriptionId: subscription.id,
+            channel,
+            destination: subscriber.subscriber,
+            createdAt: now,
+          }),
+        );
       }
     }
   }
@@ -96,38 +107,4 @@ export async function fanOutBatch(services: Services, notificationIds: readonly 
     notifications.map((n) => n.id),
     now,
   );
-}
-
-function newLeg(
-  services: Services,
-  notification: NotificationRow,
-  subscriptionId: string,
-  channel: DeliveryChannel,
-  destination: string,
-  now: number,
-): DeliveryRow {
-  return {
-    id: services.newId(),
-    accountId: notification.accountId,
-    notificationId: notification.id,
-    subscriptionId,
-    channel,
-    destination,
-    address: null,
-    status: "PENDING",
-    subject: null,
-    attempts: 0,
-    scheduleStart: 0,
-    nextAttemptAt: now,
-    leaseUntil: null,
-    lastError: null,
-    responseCode: null,
-    responseBody: null,
-    providerMessageId: null,
-    sentAt: null,
-    deliveredAt: null,
-    readAt: null,
-    createdAt: now,
-    modifiedAt: now,
-  };
 }

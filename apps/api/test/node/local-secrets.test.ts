@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadLocalSecrets } from "../../node/local-secrets";
+import { loadLocalSecrets } from "../../scripts/local-secrets";
 
 const freshFile = () => join(mkdtempSync(join(tmpdir(), "herald-secrets-")), "secrets.env");
 

@@ -359,6 +359,35 @@ export async function openSuppressionWindows(
   return new Set(opened.map((row) => `${row.subscription_id}/${row.suppression_key}/${row.notification_id}`));
 }
 
+/** A new leg, waiting for its first attempt from `nextAttemptAt` (its creation time unless said). */
+export function newLeg(
+  input: Pick<DeliveryRow, "id" | "accountId" | "notificationId" | "subscriptionId" | "channel" | "destination"> & {
+    createdAt: number;
+    nextAttemptAt?: number | null;
+  },
+): DeliveryRow {
+  const { createdAt, nextAttemptAt = createdAt, ...leg } = input;
+  return {
+    ...leg,
+    address: null,
+    status: "PENDING",
+    subject: null,
+    attempts: 0,
+    scheduleStart: 0,
+    nextAttemptAt,
+    leaseUntil: null,
+    lastError: null,
+    responseCode: null,
+    responseBody: null,
+    providerMessageId: null,
+    sentAt: null,
+    deliveredAt: null,
+    readAt: null,
+    createdAt,
+    modifiedAt: createdAt,
+  };
+}
+
 /** A PENDING leg to queue: its id and account. */
 export type PendingLeg = Pick<DeliveryRow, "id" | "accountId" | "notificationId">;
 
