@@ -2,11 +2,15 @@
 // 4 (scenario 4 leaves a backlog of deliveries behind it), the second scenario 5, which must start from an idle
 // pipeline. Peak memory (scenario 6) is the higher of the two processes' high-water marks.
 import type { BenchConfig, RuntimeName } from "./config";
-import { type EndToEndResult, measureMaximum, measureSteady, Sender } from "./e2e";
-import { HeraldApi, inParallel, NOTIFICATION_TYPE, notificationBody } from "./herald-api";
+import { type CostSample, type Costs, costsBetween, sampleCosts } from "./costs";
+import { type EndToEndResult, measureMaximum, measureSteady, Sender, type WindowHooks } from "./e2e";
+import { HeraldApi, inParallel, NOTIFICATION_TYPE } from "./herald-api";
+import { type IngestResult, measureIngest, measureIngestOpenLoop } from "./ingest";
 import { type LoadResult, measureLoad } from "./load";
+import { peakMemoryMiB } from "./proc";
 import type { Receiver } from "./receiver";
 import { BASELINE_PATH } from "./servers/baseline";
+import { emptyCounters } from "./servers/counters";
 import { cpuPercent, serverPeakMiB, startTarget, type Target, usageNow } from "./targets";
 
 export interface CpuUse {
@@ -23,9 +27,15 @@ export interface RuntimeResult {
   baseline: Measured<LoadResult>;
   getNotification: Measured<LoadResult>;
   byType: Measured<LoadResult>;
-  ingest: Measured<LoadResult> & { deliveriesPerSecondMeanwhile: number };
-  e2eMaximum: Measured<EndToEndResult>;
-  e2eSteady: Measured<EndToEndResult> & { offeredPerSecond: number };
+  ingest: Measured<IngestResult> & {
+    deliveriesPerSecondMeanwhile: number;
+    /** Legs accepted (202 answers, warmup included, times the destinations) minus webhooks delivered, at its end. */
+    backlogLegs: number;
+  };
+  /** Scenario 4 again, open loop at half its closed-loop rate: the POST latency of ingest below saturation. */
+  ingestHalf: Measured<IngestResult> & { offeredPerSecond: number; backlogLegsBefore: number };
+  e2eMaximum: Measured<EndToEndResult> & { costs: Costs };
+  e2eSteady: Measured<EndToEndResult> & { offeredPerSecond: number; costs: Costs };
   memory: {
     /** The server's high-water mark after it has served only the baseline scenario. */
     afterBaselineMiB: number | null;
@@ -33,6 +43,8 @@ export interface RuntimeResult {
     peakMiB: number | null;
     requestPhaseMiB: number | null;
     endToEndPhaseMiB: number | null;
+    /** workerd: the high-water mark of wrangler dev's proxy process, which is not the server. */
+    proxyPeakMiB: number | null;
   };
   /** Lines the server processes logged at level error (consumer crashes, database errors). */
   serverErrorLines: number;
@@ -44,6 +56,25 @@ async function measured<T>(target: Target, work: () => Promise<T>): Promise<Meas
   const before = usageNow(target);
   const result = await work();
   return { ...result, cpu: cpuPercent(target, before, usageNow(target)) };
+}
+
+/** Runs an end-to-end phase, sampling the server's costs as its measured window opens and closes. */
+async function withCosts<T extends EndToEndResult>(
+  target: Target,
+  work: (window: WindowHooks) => Promise<T>,
+): Promise<T & { costs: Costs }> {
+  let opened: CostSample | undefined;
+  let closed: CostSample | undefined;
+  const result = await work({
+    opened: async () => {
+      opened = await sampleCosts(target);
+    },
+    closed: async () => {
+      closed = await sampleCosts(target);
+    },
+  });
+  if (!opened || !closed) throw new Error("the end-to-end phase never opened or closed its window");
+  return { ...result, costs: costsBetween(opened, closed, result.webhooksInWindow) };
 }
 
 /** One subscription whose subscribers are `destinations` webhook integrations, all pointing at the receiver. */
@@ -60,7 +91,11 @@ async function requestScenarios(
   config: BenchConfig,
   receiver: Receiver,
   log: Log,
-): Promise<Pick<RuntimeResult, "baseline" | "getNotification" | "byType" | "ingest"> & { afterBaselineMiB?: number }> {
+): Promise<
+  Pick<RuntimeResult, "baseline" | "getNotification" | "byType" | "ingest" | "ingestHalf"> & {
+    afterBaselineMiB?: number;
+  }
+> {
   const api = new HeraldApi(target.url);
   await api.login();
   const load = {
@@ -93,27 +128,32 @@ async function requestScenarios(
   log(`4. sent_notification, sustained ingest (each notification reaches ${config.destinations} webhooks)`);
   await subscribeReceiver(api, receiver, config.destinations);
   receiver.reset();
-  const deliveredBefore = receiver.delivered;
-  const ingestStarted = performance.now();
-  const ingest = await measured(target, () =>
-    measureLoad(
-      {
-        url: `${api.accountUrl}/notifications`,
-        method: "POST",
-        headers: { ...auth, "content-type": "application/json" },
-        body: JSON.stringify(notificationBody("ingest")),
-      },
-      load,
-    ),
-  );
-  const ingestSeconds = (performance.now() - ingestStarted) / 1000;
-  return {
-    baseline,
-    getNotification,
-    byType,
-    ingest: { ...ingest, deliveriesPerSecondMeanwhile: (receiver.delivered - deliveredBefore) / ingestSeconds },
-    ...(afterBaselineMiB === undefined ? {} : { afterBaselineMiB }),
-  };
+  const sender = new Sender(target.url, api.token);
+  try {
+    const ingestStarted = performance.now();
+    const ingest = await measured(target, () => measureIngest(sender, load));
+    const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+    const backlogLegs = ingest.accepted * config.destinations - receiver.delivered;
+    const deliveriesPerSecondMeanwhile = receiver.delivered / ingestSeconds;
+
+    const rate = Math.max(1, ingest.perSecond / 2);
+    log(`   sent_notification at half that rate, open loop: ${rate.toFixed(1)} notifications/s`);
+    const legsOwed = ingest.accepted * config.destinations;
+    const backlogLegsBefore = legsOwed - receiver.delivered;
+    const half = await measured(target, () =>
+      measureIngestOpenLoop(sender, { rate, warmupSeconds: config.warmupSeconds, seconds: config.durationSeconds }),
+    );
+    return {
+      baseline,
+      getNotification,
+      byType,
+      ingest: { ...ingest, deliveriesPerSecondMeanwhile, backlogLegs },
+      ingestHalf: { ...half, offeredPerSecond: rate, backlogLegsBefore },
+      ...(afterBaselineMiB === undefined ? {} : { afterBaselineMiB }),
+    };
+  } finally {
+    sender.close();
+  }
 }
 
 async function endToEndScenarios(
@@ -136,10 +176,14 @@ async function endToEndScenarios(
   };
   try {
     log(`5. end-to-end maximum (${config.window} notifications in flight)`);
-    const e2eMaximum = await measured(target, () => measureMaximum({ ...phase, window: config.window }));
+    const e2eMaximum = await withCosts(target, (window) =>
+      measured(target, () => measureMaximum({ ...phase, window, inFlight: config.window })),
+    );
     const rate = Math.max(1, e2eMaximum.notificationsPerSecond / 2);
     log(`   end-to-end at half the maximum: ${rate.toFixed(1)} notifications/s`);
-    const e2eSteady = await measured(target, () => measureSteady({ ...phase, rate }));
+    const e2eSteady = await withCosts(target, (window) =>
+      measured(target, () => measureSteady({ ...phase, window, rate })),
+    );
     return { e2eMaximum, e2eSteady: { ...e2eSteady, offeredPerSecond: rate } };
   } finally {
     sender.close();
@@ -148,23 +192,45 @@ async function endToEndScenarios(
 }
 
 // A phase left out with --phases reports n/a for its figures.
+const NOT_RUN_CPU = { server: Number.NaN, system: Number.NaN };
+const NOT_RUN_PERCENTILES = { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN, count: 0 };
 const NOT_RUN_LOAD: Measured<LoadResult> = {
   perSecond: Number.NaN,
   served: 0,
   failed: 0,
+  unanswered: 0,
   latencyMs: { p50: Number.NaN, p99: Number.NaN, max: Number.NaN },
   seconds: 0,
-  cpu: { server: Number.NaN, system: Number.NaN },
+  cpu: NOT_RUN_CPU,
 };
-const NOT_RUN_E2E: Measured<EndToEndResult> = {
+const NOT_RUN_INGEST: Measured<IngestResult> = {
+  perSecond: Number.NaN,
+  served: 0,
+  failed: 0,
+  failedStatuses: {},
+  unansweredAtClose: 0,
+  accepted: 0,
+  latencyMs: NOT_RUN_PERCENTILES,
+  seconds: 0,
+  cpu: NOT_RUN_CPU,
+};
+const NOT_RUN_COSTS = costsBetween(
+  { counters: emptyCounters(), serverCpuSeconds: 0, systemCpuSeconds: 0 },
+  { counters: emptyCounters(), serverCpuSeconds: 0, systemCpuSeconds: 0 },
+  0,
+);
+const NOT_RUN_E2E: Measured<EndToEndResult> & { costs: Costs } = {
   notificationsPerSecond: Number.NaN,
   deliveriesPerSecond: Number.NaN,
-  latencyMs: { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN, count: 0 },
+  latencyMs: { ...NOT_RUN_PERCENTILES, censored: 0 },
   failedSends: 0,
   failedSendStatuses: {},
+  unansweredAtClose: 0,
   missingDeliveries: 0,
   duplicates: 0,
-  cpu: { server: Number.NaN, system: Number.NaN },
+  webhooksInWindow: 0,
+  cpu: NOT_RUN_CPU,
+  costs: NOT_RUN_COSTS,
 };
 
 /** Runs `work` against a fresh server, stopping it whatever happens; answers the server's peak memory too. */
@@ -172,11 +238,12 @@ async function withServer<T>(
   runtime: RuntimeName,
   config: BenchConfig,
   work: (target: Target) => Promise<T>,
-): Promise<{ result: T; peakMiB: number | undefined; errorLines: number }> {
+): Promise<{ result: T; peakMiB: number | undefined; proxyPeakMiB: number | undefined; errorLines: number }> {
   const target = await startTarget(runtime, { profile: config.profile && runtime === "node", echo: false });
   try {
     const result = await work(target);
-    return { result, peakMiB: serverPeakMiB(target), errorLines: target.errorLines() };
+    const proxyPeakMiB = target.proxyPid === undefined ? undefined : peakMemoryMiB(target.proxyPid);
+    return { result, peakMiB: serverPeakMiB(target), proxyPeakMiB, errorLines: target.errorLines() };
   } finally {
     await target.stop();
   }
@@ -193,7 +260,8 @@ export async function runRuntime(
     baseline: NOT_RUN_LOAD,
     getNotification: NOT_RUN_LOAD,
     byType: NOT_RUN_LOAD,
-    ingest: { ...NOT_RUN_LOAD, deliveriesPerSecondMeanwhile: Number.NaN },
+    ingest: { ...NOT_RUN_INGEST, deliveriesPerSecondMeanwhile: Number.NaN, backlogLegs: Number.NaN },
+    ingestHalf: { ...NOT_RUN_INGEST, offeredPerSecond: Number.NaN, backlogLegsBefore: Number.NaN },
   };
   let endToEnd: Awaited<ReturnType<typeof endToEndScenarios>> = {
     e2eMaximum: NOT_RUN_E2E,
@@ -201,6 +269,7 @@ export async function runRuntime(
   };
   let requestPhaseMiB: number | undefined;
   let endToEndPhaseMiB: number | undefined;
+  const proxyPeaks: number[] = [];
   let errors = 0;
   if (config.phases.includes("requests")) {
     log("starting the server (fresh database) for scenarios 1-4");
@@ -208,6 +277,7 @@ export async function runRuntime(
     receiver.reset();
     requests = phase.result;
     requestPhaseMiB = phase.peakMiB;
+    if (phase.proxyPeakMiB !== undefined) proxyPeaks.push(phase.proxyPeakMiB);
     errors += phase.errorLines;
   }
   if (config.phases.includes("e2e")) {
@@ -215,6 +285,7 @@ export async function runRuntime(
     const phase = await withServer(runtime, config, (target) => endToEndScenarios(target, config, receiver, log));
     endToEnd = phase.result;
     endToEndPhaseMiB = phase.peakMiB;
+    if (phase.proxyPeakMiB !== undefined) proxyPeaks.push(phase.proxyPeakMiB);
     errors += phase.errorLines;
   }
 
@@ -228,6 +299,7 @@ export async function runRuntime(
       peakMiB: phases.length > 0 ? Math.max(...phases) : null,
       requestPhaseMiB: requestPhaseMiB ?? null,
       endToEndPhaseMiB: endToEndPhaseMiB ?? null,
+      proxyPeakMiB: proxyPeaks.length > 0 ? Math.max(...proxyPeaks) : null,
     },
     serverErrorLines: errors,
   };

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { Db } from "@herald/db";
 import { createNodeDb, migrateDb } from "@herald/db/node";
 import { type ServerType, serve } from "@hono/node-server";
+import type { Client } from "@libsql/client";
 import { parse as parseJsonc } from "jsonc-parser";
 import { type App, createApp } from "../src/app";
 import type { Env } from "../src/env";
@@ -55,6 +56,8 @@ export interface NodeRuntimeOptions {
   wrapProducer?: (queue: string, producer: Queue<unknown>) => Queue<unknown>;
   /** Fault injection, for tests: wraps each queue's batch handler (consumeQueue), so a consumer can die mid-batch. */
   wrapConsumer?: (queue: string, consume: typeof consumeQueue) => typeof consumeQueue;
+  /** Wraps the libSQL client under drizzle (the benchmark counts statements and calls into the driver). */
+  wrapDbClient?: (client: Client) => Client;
 }
 
 export interface NodeRuntime {
@@ -70,9 +73,9 @@ const DEFAULT_LOCAL_BATCH_TIMEOUT_MS = 20;
 
 const DEFAULT_DB_URL = `file:${join(dataDirectory(), "herald.db")}`;
 
-async function openDatabase(url: string, authToken: string | undefined) {
+async function openDatabase(url: string, authToken: string | undefined, wrapClient?: (client: Client) => Client) {
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)), { recursive: true });
-  const db = createNodeDb({ url, authToken });
+  const db = createNodeDb({ url, authToken }, { wrapClient });
   if (url.startsWith("file:")) {
     // WAL lets readers run beside the writer. synchronous=NORMAL syncs at checkpoints instead of every commit: a
     // power loss (not a process crash) can lose the last moments of commits, in exchange for several times the
@@ -89,7 +92,7 @@ async function openDatabase(url: string, authToken: string | undefined) {
 export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promise<NodeRuntime> {
   const source = options.env ?? process.env;
   const url = source.LIBSQL_URL ?? DEFAULT_DB_URL;
-  const db = await openDatabase(url, source.LIBSQL_AUTH_TOKEN);
+  const db = await openDatabase(url, source.LIBSQL_AUTH_TOKEN, options.wrapDbClient);
   provideDatabase(url, source.LIBSQL_AUTH_TOKEN, db);
 
   const queues = new Map(wrangler.queues.consumers.map((consumer) => [consumer.queue, new LocalQueue(consumer.queue)]));

@@ -3,12 +3,15 @@
 import type { App } from "@herald/api/src/app";
 import type { AppEnv } from "@herald/api/src/env";
 import { Hono } from "hono";
+import { type ServerCounters, STATS_PATH } from "./counters";
 
 export const BASELINE_PATH = "/bench/baseline";
 
-export function withBaseline(herald: Pick<App, "fetch">): Pick<App, "fetch"> {
+/** Herald's app behind the baseline route and, when given, the route answering the server's counters. */
+export function withBaseline(herald: Pick<App, "fetch">, stats?: () => ServerCounters): Pick<App, "fetch"> {
   const app = new Hono<AppEnv>();
   app.get(BASELINE_PATH, (c) => c.json({ hello: "world" }));
+  if (stats) app.get(STATS_PATH, (c) => c.json(stats()));
   app.all("*", (c) => herald.fetch(c.req.raw, c.env, c.executionCtx));
   return app;
 }
