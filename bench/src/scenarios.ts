@@ -48,6 +48,10 @@ export interface RuntimeResult {
   };
   /** Lines the server processes logged at level error (consumer crashes, database errors). */
   serverErrorLines: number;
+  /** Those lines by kind, per server process (scenarios 1-4, 5). */
+  serverErrorKinds: { requests: Record<string, number>; e2e: Record<string, number> };
+  /** workerd: the libSQL server's time answering and errors answered by code, per server process (scenarios 1-4, 5). */
+  databaseServer: { requests: unknown; e2e: unknown };
 }
 
 type Log = (message: string) => void;
@@ -238,12 +242,27 @@ async function withServer<T>(
   runtime: RuntimeName,
   config: BenchConfig,
   work: (target: Target) => Promise<T>,
-): Promise<{ result: T; peakMiB: number | undefined; proxyPeakMiB: number | undefined; errorLines: number }> {
+): Promise<{
+  result: T;
+  peakMiB: number | undefined;
+  proxyPeakMiB: number | undefined;
+  errorLines: number;
+  errorKinds: Record<string, number>;
+  databaseServer: unknown;
+}> {
   const target = await startTarget(runtime, { profile: config.profile && runtime === "node", echo: false });
   try {
     const result = await work(target);
     const proxyPeakMiB = target.proxyPid === undefined ? undefined : peakMemoryMiB(target.proxyPid);
-    return { result, peakMiB: serverPeakMiB(target), proxyPeakMiB, errorLines: target.errorLines() };
+    const databaseServer = (await target.databaseServer?.()) ?? null;
+    return {
+      result,
+      peakMiB: serverPeakMiB(target),
+      proxyPeakMiB,
+      errorLines: target.errorLines(),
+      errorKinds: target.errorKinds(),
+      databaseServer,
+    };
   } finally {
     await target.stop();
   }
@@ -271,11 +290,15 @@ export async function runRuntime(
   let endToEndPhaseMiB: number | undefined;
   const proxyPeaks: number[] = [];
   let errors = 0;
+  const databaseServer: RuntimeResult["databaseServer"] = { requests: null, e2e: null };
+  const errorKinds: RuntimeResult["serverErrorKinds"] = { requests: {}, e2e: {} };
   if (config.phases.includes("requests")) {
     log("starting the server (fresh database) for scenarios 1-4");
     const phase = await withServer(runtime, config, (target) => requestScenarios(target, config, receiver, log));
     receiver.reset();
     requests = phase.result;
+    databaseServer.requests = phase.databaseServer;
+    errorKinds.requests = phase.errorKinds;
     requestPhaseMiB = phase.peakMiB;
     if (phase.proxyPeakMiB !== undefined) proxyPeaks.push(phase.proxyPeakMiB);
     errors += phase.errorLines;
@@ -284,6 +307,8 @@ export async function runRuntime(
     log("starting a fresh server for scenario 5");
     const phase = await withServer(runtime, config, (target) => endToEndScenarios(target, config, receiver, log));
     endToEnd = phase.result;
+    databaseServer.e2e = phase.databaseServer;
+    errorKinds.e2e = phase.errorKinds;
     endToEndPhaseMiB = phase.peakMiB;
     if (phase.proxyPeakMiB !== undefined) proxyPeaks.push(phase.proxyPeakMiB);
     errors += phase.errorLines;
@@ -302,5 +327,7 @@ export async function runRuntime(
       proxyPeakMiB: proxyPeaks.length > 0 ? Math.max(...proxyPeaks) : null,
     },
     serverErrorLines: errors,
+    serverErrorKinds: errorKinds,
+    databaseServer,
   };
 }

@@ -28,8 +28,12 @@ export interface Target {
   proxyPid?: number;
   /** What the server has paid since it started: statements, database round trips, queue messages. */
   counters(): Promise<ServerCounters>;
+  /** workerd only: the libSQL server's own figures (time spent answering, errors answered by code). */
+  databaseServer?(): Promise<unknown>;
   /** Lines the server logged at level error so far. */
   errorLines(): number;
+  /** Those lines by kind (see Child.errorKinds). */
+  errorKinds(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -123,6 +127,7 @@ export async function startNode(options: { profile: boolean; echo: boolean }): P
       systemPids: [child.pid],
       counters: () => stats(url),
       errorLines: () => child.errorLines(),
+      errorKinds: () => child.errorKinds(),
       stop,
     };
   } catch (error) {
@@ -213,12 +218,17 @@ export async function startWorkerd(options: { echo: boolean }): Promise<Target> 
       serverPid: workerd,
       ...(proxy === undefined ? {} : { proxyPid: proxy }),
       systemPids: [workerd, ...(proxy === undefined ? [] : [proxy]), libsql.pid, wrangler.pid],
+      databaseServer: async () => {
+        const { timing, errors } = (await stats(libsqlUrl)) as ServerCounters & { timing: unknown; errors: unknown };
+        return { timing, errors };
+      },
       // Queue messages are counted in the Worker, the database's side in the libSQL server.
       counters: async () => {
         const [worker, database] = await Promise.all([stats(url), stats(libsqlUrl)]);
         return { ...worker, dbRoundTrips: database.dbRoundTrips, dbStatements: database.dbStatements };
       },
       errorLines: () => wrangler.errorLines() + libsql.errorLines(),
+      errorKinds: () => ({ ...libsql.errorKinds(), ...wrangler.errorKinds() }),
       stop,
     };
   } catch (error) {

@@ -45,6 +45,18 @@ function statementsOf(body: Buffer): number {
 const counters = emptyCounters();
 /** Milliseconds the handler spent on pipeline requests (waiting for a busy lock included), and the most at once. */
 const timing = { handlerMs: 0, slowestMs: 0, inFlight: 0, maxInFlight: 0 };
+/** Hrana errors answered, by code (SQLITE_BUSY_SNAPSHOT, STREAM_EXPIRED, ...): what the Worker saw fail. */
+const errors: Record<string, number> = {};
+
+function countErrors(body: Buffer): void {
+  // Most answers carry no error: only those that do are parsed.
+  if (!body.includes('"type":"error"') && !body.includes('"code"')) return;
+  const text = body.toString("utf8");
+  for (const match of text.matchAll(/"code":"([A-Z_0-9]+)"/g)) {
+    const code = match[1] ?? "UNKNOWN";
+    errors[code] = (errors[code] ?? 0) + 1;
+  }
+}
 const handler = createLibsqlHandler({ path });
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
@@ -58,7 +70,9 @@ const server = createServer((request, response) => {
   void (async () => {
     try {
       if (request.method === "GET" && request.url === STATS_PATH) {
-        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...counters, timing }));
+        response
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ ...counters, timing, errors }));
         return;
       }
       const body = await readBody(request);
@@ -77,6 +91,7 @@ const server = createServer((request, response) => {
         new Request(new URL(request.url ?? "/", "http://libsql"), { method: request.method ?? "GET", headers, body }),
       );
       const answerBody = Buffer.from(await answer.arrayBuffer());
+      countErrors(answerBody);
       const took = performance.now() - started;
       timing.inFlight -= 1;
       timing.handlerMs += took;
