@@ -150,15 +150,8 @@ interface Waiting {
   measured: boolean;
 }
 
-/** Called as the measured window opens and closes (the bench samples the server's counters there). */
-export interface WindowHooks {
-  opened(): Promise<void>;
-  closed(): Promise<void>;
-}
-
 export interface EndToEndOptions {
   sender: Sender;
-  window?: WindowHooks;
   receiver: Receiver;
   destinations: number;
   warmupSeconds: number;
@@ -183,16 +176,15 @@ export interface EndToEndResult {
   /** Legs of this phase's notifications (failed sends' too) that had not arrived when the drain grace ran out. */
   missingDeliveries: number;
   duplicates: number;
-  /** Unique webhooks the receiver got in the measured window, of any notification (the costs' denominator). */
-  webhooksInWindow: number;
+  /** Unique webhooks the receiver got from the phase's start to its drain's end, of any notification. */
+  webhooksReceived: number;
 }
 
 interface Mark {
   at: number;
-  /** This phase's deliveries, notifications completed, and every unique webhook the receiver got. */
+  /** This phase's deliveries and notifications completed. */
   delivered: number;
   completed: number;
-  received: number;
 }
 
 function result(
@@ -211,15 +203,14 @@ function result(
     unansweredAtClose,
     missingDeliveries: inFlight.missing(),
     duplicates: receiver.duplicates,
-    webhooksInWindow: window.to.received - window.from.received,
+    webhooksReceived: receiver.delivered,
   };
 }
 
-const mark = (inFlight: InFlight, receiver: Receiver): Mark => ({
+const mark = (inFlight: InFlight): Mark => ({
   at: performance.now(),
   delivered: inFlight.arrivals,
   completed: inFlight.completed,
-  received: receiver.delivered,
 });
 
 /**
@@ -244,11 +235,9 @@ export async function measureMaximum(options: EndToEndOptions & { inFlight: numb
 
   await sleep(options.warmupSeconds * 1000);
   measuring = true;
-  const from = mark(inFlight, receiver);
-  await options.window?.opened();
+  const from = mark(inFlight);
   await sleep(options.seconds * 1000);
-  const to = mark(inFlight, receiver);
-  await options.window?.closed();
+  const to = mark(inFlight);
   const unansweredAtClose = inFlight.unanswered;
   sending = false;
   await inFlight.drained(options.drainSeconds * 1000);
@@ -269,15 +258,11 @@ export async function measureSteady(options: EndToEndOptions & { rate: number })
   const totalMs = warmupMs + options.seconds * 1000;
   let sent = 0;
   let from: Mark | undefined;
-  let opened: Promise<void> | undefined;
 
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const elapsed = performance.now() - began;
-      if (elapsed >= warmupMs && !from) {
-        from = mark(inFlight, receiver);
-        opened = options.window?.opened();
-      }
+      if (elapsed >= warmupMs && !from) from = mark(inFlight);
       const due = Math.floor((Math.min(elapsed, totalMs) / 1000) * rate);
       for (; sent < due; sent++) {
         const dueAt = began + (sent / rate) * 1000;
@@ -289,11 +274,9 @@ export async function measureSteady(options: EndToEndOptions & { rate: number })
       }
     }, 2);
   });
-  const to = mark(inFlight, receiver);
-  await opened;
-  await options.window?.closed();
+  const to = mark(inFlight);
   const unansweredAtClose = inFlight.unanswered;
   await inFlight.drained(options.drainSeconds * 1000);
-  const start = from ?? { at: began, delivered: 0, completed: 0, received: 0 };
+  const start = from ?? { at: began, delivered: 0, completed: 0 };
   return result(inFlight, receiver, { from: start, to }, unansweredAtClose);
 }

@@ -330,7 +330,7 @@ export const DEFINITIONS: Record<string, string> = {
   counting:
     "Requests unanswered when a window closes are counted (unanswered/unansweredAtClose) and, for the bench's own senders, waited for and sampled; failed sends are counted with their status after every send has answered or given up; their notifications' legs stay owed (missingDeliveries). A target involving sends is not met while any send failed.",
   costs:
-    "Per delivered webhook, over the measured window of an end-to-end phase (the targets use the maximum): database statements (transaction control excluded), round trips (calls into the driver on Node, HTTP requests to the libSQL server on workerd), queue messages sent (all queues), and CPU ms of the server process (system: every process of the system under test), divided by the unique webhooks the receiver got in the same window.",
+    "Per delivered webhook, over an end-to-end phase from before its first send to the end of its drain (the targets use the maximum; drained: false when legs were still missing, the figures then upper bounds): database statements (transaction control excluded), round trips (calls into the driver on Node, HTTP requests to the libSQL server on workerd), queue messages sent (all queues), and CPU ms of the server process (system: every process of the system under test), divided by the unique webhooks the receiver got meanwhile.",
   e2e_max:
     "Scenario 5 maximum: a closed loop keeping a window of notifications sent but not yet delivered everywhere; rates counted at the receiver.",
   e2e_latency:

@@ -2,8 +2,8 @@
 // 4 (scenario 4 leaves a backlog of deliveries behind it), the second scenario 5, which must start from an idle
 // pipeline. Peak memory (scenario 6) is the higher of the two processes' high-water marks.
 import type { BenchConfig, RuntimeName } from "./config";
-import { type CostSample, type Costs, costsBetween, sampleCosts } from "./costs";
-import { type EndToEndResult, measureMaximum, measureSteady, Sender, type WindowHooks } from "./e2e";
+import { type Costs, costsBetween, sampleCosts } from "./costs";
+import { type EndToEndResult, measureMaximum, measureSteady, Sender } from "./e2e";
 import { HeraldApi, inParallel, NOTIFICATION_TYPE } from "./herald-api";
 import { type IngestResult, measureIngest, measureIngestOpenLoop } from "./ingest";
 import { type LoadResult, measureLoad } from "./load";
@@ -34,8 +34,8 @@ export interface RuntimeResult {
   };
   /** Scenario 4 again, open loop at half its closed-loop rate: the POST latency of ingest below saturation. */
   ingestHalf: Measured<IngestResult> & { offeredPerSecond: number; backlogLegsBefore: number };
-  e2eMaximum: Measured<EndToEndResult> & { costs: Costs };
-  e2eSteady: Measured<EndToEndResult> & { offeredPerSecond: number; costs: Costs };
+  e2eMaximum: Measured<EndToEndResult> & { costs: Costs & { drained: boolean } };
+  e2eSteady: Measured<EndToEndResult> & { offeredPerSecond: number; costs: Costs & { drained: boolean } };
   memory: {
     /** The server's high-water mark after it has served only the baseline scenario. */
     afterBaselineMiB: number | null;
@@ -62,23 +62,21 @@ async function measured<T>(target: Target, work: () => Promise<T>): Promise<Meas
   return { ...result, cpu: cpuPercent(target, before, usageNow(target)) };
 }
 
-/** Runs an end-to-end phase, sampling the server's costs as its measured window opens and closes. */
+/**
+ * Runs an end-to-end phase between two samples of the server's costs, from before its first send to the end of its
+ * drain, so that every leg's work (ingest, fan-out, delivery) is counted once. A window inside the phase would not do:
+ * the maximum starts with its whole in-flight window at once, and the fan-out of those legs lands in the first
+ * seconds while their deliveries come later. `drained` is false when legs were still missing: the work done for them
+ * is then counted without their deliveries, and the figures are upper bounds.
+ */
 async function withCosts<T extends EndToEndResult>(
   target: Target,
-  work: (window: WindowHooks) => Promise<T>,
-): Promise<T & { costs: Costs }> {
-  let opened: CostSample | undefined;
-  let closed: CostSample | undefined;
-  const result = await work({
-    opened: async () => {
-      opened = await sampleCosts(target);
-    },
-    closed: async () => {
-      closed = await sampleCosts(target);
-    },
-  });
-  if (!opened || !closed) throw new Error("the end-to-end phase never opened or closed its window");
-  return { ...result, costs: costsBetween(opened, closed, result.webhooksInWindow) };
+  work: () => Promise<T>,
+): Promise<T & { costs: Costs & { drained: boolean } }> {
+  const before = await sampleCosts(target);
+  const result = await work();
+  const costs = costsBetween(before, await sampleCosts(target), result.webhooksReceived);
+  return { ...result, costs: { ...costs, drained: result.missingDeliveries === 0 } };
 }
 
 /** One subscription whose subscribers are `destinations` webhook integrations, all pointing at the receiver. */
@@ -180,14 +178,12 @@ async function endToEndScenarios(
   };
   try {
     log(`5. end-to-end maximum (${config.window} notifications in flight)`);
-    const e2eMaximum = await withCosts(target, (window) =>
-      measured(target, () => measureMaximum({ ...phase, window, inFlight: config.window })),
+    const e2eMaximum = await withCosts(target, () =>
+      measured(target, () => measureMaximum({ ...phase, inFlight: config.window })),
     );
     const rate = Math.max(1, e2eMaximum.notificationsPerSecond / 2);
     log(`   end-to-end at half the maximum: ${rate.toFixed(1)} notifications/s`);
-    const e2eSteady = await withCosts(target, (window) =>
-      measured(target, () => measureSteady({ ...phase, window, rate })),
-    );
+    const e2eSteady = await withCosts(target, () => measured(target, () => measureSteady({ ...phase, rate })));
     return { e2eMaximum, e2eSteady: { ...e2eSteady, offeredPerSecond: rate } };
   } finally {
     sender.close();
@@ -223,7 +219,7 @@ const NOT_RUN_COSTS = costsBetween(
   { counters: emptyCounters(), serverCpuSeconds: 0, systemCpuSeconds: 0 },
   0,
 );
-const NOT_RUN_E2E: Measured<EndToEndResult> & { costs: Costs } = {
+const NOT_RUN_E2E: Measured<EndToEndResult> & { costs: Costs & { drained: boolean } } = {
   notificationsPerSecond: Number.NaN,
   deliveriesPerSecond: Number.NaN,
   latencyMs: { ...NOT_RUN_PERCENTILES, censored: 0 },
@@ -232,9 +228,9 @@ const NOT_RUN_E2E: Measured<EndToEndResult> & { costs: Costs } = {
   unansweredAtClose: 0,
   missingDeliveries: 0,
   duplicates: 0,
-  webhooksInWindow: 0,
+  webhooksReceived: 0,
   cpu: NOT_RUN_CPU,
-  costs: NOT_RUN_COSTS,
+  costs: { ...NOT_RUN_COSTS, drained: false },
 };
 
 /** Runs `work` against a fresh server, stopping it whatever happens; answers the server's peak memory too. */

@@ -219,8 +219,11 @@ export async function startWorkerd(options: { echo: boolean }): Promise<Target> 
       ...(proxy === undefined ? {} : { proxyPid: proxy }),
       systemPids: [workerd, ...(proxy === undefined ? [] : [proxy]), libsql.pid, wrangler.pid],
       databaseServer: async () => {
-        const { timing, errors } = (await stats(libsqlUrl)) as ServerCounters & { timing: unknown; errors: unknown };
-        return { timing, errors };
+        const { timing, errors, dbRoundTrips } = (await stats(libsqlUrl)) as ServerCounters & {
+          timing: unknown;
+          errors: unknown;
+        };
+        return { dbRoundTrips, timing, errors };
       },
       // Queue messages are counted in the Worker, the database's side in the libSQL server.
       counters: async () => {
