@@ -249,7 +249,10 @@ export function judgeTargets(results: RuntimeResult[]): TargetResult[] {
       target: spec.text,
       runtimes: spec.runtimes,
       values: Object.fromEntries(results.map((r) => [r.runtime, value(r)])),
-      met: judged.some((r) => r === undefined) ? null : judged.every((r) => r !== undefined && spec.met(r)),
+      // Not run, or not measured on a runtime it is judged on (its phase left out): neither met nor missed.
+      met: judged.some((r) => r === undefined || value(r) === null)
+        ? null
+        : judged.every((r) => r !== undefined && spec.met(r)),
     };
   });
 }
