@@ -89,7 +89,10 @@ export const METRICS: Metric[] = [
     id: "e2e_missing",
     label: "5. legs missing after the drains",
     unit: "legs",
-    value: (r) => r.e2eMaximum.missingDeliveries + r.e2eSteady.missingDeliveries,
+    value: (r) =>
+      Number.isFinite(r.e2eMaximum.deliveriesPerSecond)
+        ? r.e2eMaximum.missingDeliveries + r.e2eSteady.missingDeliveries
+        : Number.NaN,
   },
   {
     id: "statements_per_delivery",
@@ -270,7 +273,7 @@ function format(value: number | null, unit: Metric["unit"]): string {
 function ratio(metric: Metric, result: RuntimeResult): string {
   const value = metric.value(result);
   const base = metric.ratioTo?.(result);
-  if (value === null || base === null || base === undefined || base === 0) return "";
+  if (value === null || !Number.isFinite(value) || base === null || base === undefined || base === 0) return "";
   return `${(value / base).toFixed(value / base < 0.01 ? 4 : 3)}x`;
 }
 
