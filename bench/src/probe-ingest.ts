@@ -37,11 +37,14 @@ try {
     }
   });
   const began = performance.now();
-  let last = { answered: 0, delivered: 0, usage: usageNow(target) };
+  const handlerMs = async () =>
+    ((await target.databaseServer?.()) as { timing?: { handlerMs: number } } | undefined)?.timing?.handlerMs ?? 0;
+  let last = { answered: 0, delivered: 0, usage: usageNow(target), handlerMs: await handlerMs() };
   for (let second = 1; second <= seconds; second++) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const usage = usageNow(target);
     const counters = await target.counters();
+    const handled = await handlerMs();
     const cpu = target.systemPids.map((pid) => {
       const used = (usage.cpu.get(pid) ?? 0) - (last.usage.cpu.get(pid) ?? 0);
       return `${pid}:${Math.round((100 * used * 1000) / (usage.wallMs - last.usage.wallMs))}%/${Math.round(peakMemoryMiB(pid) ?? 0)}M`;
@@ -53,12 +56,14 @@ try {
         failed,
         delivered: receiver.delivered - last.delivered,
         dbRoundTrips: counters.dbRoundTrips,
+        // Share of the wall time the libSQL server spent answering: near 100% means the database is the queue.
+        dbBusy: `${Math.round((100 * (handled - last.handlerMs)) / (usage.wallMs - last.usage.wallMs))}%`,
         queueMessages: counters.queueMessages,
         cpu: cpu.join(" "),
         errors: target.errorLines(),
       }),
     );
-    last = { answered, delivered: receiver.delivered, usage };
+    last = { answered, delivered: receiver.delivered, usage, handlerMs: handled };
   }
   sending = false;
   await Promise.all(loops);
