@@ -8,6 +8,8 @@ export interface Child {
   process: ChildProcess;
   /** Lines the child logged at level error (Herald logs JSON lines), e.g. a consumer's crash. */
   errorLines(): number;
+  /** Those lines by kind (digits and ids blanked, cut to 120 characters), the 20 first kinds: what failed, how often. */
+  errorKinds(): Record<string, number>;
   /** The last lines it printed, for a diagnosis when something goes wrong. */
   tail(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
@@ -26,12 +28,17 @@ export function spawnChild(
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   const lines: string[] = [];
   let errors = 0;
+  const kinds = new Map<string, number>();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => {
       lines.push(line);
       if (lines.length > TAIL_LINES) lines.shift();
-      if (/"level":"error"|\bERROR\b|✘/.test(line)) errors += 1;
+      if (/"level":"error"|\bERROR\b|✘/.test(line)) {
+        errors += 1;
+        const kind = line.replace(/[0-9a-f]{8,}|\d+/gi, "#").slice(0, 120);
+        if (kinds.has(kind) || kinds.size < 20) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
       if (options.echo) console.log(`  [${name}] ${line}`);
     });
   }
@@ -40,6 +47,7 @@ export function spawnChild(
     pid: child.pid,
     process: child,
     errorLines: () => errors,
+    errorKinds: () => Object.fromEntries(kinds),
     tail: () => lines.join("\n"),
     async stop(graceMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -8,6 +8,9 @@ import { ACCOUNT_ID, notificationBody } from "./herald-api";
 import type { Receiver } from "./receiver";
 import { type Percentiles, percentiles, sleep } from "./stats";
 
+/** A send with no answer after this long is abandoned and counted as failed (status 0), never left out. */
+export const SEND_TIMEOUT_MS = 30_000;
+
 /** Sends notifications over a pool of keep-alive connections. */
 export class Sender {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -20,7 +23,7 @@ export class Sender {
     this.url = new URL(`/herald/v2/${ACCOUNT_ID}/notifications`, baseUrl);
   }
 
-  /** POSTs one notification; resolves with the answer's status, 0 for a network error. */
+  /** POSTs one notification; resolves with the answer's status, 0 for a network error or no answer in time. */
   send(benchId: string): Promise<number> {
     const body = JSON.stringify(notificationBody(benchId));
     return new Promise((resolve) => {
@@ -41,6 +44,7 @@ export class Sender {
           response.on("error", () => resolve(0));
         },
       );
+      call.setTimeout(SEND_TIMEOUT_MS, () => call.destroy(new Error("no answer in time")));
       call.on("error", () => resolve(0));
       call.end(body);
     });
@@ -53,11 +57,16 @@ export class Sender {
 
 /** Notifications waiting for their deliveries; each arrival is timed against its notification's send time. */
 class InFlight {
-  private readonly waiting = new Map<string, { sentAt: number; remaining: number; measured: boolean }>();
+  private readonly waiting = new Map<string, Waiting>();
+  /** Notifications whose send failed: their legs are still owed (a send may fail after the server committed it). */
+  private readonly failed = new Map<string, Waiting>();
+  private readonly outstanding = new Set<Promise<number>>();
   readonly latencies: number[] = [];
   /** Deliveries of this phase's notifications: a backlog left by an earlier phase does not count. */
   arrivals = 0;
   completed = 0;
+  failedSends = 0;
+  readonly failedSendStatuses: Record<string, number> = {};
   onComplete: (() => void) | undefined;
 
   constructor(
@@ -67,41 +76,78 @@ class InFlight {
     receiver.onDelivery((benchId, arrivedAt) => this.arrived(benchId, arrivedAt));
   }
 
-  get size(): number {
-    return this.waiting.size;
+  /** Sends one notification through `sender`, tracked from `sentAt`; `retry` runs after a failed send. */
+  send(sender: Sender, benchId: string, sentAt: number, measured: boolean, retry?: () => void): void {
+    const entry = { sentAt, remaining: this.destinations, measured };
+    this.waiting.set(benchId, entry);
+    const sending = sender.send(benchId);
+    this.outstanding.add(sending);
+    void sending.then((status) => {
+      this.outstanding.delete(sending);
+      if (status === 202) return;
+      this.failedSends += 1;
+      this.failedSendStatuses[status] = (this.failedSendStatuses[status] ?? 0) + 1;
+      // Not waited for by drained(), still counted by missing() until its legs arrive.
+      if (this.waiting.delete(benchId)) this.failed.set(benchId, entry);
+      retry?.();
+    });
   }
 
-  add(benchId: string, sentAt: number, measured: boolean): void {
-    this.waiting.set(benchId, { sentAt, remaining: this.destinations, measured });
+  /** Sends not answered yet. */
+  get unanswered(): number {
+    return this.outstanding.size;
   }
 
-  forget(benchId: string): void {
-    this.waiting.delete(benchId);
-  }
-
-  /** Legs still expected. */
+  /** Legs still expected, of failed sends too. */
   missing(): number {
     let legs = 0;
-    for (const entry of this.waiting.values()) legs += entry.remaining;
+    for (const entry of [...this.waiting.values(), ...this.failed.values()]) legs += entry.remaining;
     return legs;
   }
 
+  /** Waits for every delivery (or `timeoutMs`), then for every send's answer (each gives up after SEND_TIMEOUT_MS). */
   async drained(timeoutMs: number): Promise<void> {
     const deadline = performance.now() + timeoutMs;
-    while (this.waiting.size > 0 && performance.now() < deadline) await sleep(50);
+    while ((this.waiting.size > 0 || this.outstanding.size > 0) && performance.now() < deadline) await sleep(50);
+    await Promise.all([...this.outstanding]);
+  }
+
+  /**
+   * Latency of every delivery of a measured notification; one never delivered counts as delivered now (a lower
+   * bound), so missing deliveries weigh on the percentiles instead of dropping out of them.
+   */
+  latencyMs(): Percentiles & { censored: number } {
+    const now = performance.now();
+    const samples = [...this.latencies];
+    let censored = 0;
+    for (const entry of [...this.waiting.values(), ...this.failed.values()]) {
+      if (!entry.measured) continue;
+      for (let leg = 0; leg < entry.remaining; leg++) samples.push(now - entry.sentAt);
+      censored += entry.remaining;
+    }
+    return { ...percentiles(samples), censored };
   }
 
   private arrived(benchId: string, arrivedAt: number) {
-    const entry = this.waiting.get(benchId);
-    if (!entry) return;
+    const waited = this.waiting.get(benchId);
+    const entry = waited ?? this.failed.get(benchId);
+    if (!entry || entry.remaining === 0) return;
     this.arrivals += 1;
     if (entry.measured) this.latencies.push(arrivedAt - entry.sentAt);
     entry.remaining -= 1;
     if (entry.remaining > 0) return;
     this.waiting.delete(benchId);
+    this.failed.delete(benchId);
     this.completed += 1;
-    this.onComplete?.();
+    // A failed send was already replaced when it failed.
+    if (waited) this.onComplete?.();
   }
+}
+
+interface Waiting {
+  sentAt: number;
+  remaining: number;
+  measured: boolean;
 }
 
 export interface EndToEndOptions {
@@ -116,65 +162,86 @@ export interface EndToEndOptions {
 export interface EndToEndResult {
   notificationsPerSecond: number;
   deliveriesPerSecond: number;
-  /** Send-to-delivered latency of the deliveries of notifications sent in the measured window. */
-  latencyMs: Percentiles;
-  /** Sends that did not answer 202. */
+  /**
+   * Send-to-delivered latency of the deliveries of notifications sent in the measured window; `censored` deliveries
+   * never arrived and count with the time they had waited when the drain grace ran out.
+   */
+  latencyMs: Percentiles & { censored: number };
+  /** Sends that did not answer 202, counted after every send has answered or given up. */
   failedSends: number;
   /** Those sends by the status they answered (0: no answer, a network error), to tell overload from a bug. */
   failedSendStatuses: Record<string, number>;
-  /** Legs of this phase's notifications that had not arrived when the drain grace ran out. */
+  /** Sends still unanswered when the measured window closed. */
+  unansweredAtClose: number;
+  /** Legs of this phase's notifications (failed sends' too) that had not arrived when the drain grace ran out. */
   missingDeliveries: number;
   duplicates: number;
+  /** Unique webhooks the receiver got from the phase's start to its drain's end, of any notification. */
+  webhooksReceived: number;
 }
+
+interface Mark {
+  at: number;
+  /** This phase's deliveries and notifications completed. */
+  delivered: number;
+  completed: number;
+}
+
+function result(
+  inFlight: InFlight,
+  receiver: Receiver,
+  window: { from: Mark; to: Mark },
+  unansweredAtClose: number,
+): EndToEndResult {
+  const seconds = (window.to.at - window.from.at) / 1000;
+  return {
+    notificationsPerSecond: (window.to.completed - window.from.completed) / seconds,
+    deliveriesPerSecond: (window.to.delivered - window.from.delivered) / seconds,
+    latencyMs: inFlight.latencyMs(),
+    failedSends: inFlight.failedSends,
+    failedSendStatuses: { ...inFlight.failedSendStatuses },
+    unansweredAtClose,
+    missingDeliveries: inFlight.missing(),
+    duplicates: receiver.duplicates,
+    webhooksReceived: receiver.delivered,
+  };
+}
+
+const mark = (inFlight: InFlight): Mark => ({
+  at: performance.now(),
+  delivered: inFlight.arrivals,
+  completed: inFlight.completed,
+});
 
 /**
  * The maximum: a closed loop that keeps `window` notifications in flight (sent and not yet delivered to every
  * destination), sending the next one as each completes. The receiver's rate over the measured window is what the
  * whole pipeline (ingest, fan-out, delivery) sustains without a backlog growing.
  */
-export async function measureMaximum(options: EndToEndOptions & { window: number }): Promise<EndToEndResult> {
+export async function measureMaximum(options: EndToEndOptions & { inFlight: number }): Promise<EndToEndResult> {
   const { sender, receiver } = options;
   receiver.reset();
   const inFlight = new InFlight(receiver, options.destinations);
   let sequence = 0;
   let sending = true;
   let measuring = false;
-  let failedSends = 0;
-  const failedSendStatuses: Record<string, number> = {};
   const sendOne = () => {
     if (!sending) return;
-    const benchId = `max-${sequence++}`;
-    inFlight.add(benchId, performance.now(), measuring);
-    void sender.send(benchId).then((status) => {
-      if (status === 202) return;
-      failedSends += 1;
-      failedSendStatuses[status] = (failedSendStatuses[status] ?? 0) + 1;
-      inFlight.forget(benchId);
-      // Back off a little, so a refusing server does not turn this into a busy loop.
-      setTimeout(sendOne, 100);
-    });
+    // After a failed send, back off a little, so a refusing server does not turn this into a busy loop.
+    inFlight.send(sender, `max-${sequence++}`, performance.now(), measuring, () => setTimeout(sendOne, 100));
   };
   inFlight.onComplete = sendOne;
-  for (let i = 0; i < options.window; i++) sendOne();
+  for (let i = 0; i < options.inFlight; i++) sendOne();
 
   await sleep(options.warmupSeconds * 1000);
   measuring = true;
-  const start = { at: performance.now(), delivered: inFlight.arrivals, completed: inFlight.completed };
+  const from = mark(inFlight);
   await sleep(options.seconds * 1000);
-  const end = { at: performance.now(), delivered: inFlight.arrivals, completed: inFlight.completed };
+  const to = mark(inFlight);
+  const unansweredAtClose = inFlight.unanswered;
   sending = false;
   await inFlight.drained(options.drainSeconds * 1000);
-
-  const seconds = (end.at - start.at) / 1000;
-  return {
-    notificationsPerSecond: (end.completed - start.completed) / seconds,
-    deliveriesPerSecond: (end.delivered - start.delivered) / seconds,
-    latencyMs: percentiles(inFlight.latencies),
-    failedSends,
-    failedSendStatuses,
-    missingDeliveries: inFlight.missing(),
-    duplicates: receiver.duplicates,
-  };
+  return result(inFlight, receiver, { from, to }, unansweredAtClose);
 }
 
 /**
@@ -190,28 +257,16 @@ export async function measureSteady(options: EndToEndOptions & { rate: number })
   const warmupMs = options.warmupSeconds * 1000;
   const totalMs = warmupMs + options.seconds * 1000;
   let sent = 0;
-  let failedSends = 0;
-  const failedSendStatuses: Record<string, number> = {};
-  let measuredFrom: { at: number; delivered: number; completed: number } | undefined;
+  let from: Mark | undefined;
 
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
-      const now = performance.now();
-      const elapsed = now - began;
-      if (elapsed >= warmupMs && !measuredFrom) {
-        measuredFrom = { at: now, delivered: inFlight.arrivals, completed: inFlight.completed };
-      }
+      const elapsed = performance.now() - began;
+      if (elapsed >= warmupMs && !from) from = mark(inFlight);
       const due = Math.floor((Math.min(elapsed, totalMs) / 1000) * rate);
       for (; sent < due; sent++) {
         const dueAt = began + (sent / rate) * 1000;
-        const benchId = `steady-${sent}`;
-        inFlight.add(benchId, dueAt, dueAt - began >= warmupMs);
-        void sender.send(benchId).then((status) => {
-          if (status === 202) return;
-          failedSends += 1;
-          failedSendStatuses[status] = (failedSendStatuses[status] ?? 0) + 1;
-          inFlight.forget(benchId);
-        });
+        inFlight.send(sender, `steady-${sent}`, dueAt, dueAt - began >= warmupMs);
       }
       if (elapsed >= totalMs) {
         clearInterval(tick);
@@ -219,18 +274,9 @@ export async function measureSteady(options: EndToEndOptions & { rate: number })
       }
     }, 2);
   });
-  const end = { at: performance.now(), delivered: inFlight.arrivals, completed: inFlight.completed };
+  const to = mark(inFlight);
+  const unansweredAtClose = inFlight.unanswered;
   await inFlight.drained(options.drainSeconds * 1000);
-
-  const from = measuredFrom ?? { at: began, delivered: 0, completed: 0 };
-  const seconds = (end.at - from.at) / 1000;
-  return {
-    notificationsPerSecond: (end.completed - from.completed) / seconds,
-    deliveriesPerSecond: (end.delivered - from.delivered) / seconds,
-    latencyMs: percentiles(inFlight.latencies),
-    failedSends,
-    failedSendStatuses,
-    missingDeliveries: inFlight.missing(),
-    duplicates: receiver.duplicates,
-  };
+  const start = from ?? { at: began, delivered: 0, completed: 0 };
+  return result(inFlight, receiver, { from: start, to }, unansweredAtClose);
 }

@@ -13,8 +13,10 @@ export interface LoadResult {
   /** 2xx answers per second (200 for reads, 202 for sends). */
   perSecond: number;
   served: number;
-  /** Answers with another status, plus connection errors and timeouts. */
+  /** Answers with another status, connection errors, timeouts, and requests unanswered when the window closed. */
   failed: number;
+  /** Requests autocannon had sent and not seen answered when the window closed (it abandons them). */
+  unanswered: number;
   latencyMs: { p50: number; p99: number; max: number };
   seconds: number;
 }
@@ -39,10 +41,12 @@ export async function measureLoad(
   if (options.warmupSeconds > 0) await run(request, options.connections, options.warmupSeconds);
   const result = await run(request, options.connections, options.seconds);
   const served = result["2xx"];
+  const unanswered = Math.max(0, result.requests.sent - result.requests.total - result.errors);
   return {
     perSecond: served / result.duration,
     served,
-    failed: result.non2xx + result.errors,
+    failed: result.non2xx + result.errors + unanswered,
+    unanswered,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     seconds: result.duration,
   };

@@ -32,15 +32,20 @@ try {
 const report = buildReport(config, results, startedAt, new Date());
 console.log(`\n${table(results)}\n`);
 for (const result of results) {
-  const { e2eMaximum: max, e2eSteady: half } = result;
+  const { e2eMaximum: max, e2eSteady: half, ingest, ingestHalf } = result;
+  const per = max.costs.perDelivery;
   console.log(
     `${result.runtime}: server CPU (percent of a core) baseline ${result.baseline.cpu.server.toFixed(0)}%, ` +
-      `ingest ${result.ingest.cpu.server.toFixed(0)}%, e2e max ${max.cpu.server.toFixed(0)}% ` +
+      `ingest ${ingest.cpu.server.toFixed(0)}%, e2e max ${max.cpu.server.toFixed(0)}% ` +
       `(system under test ${max.cpu.system.toFixed(0)}%); ` +
+      `ingest failed ${ingest.failed} ${JSON.stringify(ingest.failedStatuses)}, unanswered at close ` +
+      `${ingest.unansweredAtClose}, backlog ${ingest.backlogLegs} legs; half ingest failed ${ingestHalf.failed}; ` +
       `e2e missing deliveries ${max.missingDeliveries} / ${half.missingDeliveries}, duplicates ${max.duplicates} / ` +
       `${half.duplicates}, failed sends ${max.failedSends} / ${half.failedSends}` +
       ` (by status ${JSON.stringify(max.failedSendStatuses)} / ${JSON.stringify(half.failedSendStatuses)}); ` +
-      `errors logged by the server: ${result.serverErrorLines}`,
+      `per delivery at e2e max: ${per.dbStatements.toFixed(2)} statements, ${per.dbRoundTrips.toFixed(2)} round trips, ` +
+      `${per.queueMessages.toFixed(3)} queue messages, ${per.serverCpuMs.toFixed(2)} server CPU ms ` +
+      `(${per.systemCpuMs.toFixed(2)} system); errors logged by the server: ${result.serverErrorLines}`,
   );
 }
 

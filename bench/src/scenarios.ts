@@ -1,10 +1,15 @@
 // The six scenarios for one runtime. Two server processes, each on a fresh database: the first serves scenarios 1 to
 // 4 (scenario 4 leaves a backlog of deliveries behind it), the second scenario 5, which must start from an idle
 // pipeline. Peak memory (scenario 6) is the higher of the two processes' high-water marks.
+
+import { emptyCounters } from "@herald/api/node/counting";
 import type { BenchConfig, RuntimeName } from "./config";
+import { type Costs, costsBetween, sampleCosts } from "./costs";
 import { type EndToEndResult, measureMaximum, measureSteady, Sender } from "./e2e";
-import { HeraldApi, inParallel, NOTIFICATION_TYPE, notificationBody } from "./herald-api";
+import { HeraldApi, inParallel, NOTIFICATION_TYPE } from "./herald-api";
+import { type IngestResult, measureIngest, measureIngestOpenLoop } from "./ingest";
 import { type LoadResult, measureLoad } from "./load";
+import { peakMemoryMiB } from "./proc";
 import type { Receiver } from "./receiver";
 import { BASELINE_PATH } from "./servers/baseline";
 import { cpuPercent, serverPeakMiB, startTarget, type Target, usageNow } from "./targets";
@@ -23,9 +28,15 @@ export interface RuntimeResult {
   baseline: Measured<LoadResult>;
   getNotification: Measured<LoadResult>;
   byType: Measured<LoadResult>;
-  ingest: Measured<LoadResult> & { deliveriesPerSecondMeanwhile: number };
-  e2eMaximum: Measured<EndToEndResult>;
-  e2eSteady: Measured<EndToEndResult> & { offeredPerSecond: number };
+  ingest: Measured<IngestResult> & {
+    deliveriesPerSecondMeanwhile: number;
+    /** Legs accepted (202 answers, warmup included, times the destinations) minus webhooks delivered, at its end. */
+    backlogLegs: number;
+  };
+  /** Scenario 4 again, open loop at half its closed-loop rate: the POST latency of ingest below saturation. */
+  ingestHalf: Measured<IngestResult> & { offeredPerSecond: number; backlogLegsBefore: number };
+  e2eMaximum: Measured<EndToEndResult> & { costs: Costs & { drained: boolean } };
+  e2eSteady: Measured<EndToEndResult> & { offeredPerSecond: number; costs: Costs & { drained: boolean } };
   memory: {
     /** The server's high-water mark after it has served only the baseline scenario. */
     afterBaselineMiB: number | null;
@@ -33,9 +44,15 @@ export interface RuntimeResult {
     peakMiB: number | null;
     requestPhaseMiB: number | null;
     endToEndPhaseMiB: number | null;
+    /** workerd: the high-water mark of wrangler dev's proxy process, which is not the server. */
+    proxyPeakMiB: number | null;
   };
   /** Lines the server processes logged at level error (consumer crashes, database errors). */
   serverErrorLines: number;
+  /** Those lines by kind, per server process (scenarios 1-4, 5). */
+  serverErrorKinds: { requests: Record<string, number>; e2e: Record<string, number> };
+  /** workerd: the libSQL server's time answering and errors answered by code, per server process (scenarios 1-4, 5). */
+  databaseServer: { requests: unknown; e2e: unknown };
 }
 
 type Log = (message: string) => void;
@@ -44,6 +61,23 @@ async function measured<T>(target: Target, work: () => Promise<T>): Promise<Meas
   const before = usageNow(target);
   const result = await work();
   return { ...result, cpu: cpuPercent(target, before, usageNow(target)) };
+}
+
+/**
+ * Runs an end-to-end phase between two samples of the server's costs, from before its first send to the end of its
+ * drain, so that every leg's work (ingest, fan-out, delivery) is counted once. A window inside the phase would not do:
+ * the maximum starts with its whole in-flight window at once, and the fan-out of those legs lands in the first
+ * seconds while their deliveries come later. `drained` is false when legs were still missing: the work done for them
+ * is then counted without their deliveries, and the figures are upper bounds.
+ */
+async function withCosts<T extends EndToEndResult>(
+  target: Target,
+  work: () => Promise<T>,
+): Promise<T & { costs: Costs & { drained: boolean } }> {
+  const before = await sampleCosts(target);
+  const result = await work();
+  const costs = costsBetween(before, await sampleCosts(target), result.webhooksReceived);
+  return { ...result, costs: { ...costs, drained: result.missingDeliveries === 0 } };
 }
 
 /** One subscription whose subscribers are `destinations` webhook integrations, all pointing at the receiver. */
@@ -60,7 +94,11 @@ async function requestScenarios(
   config: BenchConfig,
   receiver: Receiver,
   log: Log,
-): Promise<Pick<RuntimeResult, "baseline" | "getNotification" | "byType" | "ingest"> & { afterBaselineMiB?: number }> {
+): Promise<
+  Pick<RuntimeResult, "baseline" | "getNotification" | "byType" | "ingest" | "ingestHalf"> & {
+    afterBaselineMiB?: number;
+  }
+> {
   const api = new HeraldApi(target.url);
   await api.login();
   const load = {
@@ -93,27 +131,32 @@ async function requestScenarios(
   log(`4. sent_notification, sustained ingest (each notification reaches ${config.destinations} webhooks)`);
   await subscribeReceiver(api, receiver, config.destinations);
   receiver.reset();
-  const deliveredBefore = receiver.delivered;
-  const ingestStarted = performance.now();
-  const ingest = await measured(target, () =>
-    measureLoad(
-      {
-        url: `${api.accountUrl}/notifications`,
-        method: "POST",
-        headers: { ...auth, "content-type": "application/json" },
-        body: JSON.stringify(notificationBody("ingest")),
-      },
-      load,
-    ),
-  );
-  const ingestSeconds = (performance.now() - ingestStarted) / 1000;
-  return {
-    baseline,
-    getNotification,
-    byType,
-    ingest: { ...ingest, deliveriesPerSecondMeanwhile: (receiver.delivered - deliveredBefore) / ingestSeconds },
-    ...(afterBaselineMiB === undefined ? {} : { afterBaselineMiB }),
-  };
+  const sender = new Sender(target.url, api.token);
+  try {
+    const ingestStarted = performance.now();
+    const ingest = await measured(target, () => measureIngest(sender, load));
+    const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+    const backlogLegs = ingest.accepted * config.destinations - receiver.delivered;
+    const deliveriesPerSecondMeanwhile = receiver.delivered / ingestSeconds;
+
+    const rate = Math.max(1, ingest.perSecond / 2);
+    log(`   sent_notification at half that rate, open loop: ${rate.toFixed(1)} notifications/s`);
+    const legsOwed = ingest.accepted * config.destinations;
+    const backlogLegsBefore = legsOwed - receiver.delivered;
+    const half = await measured(target, () =>
+      measureIngestOpenLoop(sender, { rate, warmupSeconds: config.warmupSeconds, seconds: config.durationSeconds }),
+    );
+    return {
+      baseline,
+      getNotification,
+      byType,
+      ingest: { ...ingest, deliveriesPerSecondMeanwhile, backlogLegs },
+      ingestHalf: { ...half, offeredPerSecond: rate, backlogLegsBefore },
+      ...(afterBaselineMiB === undefined ? {} : { afterBaselineMiB }),
+    };
+  } finally {
+    sender.close();
+  }
 }
 
 async function endToEndScenarios(
@@ -136,10 +179,12 @@ async function endToEndScenarios(
   };
   try {
     log(`5. end-to-end maximum (${config.window} notifications in flight)`);
-    const e2eMaximum = await measured(target, () => measureMaximum({ ...phase, window: config.window }));
+    const e2eMaximum = await withCosts(target, () =>
+      measured(target, () => measureMaximum({ ...phase, inFlight: config.window })),
+    );
     const rate = Math.max(1, e2eMaximum.notificationsPerSecond / 2);
     log(`   end-to-end at half the maximum: ${rate.toFixed(1)} notifications/s`);
-    const e2eSteady = await measured(target, () => measureSteady({ ...phase, rate }));
+    const e2eSteady = await withCosts(target, () => measured(target, () => measureSteady({ ...phase, rate })));
     return { e2eMaximum, e2eSteady: { ...e2eSteady, offeredPerSecond: rate } };
   } finally {
     sender.close();
@@ -148,23 +193,45 @@ async function endToEndScenarios(
 }
 
 // A phase left out with --phases reports n/a for its figures.
+const NOT_RUN_CPU = { server: Number.NaN, system: Number.NaN };
+const NOT_RUN_PERCENTILES = { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN, count: 0 };
 const NOT_RUN_LOAD: Measured<LoadResult> = {
   perSecond: Number.NaN,
   served: 0,
   failed: 0,
+  unanswered: 0,
   latencyMs: { p50: Number.NaN, p99: Number.NaN, max: Number.NaN },
   seconds: 0,
-  cpu: { server: Number.NaN, system: Number.NaN },
+  cpu: NOT_RUN_CPU,
 };
-const NOT_RUN_E2E: Measured<EndToEndResult> = {
+const NOT_RUN_INGEST: Measured<IngestResult> = {
+  perSecond: Number.NaN,
+  served: 0,
+  failed: 0,
+  failedStatuses: {},
+  unansweredAtClose: 0,
+  accepted: 0,
+  latencyMs: NOT_RUN_PERCENTILES,
+  seconds: 0,
+  cpu: NOT_RUN_CPU,
+};
+const NOT_RUN_COSTS = costsBetween(
+  { counters: emptyCounters(), serverCpuSeconds: 0, systemCpuSeconds: 0 },
+  { counters: emptyCounters(), serverCpuSeconds: 0, systemCpuSeconds: 0 },
+  0,
+);
+const NOT_RUN_E2E: Measured<EndToEndResult> & { costs: Costs & { drained: boolean } } = {
   notificationsPerSecond: Number.NaN,
   deliveriesPerSecond: Number.NaN,
-  latencyMs: { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN, count: 0 },
+  latencyMs: { ...NOT_RUN_PERCENTILES, censored: 0 },
   failedSends: 0,
   failedSendStatuses: {},
+  unansweredAtClose: 0,
   missingDeliveries: 0,
   duplicates: 0,
-  cpu: { server: Number.NaN, system: Number.NaN },
+  webhooksReceived: 0,
+  cpu: NOT_RUN_CPU,
+  costs: { ...NOT_RUN_COSTS, drained: false },
 };
 
 /** Runs `work` against a fresh server, stopping it whatever happens; answers the server's peak memory too. */
@@ -172,11 +239,27 @@ async function withServer<T>(
   runtime: RuntimeName,
   config: BenchConfig,
   work: (target: Target) => Promise<T>,
-): Promise<{ result: T; peakMiB: number | undefined; errorLines: number }> {
+): Promise<{
+  result: T;
+  peakMiB: number | undefined;
+  proxyPeakMiB: number | undefined;
+  errorLines: number;
+  errorKinds: Record<string, number>;
+  databaseServer: unknown;
+}> {
   const target = await startTarget(runtime, { profile: config.profile && runtime === "node", echo: false });
   try {
     const result = await work(target);
-    return { result, peakMiB: serverPeakMiB(target), errorLines: target.errorLines() };
+    const proxyPeakMiB = target.proxyPid === undefined ? undefined : peakMemoryMiB(target.proxyPid);
+    const databaseServer = (await target.databaseServer?.()) ?? null;
+    return {
+      result,
+      peakMiB: serverPeakMiB(target),
+      proxyPeakMiB,
+      errorLines: target.errorLines(),
+      errorKinds: target.errorKinds(),
+      databaseServer,
+    };
   } finally {
     await target.stop();
   }
@@ -193,7 +276,8 @@ export async function runRuntime(
     baseline: NOT_RUN_LOAD,
     getNotification: NOT_RUN_LOAD,
     byType: NOT_RUN_LOAD,
-    ingest: { ...NOT_RUN_LOAD, deliveriesPerSecondMeanwhile: Number.NaN },
+    ingest: { ...NOT_RUN_INGEST, deliveriesPerSecondMeanwhile: Number.NaN, backlogLegs: Number.NaN },
+    ingestHalf: { ...NOT_RUN_INGEST, offeredPerSecond: Number.NaN, backlogLegsBefore: Number.NaN },
   };
   let endToEnd: Awaited<ReturnType<typeof endToEndScenarios>> = {
     e2eMaximum: NOT_RUN_E2E,
@@ -201,20 +285,29 @@ export async function runRuntime(
   };
   let requestPhaseMiB: number | undefined;
   let endToEndPhaseMiB: number | undefined;
+  const proxyPeaks: number[] = [];
   let errors = 0;
+  const databaseServer: RuntimeResult["databaseServer"] = { requests: null, e2e: null };
+  const errorKinds: RuntimeResult["serverErrorKinds"] = { requests: {}, e2e: {} };
   if (config.phases.includes("requests")) {
     log("starting the server (fresh database) for scenarios 1-4");
     const phase = await withServer(runtime, config, (target) => requestScenarios(target, config, receiver, log));
     receiver.reset();
     requests = phase.result;
+    databaseServer.requests = phase.databaseServer;
+    errorKinds.requests = phase.errorKinds;
     requestPhaseMiB = phase.peakMiB;
+    if (phase.proxyPeakMiB !== undefined) proxyPeaks.push(phase.proxyPeakMiB);
     errors += phase.errorLines;
   }
   if (config.phases.includes("e2e")) {
     log("starting a fresh server for scenario 5");
     const phase = await withServer(runtime, config, (target) => endToEndScenarios(target, config, receiver, log));
     endToEnd = phase.result;
+    databaseServer.e2e = phase.databaseServer;
+    errorKinds.e2e = phase.errorKinds;
     endToEndPhaseMiB = phase.peakMiB;
+    if (phase.proxyPeakMiB !== undefined) proxyPeaks.push(phase.proxyPeakMiB);
     errors += phase.errorLines;
   }
 
@@ -228,7 +321,10 @@ export async function runRuntime(
       peakMiB: phases.length > 0 ? Math.max(...phases) : null,
       requestPhaseMiB: requestPhaseMiB ?? null,
       endToEndPhaseMiB: endToEndPhaseMiB ?? null,
+      proxyPeakMiB: proxyPeaks.length > 0 ? Math.max(...proxyPeaks) : null,
     },
     serverErrorLines: errors,
+    serverErrorKinds: errorKinds,
+    databaseServer,
   };
 }

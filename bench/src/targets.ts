@@ -6,11 +6,13 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ServerCounters } from "@herald/api/node/counting";
 import { prepareLocalDb } from "@herald/api/scripts/prepare-local-db";
 import { parse as parseJsonc } from "jsonc-parser";
 import { type Child, readyUrl, spawnChild } from "./child";
 import type { RuntimeName } from "./config";
 import { commandLine, cpuSeconds, descendants, peakMemoryMiB } from "./proc";
+import { STATS_PATH } from "./servers/baseline";
 
 const benchDir = fileURLToPath(new URL("..", import.meta.url));
 const apiDir = fileURLToPath(new URL("../../apps/api/", import.meta.url));
@@ -23,8 +25,16 @@ export interface Target {
   serverPid: number;
   /** Every process of the system under test (workerd's libSQL server too), for CPU accounting. */
   systemPids: number[];
+  /** workerd only: the process of wrangler dev's proxy in front of the Worker, measured apart. */
+  proxyPid?: number;
+  /** What the server has paid since it started: statements, database round trips, queue messages. */
+  counters(): Promise<ServerCounters>;
+  /** workerd only: the libSQL server's own figures (time spent answering, errors answered by code). */
+  databaseServer?(): Promise<unknown>;
   /** Lines the server logged at level error so far. */
   errorLines(): number;
+  /** Those lines by kind (see Child.errorKinds). */
+  errorKinds(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +82,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+async function stats(url: string): Promise<ServerCounters> {
+  const response = await fetch(`${url}${STATS_PATH}`);
+  if (!response.ok) throw new Error(`${url}${STATS_PATH} answered ${response.status}`);
+  return (await response.json()) as ServerCounters;
+}
+
 async function freshDatabase(): Promise<{ dir: string; path: string }> {
   const dir = mkdtempSync(join(tmpdir(), "herald-bench-"));
   const path = join(dir, "herald.db");
@@ -110,7 +126,9 @@ export async function startNode(options: { profile: boolean; echo: boolean }): P
       url,
       serverPid: child.pid,
       systemPids: [child.pid],
+      counters: () => stats(url),
       errorLines: () => child.errorLines(),
+      errorKinds: () => child.errorKinds(),
       stop,
     };
   } catch (error) {
@@ -189,14 +207,32 @@ export async function startWorkerd(options: { echo: boolean }): Promise<Target> 
     children.push(wrangler);
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, wrangler, 120_000);
-    const workerd = descendants(wrangler.pid).find((pid) => /\bworkerd\b/.test(commandLine(pid)));
+    // wrangler dev runs two workerd processes: its proxy, listening on the port it was given, and the Worker's own
+    // runtime behind it, on a port of its choosing. The Worker's is the server; the proxy is part of the system.
+    const workerds = descendants(wrangler.pid).filter((pid) => /\bworkerd\b/.test(commandLine(pid)));
+    const proxy = workerds.find((pid) => commandLine(pid).includes(`entry=127.0.0.1:${port} `));
+    const workerd = workerds.find((pid) => pid !== proxy);
     if (workerd === undefined) throw new Error("wrangler dev runs no workerd process to measure");
     return {
       runtime: "workerd",
       url,
       serverPid: workerd,
-      systemPids: [workerd, libsql.pid, wrangler.pid],
+      ...(proxy === undefined ? {} : { proxyPid: proxy }),
+      systemPids: [workerd, ...(proxy === undefined ? [] : [proxy]), libsql.pid, wrangler.pid],
+      databaseServer: async () => {
+        const { timing, errors, dbRoundTrips } = (await stats(libsqlUrl)) as ServerCounters & {
+          timing: unknown;
+          errors: unknown;
+        };
+        return { dbRoundTrips, timing, errors };
+      },
+      // Queue messages are counted in the Worker, the database's side in the libSQL server.
+      counters: async () => {
+        const [worker, database] = await Promise.all([stats(url), stats(libsqlUrl)]);
+        return { ...worker, dbRoundTrips: database.dbRoundTrips, dbStatements: database.dbStatements };
+      },
       errorLines: () => wrangler.errorLines() + libsql.errorLines(),
+      errorKinds: () => ({ ...libsql.errorKinds(), ...wrangler.errorKinds() }),
       stop,
     };
   } catch (error) {

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { QUEUES } from "../src/queues/producers";
 import { provideDatabase } from "../src/services/container";
+import { countingClient, countingQueue, emptyCounters } from "./counting";
 import { openDatabase } from "./database";
 import { startPipeline } from "./pipeline";
 import type { PipelineReply, PipelineRequest } from "./thread-queue";
@@ -10,15 +11,23 @@ import type { PipelineReply, PipelineRequest } from "./thread-queue";
 export interface PipelineThreadData {
   vars: Record<string, string>;
   sweepIntervalMs: number;
+  /** Count this thread's database calls and queue messages (node/counting.ts). */
+  countCalls: boolean;
 }
 
 const port = parentPort;
 if (!port) throw new Error("pipeline-thread.ts runs as a worker thread of the Node runtime");
-const { vars, sweepIntervalMs } = workerData as PipelineThreadData;
+const { vars, sweepIntervalMs, countCalls } = workerData as PipelineThreadData;
+const counters = emptyCounters();
 const url = vars.LIBSQL_URL as string;
-const db = await openDatabase(url, vars.LIBSQL_AUTH_TOKEN);
+const db = await openDatabase(url, vars.LIBSQL_AUTH_TOKEN, {
+  ...(countCalls ? { wrapClient: (client) => countingClient(client, counters) } : {}),
+});
 provideDatabase(url, vars.LIBSQL_AUTH_TOKEN, db);
-const pipeline = await startPipeline(vars, { sweepIntervalMs });
+const pipeline = await startPipeline(vars, {
+  sweepIntervalMs,
+  ...(countCalls ? { hooks: { wrapProducer: (name, queue) => countingQueue(name, queue, counters) } } : {}),
+});
 const queues: Record<string, Queue<unknown>> = {
   [QUEUES.fanout]: pipeline.producers.FANOUT_QUEUE,
   [QUEUES.delivery]: pipeline.producers.DELIVERY_QUEUE,
@@ -26,18 +35,20 @@ const queues: Record<string, Queue<unknown>> = {
 
 port.on("message", (request: PipelineRequest) => {
   const reply = (answer: PipelineReply) => port.postMessage(answer);
-  const handle = async () => {
+  const handle = async (): Promise<unknown> => {
     if (request.op === "send") {
       const queue = queues[request.queue];
       if (!queue) throw new Error(`no queue ${request.queue}`);
       await queue.sendBatch(request.messages);
+    } else if (request.op === "counters") {
+      return counters;
     } else {
       await pipeline.close();
       db.$client.close();
     }
   };
   handle().then(
-    () => reply({ id: request.id, ok: true }),
+    (value) => reply({ id: request.id, ok: true, value }),
     (error: unknown) => reply({ id: request.id, ok: false, error: String(error) }),
   );
 });

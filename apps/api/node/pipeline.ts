@@ -10,6 +10,7 @@ import { recoverUnfinishedWork, sweepStalledWork } from "../src/consumers/sweepe
 import type { Env } from "../src/env";
 import { positiveInteger } from "../src/lib/settings";
 import { QUEUES } from "../src/queues/producers";
+import type { ServerCounters } from "./counting";
 import { LocalQueue } from "./local-queue";
 import { createTargetFetcher, type Resolver } from "./target-fetch";
 
@@ -49,6 +50,8 @@ export interface PipelineHooks {
 export interface Pipeline {
   /** The producers, as the Worker's bindings name them. */
   producers: { FANOUT_QUEUE: Queue<unknown>; DELIVERY_QUEUE: Queue<unknown> };
+  /** What a pipeline in another thread counted there (node/counting.ts). */
+  counters?: () => Promise<ServerCounters>;
   close(): Promise<void>;
 }
 

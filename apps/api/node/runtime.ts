@@ -12,6 +12,7 @@ import { type App, createApp } from "../src/app";
 import type { Env } from "../src/env";
 import { QUEUES } from "../src/queues/producers";
 import { provideDatabase } from "../src/services/container";
+import { addCounters, countingClient, countingQueue, emptyCounters, type ServerCounters } from "./counting";
 import { openDatabase } from "./database";
 import { type Pipeline, type PipelineHooks, startPipeline, wrangler } from "./pipeline";
 import type { PipelineThreadData } from "./pipeline-thread";
@@ -34,6 +35,8 @@ export interface NodeRuntimeOptions extends PipelineHooks {
    * wrapConsumer, wrapDbClient) cannot cross into another thread: with any of them it runs in this one.
    */
   pipeline?: "thread" | "inline";
+  /** Count the database calls and queue messages of both threads (node/counting.ts), for `counters()`. */
+  countCalls?: boolean;
 }
 
 export interface NodeRuntime {
@@ -41,6 +44,8 @@ export interface NodeRuntime {
   env: Env;
   /** The HTTP thread's database (already migrated). */
   db: Db;
+  /** What the runtime has paid since it started, both threads together (zero unless `countCalls`). */
+  counters(): Promise<ServerCounters>;
   close(): Promise<void>;
 }
 
@@ -49,7 +54,15 @@ const DEFAULT_DB_URL = `file:${join(dataDirectory(), "herald.db")}`;
 export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promise<NodeRuntime> {
   const source = options.env ?? process.env;
   const url = source.LIBSQL_URL ?? DEFAULT_DB_URL;
-  const db = await openDatabase(url, source.LIBSQL_AUTH_TOKEN, { migrate: true, wrapClient: options.wrapDbClient });
+  const counters = emptyCounters();
+  const count = options.countCalls === true;
+  const db = await openDatabase(url, source.LIBSQL_AUTH_TOKEN, {
+    migrate: true,
+    wrapClient: (client) => {
+      const wrapped = options.wrapDbClient?.(client) ?? client;
+      return count ? countingClient(wrapped, counters) : wrapped;
+    },
+  });
   provideDatabase(url, source.LIBSQL_AUTH_TOKEN, db);
   const vars: Record<string, string> = {
     ...wrangler.vars,
@@ -62,16 +75,30 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
   const inline =
     options.pipeline === "inline" ||
     [options.resolver, options.wrapProducer, options.wrapConsumer, options.wrapDbClient].some(Boolean);
+  const countProducer = (name: string, queue: Queue<unknown>) => (count ? countingQueue(name, queue, counters) : queue);
   const pipeline = inline
-    ? await startPipeline(vars, { sweepIntervalMs, hooks: options })
-    : await startPipelineThread({ vars, sweepIntervalMs });
+    ? await startPipeline(vars, {
+        sweepIntervalMs,
+        hooks: {
+          ...options,
+          wrapProducer: (name, queue) => countProducer(name, options.wrapProducer?.(name, queue) ?? queue),
+        },
+      })
+    : await startPipelineThread({ vars, sweepIntervalMs, countCalls: count });
+  // In a thread, the pipeline counts its own calls; here, what the HTTP thread sends and reads.
+  const producers = inline
+    ? pipeline.producers
+    : {
+        FANOUT_QUEUE: countProducer(QUEUES.fanout, pipeline.producers.FANOUT_QUEUE),
+        DELIVERY_QUEUE: countProducer(QUEUES.delivery, pipeline.producers.DELIVERY_QUEUE),
+      };
 
   // The webhook test call is made from here: it needs the same connect-time address checks as deliveries.
   const targetFetcher = createTargetFetcher(
     { allowLoopback: vars.ALLOW_LOOPBACK_TARGETS === "true" },
     options.resolver,
   );
-  const env = { ...vars, TARGET_FETCHER: targetFetcher, ...pipeline.producers } as unknown as Env;
+  const env = { ...vars, TARGET_FETCHER: targetFetcher, ...producers } as unknown as Env;
 
   const app = options.compose ? options.compose(createApp()) : createApp();
   const pending = new Set<Promise<unknown>>();
@@ -100,6 +127,10 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
     url: `http://${options.hostname ?? "127.0.0.1"}:${port}`,
     env,
     db,
+    async counters() {
+      const total = addCounters(emptyCounters(), counters);
+      return pipeline.counters ? addCounters(total, await pipeline.counters()) : total;
+    },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled(pending);
@@ -137,6 +168,7 @@ async function startPipelineThread(data: PipelineThreadData): Promise<Pipeline> 
       FANOUT_QUEUE: new ThreadQueue(channel, QUEUES.fanout),
       DELIVERY_QUEUE: new ThreadQueue(channel, QUEUES.delivery),
     },
+    counters: async () => (await channel.call({ op: "counters" })) as ServerCounters,
     async close() {
       await channel.call({ op: "close" }).catch(() => {});
       await worker.terminate();

@@ -4,16 +4,17 @@ import type { Worker } from "node:worker_threads";
 /** What the HTTP thread asks of the pipeline thread. */
 export type PipelineRequest =
   | { id: number; op: "send"; queue: string; messages: Array<{ body: unknown; delaySeconds?: number }> }
+  | { id: number; op: "counters" }
   | { id: number; op: "close" };
 
-export type PipelineReply = { id: number; ok: true } | { id: number; ok: false; error: string };
+export type PipelineReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: string };
 
 type WithoutId<Request> = Request extends unknown ? Omit<Request, "id"> : never;
 
 /** Calls into the pipeline thread, each answered once; all of them fail if the thread dies. */
 export class PipelineChannel {
   private next = 1;
-  private readonly waiting = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private dead: Error | undefined;
 
   constructor(private readonly worker: Worker) {
@@ -21,7 +22,7 @@ export class PipelineChannel {
       if (!("id" in reply)) return;
       const caller = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
-      if (reply.ok) caller?.resolve();
+      if (reply.ok) caller?.resolve(reply.value);
       else caller?.reject(new Error(reply.error));
     });
     const fail = (error: Error) => {
@@ -33,7 +34,7 @@ export class PipelineChannel {
     worker.on("exit", (code) => fail(new Error(`the pipeline thread exited (${code})`)));
   }
 
-  call(request: WithoutId<PipelineRequest>): Promise<void> {
+  call(request: WithoutId<PipelineRequest>): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.next++;
     return new Promise((resolve, reject) => {
