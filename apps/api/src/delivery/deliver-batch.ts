@@ -34,7 +34,10 @@ export async function deliverBatch(
 ): Promise<Map<string, BatchDisposition>> {
   const dispositions = new Map<string, BatchDisposition>(legIds.map((id) => [id, { kind: "done" }]));
   const startedAt = services.now();
-  const leaseMs = services.delivery.webhookTimeoutMs + 30_000;
+  // Held until the batch is recorded: every call may take the whole timeout, `concurrency` of them at a time. A lease
+  // that ran out mid-batch would let another consumer call a leg this one is still calling.
+  const rounds = Math.ceil(new Set(legIds).size / services.delivery.concurrency);
+  const leaseMs = rounds * services.delivery.webhookTimeoutMs + 30_000;
   const batch = await claimDeliveries(services.db, [...new Set(legIds)], startedAt, leaseMs);
   for (const leg of batch.unclaimed) dispositions.set(leg.id, unclaimedDisposition(leg, startedAt));
   if (batch.claimed.length === 0) return dispositions;

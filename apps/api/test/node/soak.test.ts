@@ -235,6 +235,7 @@ it(
     });
     producers.stats.armed = true;
     consumers.stats.armed = true;
+    records.stats.armed = true;
     const { ids: sentIds, resent } = await sendAll(runtime, token);
     const sentAt = Date.now();
 

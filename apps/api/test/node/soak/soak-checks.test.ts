@@ -57,10 +57,11 @@ describe("checkDuplicates", () => {
       call("error_500", 30),
       call("ok", 40, { lostInCrash: true }),
       call("ok", 50, { taken: false, timedOut: true }),
-      call("ok", 60),
+      call("ok", 60, { recordLost: true }),
+      call("ok", 70),
     );
     expect(checkDuplicates(byLeg, sent)).toEqual({
-      explained: { reset_after_accept: 1, slow: 1, crash: 1, timeout_on_busy_loop: 1 },
+      explained: { reset_after_accept: 1, slow: 1, crash: 1, record_lost: 1, timeout_on_busy_loop: 1 },
       unexplained: { count: 0, examples: [] },
     });
   });

@@ -241,7 +241,7 @@ export const INJECTED_FAULT_LOG_LINES: ExpectedLogLine[] = [
     reason: "the API could not queue a notification's fan-out; the sweeper will",
     pattern: new RegExp(
       `^\\{"level":"warn","notification_id":"[^"]+","message":"fan-out not queued; the sweeper will",` +
-        `"error":"Error: injected fault: sending to herald-fanout failed"\\}$`,
+        `"error":"Error: injected fault: sending a batch to herald-fanout failed"\\}$`,
     ),
   },
   {

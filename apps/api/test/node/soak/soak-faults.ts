@@ -408,10 +408,11 @@ export function crashingConsumers(
   return { stats, wrap };
 }
 
-/** The delivery id a queue message is about, if it is a delivery message. */
-function deliveryIdOf(body: unknown): string | undefined {
-  const id = (body as { delivery_id?: unknown } | null)?.delivery_id;
-  return typeof id === "string" ? id : undefined;
+/** The legs a queue message is about, if it is a delivery message (one leg in v1, several in v2). */
+function deliveryIdsOf(body: unknown): string[] {
+  const message = body as { delivery_id?: unknown; delivery_ids?: unknown } | null;
+  if (typeof message?.delivery_id === "string") return [message.delivery_id];
+  return Array.isArray(message?.delivery_ids) ? message.delivery_ids.filter((id) => typeof id === "string") : [];
 }
 
 /**
@@ -501,11 +502,11 @@ async function runBatch(
     },
   };
   const settled = (body: unknown) => {
-    const id = deliveryIdOf(body);
-    if (id === undefined) return;
-    const times = stats.legSettledAt.get(id) ?? [];
-    times.push(Date.now());
-    stats.legSettledAt.set(id, times);
+    for (const id of deliveryIdsOf(body)) {
+      const times = stats.legSettledAt.get(id) ?? [];
+      times.push(Date.now());
+      stats.legSettledAt.set(id, times);
+    }
   };
   // After death the messages no longer exist for this invocation: its acks and retries are lost, and reading the next
   // message throws, so the dead handler starts nothing new. Settling is noted either way: the handler was done.
@@ -516,9 +517,9 @@ async function runBatch(
       attempts: message.attempts,
       get body() {
         if (dead) throw new Error("the invocation is dead");
-        const id = deliveryIdOf(message.body);
-        if (id !== undefined && !handlingStartedAt.has(webhookIdFor(id)))
-          handlingStartedAt.set(webhookIdFor(id), Date.now());
+        for (const id of deliveryIdsOf(message.body)) {
+          if (!handlingStartedAt.has(webhookIdFor(id))) handlingStartedAt.set(webhookIdFor(id), Date.now());
+        }
         return message.body;
       },
       ack: () => {
