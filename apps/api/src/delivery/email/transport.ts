@@ -1,5 +1,5 @@
 import { type Db, insertCapturedEmail } from "@herald/db";
-import type { Env } from "../../env";
+import type { EmailSettings, ResendSettings } from "../../settings";
 import { readCapped } from "../response-body";
 import { type AttemptOutcome, classifyFetchError, classifyResponse } from "../retry-policy";
 
@@ -62,12 +62,6 @@ export function captureTransport(deps: TransportDeps): EmailTransport {
   };
 }
 
-export interface ResendSettings {
-  apiKey: string;
-  from: string;
-  apiUrl: string;
-}
-
 /** Resend's HTTP API (https://resend.com/docs/api-reference/emails/send-email). */
 export function resendTransport(settings: ResendSettings): EmailTransport {
   return {
@@ -122,19 +116,7 @@ function parseId(body: string): string | undefined {
   }
 }
 
-/** The transport the bindings ask for; `resend` without its key is a configuration error, reported at once. */
-export function createEmailTransport(env: Env, deps: TransportDeps): EmailTransport {
-  const choice = env.EMAIL_TRANSPORT ?? "capture";
-  if (choice === "capture") return captureTransport(deps);
-  if (choice === "resend") {
-    if (!env.RESEND_API_KEY || !env.EMAIL_FROM) {
-      throw new Error("EMAIL_TRANSPORT=resend needs RESEND_API_KEY and EMAIL_FROM");
-    }
-    return resendTransport({
-      apiKey: env.RESEND_API_KEY,
-      from: env.EMAIL_FROM,
-      apiUrl: (env.RESEND_API_URL ?? "https://api.resend.com").replace(/\/+$/, ""),
-    });
-  }
-  throw new Error(`EMAIL_TRANSPORT must be capture or resend, not ${choice}`);
+/** The transport the settings ask for (src/settings.ts checked that resend has its key and sender). */
+export function createEmailTransport(settings: EmailSettings, deps: TransportDeps): EmailTransport {
+  return settings.transport === "resend" ? resendTransport(settings.resend) : captureTransport(deps);
 }
