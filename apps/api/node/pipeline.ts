@@ -8,8 +8,8 @@ import { parse as parseJsonc } from "jsonc-parser";
 import { consumeQueue } from "../src/consumers";
 import { recoverUnfinishedWork, sweepStalledWork } from "../src/consumers/sweeper";
 import type { Env } from "../src/env";
-import { positiveInteger } from "../src/lib/settings";
 import { QUEUES } from "../src/queues/producers";
+import { parseSettings, parseWholeNumber } from "../src/settings";
 import type { ServerCounters } from "./counting";
 import { LocalQueue } from "./local-queue";
 import { createTargetFetcher, type Resolver } from "./target-fetch";
@@ -29,7 +29,7 @@ interface WranglerConfig {
   queues: { consumers: ConsumerConfig[] };
 }
 
-// wrangler.jsonc is the one place the consumers' settings and the defaults of the variables are written down.
+// wrangler.jsonc is the one place the consumers' settings are written down (the variables' defaults: src/settings.ts).
 export const wrangler = parseJsonc(
   readFileSync(fileURLToPath(new URL("../wrangler.jsonc", import.meta.url)), "utf8"),
 ) as WranglerConfig;
@@ -67,13 +67,21 @@ export async function startPipeline(
   const queues = new Map(wrangler.queues.consumers.map((consumer) => [consumer.queue, new LocalQueue(consumer.queue)]));
   const queue = (name: string) => queues.get(name) ?? new LocalQueue(name);
   const producer = (name: string) => hooks.wrapProducer?.(name, queue(name)) ?? queue(name);
-  const targetFetcher = createTargetFetcher({ allowLoopback: vars.ALLOW_LOOPBACK_TARGETS === "true" }, hooks.resolver);
+  const targetFetcher = createTargetFetcher(
+    { allowLoopback: parseSettings(vars).allowLoopbackTargets },
+    hooks.resolver,
+  );
   const producers = { FANOUT_QUEUE: producer(QUEUES.fanout), DELIVERY_QUEUE: producer(QUEUES.delivery) };
   const env = { ...vars, TARGET_FETCHER: targetFetcher, ...producers } as unknown as Env;
 
   // On Cloudflare a longer wait fills batches and saves consumer invocations; in one process a batch costs nothing,
   // and the wait only adds latency (while the consumers are busy, batches fill anyway).
-  const batchTimeoutMs = positiveInteger(vars.QUEUE_BATCH_TIMEOUT_MS, DEFAULT_LOCAL_BATCH_TIMEOUT_MS);
+  const batchTimeoutMs = parseWholeNumber(
+    vars,
+    "QUEUE_BATCH_TIMEOUT_MS",
+    "milliseconds",
+    DEFAULT_LOCAL_BATCH_TIMEOUT_MS,
+  );
   for (const consumer of wrangler.queues.consumers) {
     const consume = hooks.wrapConsumer?.(consumer.queue, consumeQueue) ?? consumeQueue;
     queue(consumer.queue).consume((batch) => consume(batch, env), {

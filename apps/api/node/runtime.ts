@@ -12,6 +12,7 @@ import { type App, createApp } from "../src/app";
 import type { Env } from "../src/env";
 import { QUEUES } from "../src/queues/producers";
 import { provideDatabase } from "../src/services/container";
+import { parseSettings } from "../src/settings";
 import { addCounters, countingClient, countingQueue, emptyCounters, type ServerCounters } from "./counting";
 import { openDatabase } from "./database";
 import { type Pipeline, type PipelineHooks, startPipeline, wrangler } from "./pipeline";
@@ -54,6 +55,15 @@ const DEFAULT_DB_URL = `file:${join(dataDirectory(), "herald.db")}`;
 export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promise<NodeRuntime> {
   const source = options.env ?? process.env;
   const url = source.LIBSQL_URL ?? DEFAULT_DB_URL;
+  const vars: Record<string, string> = {
+    ...wrangler.vars,
+    ...Object.fromEntries(
+      Object.entries(source).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+    ),
+    LIBSQL_URL: url,
+  };
+  // A bad setting stops the host here, with one line naming it, before it opens anything (src/settings.ts).
+  const settings = parseSettings(vars);
   const counters = emptyCounters();
   const count = options.countCalls === true;
   const db = await openDatabase(url, source.LIBSQL_AUTH_TOKEN, {
@@ -64,13 +74,6 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
     },
   });
   provideDatabase(url, source.LIBSQL_AUTH_TOKEN, db);
-  const vars: Record<string, string> = {
-    ...wrangler.vars,
-    ...Object.fromEntries(
-      Object.entries(source).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
-    ),
-    LIBSQL_URL: url,
-  };
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   const inline =
     options.pipeline === "inline" ||
@@ -94,10 +97,7 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
       };
 
   // The webhook test call is made from here: it needs the same connect-time address checks as deliveries.
-  const targetFetcher = createTargetFetcher(
-    { allowLoopback: vars.ALLOW_LOOPBACK_TARGETS === "true" },
-    options.resolver,
-  );
+  const targetFetcher = createTargetFetcher({ allowLoopback: settings.allowLoopbackTargets }, options.resolver);
   const env = { ...vars, TARGET_FETCHER: targetFetcher, ...producers } as unknown as Env;
 
   const app = options.compose ? options.compose(createApp()) : createApp();

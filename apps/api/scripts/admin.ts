@@ -9,7 +9,8 @@ import { provisionAccount, setAccountActive } from "@herald/db";
 import { createNodeDb } from "@herald/db/node";
 import { hashSecret, newSecret } from "../src/auth/secrets";
 import { resealIntegrationSecrets } from "../src/security/integration-secrets";
-import { createSecretBox, encryptionKeysFromEnv } from "../src/security/secret-box";
+import { createSecretBox } from "../src/security/secret-box";
+import { parseEncryptionKeys } from "../src/settings";
 
 const USAGE = `usage:
   admin provision-account --account-id ID --account-name NAME --user-id ID --user-name NAME
@@ -69,7 +70,8 @@ try {
     if (!(await setAccountActive(db, accountId, active === "true"))) fail(`no account ${accountId}`);
     console.log(`account ${accountId} active=${active}`);
   } else if (command === "reseal-secrets") {
-    const box = await createSecretBox(encryptionKeysFromEnv(process.env));
+    const keys = parseEncryptionKeys(process.env) ?? fail("reseal-secrets needs ENCRYPTION_KEY and ENCRYPTION_KEY_ID");
+    const box = await createSecretBox(keys);
     console.log(JSON.stringify(await resealIntegrationSecrets(db, box)));
   } else {
     fail(command ? `unknown command ${command}` : "a command is required");

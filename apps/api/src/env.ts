@@ -1,24 +1,30 @@
 import type { DeliveryMessage, FanoutMessage } from "@herald/contracts";
 import type { Db } from "@herald/db";
 import type { AuthContext } from "./auth/auth-context";
-import type { EmailTransport } from "./delivery/email/transport";
+import type { EmailTransport, HotReads } from "./ports";
 import type { SecretBox } from "./security/secret-box";
-import type { HotReads } from "./services/hot-reads";
+import type { DeliverySettings, Settings } from "./settings";
 
-/** Bindings from wrangler.jsonc (vars), `wrangler secret put` (secrets) or `.dev.vars` (local development). */
+/**
+ * Bindings from wrangler.jsonc (vars), `wrangler secret put` (secrets) or `.dev.vars` (local development). Only
+ * src/settings.ts reads the variables (defaults and rules are there) and src/services/container.ts the bindings.
+ */
 export interface Env {
   /** Turso / sqld URL in production; the local libsql-dev-server in development. */
   LIBSQL_URL: string;
   LIBSQL_AUTH_TOKEN?: string;
-  /** How long one database call may take before it answers 503, in milliseconds (default 10000). */
+  /** How long one database call may take before it answers 503, in milliseconds. */
   LIBSQL_TIMEOUT_MS?: string;
   /** HMAC key for the tokens this service issues. */
   AUTH_TOKEN_SECRET: string;
   /** The key being rotated out: tokens it signed stay valid until they expire. */
   AUTH_TOKEN_PREVIOUS_SECRET?: string;
-  /** Token lifetime in seconds; AIMS tokens live six hours. */
+  /** Token lifetime in seconds. */
   AUTH_TOKEN_TTL_SECONDS?: string;
-  /** Seals integration secrets at rest: the base64 of 32 random bytes (`openssl rand -base64 32`). Required. */
+  /**
+   * Seals integration secrets at rest: the base64 of 32 random bytes (`openssl rand -base64 32`). Without it, what
+   * needs a stored secret answers 503.
+   */
   ENCRYPTION_KEY?: string;
   /** Names ENCRYPTION_KEY in every value it seals, e.g. `2026-05`: letters, digits, `-`, `_`. Required with it. */
   ENCRYPTION_KEY_ID?: string;
@@ -31,7 +37,7 @@ export interface Env {
   FANOUT_QUEUE: Queue<FanoutMessage>;
   /** One message per leg (notification × destination). */
   DELIVERY_QUEUE: Queue<DeliveryMessage>;
-  /** Seconds between delivery attempts, comma-separated; defaults to a Svix-like schedule of about a day. */
+  /** Seconds between delivery attempts, comma-separated. */
   DELIVERY_RETRY_SCHEDULE?: string;
   /**
    * Makes every call to a customer's target (webhooks, webhook tests); the runtime's `fetch` when unbound. The Node
@@ -39,21 +45,18 @@ export interface Env {
    * (DNS rebinding) is refused at connect time. On Workers, fetch cannot reach private addresses at all.
    */
   TARGET_FETCHER?: TargetFetcher;
-  /**
-   * Target calls one delivery invocation makes at once (default 6: a Worker holds at most six connections open, and
-   * a call queued behind them would spend its timeout waiting).
-   */
+  /** Target calls one delivery invocation makes at once. */
   DELIVERY_CONCURRENCY?: string;
-  /** How long a webhook target may take to answer, in milliseconds (default 15000). */
+  /** How long a webhook target may take to answer, in milliseconds. */
   WEBHOOK_TIMEOUT_MS?: string;
   /**
-   * How long unfinished work may go without progress before the sweeper queues it again, in seconds (default 120):
+   * How long unfinished work may go without progress before the sweeper queues it again, in seconds:
    * long enough that it rarely duplicates a message still waiting in a busy queue.
    */
   SWEEP_GRACE_SECONDS?: string;
-  /** How long a rotated signing secret keeps signing, in seconds (default 86400). */
+  /** How long a rotated signing secret keeps signing, in seconds. */
   SIGNING_SECRET_OVERLAP_SECONDS?: string;
-  /** `capture` (default: e-mails are stored and readable through the API) or `resend`. */
+  /** `capture` (e-mails are stored and readable through the API) or `resend`. */
   EMAIL_TRANSPORT?: string;
   /** Sender address, e.g. `Herald <notifications@example.com>`. */
   EMAIL_FROM?: string;
@@ -69,14 +72,6 @@ export interface TargetFetcher {
   fetch(url: string, init: RequestInit): Promise<Response>;
 }
 
-export interface DeliverySettings {
-  retryScheduleSeconds: number[];
-  webhookTimeoutMs: number;
-  signingSecretOverlapMs: number;
-  /** Target calls one consumer invocation makes at once. */
-  concurrency: number;
-}
-
 export interface Services {
   db: Db;
   /** Epoch milliseconds; one clock for every timestamp a request writes. */
@@ -87,6 +82,12 @@ export interface Services {
   targetFetch: (url: string, init: RequestInit) => Promise<Response>;
   queues: { fanout: Queue<FanoutMessage>; delivery: Queue<DeliveryMessage> };
   delivery: DeliverySettings;
+  /** Signs and checks the tokens this service issues. */
+  tokens: Settings["tokens"];
+  /** How long unfinished work may go without progress before the sweeper queues it again. */
+  sweepGraceMs: number;
+  /** Verifies Resend's delivery events; undefined when RESEND_WEBHOOK_SECRET is not set. */
+  resendWebhookSecret: string | undefined;
   email: EmailTransport;
   /** Seals and opens integration secrets (src/security/secret-box.ts). */
   secrets: SecretBox;

@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "./env";
 import { SecretBoxUnavailableError } from "./security/secret-box";
+import { SettingsError } from "./settings";
 
 export interface ApiErrorInit {
   status: ContentfulStatusCode;
@@ -151,6 +152,21 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     return respondWithError(
       c,
       new ApiError({ status: 503, code: "service_unavailable", details: "Herald is not configured to store secrets" }),
+    );
+  }
+  if (error instanceof SettingsError) {
+    // A variable is missing or malformed: every request answers this, and logs the one line naming it, until the
+    // deployment is fixed (Workers have no start hook to refuse to start instead).
+    console.error(
+      JSON.stringify({ level: "error", request_id: c.get("requestId"), error: "settings", message: error.message }),
+    );
+    return respondWithError(
+      c,
+      new ApiError({
+        status: 503,
+        code: "service_unavailable",
+        details: "Herald's settings are invalid: its log names the variable",
+      }),
     );
   }
   const unavailable = databaseUnavailable(error);

@@ -7,7 +7,15 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext) => consumeQueue(batch, env),
+  queue: async (batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext) => {
+    try {
+      await consumeQueue(batch, env);
+    } catch (error) {
+      // A bad setting (or a crash the consumers did not settle): one line in the log, and the queue retries the batch.
+      console.error(JSON.stringify({ level: "error", message: "queue batch failed", error: String(error) }));
+      throw error;
+    }
+  },
   scheduled: async (_controller: ScheduledController, env: Env, _ctx: ExecutionContext) => {
     try {
       const swept = await sweepStalledWork(env);

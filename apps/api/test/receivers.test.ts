@@ -278,7 +278,10 @@ describe("POST /hooks/resend", () => {
   });
 
   it("answers 503 while RESEND_WEBHOOK_SECRET is not configured", async () => {
-    const attempt = receiveResendEvent(services(), undefined, { headers: new Headers(), body: "{}" });
+    const attempt = receiveResendEvent(
+      { ...services(), resendWebhookSecret: undefined },
+      { headers: new Headers(), body: "{}" },
+    );
     await expect(attempt).rejects.toBeInstanceOf(ApiError);
     await expect(attempt).rejects.toMatchObject({ status: 503, code: "service_unavailable" });
   });

@@ -277,7 +277,14 @@ describe("integration secrets at rest", () => {
 
   it("answers 503 and stores nothing when the deployment has no ENCRYPTION_KEY, and says why in the logs", async () => {
     const app = createApp();
-    const unconfigured = { ...env, ENCRYPTION_KEY: undefined, ENCRYPTION_KEY_ID: undefined };
+    // No keys at all (a previous pair without a current one is a bad setting: test/unit/settings.test.ts).
+    const unconfigured = {
+      ...env,
+      ENCRYPTION_KEY: undefined,
+      ENCRYPTION_KEY_ID: undefined,
+      ENCRYPTION_PREVIOUS_KEY: undefined,
+      ENCRYPTION_PREVIOUS_KEY_ID: undefined,
+    };
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const name = unique("unsealed");

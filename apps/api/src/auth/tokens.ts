@@ -2,7 +2,6 @@ import { sign, verify } from "hono/jwt";
 import { type AuthContext, ROLES, type Role } from "./auth-context";
 
 const ISSUER = "herald";
-export const DEFAULT_TOKEN_TTL_SECONDS = 6 * 60 * 60;
 
 export interface TokenKeys {
   current: string;

@@ -1,29 +1,22 @@
 import { listPendingDeliveries, listUnfanned, purgeIdempotencyKeys, takeStalledWork } from "@herald/db";
 import type { Env } from "../env";
-import { positiveInteger } from "../lib/settings";
 import { enqueueDeliveries, enqueueFanouts } from "../queues/producers";
 import { createServices } from "../services/container";
 import { IDEMPOTENCY_WINDOW_MS } from "../services/notifications";
 
-/** Work older than this without progress is assumed to have lost its queue message (unless SWEEP_GRACE_SECONDS). */
-export const STALL_GRACE_MS = 2 * 60_000;
 const SWEEP_LIMIT = 500;
-
-function stallGraceMs(env: Env): number {
-  return positiveInteger(env.SWEEP_GRACE_SECONDS, STALL_GRACE_MS / 1000) * 1000;
-}
 
 /**
  * The cron sweeper: a queue send can fail after the database commit (the request answered, the message never
  * left), and a message can be lost. Whatever is still `created`, or PENDING past its due time by the grace period, is
  * queued again; consumers are idempotent, so a duplicate sends nothing twice, but it costs a lookup at each of its
- * leg's retries: a leg is queued again at most once per grace period (takeStalledWork). It also forgets idempotency
+ * leg's retries: a leg is queued again at most once per grace period (SWEEP_GRACE_SECONDS, takeStalledWork). It also forgets idempotency
  * keys past their 24 hours.
  */
 export async function sweepStalledWork(env: Env): Promise<{ notifications: number; deliveries: number }> {
   const services = createServices(env);
   const now = services.now();
-  const stalled = await takeStalledWork(services.db, now, stallGraceMs(env), SWEEP_LIMIT);
+  const stalled = await takeStalledWork(services.db, now, services.sweepGraceMs, SWEEP_LIMIT);
   await enqueueFanouts(services.queues.fanout, stalled.notifications);
   await enqueueDeliveries(services.queues.delivery, stalled.deliveries);
   await purgeIdempotencyKeys(services.db, now - IDEMPOTENCY_WINDOW_MS);

@@ -2,9 +2,9 @@
 // except what a transport itself does (the capture transport stores its e-mail).
 import type { DeliveryRow, EmailContext, IntegrationRow, NotificationRow } from "@herald/db";
 import type { Services } from "../env";
+import type { AttemptOutcome } from "../ports";
 import { checkTargetUrl } from "../security/target-url";
 import { renderEmail } from "./email/render";
-import type { AttemptOutcome } from "./retry-policy";
 import { callWebhook, signedWebhookCall } from "./webhook";
 
 export interface AttemptReport {

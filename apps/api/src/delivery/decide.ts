@@ -1,8 +1,9 @@
 // What one attempt's outcome means for its leg: its next status, when it is tried again, and what the queue does
 // with its message. Pure: the clock, the schedule and the jitter come in as arguments.
 import type { DeliveryStatus } from "@herald/db";
-import { MAX_DELAY_SECONDS } from "../queues/producers";
-import { type AttemptOutcome, retryDelaySeconds } from "./retry-policy";
+import { MAX_DELAY_SECONDS } from "../lib/queue-limits";
+import type { AttemptOutcome } from "../ports";
+import { retryDelaySeconds } from "./retry-policy";
 
 /** What the consumer does with a leg's message: nothing more, or hand the leg back to the queue for later. */
 export type LegDisposition = { kind: "done" } | { kind: "retry"; delaySeconds: number };

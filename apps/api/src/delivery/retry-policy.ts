@@ -1,33 +1,10 @@
-import { MAX_DELAY_SECONDS } from "../queues/producers";
+import { MAX_DELAY_SECONDS } from "../lib/queue-limits";
+import type { AttemptOutcome } from "../ports";
 
 // When to try a delivery again, and whether a response or a fetch failure is worth another try. Modelled on Svix:
-// its schedule after the immediate first attempt, ±20% jitter, 3xx as failure, 410 as "remove this endpoint".
-
-/**
- * Delays before the 2nd, 3rd, ... attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 27.6 h in all). The first
- * attempt is immediate.
- */
-export const DEFAULT_RETRY_SCHEDULE_SECONDS: readonly number[] = Object.freeze([
-  5, 300, 1800, 7200, 18000, 36000, 36000,
-]);
+// its schedule after the immediate first attempt (the default of DELIVERY_RETRY_SCHEDULE, src/settings.ts), ±20% jitter, 3xx as failure, 410 as "remove this endpoint".
 
 const JITTER = 0.2;
-
-/** A schedule from a comma-separated list of seconds (an environment variable); empty or unset gives the default. */
-export function parseRetrySchedule(text: string | undefined): number[] {
-  if (text === undefined || text.trim() === "") return [...DEFAULT_RETRY_SCHEDULE_SECONDS];
-  return text.split(",").map((entry) => {
-    const trimmed = entry.trim();
-    const seconds = Number(trimmed);
-    if (!/^\d+$/.test(trimmed) || seconds > MAX_DELAY_SECONDS) {
-      throw new Error(
-        `invalid retry schedule ${JSON.stringify(text)}: ${JSON.stringify(trimmed)} is not a whole number of seconds ` +
-          `from 0 to ${MAX_DELAY_SECONDS} (Cloudflare Queues delays a message by at most 24 h)`,
-      );
-    }
-    return seconds;
-  });
-}
 
 /**
  * Seconds to wait after `failedAttempts` failed attempts, jittered by ±20% so that deliveries which failed together
@@ -46,11 +23,6 @@ export function retryDelaySeconds(
   const jittered = base * (1 + (random() * 2 - 1) * JITTER);
   return clampDelay(Math.round(jittered));
 }
-
-export type AttemptOutcome =
-  | { kind: "delivered" }
-  | { kind: "retry"; reason: string; retryAfterSeconds?: number }
-  | { kind: "permanent"; reason: string; disableIntegration?: boolean };
 
 // Statuses that say "not now" rather than "never": timeout, conflict, too early, rate limited.
 const RETRYABLE_CLIENT_ERRORS = new Set([408, 409, 425, 429]);

@@ -1,7 +1,8 @@
 import type { IntegrationRow } from "@herald/db";
 import type { Services } from "../env";
+import type { AttemptOutcome } from "../ports";
 import { readCapped } from "./response-body";
-import { type AttemptOutcome, classifyFetchError, classifyResponse } from "./retry-policy";
+import { classifyFetchError, classifyResponse } from "./retry-policy";
 import { signWebhook, webhookIdFor } from "./signing";
 
 // Headers Herald sets itself: an integration's custom headers cannot override them.

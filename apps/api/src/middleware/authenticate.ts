@@ -12,10 +12,7 @@ export const AUTH_HEADER = "x-aims-auth-token";
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const token = c.req.header(AUTH_HEADER);
   if (!token) throw ApiError.unauthorized(`the ${AUTH_HEADER} header is required`);
-  const auth = await verifyToken(token, {
-    current: c.env.AUTH_TOKEN_SECRET,
-    previous: c.env.AUTH_TOKEN_PREVIOUS_SECRET,
-  });
+  const auth = await verifyToken(token, c.var.services.tokens.keys);
   if (!auth) throw ApiError.unauthorized("the token is invalid or expired");
   c.set("auth", auth);
   await next();

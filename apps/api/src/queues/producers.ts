@@ -1,6 +1,7 @@
 // Everything Herald puts on its queues goes through here: the message shapes, how legs are packed into messages, and
 // how sends are cut to what one call to Cloudflare Queues accepts.
 import type { DeliveryMessage, FanoutMessage } from "@herald/contracts";
+import { MAX_DELAY_SECONDS } from "../lib/queue-limits";
 
 /** Queue names as wrangler.jsonc declares them; one Worker consumes them all. */
 export const QUEUES = {
@@ -9,9 +10,6 @@ export const QUEUES = {
   fanoutDeadLetter: "herald-fanout-dlq",
   deliveryDeadLetter: "herald-deliveries-dlq",
 } as const;
-
-/** Cloudflare Queues delays a message by at most 24 h. */
-export const MAX_DELAY_SECONDS = 86_400;
 
 /**
  * Legs one delivery message carries, all of one account. A message is the unit the queue bills and redelivers, and a

@@ -6,13 +6,13 @@
 // one copied into another row or field by someone who can write the database, but not read the key, does not open.
 // v1 values (sealed before contexts existed) still open, and count as stale until they are sealed again.
 import { fromBase64, toBase64 } from "../lib/base64";
+import type { EncryptionKeys } from "../settings";
 
 const PREFIX = "enc:";
 const VERSION = "v2";
 const UNBOUND_VERSION = "v1";
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
-const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 // Spelled this way so the module also type-checks for Node (scripts/admin.ts), where CryptoKey is not a global type.
 type AesKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
@@ -39,19 +39,6 @@ export interface SecretBox {
   isStale(stored: string): boolean;
 }
 
-export interface EncryptionKeys {
-  current: { id: string; key: string };
-  previous?: { id: string; key: string } | undefined;
-}
-
-/** The bindings the key ring comes from (`wrangler secret put`, `.dev.vars`, the test config). */
-export interface EncryptionEnv {
-  ENCRYPTION_KEY?: string | undefined;
-  ENCRYPTION_KEY_ID?: string | undefined;
-  ENCRYPTION_PREVIOUS_KEY?: string | undefined;
-  ENCRYPTION_PREVIOUS_KEY_ID?: string | undefined;
-}
-
 export function isSealed(value: string): boolean {
   return value.startsWith(PREFIX);
 }
@@ -59,32 +46,6 @@ export function isSealed(value: string): boolean {
 /** A new key for ENCRYPTION_KEY: the base64 of 32 random bytes. */
 export function generateEncryptionKey(): string {
   return toBase64(crypto.getRandomValues(new Uint8Array(KEY_BYTES)));
-}
-
-/** The key ring the bindings describe; throws SecretBoxUnavailableError naming what is missing or wrong. */
-export function encryptionKeysFromEnv(env: EncryptionEnv): EncryptionKeys {
-  const current = keyPair(env.ENCRYPTION_KEY, env.ENCRYPTION_KEY_ID, "ENCRYPTION_KEY");
-  if (!current) {
-    throw new SecretBoxUnavailableError(
-      "ENCRYPTION_KEY is not set: Herald cannot store integration secrets (set it with `wrangler secret put ENCRYPTION_KEY`)",
-    );
-  }
-  const previous = keyPair(env.ENCRYPTION_PREVIOUS_KEY, env.ENCRYPTION_PREVIOUS_KEY_ID, "ENCRYPTION_PREVIOUS_KEY");
-  if (previous?.id === current.id) {
-    throw new SecretBoxUnavailableError("ENCRYPTION_PREVIOUS_KEY_ID must differ from ENCRYPTION_KEY_ID");
-  }
-  return { current, previous };
-}
-
-function keyPair(key: string | undefined, id: string | undefined, name: string) {
-  const trimmedKey = key?.trim() ?? "";
-  const trimmedId = id?.trim() ?? "";
-  if (trimmedKey === "" && trimmedId === "") return undefined;
-  if (trimmedKey === "") throw new SecretBoxUnavailableError(`${name}_ID is set but ${name} is not`);
-  if (!KEY_ID.test(trimmedId)) {
-    throw new SecretBoxUnavailableError(`${name}_ID must be 1-64 letters, digits, '-' or '_'`);
-  }
-  return { id: trimmedId, key: trimmedKey };
 }
 
 async function importKey(name: string, base64: string): Promise<AesKey> {
@@ -156,22 +117,23 @@ export async function createSecretBox(keys: EncryptionKeys): Promise<SecretBox> 
 const boxes = new Map<string, Promise<SecretBox>>();
 
 /**
- * The box the bindings describe. Built on first use, so a deployment without ENCRYPTION_KEY still serves what needs
- * no secret; everything that does fails with SecretBoxUnavailableError instead of storing plaintext.
+ * The box over `keys` (src/settings.ts checked their shape). Built on first use, so a deployment without
+ * ENCRYPTION_KEY (`keys` undefined) still serves what needs no secret; everything that does fails with
+ * SecretBoxUnavailableError instead of storing plaintext.
  */
-export function secretBoxFromEnv(env: EncryptionEnv): SecretBox {
-  const cacheKey = [
-    env.ENCRYPTION_KEY,
-    env.ENCRYPTION_KEY_ID,
-    env.ENCRYPTION_PREVIOUS_KEY,
-    env.ENCRYPTION_PREVIOUS_KEY_ID,
-  ]
-    .map((value) => value ?? "")
-    .join("\n");
+export function secretBoxFor(keys: EncryptionKeys | undefined): SecretBox {
   const box = () => {
+    if (!keys) {
+      return Promise.reject(
+        new SecretBoxUnavailableError(
+          "ENCRYPTION_KEY is not set: Herald cannot store integration secrets (set it with `wrangler secret put ENCRYPTION_KEY`)",
+        ),
+      );
+    }
+    const cacheKey = [keys.current.id, keys.current.key, keys.previous?.id ?? "", keys.previous?.key ?? ""].join("\n");
     let pending = boxes.get(cacheKey);
     if (!pending) {
-      pending = Promise.resolve().then(() => createSecretBox(encryptionKeysFromEnv(env)));
+      pending = createSecretBox(keys);
       boxes.set(cacheKey, pending);
     }
     return pending;
@@ -179,6 +141,6 @@ export function secretBoxFromEnv(env: EncryptionEnv): SecretBox {
   return {
     seal: async (plaintext, context) => (await box()).seal(plaintext, context),
     open: async (stored, context) => (await box()).open(stored, context),
-    isStale: (stored) => !stored.startsWith(`${PREFIX}${VERSION}:${env.ENCRYPTION_KEY_ID?.trim() ?? ""}:`),
+    isStale: (stored) => !stored.startsWith(`${PREFIX}${VERSION}:${keys?.current.id ?? ""}:`),
   };
 }

@@ -2,14 +2,9 @@ import type { AuthenticateResponse, TokenInfo } from "@herald/contracts";
 import { findAccessKey, findAccount, findUser } from "@herald/db";
 import type { AuthContext } from "../auth/auth-context";
 import { secretMatches } from "../auth/secrets";
-import { DEFAULT_TOKEN_TTL_SECONDS, issueToken, type TokenKeys } from "../auth/tokens";
+import { issueToken } from "../auth/tokens";
 import type { Services } from "../env";
 import { ApiError } from "../errors";
-
-export interface TokenSettings {
-  keys: TokenKeys;
-  ttlSeconds?: number | undefined;
-}
 
 /** Parses `Authorization: Basic base64(access_key_id:secret_key)`, as AIMS clients send it. */
 export function parseBasicCredentials(header: string | undefined): { accessKeyId: string; secret: string } | undefined {
@@ -32,7 +27,6 @@ export function parseBasicCredentials(header: string | undefined): { accessKeyId
 export async function authenticate(
   services: Services,
   authorization: string | undefined,
-  settings: TokenSettings,
 ): Promise<AuthenticateResponse> {
   const credentials = parseBasicCredentials(authorization);
   const rejected = ApiError.unauthorized("invalid access key id or secret");
@@ -46,9 +40,9 @@ export async function authenticate(
       role: found.key.role,
       platformAdmin: found.key.platformAdmin,
     },
-    settings.keys,
+    services.tokens.keys,
     Math.floor(services.now() / 1000),
-    settings.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
+    services.tokens.ttlSeconds,
   );
   return {
     authentication: {

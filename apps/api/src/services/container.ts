@@ -1,9 +1,8 @@
-import { createDb, type Db, DEFAULT_DB_TIMEOUT_MS } from "@herald/db";
+import { createDb, type Db } from "@herald/db";
 import { createEmailTransport } from "../delivery/email/transport";
-import { parseRetrySchedule } from "../delivery/retry-policy";
 import type { Env, Services, TargetFetcher } from "../env";
-import { positiveInteger } from "../lib/settings";
-import { secretBoxFromEnv } from "../security/secret-box";
+import { secretBoxFor } from "../security/secret-box";
+import { parseSettings, type Settings } from "../settings";
 import { createHotReads } from "./hot-reads";
 
 // One libSQL client per isolate and configuration: it is stateless over HTTP, and rebuilding it per request costs
@@ -22,54 +21,54 @@ export function provideDatabase(url: string, authToken: string | undefined, db: 
   provided.set(databaseKey(url, authToken), db);
 }
 
-function databaseFor(env: Env): Db {
-  const hosted = provided.get(databaseKey(env.LIBSQL_URL, env.LIBSQL_AUTH_TOKEN));
+function databaseFor({ url, authToken, timeoutMs }: Settings["database"]): Db {
+  const hosted = provided.get(databaseKey(url, authToken));
   if (hosted) return hosted;
-  const timeoutMs = positiveInteger(env.LIBSQL_TIMEOUT_MS, DEFAULT_DB_TIMEOUT_MS);
-  const key = `${databaseKey(env.LIBSQL_URL, env.LIBSQL_AUTH_TOKEN)}\n${timeoutMs}`;
+  const key = `${databaseKey(url, authToken)}\n${timeoutMs}`;
   let db = databases.get(key);
   if (!db) {
-    db = createDb({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN, timeoutMs });
+    db = createDb({ url, authToken, timeoutMs });
     databases.set(key, db);
   }
   return db;
 }
 
-// Built once per bindings object: workerd hands every request of an isolate the same `env`, so parsing the retry
-// schedule and building the transports happens once, not per request. Tests that swap bindings pass a new object.
+// Built once per bindings object: workerd hands every request of an isolate the same `env`, so the settings are
+// parsed and the transports built once, not per request. Tests that swap bindings pass a new object.
 const servicesByEnv = new WeakMap<Env, Services>();
 
-/** Everything requests and queue consumers work with, built from the bindings (tests swap them through `env`). */
+/**
+ * Everything requests and queue consumers work with, built from the bindings (tests swap them through `env`). Throws
+ * SettingsError when a variable is missing or malformed, on every call until the bindings are fixed: Workers have no
+ * start hook, so the first request, batch or cron run is where a bad setting shows.
+ */
 export function createServices(env: Env): Services {
   let services = servicesByEnv.get(env);
   if (!services) {
-    services = buildServices(env);
+    services = buildServices(env, parseSettings(env as unknown as Record<string, unknown>));
     servicesByEnv.set(env, services);
   }
   return services;
 }
 
-function buildServices(env: Env): Services {
-  const db = databaseFor(env);
+function buildServices(env: Env, settings: Settings): Services {
+  const db = databaseFor(settings.database);
   const now = () => Date.now();
   const newId = () => crypto.randomUUID().toUpperCase();
+  const targetFetcher: TargetFetcher | undefined = env.TARGET_FETCHER;
   return {
     db,
     now,
     newId,
-    allowLoopbackTargets: env.ALLOW_LOOPBACK_TARGETS === "true",
-    targetFetch: env.TARGET_FETCHER
-      ? (url, init) => (env.TARGET_FETCHER as TargetFetcher).fetch(url, init)
-      : (url, init) => fetch(url, init),
+    allowLoopbackTargets: settings.allowLoopbackTargets,
+    targetFetch: targetFetcher ? (url, init) => targetFetcher.fetch(url, init) : (url, init) => fetch(url, init),
     queues: { fanout: env.FANOUT_QUEUE, delivery: env.DELIVERY_QUEUE },
-    delivery: {
-      retryScheduleSeconds: parseRetrySchedule(env.DELIVERY_RETRY_SCHEDULE),
-      webhookTimeoutMs: positiveInteger(env.WEBHOOK_TIMEOUT_MS, 15_000),
-      signingSecretOverlapMs: positiveInteger(env.SIGNING_SECRET_OVERLAP_SECONDS, 86_400) * 1000,
-      concurrency: positiveInteger(env.DELIVERY_CONCURRENCY, 6),
-    },
-    email: createEmailTransport(env, { db, now, newId }),
-    secrets: secretBoxFromEnv(env),
+    delivery: settings.delivery,
+    tokens: settings.tokens,
+    sweepGraceMs: settings.sweepGraceMs,
+    resendWebhookSecret: settings.resendWebhookSecret,
+    email: createEmailTransport(settings.email, { db, now, newId }),
+    secrets: secretBoxFor(settings.encryption),
     hotReads: createHotReads(db),
   };
 }

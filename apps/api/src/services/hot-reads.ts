@@ -1,5 +1,6 @@
 import { type AccountRow, type Db, findAccount, findNotificationType, type NotificationTypeRow } from "@herald/db";
 import { LRUCache } from "lru-cache";
+import type { HotReads } from "../ports";
 
 /**
  * How long a cached account or notification type is served without reading it again. Every send reads both; they
@@ -7,14 +8,6 @@ import { LRUCache } from "lru-cache";
  * elsewhere (another isolate, the operator CLI's `set-account-active`) within this long.
  */
 export const HOT_READ_TTL_MS = 10_000;
-
-/** Reads every send makes, cached per isolate. Only rows that exist are kept: a type created elsewhere is seen at once. */
-export interface HotReads {
-  account(id: string): Promise<AccountRow | undefined>;
-  notificationType(key: string): Promise<NotificationTypeRow | undefined>;
-  /** Forgets a notification type this isolate changed or deleted. */
-  forgetNotificationType(key: string): void;
-}
 
 export function createHotReads(db: Db): HotReads {
   const options = { max: 10_000, ttl: HOT_READ_TTL_MS, ttlAutopurge: false };

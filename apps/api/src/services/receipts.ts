@@ -23,11 +23,8 @@ export interface SignedRequest {
 }
 
 /** `POST /hooks/resend`: Resend's delivery events (signed like Svix) move the e-mail leg they name forward. */
-export async function receiveResendEvent(
-  services: Services,
-  webhookSecret: string | undefined,
-  request: SignedRequest,
-): Promise<ReceiptResult> {
+export async function receiveResendEvent(services: Services, request: SignedRequest): Promise<ReceiptResult> {
+  const webhookSecret = services.resendWebhookSecret;
   if (!webhookSecret) {
     throw new ApiError({
       status: 503,

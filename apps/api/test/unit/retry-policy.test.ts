@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
-  type AttemptOutcome,
   classifyFetchError,
   classifyResponse,
-  DEFAULT_RETRY_SCHEDULE_SECONDS,
   parseRetryAfter,
-  parseRetrySchedule,
   retryDelaySeconds,
 } from "../../src/delivery/retry-policy";
-import { MAX_DELAY_SECONDS } from "../../src/queues/producers";
+import { MAX_DELAY_SECONDS } from "../../src/lib/queue-limits";
+import type { AttemptOutcome } from "../../src/ports";
 import { BlockedAddressError } from "../../src/security/target-url";
+import { DEFAULTS } from "../../src/settings";
+
+const DEFAULT_RETRY_SCHEDULE_SECONDS = DEFAULTS.DELIVERY_RETRY_SCHEDULE;
 
 /** mulberry32: a small seeded generator, so jitter bounds are checked on the same numbers every run. */
 function seededRandom(seed: number): () => number {
@@ -25,7 +26,7 @@ function seededRandom(seed: number): () => number {
 
 const NOW_MS = Date.UTC(2026, 3, 20, 12, 0, 0);
 
-describe("DEFAULT_RETRY_SCHEDULE_SECONDS", () => {
+describe("the default DELIVERY_RETRY_SCHEDULE", () => {
   it("is Svix's schedule after the immediate first attempt", () => {
     expect(DEFAULT_RETRY_SCHEDULE_SECONDS).toEqual([5, 300, 1800, 7200, 18000, 36000, 36000]);
   });
@@ -40,39 +41,6 @@ describe("DEFAULT_RETRY_SCHEDULE_SECONDS", () => {
 
   it("cannot be changed by a caller", () => {
     expect(Object.isFrozen(DEFAULT_RETRY_SCHEDULE_SECONDS)).toBe(true);
-  });
-});
-
-describe("parseRetrySchedule", () => {
-  it.each<[string | undefined, number[]]>([
-    [undefined, [5, 300, 1800, 7200, 18000, 36000, 36000]],
-    ["", [5, 300, 1800, 7200, 18000, 36000, 36000]],
-    ["   ", [5, 300, 1800, 7200, 18000, 36000, 36000]],
-    ["60", [60]],
-    ["1,2,3", [1, 2, 3]],
-    [" 0 , 30 ,86400 ", [0, 30, 86400]],
-  ])("%j → %j", (text, expected) => {
-    expect(parseRetrySchedule(text)).toEqual(expected);
-  });
-
-  it("returns a copy of the default that callers may change", () => {
-    const schedule = parseRetrySchedule(undefined);
-    schedule.push(1);
-    expect(DEFAULT_RETRY_SCHEDULE_SECONDS).toHaveLength(7);
-  });
-
-  it.each([
-    ["abc", /"abc" is not a whole number of seconds/],
-    ["5,,10", /"" is not a whole number/],
-    ["5,", /"" is not a whole number/],
-    ["1.5", /"1.5"/],
-    ["-5", /"-5"/],
-    ["1e3", /"1e3"/],
-    ["0x10", /"0x10"/],
-    ["86401", /"86401".*0 to 86400.*24 h/],
-    ["5;300", /"5;300"/],
-  ])("rejects %j with a clear error", (text, message) => {
-    expect(() => parseRetrySchedule(text)).toThrow(message);
   });
 });
 

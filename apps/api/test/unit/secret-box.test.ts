@@ -7,14 +7,13 @@ import {
 } from "../../src/security/integration-secrets";
 import {
   createSecretBox,
-  type EncryptionKeys,
-  encryptionKeysFromEnv,
   generateEncryptionKey,
   isSealed,
   SecretBoxError,
   SecretBoxUnavailableError,
-  secretBoxFromEnv,
+  secretBoxFor,
 } from "../../src/security/secret-box";
+import type { EncryptionKeys } from "../../src/settings";
 
 const KEY_A = "Hrn4oHEgYoQKaqlJoYq2gWQUD6FpAtmq0E6kueCu8kA=";
 const KEY_B = "w74pWnT+5P/ENQ7kL4JS+vZym0aqeJV2/l5BF67oTDA=";
@@ -130,54 +129,15 @@ describe("createSecretBox", () => {
   });
 });
 
-describe("encryptionKeysFromEnv", () => {
-  it("reads the current and previous keys", () => {
-    expect(
-      encryptionKeysFromEnv({
-        ENCRYPTION_KEY: ` ${KEY_A}\n`,
-        ENCRYPTION_KEY_ID: "2026-05",
-        ENCRYPTION_PREVIOUS_KEY: KEY_B,
-        ENCRYPTION_PREVIOUS_KEY_ID: "2025-11",
-      }),
-    ).toEqual({ current: { id: "2026-05", key: KEY_A }, previous: { id: "2025-11", key: KEY_B } });
-  });
-
-  it.each([
-    ["no key at all", {}, /ENCRYPTION_KEY is not set/],
-    ["an empty key", { ENCRYPTION_KEY: "", ENCRYPTION_KEY_ID: "" }, /ENCRYPTION_KEY is not set/],
-    ["a key without an id", { ENCRYPTION_KEY: KEY_A }, /ENCRYPTION_KEY_ID must be/],
-    ["an id without a key", { ENCRYPTION_KEY_ID: "a" }, /ENCRYPTION_KEY_ID is set but ENCRYPTION_KEY is not/],
-    ["an id with a colon", { ENCRYPTION_KEY: KEY_A, ENCRYPTION_KEY_ID: "a:b" }, /ENCRYPTION_KEY_ID must be/],
-    [
-      "a previous key without an id",
-      { ENCRYPTION_KEY: KEY_A, ENCRYPTION_KEY_ID: "a", ENCRYPTION_PREVIOUS_KEY: KEY_B },
-      /ENCRYPTION_PREVIOUS_KEY_ID must be/,
-    ],
-    [
-      "a previous key under the current id",
-      {
-        ENCRYPTION_KEY: KEY_A,
-        ENCRYPTION_KEY_ID: "a",
-        ENCRYPTION_PREVIOUS_KEY: KEY_B,
-        ENCRYPTION_PREVIOUS_KEY_ID: "a",
-      },
-      /must differ/,
-    ],
-  ])("refuses %s, naming the problem", (_label, env, message) => {
-    expect(() => encryptionKeysFromEnv(env)).toThrow(SecretBoxUnavailableError);
-    expect(() => encryptionKeysFromEnv(env)).toThrow(message);
-  });
-});
-
-describe("secretBoxFromEnv", () => {
+describe("secretBoxFor", () => {
   it("fails on use, not on construction, when the key is missing: nothing is sealed or opened", async () => {
-    const box = secretBoxFromEnv({});
+    const box = secretBoxFor(undefined);
     await expect(box.seal("whsec_abc", CTX)).rejects.toBeInstanceOf(SecretBoxUnavailableError);
     await expect(box.open("whsec_legacy", CTX)).rejects.toBeInstanceOf(SecretBoxUnavailableError);
   });
 
   it("works like createSecretBox when configured", async () => {
-    const box = secretBoxFromEnv({ ENCRYPTION_KEY: KEY_A, ENCRYPTION_KEY_ID: "a" });
+    const box = secretBoxFor(onlyA);
     const sealed = await box.seal("whsec_abc", CTX);
     expect(await (await createSecretBox(onlyA)).open(sealed, CTX)).toBe("whsec_abc");
     expect(box.isStale(sealed)).toBe(false);

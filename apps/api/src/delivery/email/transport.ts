@@ -1,46 +1,8 @@
 import { type Db, insertCapturedEmail } from "@herald/db";
+import type { EmailTransport } from "../../ports";
+import type { EmailSettings, ResendSettings } from "../../settings";
 import { readCapped } from "../response-body";
-import { type AttemptOutcome, classifyFetchError, classifyResponse } from "../retry-policy";
-
-export interface OutgoingEmail {
-  accountId: string;
-  /** The leg this e-mail delivers; also the provider's idempotency key, so a retried send is sent once. */
-  deliveryId: string | null;
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-}
-
-export type EmailSendResult =
-  | {
-      ok: true;
-      /** SENT: the provider accepted it and reports delivery later; DELIVRD: it reached its final place. */
-      status: "SENT" | "DELIVRD";
-      providerMessageId?: string;
-      responseCode?: number;
-      responseBody?: string;
-    }
-  | {
-      ok: false;
-      outcome: Exclude<AttemptOutcome, { kind: "delivered" }>;
-      responseCode?: number;
-      responseBody?: string;
-    };
-
-/** Where rendered e-mails go. One interface, so the channel does not know which provider is configured. */
-export interface EmailTransport {
-  readonly name: string;
-  send(email: OutgoingEmail): Promise<EmailSendResult>;
-}
-
-/** The bindings that choose the transport: a subset of Env, named here because env.ts (a lower layer) imports this file. */
-export interface EmailSettings {
-  EMAIL_TRANSPORT?: string;
-  EMAIL_FROM?: string;
-  RESEND_API_KEY?: string;
-  RESEND_API_URL?: string;
-}
+import { classifyFetchError, classifyResponse } from "../retry-policy";
 
 interface TransportDeps {
   db: Db;
@@ -67,12 +29,6 @@ export function captureTransport(deps: TransportDeps): EmailTransport {
       return { ok: true, status: "DELIVRD", providerMessageId: id };
     },
   };
-}
-
-export interface ResendSettings {
-  apiKey: string;
-  from: string;
-  apiUrl: string;
 }
 
 /** Resend's HTTP API (https://resend.com/docs/api-reference/emails/send-email). */
@@ -129,19 +85,7 @@ function parseId(body: string): string | undefined {
   }
 }
 
-/** The transport the bindings ask for; `resend` without its key is a configuration error, reported at once. */
-export function createEmailTransport(env: EmailSettings, deps: TransportDeps): EmailTransport {
-  const choice = env.EMAIL_TRANSPORT ?? "capture";
-  if (choice === "capture") return captureTransport(deps);
-  if (choice === "resend") {
-    if (!env.RESEND_API_KEY || !env.EMAIL_FROM) {
-      throw new Error("EMAIL_TRANSPORT=resend needs RESEND_API_KEY and EMAIL_FROM");
-    }
-    return resendTransport({
-      apiKey: env.RESEND_API_KEY,
-      from: env.EMAIL_FROM,
-      apiUrl: (env.RESEND_API_URL ?? "https://api.resend.com").replace(/\/+$/, ""),
-    });
-  }
-  throw new Error(`EMAIL_TRANSPORT must be capture or resend, not ${choice}`);
+/** The transport the settings ask for (src/settings.ts checked that resend has its key and sender). */
+export function createEmailTransport(settings: EmailSettings, deps: TransportDeps): EmailTransport {
+  return settings.transport === "resend" ? resendTransport(settings.resend) : captureTransport(deps);
 }

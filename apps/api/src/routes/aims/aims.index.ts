@@ -6,11 +6,7 @@ import * as routes from "./aims.routes";
 
 export const aimsRouter = createRouter()
   .openapi(routes.authenticate, async (c) => {
-    const ttl = Number(c.env.AUTH_TOKEN_TTL_SECONDS);
-    const response = await auth.authenticate(c.var.services, c.req.header("authorization"), {
-      keys: { current: c.env.AUTH_TOKEN_SECRET, previous: c.env.AUTH_TOKEN_PREVIOUS_SECRET },
-      ttlSeconds: Number.isInteger(ttl) && ttl > 0 ? ttl : undefined,
-    });
+    const response = await auth.authenticate(c.var.services, c.req.header("authorization"));
     return c.json(response, 200);
   })
   .openapi({ ...routes.tokenInfo, middleware: [requireToken] }, async (c) => {

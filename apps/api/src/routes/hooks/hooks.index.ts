@@ -18,7 +18,7 @@ function servedRaw<R extends RouteConfig>(route: R): Omit<R, "request"> & { hide
 export const hooksRouter = router
   .openapi(servedRaw(routes.resendEvents), async (c) => {
     const request = { headers: c.req.raw.headers, body: await c.req.text() };
-    return c.json(await receiveResendEvent(c.var.services, c.env.RESEND_WEBHOOK_SECRET, request), 200);
+    return c.json(await receiveResendEvent(c.var.services, request), 200);
   })
   .openapi(servedRaw(routes.acknowledgeWebhook), async (c) => {
     const request = { headers: c.req.raw.headers, body: await c.req.text() };

@@ -1,0 +1,394 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULTS, parseEncryptionKeys, parseSettings, parseWholeNumber, SettingsError } from "../../src/settings";
+
+const KEY_A = "Hrn4oHEgYoQKaqlJoYq2gWQUD6FpAtmq0E6kueCu8kA=";
+const KEY_B = "w74pWnT+5P/ENQ7kL4JS+vZym0aqeJV2/l5BF67oTDA=";
+const WHSEC = "whsec_Zhn/eA7F+wJEMaGujpiLymnXulxayjvJnr96UHo3zTY=";
+
+/** The least a deployment sets. */
+const MINIMAL = { LIBSQL_URL: "libsql://herald-acme.turso.io", AUTH_TOKEN_SECRET: "token-secret-0123456789abcdef" };
+
+/** The SettingsError `env` fails with (and that it fails with one). */
+function failure(env: Record<string, unknown>): SettingsError {
+  try {
+    parseSettings(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return error as SettingsError;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+function expectRefused(env: Record<string, unknown>, message: RegExp): void {
+  const { message: line } = failure({ ...MINIMAL, ...env });
+  expect(line).toMatch(message);
+  expect(line).not.toContain("\n");
+}
+
+describe("parseSettings: defaults", () => {
+  it("gives every optional variable its default", () => {
+    const settings = parseSettings(MINIMAL);
+    expect(settings).toEqual({
+      database: { url: MINIMAL.LIBSQL_URL, authToken: undefined, timeoutMs: 10_000 },
+      tokens: { keys: { current: MINIMAL.AUTH_TOKEN_SECRET, previous: undefined }, ttlSeconds: 21_600 },
+      encryption: undefined,
+      allowLoopbackTargets: false,
+      delivery: {
+        retryScheduleSeconds: [5, 300, 1800, 7200, 18000, 36000, 36000],
+        webhookTimeoutMs: 15_000,
+        signingSecretOverlapMs: 86_400_000,
+        concurrency: 6,
+      },
+      sweepGraceMs: 120_000,
+      email: { transport: "capture" },
+      resendWebhookSecret: undefined,
+    });
+  });
+
+  it("counts a variable set to nothing as unset", () => {
+    const blank = {
+      LIBSQL_AUTH_TOKEN: "",
+      LIBSQL_TIMEOUT_MS: "",
+      AUTH_TOKEN_PREVIOUS_SECRET: " ",
+      AUTH_TOKEN_TTL_SECONDS: "",
+      ENCRYPTION_KEY: "",
+      ENCRYPTION_KEY_ID: "",
+      ALLOW_LOOPBACK_TARGETS: "",
+      DELIVERY_RETRY_SCHEDULE: "   ",
+      DELIVERY_CONCURRENCY: "",
+      WEBHOOK_TIMEOUT_MS: "",
+      SWEEP_GRACE_SECONDS: "",
+      SIGNING_SECRET_OVERLAP_SECONDS: "",
+      EMAIL_TRANSPORT: "",
+      EMAIL_FROM: "",
+      RESEND_API_URL: "",
+      RESEND_WEBHOOK_SECRET: "",
+    };
+    expect(parseSettings({ ...MINIMAL, ...blank })).toEqual(parseSettings(MINIMAL));
+  });
+
+  it("hands out a retry schedule a caller may change without changing the default", () => {
+    parseSettings(MINIMAL).delivery.retryScheduleSeconds.push(1);
+    expect(DEFAULTS.DELIVERY_RETRY_SCHEDULE).toHaveLength(7);
+    expect(Object.isFrozen(DEFAULTS.DELIVERY_RETRY_SCHEDULE)).toBe(true);
+  });
+
+  it("ignores variables it does not know (a host's own, the tests')", () => {
+    expect(parseSettings({ ...MINIMAL, TEST_DB_PATH: "/tmp/x", QUEUE_BATCH_TIMEOUT_MS: "abc" })).toEqual(
+      parseSettings(MINIMAL),
+    );
+  });
+});
+
+describe("parseSettings: required variables", () => {
+  it("names LIBSQL_URL when it is missing", () => {
+    expect(failure({ AUTH_TOKEN_SECRET: "x" }).message).toMatch(/^invalid setting LIBSQL_URL: required/);
+  });
+
+  it("names AUTH_TOKEN_SECRET when it is missing", () => {
+    expect(failure({ LIBSQL_URL: MINIMAL.LIBSQL_URL }).message).toMatch(/^invalid setting AUTH_TOKEN_SECRET: required/);
+  });
+
+  it("names every variable at fault, in one line", () => {
+    const { message } = failure({ WEBHOOK_TIMEOUT_MS: "abc" });
+    expect(message).toMatch(/^invalid settings: /);
+    expect(message).toContain("LIBSQL_URL: required");
+    expect(message).toContain("AUTH_TOKEN_SECRET: required");
+    expect(message).toContain('WEBHOOK_TIMEOUT_MS: expected a whole number of milliseconds > 0, got "abc"');
+    expect(message).not.toContain("\n");
+  });
+});
+
+describe("parseSettings: the database", () => {
+  it.each([
+    "libsql://db.turso.io",
+    "http://libsql.test",
+    "https://sqld.example.com:8080",
+    "wss://x.io",
+    "file:/var/herald.db",
+    ":memory:",
+  ])("takes LIBSQL_URL %s", (url) => {
+    expect(parseSettings({ ...MINIMAL, LIBSQL_URL: url }).database.url).toBe(url);
+  });
+
+  it.each(["turso.io/db", "ftp://db.example.com", "not a url"])("refuses LIBSQL_URL %j", (url) => {
+    expectRefused({ LIBSQL_URL: url }, /^invalid setting LIBSQL_URL: expected a libsql:.* got "/);
+  });
+
+  it("passes LIBSQL_AUTH_TOKEN and LIBSQL_TIMEOUT_MS through", () => {
+    const { database } = parseSettings({ ...MINIMAL, LIBSQL_AUTH_TOKEN: "tok", LIBSQL_TIMEOUT_MS: "250" });
+    expect(database).toEqual({ url: MINIMAL.LIBSQL_URL, authToken: "tok", timeoutMs: 250 });
+  });
+});
+
+// Every whole-number variable: the value it gives, and the garbage it refuses by name (no silent default any more).
+const NUMBERS = [
+  ["LIBSQL_TIMEOUT_MS", "milliseconds", (s: ReturnType<typeof parseSettings>) => s.database.timeoutMs, 1],
+  ["AUTH_TOKEN_TTL_SECONDS", "seconds", (s: ReturnType<typeof parseSettings>) => s.tokens.ttlSeconds, 1],
+  ["DELIVERY_CONCURRENCY", "calls", (s: ReturnType<typeof parseSettings>) => s.delivery.concurrency, 1],
+  ["WEBHOOK_TIMEOUT_MS", "milliseconds", (s: ReturnType<typeof parseSettings>) => s.delivery.webhookTimeoutMs, 1],
+  ["SWEEP_GRACE_SECONDS", "seconds", (s: ReturnType<typeof parseSettings>) => s.sweepGraceMs, 1000],
+  [
+    "SIGNING_SECRET_OVERLAP_SECONDS",
+    "seconds",
+    (s: ReturnType<typeof parseSettings>) => s.delivery.signingSecretOverlapMs,
+    1000,
+  ],
+] as const;
+
+describe.each(NUMBERS)("parseSettings: %s", (name, unit, read, scale) => {
+  it.each([
+    ["42", 42],
+    [" 7 ", 7],
+    [42, 42],
+  ])("reads %j", (value, expected) => {
+    expect(read(parseSettings({ ...MINIMAL, [name]: value }))).toBe(expected * scale);
+  });
+
+  it.each(["abc", "0", "-5", "1.5", "1e3", "0x10", "15s", "99999999999999999999"])("refuses %j, naming it", (value) => {
+    expectRefused(
+      { [name]: value },
+      new RegExp(`^invalid setting ${name}: expected a whole number of ${unit} > 0, got ${JSON.stringify(value)}$`),
+    );
+  });
+});
+
+describe("parseSettings: DELIVERY_RETRY_SCHEDULE", () => {
+  it.each<[string, number[]]>([
+    ["60", [60]],
+    ["1,2,3", [1, 2, 3]],
+    [" 0 , 30 ,86400 ", [0, 30, 86400]],
+  ])("reads %j as %j", (text, expected) => {
+    expect(parseSettings({ ...MINIMAL, DELIVERY_RETRY_SCHEDULE: text }).delivery.retryScheduleSeconds).toEqual(
+      expected,
+    );
+  });
+
+  it.each([
+    ["abc", '"abc"'],
+    ["5,,10", '""'],
+    ["5,", '""'],
+    ["1.5", '"1.5"'],
+    ["-5", '"-5"'],
+    ["1e3", '"1e3"'],
+    ["86401", '"86401"'],
+    ["5;300", '"5;300"'],
+  ])("refuses %j, naming the entry", (text, entry) => {
+    expectRefused(
+      { DELIVERY_RETRY_SCHEDULE: text },
+      new RegExp(
+        `^invalid setting DELIVERY_RETRY_SCHEDULE: expected comma-separated whole numbers of seconds from 0 to 86400 .*24 h.*, where ${entry.replace(/[.+]/g, "\\$&")} is not one$`,
+      ),
+    );
+  });
+});
+
+describe("parseSettings: ALLOW_LOOPBACK_TARGETS", () => {
+  it.each([
+    ["true", true],
+    ["false", false],
+  ])("reads %j", (value, expected) => {
+    expect(parseSettings({ ...MINIMAL, ALLOW_LOOPBACK_TARGETS: value }).allowLoopbackTargets).toBe(expected);
+  });
+
+  it.each(["yes", "1", "TRUE"])("refuses %j, naming it", (value) => {
+    expectRefused(
+      { ALLOW_LOOPBACK_TARGETS: value },
+      new RegExp(`^invalid setting ALLOW_LOOPBACK_TARGETS: expected "true" or "false", got "${value}"$`),
+    );
+  });
+});
+
+describe("parseSettings: token secrets", () => {
+  it("reads the current and the previous secret as given", () => {
+    const { tokens } = parseSettings({
+      ...MINIMAL,
+      AUTH_TOKEN_PREVIOUS_SECRET: "old-secret",
+      AUTH_TOKEN_TTL_SECONDS: "60",
+    });
+    expect(tokens).toEqual({ keys: { current: MINIMAL.AUTH_TOKEN_SECRET, previous: "old-secret" }, ttlSeconds: 60 });
+  });
+});
+
+describe("parseSettings: encryption keys", () => {
+  it("reads the current and previous pairs, trimmed", () => {
+    const settings = parseSettings({
+      ...MINIMAL,
+      ENCRYPTION_KEY: ` ${KEY_A}\n`,
+      ENCRYPTION_KEY_ID: "2026-05",
+      ENCRYPTION_PREVIOUS_KEY: KEY_B,
+      ENCRYPTION_PREVIOUS_KEY_ID: "2025-11",
+    });
+    expect(settings.encryption).toEqual({
+      current: { id: "2026-05", key: KEY_A },
+      previous: { id: "2025-11", key: KEY_B },
+    });
+  });
+
+  it("leaves encryption unset without ENCRYPTION_KEY: the deployment still serves", () => {
+    expect(parseSettings({ ...MINIMAL, ENCRYPTION_KEY: undefined, ENCRYPTION_KEY_ID: undefined }).encryption).toBe(
+      undefined,
+    );
+  });
+
+  it.each([
+    [
+      "a key without an id",
+      { ENCRYPTION_KEY: KEY_A },
+      /^invalid setting ENCRYPTION_KEY_ID: expected 1-64 .* it is not set$/,
+    ],
+    [
+      "an id without a key",
+      { ENCRYPTION_KEY_ID: "a" },
+      /^invalid setting ENCRYPTION_KEY: required with ENCRYPTION_KEY_ID$/,
+    ],
+    [
+      "an id with a colon",
+      { ENCRYPTION_KEY: KEY_A, ENCRYPTION_KEY_ID: "a:b" },
+      /^invalid setting ENCRYPTION_KEY_ID: expected 1-64 letters, digits, '-' or '_' naming ENCRYPTION_KEY; got "a:b"$/,
+    ],
+    [
+      "a key of 16 bytes",
+      { ENCRYPTION_KEY: btoa("x".repeat(16)), ENCRYPTION_KEY_ID: "a" },
+      /ENCRYPTION_KEY: expected the base64 of 32 bytes .* it decodes to 16 bytes$/,
+    ],
+    [
+      "a key of 33 bytes",
+      { ENCRYPTION_KEY: btoa("x".repeat(33)), ENCRYPTION_KEY_ID: "a" },
+      /ENCRYPTION_KEY: .* 33 bytes$/,
+    ],
+    [
+      "a key that is not base64",
+      { ENCRYPTION_KEY: "not base64 at all!", ENCRYPTION_KEY_ID: "a" },
+      /ENCRYPTION_KEY: .* it is not base64$/,
+    ],
+    [
+      "a previous key without an id",
+      { ENCRYPTION_KEY: KEY_A, ENCRYPTION_KEY_ID: "a", ENCRYPTION_PREVIOUS_KEY: KEY_B },
+      /^invalid setting ENCRYPTION_PREVIOUS_KEY_ID: expected 1-64 .* naming ENCRYPTION_PREVIOUS_KEY; it is not set$/,
+    ],
+    [
+      "a previous id without its key",
+      { ENCRYPTION_KEY: KEY_A, ENCRYPTION_KEY_ID: "a", ENCRYPTION_PREVIOUS_KEY_ID: "b" },
+      /^invalid setting ENCRYPTION_PREVIOUS_KEY: required with ENCRYPTION_PREVIOUS_KEY_ID$/,
+    ],
+    [
+      "a malformed previous key",
+      {
+        ENCRYPTION_KEY: KEY_A,
+        ENCRYPTION_KEY_ID: "a",
+        ENCRYPTION_PREVIOUS_KEY: "short",
+        ENCRYPTION_PREVIOUS_KEY_ID: "b",
+      },
+      /^invalid setting ENCRYPTION_PREVIOUS_KEY: expected the base64 of 32 bytes/,
+    ],
+    [
+      "a previous key with no current one",
+      { ENCRYPTION_PREVIOUS_KEY: KEY_B, ENCRYPTION_PREVIOUS_KEY_ID: "b" },
+      /^invalid setting ENCRYPTION_KEY: required with ENCRYPTION_PREVIOUS_KEY/,
+    ],
+    [
+      "a previous key under the current id",
+      {
+        ENCRYPTION_KEY: KEY_A,
+        ENCRYPTION_KEY_ID: "a",
+        ENCRYPTION_PREVIOUS_KEY: KEY_B,
+        ENCRYPTION_PREVIOUS_KEY_ID: "a",
+      },
+      /^invalid setting ENCRYPTION_PREVIOUS_KEY_ID: must differ from ENCRYPTION_KEY_ID$/,
+    ],
+  ])("refuses %s, naming the variable", (_label, env, message) => {
+    expectRefused(env, message);
+  });
+
+  it("never repeats a key in its message", () => {
+    const tooShort = btoa("secret-key-material");
+    const { message } = failure({ ...MINIMAL, ENCRYPTION_KEY: tooShort, ENCRYPTION_KEY_ID: "a" });
+    expect(message).not.toContain(tooShort);
+  });
+
+  it("parseEncryptionKeys reads the keys alone, by the same rules", () => {
+    expect(parseEncryptionKeys({ ENCRYPTION_KEY: KEY_A, ENCRYPTION_KEY_ID: "a" })).toEqual({
+      current: { id: "a", key: KEY_A },
+      previous: undefined,
+    });
+    expect(parseEncryptionKeys({})).toBeUndefined();
+    expect(() => parseEncryptionKeys({ ENCRYPTION_KEY: KEY_A })).toThrow(/^invalid setting ENCRYPTION_KEY_ID/);
+  });
+});
+
+describe("parseSettings: e-mail", () => {
+  it("sends through Resend with its key and sender, at RESEND_API_URL without its trailing slash", () => {
+    const { email } = parseSettings({
+      ...MINIMAL,
+      EMAIL_TRANSPORT: "resend",
+      RESEND_API_KEY: "re_123",
+      EMAIL_FROM: "Herald <notifications@example.com>",
+      RESEND_API_URL: "http://resend.test/v1//",
+    });
+    expect(email).toEqual({
+      transport: "resend",
+      resend: { apiKey: "re_123", from: "Herald <notifications@example.com>", apiUrl: "http://resend.test/v1" },
+    });
+  });
+
+  it("defaults RESEND_API_URL to Resend's API", () => {
+    const { email } = parseSettings({
+      ...MINIMAL,
+      EMAIL_TRANSPORT: "resend",
+      RESEND_API_KEY: "k",
+      EMAIL_FROM: "a@b.io",
+    });
+    expect(email).toMatchObject({ resend: { apiUrl: "https://api.resend.com", from: "a@b.io" } });
+  });
+
+  it("captures with EMAIL_TRANSPORT=capture, whatever Resend variables are set", () => {
+    expect(parseSettings({ ...MINIMAL, EMAIL_TRANSPORT: "capture", EMAIL_FROM: "a@b.io" }).email).toEqual({
+      transport: "capture",
+    });
+  });
+
+  it.each([
+    [{ EMAIL_TRANSPORT: "smtp" }, /^invalid setting EMAIL_TRANSPORT: expected "capture" or "resend", got "smtp"$/],
+    [
+      { EMAIL_TRANSPORT: "resend", EMAIL_FROM: "a@b.io" },
+      /^invalid setting RESEND_API_KEY: required with EMAIL_TRANSPORT=resend$/,
+    ],
+    [
+      { EMAIL_TRANSPORT: "resend", RESEND_API_KEY: "k" },
+      /^invalid setting EMAIL_FROM: required with EMAIL_TRANSPORT=resend/,
+    ],
+    [{ EMAIL_TRANSPORT: "resend" }, /^invalid settings: RESEND_API_KEY: required .*; EMAIL_FROM: required/],
+    [{ EMAIL_FROM: "Herald" }, /^invalid setting EMAIL_FROM: expected an address or "Name <address>", got "Herald"$/],
+    [{ EMAIL_FROM: "Herald <not-an-address>" }, /^invalid setting EMAIL_FROM: /],
+    [
+      { RESEND_API_URL: "api.resend.com" },
+      /^invalid setting RESEND_API_URL: expected an http\(s\) URL, got "api.resend.com"$/,
+    ],
+    [{ RESEND_API_URL: "ftp://resend.test" }, /^invalid setting RESEND_API_URL: /],
+  ])("refuses %j, naming the variable", (env, message) => {
+    expectRefused(env, message);
+  });
+});
+
+describe("parseSettings: RESEND_WEBHOOK_SECRET", () => {
+  it("reads a whsec_ secret", () => {
+    expect(parseSettings({ ...MINIMAL, RESEND_WEBHOOK_SECRET: WHSEC }).resendWebhookSecret).toBe(WHSEC);
+  });
+
+  it("refuses one that does not decode, without repeating it", () => {
+    const { message } = failure({ ...MINIMAL, RESEND_WEBHOOK_SECRET: "whsec_not base64!" });
+    expect(message).toMatch(/^invalid setting RESEND_WEBHOOK_SECRET: expected whsec_ and base64/);
+    expect(message).not.toContain("not base64!");
+  });
+});
+
+describe("parseWholeNumber", () => {
+  it("reads a host's own variable by the same rule", () => {
+    expect(parseWholeNumber({ QUEUE_BATCH_TIMEOUT_MS: "5" }, "QUEUE_BATCH_TIMEOUT_MS", "milliseconds", 20)).toBe(5);
+    expect(parseWholeNumber({}, "QUEUE_BATCH_TIMEOUT_MS", "milliseconds", 20)).toBe(20);
+    expect(() =>
+      parseWholeNumber({ QUEUE_BATCH_TIMEOUT_MS: "x" }, "QUEUE_BATCH_TIMEOUT_MS", "milliseconds", 20),
+    ).toThrow('invalid setting QUEUE_BATCH_TIMEOUT_MS: expected a whole number of milliseconds > 0, got "x"');
+  });
+});
