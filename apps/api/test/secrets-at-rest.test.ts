@@ -263,7 +263,7 @@ describe("integration secrets at rest", () => {
       expect(sent.status).toBe(202);
       // The leg's consumer cannot open the row: it retries, and never calls the target with the stolen credential.
       const consumerRefused = () =>
-        logged.mock.calls.some(([line]) => /herald-deliveries.*does not open/.test(String(line)));
+        logged.mock.calls.some(([line]) => /attempt crashed.*does not open/.test(String(line)));
       await expect.poll(consumerRefused, { timeout: 10_000 }).toBe(true);
       expect(await target.calls()).toEqual([]);
     } finally {
