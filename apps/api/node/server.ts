@@ -4,8 +4,10 @@
 // accounts and allows loopback targets, as `npm run dev` does.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { hasAccounts } from "@herald/db";
 import { seedDevData } from "../scripts/dev-seed";
 import { dataDirectory, loadLocalSecrets } from "../scripts/local-secrets";
+import { SettingsError } from "../src/settings";
 import { startNodeRuntime } from "./runtime";
 
 const { values: flags } = parseArgs({ options: { dev: { type: "boolean", default: false } } });
@@ -24,11 +26,15 @@ const runtime = await startNodeRuntime({
   env,
   port: Number(process.env.HERALD_PORT ?? 8787),
   hostname: process.env.HERALD_HOST ?? "127.0.0.1",
+}).catch((error: unknown) => {
+  // A bad setting is one line naming it (src/settings.ts), not a stack trace.
+  if (!(error instanceof SettingsError)) throw error;
+  console.error(`herald: ${error.message}`);
+  process.exit(1);
 });
 if (flags.dev) await seedDevData(runtime.db);
 console.log(`herald: serving on ${runtime.url} (Node runtime, database ${env.LIBSQL_URL})`);
-const accounts = await runtime.db.$client.execute("SELECT count(*) AS n FROM accounts");
-if (Number(accounts.rows[0]?.n ?? 0) === 0) {
+if (!(await hasAccounts(runtime.db))) {
   console.log(
     `herald: no accounts yet; create one with\n  LIBSQL_URL=${env.LIBSQL_URL} pnpm --filter @herald/api admin provision-account ` +
       '--account-id 12345678 --account-name "Acme" --user-id <uuid> --user-name "Ada" --role admin\n' +

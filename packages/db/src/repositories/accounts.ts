@@ -2,6 +2,12 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client";
 import { type AccessKeyRow, type AccountRow, accessKeys, accounts, type UserRow, users } from "../schema";
 
+/** Whether any account exists (a fresh self-host has none until one is provisioned). */
+export async function hasAccounts(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: accounts.id }).from(accounts).limit(1);
+  return row !== undefined;
+}
+
 export async function findAccount(db: Db, accountId: string): Promise<AccountRow | undefined> {
   return db.query.accounts.findFirst({ where: eq(accounts.id, accountId) });
 }

@@ -143,8 +143,10 @@ describe("classifyLogLines", () => {
   it("explains the injected faults' lines, whole, and reports any other", () => {
     const lines = [
       '{"level":"error","queue":"herald-deliveries","error":"Error: injected fault: the herald-deliveries consumer died mid-batch"}',
-      '{"level":"error","queue":"herald-fanout","message_id":"0f8fad5b-d9cb-469f-a165-70867728950e","attempts":2,"error":"Error: injected fault: sending a batch to herald-deliveries failed"}',
-      '{"level":"warn","notification_id":"abc","message":"fan-out not queued; the sweeper will","error":"Error: injected fault: sending to herald-fanout failed"}',
+      '{"level":"error","queue":"herald-fanout","messages":3,"error":"Error: injected fault: sending a batch to herald-deliveries failed"}',
+      '{"level":"warn","notification_id":"abc","message":"fan-out not queued; the sweeper will","error":"Error: injected fault: sending a batch to herald-fanout failed"}',
+      '{"level":"error","message":"legs not queued again","error":"Error: injected fault: sending a batch to herald-deliveries failed"}',
+      '{"level":"error","queue":"herald-deliveries","messages":2,"error":"Error: injected fault: the database failed the record before committing"}',
       '{"level":"error","message":"sweep failed","error":"Error: injected fault: sending a batch to herald-fanout failed"}',
       // The queue names must agree, and a real failure beside an injected one is not excused.
       '{"level":"error","queue":"herald-fanout","error":"Error: injected fault: the herald-deliveries consumer died mid-batch"}',
@@ -152,7 +154,7 @@ describe("classifyLogLines", () => {
       '{"level":"error","message":"sweep failed","error":"Error: SQLITE_BUSY (injected fault: sending a batch to herald-fanout failed)"}',
     ];
     const report = classifyLogLines(lines, INJECTED_FAULT_LOG_LINES);
-    expect(Object.values(report.expected)).toEqual([1, 1, 1, 1]);
+    expect(Object.values(report.expected)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(report.unexpected.count).toBe(3);
   });
 });

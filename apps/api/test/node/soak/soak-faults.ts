@@ -443,6 +443,9 @@ async function runBatch(
   };
   // By webhook id: when this batch began handling a message for that leg (its first copy here, if several).
   const handlingStartedAt = new Map<string, number>();
+  // The delivery consumer records a batch's answers together, once every call has answered: an invocation that dies
+  // during the calls has recorded none of the answers it took, so each of its calls was hidden by the crash.
+  const made: SentCall[] = [];
 
   const targetFetch = env.TARGET_FETCHER
     ? (url: string, init: RequestInit) => (env.TARGET_FETCHER as NonNullable<Env["TARGET_FETCHER"]>).fetch(url, init)
@@ -467,6 +470,7 @@ async function runBatch(
           lostInCrash: false,
         };
         stats.calls.push(call);
+        made.push(call);
         init?.signal?.addEventListener("abort", () => {
           if (!call.taken) call.timedOut = true;
         });
@@ -483,8 +487,9 @@ async function runBatch(
         }
         call.status = response.status;
         if (!effect()) return observeBody(response, () => (call.taken = true));
-        // The answer came back and the invocation died before recording it: release the connection, then nothing.
-        call.lostInCrash = true;
+        // The answer came back and the invocation died before recording it, or any other answer of its batch: release
+        // the connection, then nothing.
+        for (const lost of made) lost.lostInCrash = true;
         await response.arrayBuffer().catch(() => {});
         return never();
       },
