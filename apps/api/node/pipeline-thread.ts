@@ -1,7 +1,6 @@
 // The pipeline thread's entry: its own database connection, the in-process queues, the consumers and the sweeper
 // (pipeline.ts), off the thread that answers HTTP, so ingest stays quick while deliveries run.
 import { parentPort, workerData } from "node:worker_threads";
-import { QUEUES } from "../src/queues/producers";
 import { provideDatabase } from "../src/services/container";
 import { countingClient, countingQueue, emptyCounters } from "./counting";
 import { openDatabase } from "./database";
@@ -28,16 +27,13 @@ const pipeline = await startPipeline(vars, {
   sweepIntervalMs,
   ...(countCalls ? { hooks: { wrapProducer: (name, queue) => countingQueue(name, queue, counters) } } : {}),
 });
-const queues: Record<string, Queue<unknown>> = {
-  [QUEUES.fanout]: pipeline.producers.FANOUT_QUEUE,
-  [QUEUES.delivery]: pipeline.producers.DELIVERY_QUEUE,
-};
 
 port.on("message", (request: PipelineRequest) => {
   const reply = (answer: PipelineReply) => port.postMessage(answer);
   const handle = async (): Promise<unknown> => {
     if (request.op === "send") {
-      const queue = queues[request.queue];
+      // Counted (if at all) by the HTTP thread's producer that sent it.
+      const queue = pipeline.queue(request.queue);
       if (!queue) throw new Error(`no queue ${request.queue}`);
       await queue.sendBatch(request.messages);
     } else if (request.op === "counters") {

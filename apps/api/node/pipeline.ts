@@ -48,11 +48,17 @@ export interface PipelineHooks {
 }
 
 export interface Pipeline {
-  /** The producers, as the Worker's bindings name them. */
+  /** The producers, as the Worker's bindings name them (wrapped by the hooks). */
   producers: { FANOUT_QUEUE: Queue<unknown>; DELIVERY_QUEUE: Queue<unknown> };
   /** What a pipeline in another thread counted there (node/counting.ts). */
   counters?: () => Promise<ServerCounters>;
   close(): Promise<void>;
+}
+
+/** A pipeline in this thread. */
+export interface LocalPipeline extends Pipeline {
+  /** The queues themselves, by name: what another thread's producers, already wrapped there, send into. */
+  queue(name: string): Queue<unknown> | undefined;
 }
 
 /**
@@ -62,7 +68,7 @@ export interface Pipeline {
 export async function startPipeline(
   vars: Record<string, string>,
   options: { sweepIntervalMs: number; hooks?: PipelineHooks },
-): Promise<Pipeline> {
+): Promise<LocalPipeline> {
   const hooks = options.hooks ?? {};
   const queues = new Map(wrangler.queues.consumers.map((consumer) => [consumer.queue, new LocalQueue(consumer.queue)]));
   const queue = (name: string) => queues.get(name) ?? new LocalQueue(name);
@@ -105,6 +111,7 @@ export async function startPipeline(
 
   return {
     producers,
+    queue: (name) => queues.get(name),
     async close() {
       clearInterval(sweeper);
       for (const local of queues.values()) await local.close();

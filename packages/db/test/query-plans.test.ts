@@ -1,0 +1,120 @@
+import type { Client, InStatement } from "@libsql/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  claimDeliveries,
+  failDeliveries,
+  loadEmailContext,
+  loadFanoutBatch,
+  openSuppressionWindows,
+  recordAttempts,
+  writeFanout,
+} from "../src";
+import type { Db } from "../src/client";
+import { createNodeDb, migrateDb } from "../src/node";
+import { newId, pendingLeg } from "./support";
+
+// The set-wise statements must find a batch's rows by key: a plan that walks a status index (every PENDING leg,
+// every dispatched notification) or scans a table costs what the backlog holds, not what the batch holds. Every
+// statement the pipeline's repositories send is captured and its query plan read from SQLite itself.
+
+let db: Db;
+const captured: InStatement[] = [];
+let capturing = false;
+
+beforeAll(async () => {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const capture = (client: Client): Client =>
+    new Proxy(client, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (typeof value !== "function") return value;
+        if (property === "batch") {
+          return (statements: InStatement[], mode?: Parameters<Client["batch"]>[1]) => {
+            if (capturing) captured.push(...statements);
+            return target.batch(statements, mode);
+          };
+        }
+        if (property === "execute") {
+          return (statement: InStatement) => {
+            if (capturing) captured.push(statement);
+            return target.execute(statement);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+  db = createNodeDb(
+    { url: `file:${join(mkdtempSync(join(tmpdir(), "herald-plans-")), "plans.db")}` },
+    {
+      wrapClient: capture,
+    },
+  );
+  await migrateDb(db);
+});
+afterAll(() => db.$client.close());
+
+const FORBIDDEN = [
+  /deliveries_status_due_idx/,
+  /notifications_status_created_idx/,
+  // A scan of a real table; json_each's virtual table (aliased j or w, or unaliased) is the batch itself.
+  /^SCAN (?!(j|w|json_each)\b)/,
+];
+
+describe("the delivery pipeline's query plans", () => {
+  it("look every row up by key, whatever the backlog", async () => {
+    const leg = await pendingLeg(db, 0);
+    capturing = true;
+    await claimDeliveries(db, [leg.id, newId()], 1_000, 60_000);
+    await loadEmailContext(db, [leg], ["incidents/alerts"]);
+    await recordAttempts(db, {
+      records: [
+        {
+          deliveryId: leg.id,
+          accountId: leg.accountId,
+          attemptId: newId(),
+          attempt: 1,
+          status: "DELIVRD",
+          startedAt: 1_000,
+          durationMs: 1,
+          responseCode: 200,
+          responseBody: null,
+          error: null,
+          nextAttemptAt: null,
+        },
+      ],
+      now: 2_000,
+      disable: [{ accountId: leg.accountId, id: leg.destination, reason: "HTTP 410" }],
+    });
+    await failDeliveries(db, [leg.id], 3_000, "kept crashing");
+    await loadFanoutBatch(db, [leg.notificationId]);
+    await openSuppressionWindows(
+      db,
+      [{ subscriptionId: newId(), key: "any", notificationId: leg.notificationId, windowMs: 1 }],
+      4_000,
+    );
+    await writeFanout(db, [], [leg.notificationId], 5_000);
+    capturing = false;
+
+    const statements = captured.filter((statement) => !/^\s*(BEGIN|COMMIT|ROLLBACK)/i.test(sqlOf(statement)));
+    expect(statements.length).toBeGreaterThanOrEqual(14);
+    const offending: string[] = [];
+    for (const statement of statements) {
+      const sql = sqlOf(statement);
+      const args = typeof statement === "string" ? [] : (statement.args ?? []);
+      const plan = await db.$client.execute({ sql: `EXPLAIN QUERY PLAN ${sql}`, args });
+      for (const row of plan.rows) {
+        const detail = String(row.detail);
+        if (FORBIDDEN.some((pattern) => pattern.test(detail))) {
+          offending.push(`${detail}  <-  ${sql.replace(/\s+/g, " ").slice(0, 120)}`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+});
+
+function sqlOf(statement: InStatement): string {
+  return typeof statement === "string" ? statement : statement.sql;
+}
