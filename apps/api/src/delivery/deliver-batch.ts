@@ -32,13 +32,14 @@ export async function deliverBatch(
   services: Services,
   legIds: readonly string[],
 ): Promise<Map<string, BatchDisposition>> {
-  const dispositions = new Map<string, BatchDisposition>(legIds.map((id) => [id, { kind: "done" }]));
+  const ids = [...new Set(legIds)];
+  const dispositions = new Map<string, BatchDisposition>(ids.map((id) => [id, { kind: "done" }]));
   const startedAt = services.now();
   // Held until the batch is recorded: every call may take the whole timeout, `concurrency` of them at a time. A lease
   // that ran out mid-batch would let another consumer call a leg this one is still calling.
-  const rounds = Math.ceil(new Set(legIds).size / services.delivery.concurrency);
+  const rounds = Math.ceil(ids.length / services.delivery.concurrency);
   const leaseMs = rounds * services.delivery.webhookTimeoutMs + 30_000;
-  const batch = await claimDeliveries(services.db, [...new Set(legIds)], startedAt, leaseMs);
+  const batch = await claimDeliveries(services.db, ids, startedAt, leaseMs);
   for (const leg of batch.unclaimed) dispositions.set(leg.id, unclaimedDisposition(leg, startedAt));
   if (batch.claimed.length === 0) return dispositions;
 
