@@ -2,8 +2,8 @@
 // `npm test`: installs from the lockfile, then lint, typecheck and every test suite of the workspace; ends with one
 // summary line of all the suites' tests.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pnpm } from "./pnpm.mjs";
 
@@ -16,27 +16,35 @@ pnpm(["run", "lint:layers"]);
 const layers = layersTest();
 // The committed OpenAPI document and client types must be what the API's routes generate.
 pnpm(["run", "check:generated"]);
+// The summary counts only tests run now: turbo.json marks `test` uncacheable (a replayed cache hit would count an
+// earlier run's tests, and in CI would pass a suite that was never run on this commit's machine), and every old report
+// is removed first, so a suite that dies before writing its report is not counted from a previous invocation.
+const reportDirs = packageDirs().map((dir) => join(dir, "test-results"));
+for (const results of reportDirs) rmSync(results, { recursive: true, force: true });
 pnpm(["exec", "turbo", "run", "typecheck", "test", "--output-logs=errors-only"]);
 
 // Every vitest run writes a JSON report into its package's test-results/ (see the vitest configs).
 let passed = layers.passed;
 let failed = layers.failed;
-for (const group of ["apps", "packages", "examples"]) {
-  if (!existsSync(join(root, group))) continue;
-  for (const name of readdirSync(join(root, group))) {
-    const results = join(root, group, name, "test-results");
-    if (!existsSync(results)) continue;
-    for (const file of readdirSync(results).filter((f) => f.endsWith(".json"))) {
-      const { numPassedTests, numFailedTests } = JSON.parse(readFileSync(join(results, file), "utf8"));
-      console.log(`${group}/${name} (${file}): ${numPassedTests} passed, ${numFailedTests} failed`);
-      passed += numPassedTests;
-      failed += numFailedTests;
-    }
+for (const results of reportDirs) {
+  if (!existsSync(results)) continue;
+  for (const file of readdirSync(results).filter((f) => f.endsWith(".json"))) {
+    const { numPassedTests, numFailedTests } = JSON.parse(readFileSync(join(results, file), "utf8"));
+    console.log(`${relative(root, dirname(results))} (${file}): ${numPassedTests} passed, ${numFailedTests} failed`);
+    passed += numPassedTests;
+    failed += numFailedTests;
   }
 }
 console.log(`scripts/layers.test.mjs: ${layers.passed} passed, ${layers.failed} failed`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
+
+/** Every workspace package's folder (apps/*, packages/*, examples/*). */
+function packageDirs() {
+  return ["apps", "packages", "examples"]
+    .filter((group) => existsSync(join(root, group)))
+    .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)));
+}
 
 /** Runs scripts/layers.test.mjs with node's test runner; its TAP counts join the summary (a crash counts as a failure). */
 function layersTest() {

@@ -181,11 +181,17 @@ async function api(method: string, path: string, body?: unknown, headers: Record
   return { status: response.status, body: text === "" ? undefined : JSON.parse(text), headers: response.headers };
 }
 
-/** The target with a unique path segment, so that a request to it can be found among every blocked request. */
-function marked(target: string): { url: string; marker: string | undefined } {
+/**
+ * The target with a unique marker where a request would carry it (the path), so that a request to it can be found
+ * among every blocked request; every target gets one, the non-http ones too, since any of them might be fetched.
+ */
+function marked(target: string): { url: string; marker: string } {
   const marker = `ssrf-${crypto.randomUUID().slice(0, 8)}`;
   const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
-  if (!authority || !/^https?:/i.test(target)) return { url: target, marker: undefined };
+  if (!authority) {
+    // No authority (javascript:, data:, a relative path, not a URL at all): the marker ends it.
+    return { url: `${target}/${marker}`, marker };
+  }
   const rest = target.slice(authority[0].length);
   return { url: `${authority[0]}/${marker}${rest.startsWith("/") ? rest : `/${rest}`}`, marker };
 }
@@ -273,7 +279,7 @@ describe.each(REFUSED)("%s (%s)", (target) => {
     expect(leg.attempts[0].error).toMatch(/^the target URL /);
     expect(leg.attempts[0].response_code).toBeUndefined();
 
-    if (marker) expect((await blockedRequests()).filter((request) => request.url.includes(marker))).toEqual([]);
+    expect((await blockedRequests()).filter((request) => request.url.includes(marker))).toEqual([]);
   });
 });
 
@@ -289,7 +295,7 @@ describe.each(ACCEPTED)("the public target %s", (target) => {
     // The call is made; the test network refuses it (599), which proves the send-time check let it through.
     const { leg } = await deliverTo(created.body.id);
     expect(leg.attempts[0]).toMatchObject({ response_code: 599 });
-    expect((await blockedRequests()).some((request) => request.url.includes(marker as string))).toBe(true);
+    expect((await blockedRequests()).some((request) => request.url.includes(marker))).toBe(true);
   });
 });
 
@@ -335,7 +341,7 @@ describe("a stored private target, end to end through the queues", () => {
     const byDestination = Object.fromEntries(legs.map((leg) => [leg.destination, leg]));
     expect(byDestination[metadata]).toMatchObject({ status: "FAILED", last_error: expect.stringMatching(/link/) });
     expect(byDestination[receiver.body.id]).toMatchObject({ status: "DELIVRD" });
-    expect((await blockedRequests()).filter((request) => request.url.includes(marker as string))).toEqual([]);
+    expect((await blockedRequests()).filter((request) => request.url.includes(marker))).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { createNodeDb } from "@herald/db/node";
 import { startLibsqlDevServer } from "@herald/libsql-dev-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type NodeRuntime, startNodeRuntime } from "../../node/runtime";
@@ -81,13 +82,17 @@ describe("the Node runtime", () => {
       const { notification } = await webhookScenario(token, await login(PLATFORM), [{ status: 200 }]);
       const [leg] = await settled(token, notification.id, 1);
       expect(leg?.status).toBe("DELIVRD");
-      // The leg is in the server's database, not in a file of the runtime's.
-      const stored = await runtime.db.$client.execute({
-        sql: "select status from deliveries where notification_id = ?",
-        args: [notification.id],
-      });
-      expect(stored.rows.map((row) => row.status)).toEqual(["DELIVRD"]);
-      expect(runtime.env.LIBSQL_URL).toBe(server.url);
+      // The leg is in the server's database file, read through a connection of the test's own (not the runtime's).
+      const serverFile = createNodeDb({ url: `file:${serverDb}` });
+      try {
+        const stored = await serverFile.$client.execute({
+          sql: "select status from deliveries where notification_id = ?",
+          args: [notification.id],
+        });
+        expect(stored.rows.map((row) => row.status)).toEqual(["DELIVRD"]);
+      } finally {
+        serverFile.$client.close();
+      }
     } finally {
       await stop(runtime);
       await server.close();
