@@ -155,8 +155,22 @@ function signedContent(id: string, timestamp: string, body: WebhookBody): Uint8A
   return content;
 }
 
+// Imported keys, by usage and secret: importing costs as much as the HMAC itself, and a sender signs every delivery
+// with the same few secrets. Bounded, oldest first out; the keys are not extractable.
+const KEY_CACHE_SIZE = 1_000;
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
 function importKey(bytes: Uint8Array<ArrayBuffer>, usage: "sign" | "verify"): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+  const cacheKey = `${usage}:${toBase64(bytes)}`;
+  let key = importedKeys.get(cacheKey);
+  if (!key) {
+    if (importedKeys.size >= KEY_CACHE_SIZE) importedKeys.delete(importedKeys.keys().next().value as string);
+    key = crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+    // A failed import is not kept: the next call tries again.
+    key.catch(() => importedKeys.delete(cacheKey));
+    importedKeys.set(cacheKey, key);
+  }
+  return key;
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -1,5 +1,5 @@
 import { Webhook } from "standardwebhooks";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   checkTimestamp,
   decodeSecret,
@@ -86,5 +86,25 @@ describe("readSignedHeaders", () => {
     expect(readSignedHeaders({ "webhook-id": "msg_1", "webhook-timestamp": "1", "webhook-signature": " " })).toBe(
       undefined,
     );
+  });
+});
+
+describe("imported keys", () => {
+  it("imports a secret's key once for many signatures and verifications, and signs the same with it", async () => {
+    const secret = generateSecret();
+    const importKey = vi.spyOn(crypto.subtle, "importKey");
+    try {
+      const signatures = [];
+      for (let i = 0; i < 5; i++)
+        signatures.push(await sign({ keys: [key(secret)], id: "msg_1", timestamp: 1, body: BODY }));
+      for (const signature of signatures) {
+        const ok = await verifySignature({ id: "msg_1", timestamp: "1", signature, keys: [key(secret)], body: BODY });
+        expect(ok).toBe(true);
+      }
+      expect(new Set(signatures).size).toBe(1);
+      expect(importKey).toHaveBeenCalledTimes(2); // one for signing, one for verifying
+    } finally {
+      importKey.mockRestore();
+    }
   });
 });
