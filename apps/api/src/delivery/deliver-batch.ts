@@ -12,7 +12,7 @@ import type { Services } from "../env";
 import { loggable } from "../errors";
 import { toNotification } from "../mappers/notifications";
 import { openIntegration } from "../security/integration-secrets";
-import { attemptEmail, attemptWebhook, permanent, type WebhookTarget } from "./attempts";
+import { type AttemptReport, attemptEmail, attemptWebhook, permanent, type WebhookTarget } from "./attempts";
 import { decideAttempt, type LegDisposition, unclaimedDisposition } from "./decide";
 
 export type BatchDisposition = LegDisposition | { kind: "crashed" };
@@ -112,11 +112,7 @@ export async function deliverBatch(
   const recorded = await recordAttempts(services.db, {
     records: decisions.map((d) => d.record),
     now,
-    disable: decisions.flatMap(({ leg, report }) =>
-      report.outcome.kind === "permanent" && report.outcome.disableIntegration
-        ? [{ accountId: leg.accountId, id: leg.destination, reason: report.outcome.reason }]
-        : [],
-    ),
+    disable: gone(decisions),
   });
   for (const { leg, decision, record } of decisions) {
     if (recorded.has(leg.id)) {
@@ -136,6 +132,19 @@ export async function deliverBatch(
     dispositions.set(leg.id, { kind: "done" });
   }
   return dispositions;
+}
+
+/** The integrations whose target answered 410 in this batch, once each however many legs went to them. */
+function gone(decisions: ReadonlyArray<{ leg: DeliveryRow; report: AttemptReport }>) {
+  const integrations = new Map<string, { accountId: string; id: string; reason: string }>();
+  for (const { leg, report } of decisions) {
+    const { outcome } = report;
+    if (outcome.kind !== "permanent" || !outcome.disableIntegration) continue;
+    const key = `${leg.accountId}/${leg.destination}`;
+    if (!integrations.has(key))
+      integrations.set(key, { accountId: leg.accountId, id: leg.destination, reason: outcome.reason });
+  }
+  return [...integrations.values()];
 }
 
 /**
