@@ -5,7 +5,13 @@ import type { AccountRow, NotificationTypeRow } from "@herald/db";
 /** What one call to a destination came to: delivered, worth another try (not sooner than asked), or never. */
 export type AttemptOutcome =
   | { kind: "delivered" }
-  | { kind: "retry"; reason: string; retryAfterSeconds?: number }
+  | {
+      kind: "retry";
+      reason: string;
+      retryAfterSeconds?: number;
+      /** The destination said "too many calls" (429 or its vendor's equivalent), not that it failed. */
+      rateLimited?: boolean;
+    }
   | { kind: "permanent"; reason: string; disableIntegration?: boolean };
 
 export interface OutgoingEmail {
