@@ -11,6 +11,10 @@
 // resend.test
 //   POST /emails               Resend's send API: recorded, answers {id}; a recipient "status-<code>@..." answers <code>
 //   GET  /__sent               every e-mail received
+// hooks.slack.com, *.logic.azure.com, discord.com, events.pagerduty.com, splunk.test (and the other vendor hosts)
+//                              the alert-channel vendors (fakes/vendors.ts), scripted and read through
+//                              /__script/<key> and /__requests/<key> on each host (fakes/vendor-kit.ts)
+import { createVendorFakes } from "./fakes/vendors";
 import {
   DROPPED_CONNECTION_HEADER,
   type ReceivedCall,
@@ -19,6 +23,7 @@ import {
 } from "./scenarios/scripted-receiver";
 
 const buckets = new ScriptedBuckets();
+const vendors = createVendorFakes();
 const sentEmails: Array<ReceivedCall & { id: string }> = [];
 
 const json = (value: unknown, status = 200) =>
@@ -67,5 +72,5 @@ export async function fakeInternet(request: Request): Promise<Response | undefin
   const url = new URL(request.url);
   if (url.hostname === "hooks.test") return hooks(request, url);
   if (url.hostname === "resend.test") return resend(request, url);
-  return undefined;
+  return vendors.fetch(request);
 }
