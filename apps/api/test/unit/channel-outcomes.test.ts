@@ -107,8 +107,9 @@ table("slack", [
     expected: { kind: "retry", reason: "Slack: HTTP 503", retryAfterSeconds: 20 },
   },
   {
-    name: "a redirect is retried, not followed",
+    name: "a redirect is retried, not followed, whatever page it carries",
     status: 302,
+    body: "<html><body>Moved</body></html>",
     expected: { kind: "retry", reason: "Slack: HTTP 302: redirects are not followed" },
   },
 ]);

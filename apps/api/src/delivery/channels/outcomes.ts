@@ -123,7 +123,9 @@ const CLASSIFIERS: Record<ChannelType, Classify> = { slack, msteams, discord, pa
 function common(vendor: string, answer: VendorAnswer, nowMs: number, detail: string): AttemptOutcome {
   const outcome = classifyResponse(answer.status, answer.headers, nowMs);
   if (outcome.kind === "delivered") return outcome;
-  const reason = detail === "" ? `${vendor}: ${outcome.reason}` : `${vendor}: ${detail} (HTTP ${answer.status})`;
+  // A redirect's body is a page for browsers; what matters is that it was not followed.
+  const ownWords = detail !== "" && answer.status >= 400;
+  const reason = ownWords ? `${vendor}: ${detail} (HTTP ${answer.status})` : `${vendor}: ${outcome.reason}`;
   // classifyResponse has read Retry-After already for the statuses that define it (429, 503).
   if (answer.status === 429)
     return rateLimited(reason, outcome.kind === "retry" ? outcome.retryAfterSeconds : undefined);
