@@ -40,6 +40,14 @@ export function digest(view: NotificationView, options: RenderOptions = {}): Dig
   };
 }
 
+/**
+ * The summary, unless the title already says it: a derived summary is often the title's subject, and showing it twice
+ * says nothing more. A title that was cut says less, so then the summary shows.
+ */
+export function summaryBeyondTitle(seen: Digest, titleShownWhole: boolean): string | undefined {
+  return titleShownWhole && seen.title.includes(seen.summary) ? undefined : seen.summary;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Severity
 

@@ -1,7 +1,7 @@
 // A notification as a Discord webhook message: one embed, coloured by severity. Nothing in the data can ping anyone:
 // `allowed_mentions.parse` is empty whatever the text says. Limits from Discord's embed reference.
 
-import { digest, displayTime, type Fact, type Link } from "./digest";
+import { digest, displayTime, type Fact, type Link, summaryBeyondTitle } from "./digest";
 import type { NotificationView, RenderOptions, Severity } from "./message";
 import { ELLIPSIS, truncate } from "./truncate";
 
@@ -27,7 +27,7 @@ const INLINE_MAX = 40;
 
 export interface DiscordEmbed {
   title: string;
-  description: string;
+  description?: string;
   color: number;
   fields: Array<{ name: string; value: string; inline: boolean }>;
   timestamp?: string;
@@ -58,11 +58,10 @@ export function renderDiscord(view: NotificationView, options: RenderOptions = {
   const fields = embedFields(seen.facts, seen.links);
   const used =
     title.length + footer.length + fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
-  const description = truncate(
-    seen.summary,
-    Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.embedTotal - used),
-    escapeDiscordMarkdown,
-  );
+  const summary = summaryBeyondTitle(seen, escapeDiscordMarkdown(seen.title).length <= DISCORD_LIMITS.title);
+  const description = summary
+    ? truncate(summary, Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.embedTotal - used), escapeDiscordMarkdown)
+    : undefined;
   const timestamp = Number.isNaN(Date.parse(view.createdAt)) ? undefined : new Date(view.createdAt).toISOString();
   return {
     content: truncate(
@@ -73,7 +72,7 @@ export function renderDiscord(view: NotificationView, options: RenderOptions = {
     embeds: [
       {
         title,
-        description,
+        ...(description ? { description } : {}),
         color: seen.severity ? SEVERITY_COLORS[seen.severity] : NEUTRAL_COLOR,
         fields,
         ...(timestamp ? { timestamp } : {}),
@@ -125,12 +124,12 @@ function discordUrl(url: string): string {
 
 /**
  * Data as literal text in Discord markdown: a backslash before each character that starts inline markup or a
- * mention, channel, emoji or timestamp tag (`<@id>`, `<#id>`, `<t:...>`), and before block markers (`#`, `>`, `-`,
- * `1.`) at the start of a line.
+ * mention, channel, emoji or timestamp tag (`<@id>`, `<#id>`, `<t:...>`), and before block markers at the start of a
+ * line (`#`, `>`, and `-`, `+`, `1.` before a space, `-#`).
  */
 export function escapeDiscordMarkdown(text: string): string {
   return text
     .replace(/[\\`*_~|<[\]()]/g, "\\$&")
-    .replace(/^(\s*)([-+#>])/gm, "$1\\$2")
-    .replace(/^(\s*\d+)\./gm, "$1\\.");
+    .replace(/^(\s*)([#>]|[-+](?=[\s#]))/gm, "$1\\$2")
+    .replace(/^(\s*\d+)\.(?=\s|$)/gm, "$1\\.");
 }

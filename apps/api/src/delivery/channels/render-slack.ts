@@ -1,7 +1,7 @@
 // A notification as a Slack incoming-webhook message: Block Kit blocks, with a plain `text` for notifications and
 // clients that cannot show blocks. Limits from Slack's Block Kit reference (docs.slack.dev/reference/block-kit).
 
-import { type Digest, digest, displayTime, type Link } from "./digest";
+import { type Digest, digest, displayTime, type Link, summaryBeyondTitle } from "./digest";
 import type { NotificationView, RenderOptions } from "./message";
 import { ELLIPSIS, truncate } from "./truncate";
 
@@ -35,9 +35,12 @@ const ACCOUNT_MAX = 500;
 
 export function renderSlack(view: NotificationView, options: RenderOptions = {}): SlackMessage {
   const seen = digest(view, options);
+  const summary = summaryBeyondTitle(seen, seen.title.length <= SLACK_LIMITS.headerText);
   const blocks: SlackBlock[] = [
     { type: "header", text: { type: "plain_text", text: truncate(seen.title, SLACK_LIMITS.headerText), emoji: false } },
-    { type: "section", text: mrkdwn(truncate(seen.summary, SLACK_LIMITS.sectionText, escapeMrkdwn)) },
+    ...(summary
+      ? [{ type: "section", text: mrkdwn(truncate(summary, SLACK_LIMITS.sectionText, escapeMrkdwn)) } as const]
+      : []),
     ...factSections(seen),
     ...linkSections(seen.links),
     {
@@ -49,7 +52,7 @@ export function renderSlack(view: NotificationView, options: RenderOptions = {})
     },
   ];
   return {
-    text: truncate(`${seen.title}\n${seen.summary}`, SLACK_LIMITS.fallbackText, escapeMrkdwn),
+    text: truncate(summary ? `${seen.title}\n${summary}` : seen.title, SLACK_LIMITS.fallbackText, escapeMrkdwn),
     // The digest's facts are few, so this never cuts today; it keeps a longer digest valid.
     blocks: blocks.slice(0, SLACK_LIMITS.blocks),
   };

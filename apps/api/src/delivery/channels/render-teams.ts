@@ -2,7 +2,7 @@
 // Teams refuses messages over about 28 KB; the limits below keep the text under 16 KB even when every character takes
 // three bytes of UTF-8, and link buttons are added only while the message stays under TEAMS_MAX_BYTES.
 
-import { digest, displayTime } from "./digest";
+import { digest, displayTime, summaryBeyondTitle } from "./digest";
 import type { NotificationView, RenderOptions, Severity } from "./message";
 import { jsonSize, truncate } from "./truncate";
 
@@ -70,13 +70,13 @@ export function renderTeams(view: NotificationView, options: RenderOptions = {})
       weight: "Bolder",
       color: seen.severity ? SEVERITY_COLORS[seen.severity] : "Default",
     },
-    // Card markdown needs a blank line for a line break.
-    {
-      type: "TextBlock",
-      text: truncate(seen.summary.replace(/\n+/g, "\n\n"), TEAMS_LIMITS.summary, escapeCardMarkdown),
-      wrap: true,
-    },
   ];
+  const summary = summaryBeyondTitle(seen, escapeCardMarkdown(seen.title).length <= TEAMS_LIMITS.title);
+  if (summary) {
+    // Card markdown needs a blank line for a line break.
+    const text = truncate(summary.replace(/\n+/g, "\n\n"), TEAMS_LIMITS.summary, escapeCardMarkdown);
+    body.push({ type: "TextBlock", text, wrap: true });
+  }
   if (seen.facts.length > 0) {
     body.push({
       type: "FactSet",
@@ -139,12 +139,12 @@ function cardMessage(body: Array<TextBlock | FactSet>): TeamsMessage {
 
 /**
  * Data as literal text in a card's markdown (bold, italic, lists, links): a backslash before each character that
- * could start markup, so `[x](javascript:...)`, `**` and `<b>` read as typed. Block markers (`-`, `+`, `1.`, `#`)
- * only count at the start of a line.
+ * could start markup, so `[x](javascript:...)`, `**` and `<b>` read as typed. Block markers (`#`, and `-`, `+`, `1.`
+ * before a space) only count at the start of a line.
  */
 export function escapeCardMarkdown(text: string): string {
   return text
     .replace(/[\\`*_~[\]()<>&|]/g, "\\$&")
-    .replace(/^(\s*)([-+#])/gm, "$1\\$2")
-    .replace(/^(\s*\d+)\./gm, "$1\\.");
+    .replace(/^(\s*)(#|[-+](?=\s))/gm, "$1\\$2")
+    .replace(/^(\s*\d+)\.(?=\s|$)/gm, "$1\\.");
 }
