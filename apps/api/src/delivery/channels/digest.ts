@@ -2,6 +2,7 @@
 // it to their vendor's limits. Values here are plain text, not yet escaped for any vendor.
 
 import type { NotificationView, RenderOptions, Severity } from "./message";
+import { truncate } from "./truncate";
 
 export interface Fact {
   label: string;
@@ -28,7 +29,7 @@ export interface Digest {
 
 export function digest(view: NotificationView, options: RenderOptions = {}): Digest {
   const severity = severityOf(view);
-  const messageText = clean(options.messageText ?? "").trim();
+  const messageText = clean(capText(options.messageText ?? "")).trim();
   return {
     title: titleOf(view, severity),
     severity,
@@ -238,6 +239,14 @@ function scalarText(value: unknown): string {
   }
 }
 
+/** No rendering shows more of one text than Discord's 4,096-character description, so longer texts are cut first. */
+export const MAX_TEXT = 5_000;
+
+function capText(text: string): string {
+  // Sliced first so a 100 KB text costs no more than a short one; the cut falls inside the slice.
+  return text.length <= MAX_TEXT ? text : truncate(text.slice(0, MAX_TEXT + 2), MAX_TEXT);
+}
+
 // Explicit bidirectional overrides and isolates: in data they would reorder the text around them in the message
 // (a spoofing trick). Right-to-left text itself is kept.
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
@@ -249,7 +258,7 @@ function clean(text: string): string {
 }
 
 function oneLine(text: string): string {
-  return clean(text)
+  return clean(capText(text))
     .replace(/[\s\u2028\u2029]+/g, " ")
     .trim();
 }
