@@ -44,10 +44,24 @@ describe("GET /herald/v2/integration_types", () => {
     ["acme", () => acme],
     ["reader", () => reader],
     ["platform", () => platform],
-  ])("answers the webhook type to any token (%s)", async (_who, token) => {
+  ])("answers every type with its configuration's JSON Schema to any token (%s)", async (_who, token) => {
     const result = await call("GET", "/herald/v2/integration_types", { token: token() });
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ integration_types: [{ name: "webhook" }] });
+    const types = result.body.integration_types as Array<{ name: string; configuration: { required: string[] } }>;
+    expect(types.map((type) => type.name)).toEqual([
+      "webhook",
+      "slack",
+      "msteams",
+      "pagerduty",
+      "discord",
+      "splunk_hec",
+    ]);
+    const required = Object.fromEntries(types.map((type) => [type.name, type.configuration.required]));
+    // Alert Logic's clients create webhooks without a type: it is not required there.
+    expect(required.webhook).toEqual(["name", "target_url"]);
+    expect(required.slack).toEqual(["name", "type", "target_url"]);
+    expect(required.pagerduty).toEqual(["name", "type", "routing_key"]);
+    expect(required.splunk_hec).toEqual(["name", "type", "target_url", "token"]);
   });
 
   it("answers 401 without a token", async () => {

@@ -1,9 +1,15 @@
 import { AccountIdParam, Actor, HttpUrl, Id, pathParam } from "./common";
 import { z } from "./zod";
 
-export const IntegrationType = z
-  .enum(["webhook"])
-  .openapi("Integration-Type-Name", { description: "Kind of integration. Only webhooks so far.", example: "webhook" });
+export const INTEGRATION_TYPES = ["webhook", "slack", "msteams", "pagerduty", "discord", "splunk_hec"] as const;
+
+export const IntegrationType = z.enum(INTEGRATION_TYPES).openapi("Integration-Type-Name", {
+  description:
+    "Kind of integration: `webhook` (signed JSON POSTs to any public URL), `slack` (a Slack incoming webhook), " +
+    "`msteams` (a Microsoft Teams Workflows webhook), `pagerduty` (PagerDuty Events API v2), `discord` (a Discord " +
+    "webhook) or `splunk_hec` (a Splunk HTTP Event Collector).",
+  example: "webhook",
+});
 export type IntegrationType = z.infer<typeof IntegrationType>;
 
 // RFC 9110 token characters.
@@ -73,18 +79,178 @@ const targetUrl = HttpUrl.openapi({
   example: "https://www.example.com/webhook",
 });
 
-export const CreateIntegrationRequest = z
-  .object({
-    name: integrationName,
-    type: IntegrationType.default("webhook"),
-    target_url: targetUrl,
-    headers: WebhookHeaders.optional(),
-    header: headerAlias,
+// ---- Per-type configuration. Credentials (vendor webhook URLs, routing keys, tokens) are sealed at rest and come
+// back masked: `****` and their last four characters. Sending a masked value back in an update keeps the credential.
+
+const MASKED = /^\*{4}.{0,4}$/;
+const masked = (description: string) =>
+  z.string().openapi({ description: `${description} Answers show it masked.`, example: "****a1b2" });
+
+function vendorUrl(vendor: string, hosts: string, example: string) {
+  return HttpUrl.openapi({
+    description:
+      `The ${vendor} webhook URL: https on ${hosts}. It is a credential: sealed at rest, answered masked ` +
+      "(its origin, `****` and its last four characters).",
+    example,
+  });
+}
+
+const SLACK_URL = vendorUrl(
+  "Slack incoming",
+  "`hooks.slack.com`",
+  "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+);
+const MSTEAMS_URL = vendorUrl(
+  "Microsoft Teams Workflows (Power Automate)",
+  "a `*.logic.azure.com` or `*.api.powerplatform.com` host",
+  "https://prod-00.westus.logic.azure.com:443/workflows/0000/triggers/manual/paths/invoke?api-version=2016-06-01&sig=XXXX",
+);
+const DISCORD_URL = vendorUrl(
+  "Discord",
+  "`discord.com` (or `discordapp.com`), path `/api/webhooks/{id}/{token}`",
+  "https://discord.com/api/webhooks/000000000000000000/XXXXXXXX",
+);
+
+export const PAGERDUTY_SEVERITIES = ["critical", "error", "warning", "info"] as const;
+export const PagerDutySeverity = z.enum(PAGERDUTY_SEVERITIES);
+
+export const PagerDutySeverityMap = z
+  .strictObject({
+    critical: PagerDutySeverity.optional(),
+    high: PagerDutySeverity.optional(),
+    medium: PagerDutySeverity.optional(),
+    low: PagerDutySeverity.optional(),
+    info: PagerDutySeverity.optional(),
   })
+  .openapi("PagerDuty-Severity-Map", {
+    description:
+      "PagerDuty severity per threat level, overriding the default (critical→critical, high→error, " +
+      "medium→warning, low→info, info→info; no threat level→warning).",
+    example: { high: "critical" },
+  });
+export type PagerDutySeverityMap = z.infer<typeof PagerDutySeverityMap>;
+
+export const ResolveWhen = z
+  .strictObject({
+    field: z
+      .string()
+      .regex(
+        /^(notification_data|payload|asset_data)(\.[A-Za-z0-9_-]+)+$/,
+        "must be a dotted path under notification_data, payload or asset_data",
+      )
+      .max(200),
+    values: z.array(z.string().min(1).max(200)).min(1).max(20),
+  })
+  .openapi("PagerDuty-Resolve-When", {
+    description:
+      "Which notifications close their incident and send `resolve` instead of `trigger`: those whose `field` " +
+      "equals one of `values` (case-insensitive). Default: `notification_data.status` in closed, resolved, complete, " +
+      "completed.",
+    example: { field: "notification_data.status", values: ["closed", "resolved"] },
+  });
+export type ResolveWhen = z.infer<typeof ResolveWhen>;
+
+const ROUTING_KEY = /^[A-Za-z0-9]{32}$/;
+const routingKey = z
+  .string()
+  .regex(ROUTING_KEY, "must be a PagerDuty integration (routing) key: 32 letters and digits")
+  .openapi({
+    description: "The Events API v2 integration key of a PagerDuty service (32 characters). A credential.",
+    example: "R0123456789ABCDEF0123456789ABCDE",
+  });
+const pagerDutyRegion = z.enum(["us", "eu"]).openapi({
+  description: "Which PagerDuty service region receives the events: `us` (events.pagerduty.com) or `eu`.",
+  example: "us",
+});
+const pagerDutyUrl = HttpUrl.openapi({
+  description:
+    "The Events API endpoint; by default the region's (`https://events.pagerduty.com/v2/enqueue`, " +
+    "`https://events.eu.pagerduty.com/v2/enqueue`). Only PagerDuty's event hosts are accepted.",
+});
+
+// HEC tokens are GUIDs; any printable token Splunk accepts is kept.
+const hecToken = z
+  .string()
+  .regex(/^[\x21-\x7E]{1,256}$/, "must be a Splunk HEC token: 1 to 256 printable characters without spaces")
+  .openapi({
+    description: "The HTTP Event Collector token. A credential.",
+    example: "11111111-2222-3333-4444-555555555555",
+  });
+const hecField = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x20-\x7E]+$/, "must be printable ASCII")
+    .openapi({ description: `The events' ${what}; the token's default when absent.` });
+
+const headerFields = { headers: WebhookHeaders.optional(), header: headerAlias };
+
+const webhookConfig = { target_url: targetUrl, ...headerFields };
+const slackConfig = { target_url: SLACK_URL };
+const msteamsConfig = { target_url: MSTEAMS_URL };
+const discordConfig = { target_url: DISCORD_URL };
+const pagerDutyConfig = {
+  routing_key: routingKey,
+  region: pagerDutyRegion.default("us"),
+  target_url: pagerDutyUrl.optional(),
+  severity_map: PagerDutySeverityMap.optional(),
+  resolve_when: ResolveWhen.optional(),
+};
+const splunkHecConfig = {
+  target_url: HttpUrl.openapi({
+    description:
+      "The collector's event endpoint, e.g. `https://splunk.example.com:8088/services/collector/event`: any public " +
+      "https or http address, checked like webhook targets.",
+    example: "https://splunk.example.com:8088/services/collector/event",
+  }),
+  token: hecToken,
+  index: hecField("index").optional(),
+  source: hecField("source").optional(),
+  sourcetype: hecField("sourcetype").optional(),
+};
+
+function createSchema<Type extends IntegrationType, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
+  return z.object({ name: integrationName, type: z.literal(type), ...shape });
+}
+
+// Alert Logic's clients send webhooks without a type: a body with no `type` is a webhook.
+const webhookRequest = z.object({ name: integrationName, type: z.literal("webhook").optional(), ...webhookConfig });
+const CreateWebhook = webhookRequest
   .refine(aliasAgrees, aliasConflict)
-  .transform(foldHeaderAlias)
+  .transform((body) => ({ ...foldHeaderAlias(body), type: "webhook" as const }))
+  .openapi("Create-Integration-Webhook", {
+    description: "A webhook: Standard Webhooks-signed JSON POSTs of each notification.",
+  });
+const CreateSlack = createSchema("slack", slackConfig).openapi("Create-Integration-Slack", {
+  description: "Posts each notification to a Slack channel as a Block Kit message.",
+});
+const CreateMsTeams = createSchema("msteams", msteamsConfig).openapi("Create-Integration-MsTeams", {
+  description: "Posts each notification to a Teams channel or chat as an Adaptive Card (Workflows webhook).",
+});
+const CreatePagerDuty = createSchema("pagerduty", pagerDutyConfig).openapi("Create-Integration-PagerDuty", {
+  description:
+    "Triggers (and resolves) PagerDuty incidents, one per Herald incident: `dedup_key` is the notification's " +
+    "incident key (`payload.long_incident_id`), so repeats update one PagerDuty incident.",
+});
+const CreateDiscord = createSchema("discord", discordConfig).openapi("Create-Integration-Discord", {
+  description: "Posts each notification to a Discord channel as an embed.",
+});
+const CreateSplunkHec = createSchema("splunk_hec", splunkHecConfig).openapi("Create-Integration-Splunk-Hec", {
+  description: "Sends each whole notification to a Splunk HTTP Event Collector as one event.",
+});
+
+export const CreateIntegrationRequest = z
+  .discriminatedUnion("type", [
+    CreateWebhook,
+    CreateSlack,
+    CreateMsTeams,
+    CreatePagerDuty,
+    CreateDiscord,
+    CreateSplunkHec,
+  ])
   .openapi("Create-Integration-Request", {
-    description: "`type` defaults to `webhook`.",
+    description: "One configuration per `type`; `type` defaults to `webhook`.",
     example: {
       name: "My Webhook",
       type: "webhook",
@@ -94,33 +260,58 @@ export const CreateIntegrationRequest = z
   });
 export type CreateIntegrationRequest = z.infer<typeof CreateIntegrationRequest>;
 
+/** A credential as an update may send it: a new value, or the masked one the last answer showed (kept). */
+const credentialOrMask = <T extends z.ZodType<string>>(schema: T) => z.union([z.string().regex(MASKED), schema]);
+
 export const UpdateIntegrationRequest = z
   .object({
     name: integrationName.optional(),
-    type: IntegrationType.optional(),
-    target_url: targetUrl.optional(),
+    type: IntegrationType.optional().openapi({ description: "Cannot change: an integration keeps its type." }),
+    target_url: z.union([HttpUrl, z.string().regex(/^https?:\/\/[^\s]*\*{4}[^\s]{0,4}$/)]).optional(),
     headers: WebhookHeaders.optional(),
     header: headerAlias,
+    routing_key: credentialOrMask(routingKey).optional(),
+    region: pagerDutyRegion.optional(),
+    severity_map: PagerDutySeverityMap.optional(),
+    resolve_when: ResolveWhen.optional(),
+    token: credentialOrMask(hecToken).optional(),
+    index: hecField("index").optional(),
+    source: hecField("source").optional(),
+    sourcetype: hecField("sourcetype").optional(),
   })
   .refine(aliasAgrees, aliasConflict)
   .transform(foldHeaderAlias)
   .openapi("Update-Integration-Request", {
-    description: "Partial update: only the properties sent change. `headers` replaces the whole set.",
+    description:
+      "Partial update: only the properties sent change, and only those of the integration's type apply (the " +
+      "others are a 400). `headers` replaces the whole set. A masked credential sent back keeps the stored one.",
     example: { target_url: "https://www.example.com/webhook/v2" },
   });
 export type UpdateIntegrationRequest = z.infer<typeof UpdateIntegrationRequest>;
 
-export const Integration = z
+const answerCommon = {
+  id: z.string(),
+  account_id: z.string(),
+  name: z.string(),
+  created: Actor,
+  modified: Actor,
+};
+const stampExample = {
+  created: { at: 1517452871, by: "3B8EAFA0-1E1A-4744-AB53-0EE45EA8B102" },
+  modified: { at: 1517452871, by: "3B8EAFA0-1E1A-4744-AB53-0EE45EA8B102" },
+};
+const maskedUrl = z.string().openapi({
+  description: "The vendor webhook URL, masked: its origin, `****` and its last four characters.",
+  example: "https://hooks.slack.com/****XXXX",
+});
+
+export const WebhookIntegration = z
   .object({
-    id: z.string(),
-    account_id: z.string(),
-    name: z.string(),
-    type: IntegrationType,
+    ...answerCommon,
+    type: z.literal("webhook"),
     target_url: z.string(),
     headers: WebhookHeaders,
     header: WebhookHeaders,
-    created: Actor,
-    modified: Actor,
   })
   .openapi("Integration-Webhook", {
     description: "A webhook integration. `header` repeats `headers` under the name Alert Logic's schema uses.",
@@ -132,18 +323,80 @@ export const Integration = z
       target_url: "https://www.example.com",
       headers: { "X-Header": "HeaderValue" },
       header: { "X-Header": "HeaderValue" },
-      created: { at: 1517452871, by: "3B8EAFA0-1E1A-4744-AB53-0EE45EA8B102" },
-      modified: { at: 1517452871, by: "3B8EAFA0-1E1A-4744-AB53-0EE45EA8B102" },
+      ...stampExample,
     },
   });
+
+const SlackIntegration = z
+  .object({ ...answerCommon, type: z.literal("slack"), target_url: maskedUrl })
+  .openapi("Integration-Slack");
+const MsTeamsIntegration = z
+  .object({ ...answerCommon, type: z.literal("msteams"), target_url: maskedUrl })
+  .openapi("Integration-MsTeams");
+const DiscordIntegration = z
+  .object({ ...answerCommon, type: z.literal("discord"), target_url: maskedUrl })
+  .openapi("Integration-Discord");
+const PagerDutyIntegration = z
+  .object({
+    ...answerCommon,
+    type: z.literal("pagerduty"),
+    routing_key: masked("The Events API v2 integration key."),
+    region: pagerDutyRegion,
+    target_url: z.string(),
+    severity_map: PagerDutySeverityMap.optional(),
+    resolve_when: ResolveWhen.optional(),
+  })
+  .openapi("Integration-PagerDuty");
+const SplunkHecIntegration = z
+  .object({
+    ...answerCommon,
+    type: z.literal("splunk_hec"),
+    target_url: z.string(),
+    token: masked("The HTTP Event Collector token."),
+    index: z.string().optional(),
+    source: z.string().optional(),
+    sourcetype: z.string().optional(),
+  })
+  .openapi("Integration-Splunk-Hec");
+
+export const Integration = z
+  .discriminatedUnion("type", [
+    WebhookIntegration,
+    SlackIntegration,
+    MsTeamsIntegration,
+    PagerDutyIntegration,
+    DiscordIntegration,
+    SplunkHecIntegration,
+  ])
+  .openapi("Integration", { description: "An integration; its properties depend on its `type`." });
 export type Integration = z.infer<typeof Integration>;
+export type WebhookIntegration = z.infer<typeof WebhookIntegration>;
 
 export const IntegrationList = z.object({ integrations: z.array(Integration) }).openapi("Integration-List");
 export type IntegrationList = z.infer<typeof IntegrationList>;
 
-export const IntegrationTypeInfo = z.object({ name: IntegrationType }).openapi("Integration-Type", {
-  example: { name: "webhook" },
-});
+/** The request schema of each type, for `get_integration_types` to describe as JSON Schema. */
+export const INTEGRATION_CONFIG_SCHEMAS = {
+  webhook: webhookRequest,
+  slack: CreateSlack,
+  msteams: CreateMsTeams,
+  pagerduty: CreatePagerDuty,
+  discord: CreateDiscord,
+  splunk_hec: CreateSplunkHec,
+} satisfies Record<IntegrationType, z.ZodType>;
+
+export const IntegrationTypeInfo = z
+  .object({
+    name: IntegrationType,
+    description: z.string().optional(),
+    configuration: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "JSON Schema (draft 2020-12) of the body that creates an integration of this type." }),
+  })
+  .openapi("Integration-Type", {
+    example: { name: "webhook", description: "Signed JSON POSTs to any public URL." },
+  });
 export type IntegrationTypeInfo = z.infer<typeof IntegrationTypeInfo>;
 
 export const IntegrationTypeList = z
@@ -153,3 +406,29 @@ export type IntegrationTypeList = z.infer<typeof IntegrationTypeList>;
 
 export const IntegrationIdParam = AccountIdParam.extend({ id: pathParam("id", Id, "Integration id.") });
 export type IntegrationIdParam = z.infer<typeof IntegrationIdParam>;
+
+export const IntegrationTestRequest = z
+  .object({
+    notification_type: z.string().min(1).max(255).default("incidents/alerts").openapi({
+      description: "Which notification type's sample to send (`incidents/alerts` by default).",
+      example: "incidents/alerts",
+    }),
+  })
+  .openapi("Integration-Test-Request", { example: { notification_type: "report/scheduled" } });
+export type IntegrationTestRequest = z.infer<typeof IntegrationTestRequest>;
+
+export const IntegrationTestResponse = z
+  .object({
+    code: z.number().int().openapi({ description: "The target's HTTP status; 0 when it could not be reached." }),
+    rawbody: z.string().openapi({ description: "The first 20 KB of the target's answer." }),
+    delivered: z.boolean().openapi({ description: "Whether a delivery answered so would be recorded delivered." }),
+    reason: z
+      .string()
+      .optional()
+      .openapi({ description: "Why not, as the attempts log would say (a retry or a permanent failure)." }),
+    request_body: z.string().openapi({ description: "What Herald sent: the rendering of the sample notification." }),
+  })
+  .openapi("Integration-Test-Response", {
+    example: { code: 200, rawbody: "ok", delivered: true, request_body: '{"text":"..."}' },
+  });
+export type IntegrationTestResponse = z.infer<typeof IntegrationTestResponse>;

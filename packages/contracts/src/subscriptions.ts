@@ -20,6 +20,18 @@ export const SubscriptionOptions = z
     include_attachments: z.boolean().optional().openapi({ description: "Attach the notification's attachments." }),
     email_subject: z.string().optional().openapi({ description: "Overrides the notification type's email subject." }),
     webhook_payload: z.string().optional().openapi({ description: "Payload template for connection subscribers." }),
+    message_template: z
+      .string()
+      .min(1)
+      .max(4000)
+      .optional()
+      .openapi({
+        description:
+          "Mustache template of the line Slack, Teams and Discord messages lead with and of PagerDuty's summary, " +
+          "rendered against `notification`, `notification_data`, `asset_data`, `payload` and `account` (as e-mail " +
+          "subjects are). Checked when saved. Splunk HEC events and webhooks always carry the whole notification.",
+        example: "{{payload.threat}} incident on {{account.name}}: {{payload.attack_summary}}",
+      }),
   })
   .openapi("Subscription-Request-Field-Options", {
     description: "Delivery options. Other properties are accepted and returned unchanged.",

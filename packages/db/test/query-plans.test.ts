@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   claimDeliveries,
   failDeliveries,
-  loadEmailContext,
   loadFanoutBatch,
+  loadRenderContext,
   openSuppressionWindows,
   recordAttempts,
   writeFanout,
@@ -67,7 +67,7 @@ describe("the delivery pipeline's query plans", () => {
     const leg = await pendingLeg(db, 0);
     capturing = true;
     await claimDeliveries(db, [leg.id, newId()], 1_000, 60_000);
-    await loadEmailContext(db, [leg], ["incidents/alerts"]);
+    await loadRenderContext(db, [leg], ["incidents/alerts"]);
     await recordAttempts(db, {
       records: [
         {

@@ -1,9 +1,12 @@
 // One attempt at one claimed leg, per channel, from what the batch already read: no database call happens here
 // except what a transport itself does (the capture transport stores its e-mail).
-import type { DeliveryRow, EmailContext, IntegrationRow, NotificationRow } from "@herald/db";
+import type { DeliveryRow, IntegrationRow, NotificationRow, RenderContext } from "@herald/db";
 import type { Services } from "../env";
 import type { AttemptOutcome } from "../ports";
-import { checkTargetUrl } from "../security/target-url";
+import { checkIntegrationUrl } from "../security/vendor-urls";
+import type { NotificationView, RenderOptions } from "./channels/message";
+import { classifyChannelAnswer } from "./channels/outcomes";
+import { channelRequest, channelUrl, isChannel } from "./channels/request";
 import { renderEmail } from "./email/render";
 import { callWebhook, signedWebhookCall } from "./webhook";
 
@@ -27,39 +30,71 @@ export const permanent = (reason: string, address?: string): AttemptReport => ({
   ...(address !== undefined ? { address } : {}),
 });
 
-export interface WebhookTarget {
+export interface IntegrationTarget {
   /** The integration with its secrets opened, or why there is none to call. */
   integration: IntegrationRow | { missing: string; address?: string };
   /** The notification as the webhook body carries it (serialized once per notification and batch). */
-  body: string;
+  body: () => string;
+  /** What a channel type renders its message from. */
+  message: () => { view: NotificationView; options: RenderOptions };
 }
 
-export async function attemptWebhook(
+/** One call of a leg to its integration: a signed webhook, or a channel type's vendor call. */
+export async function attemptIntegration(
   services: Services,
   leg: DeliveryRow,
-  target: WebhookTarget,
+  target: IntegrationTarget,
 ): Promise<AttemptReport> {
   const { integration } = target;
   if ("missing" in integration) return permanent(integration.missing, integration.address);
+  const policy = { allowLoopback: services.allowLoopbackTargets };
+  const timeoutMs = services.delivery.webhookTimeoutMs;
   // Checked again at send time: the URL may predate a tightened policy, and a stored row is not trusted blindly.
-  const verdict = checkTargetUrl(integration.targetUrl, { allowLoopback: services.allowLoopbackTargets });
+  const url = isChannel(integration) ? channelUrl(integration) : integration.targetUrl;
+  const verdict = checkIntegrationUrl(integration.type, url, policy);
   if (!verdict.ok) return permanent(`the target URL ${verdict.reason}`, integration.targetUrl);
+  if (isChannel(integration)) {
+    const { view, options } = target.message();
+    const request = channelRequest(integration, view, options);
+    const result = await callWebhook({ ...request, method: "POST", timeoutMs }, services.targetFetch, (answer, now) =>
+      classifyChannelAnswer(integration.type, answer, now),
+    );
+    return { ...result, deliveredStatus: "DELIVRD", address: integration.targetUrl };
+  }
   const call = await signedWebhookCall({
     integration,
     deliveryId: leg.id,
-    body: target.body,
+    body: target.body(),
     now: services.now(),
-    timeoutMs: services.delivery.webhookTimeoutMs,
+    timeoutMs,
   });
   const result = await callWebhook(call, services.targetFetch);
   return { ...result, deliveredStatus: "DELIVRD", address: integration.targetUrl };
+}
+
+/** The notification as channel renderers see it, with the names the batch read. */
+export function notificationView(notification: NotificationRow, context: RenderContext): NotificationView {
+  const account = context.accounts.get(notification.accountId);
+  const type = context.notificationTypes.get(notification.type);
+  return {
+    id: notification.id,
+    type: notification.type,
+    typeName: type?.name || notification.type,
+    accountId: notification.accountId,
+    accountName: account?.name || notification.accountId,
+    createdAt: new Date(notification.createdAt).toISOString(),
+    notificationData: notification.notificationData,
+    assetData: notification.assetData,
+    payload: notification.payload,
+    attachments: (notification.attachments ?? []) as unknown as NotificationView["attachments"],
+  };
 }
 
 export async function attemptEmail(
   services: Services,
   leg: DeliveryRow,
   notification: NotificationRow,
-  context: EmailContext,
+  context: RenderContext,
 ): Promise<AttemptReport> {
   const user = context.users.get(`${leg.accountId}/${leg.destination}`);
   if (!user?.email) return permanent(`user ${leg.destination} has no e-mail address in this account`);

@@ -25,8 +25,16 @@ export interface AttemptDecisionInput {
   random?: () => number;
 }
 
+/**
+ * A leg's attempts in all past which a rate limit counts like any failure. Below it a 429 waits what the target asks and
+ * does not use up the retry schedule: a burst to a chat webhook is slowed down, never dropped.
+ */
+export const RATE_LIMITED_ATTEMPTS_CAP = 50;
+
 export interface AttemptDecision {
   status: DeliveryStatus;
+  /** The leg's schedule start after this attempt: moved one on by a rate-limited attempt, so it is not counted. */
+  scheduleStart: number;
   nextAttemptAt: number | null;
   /** What the leg's failure is recorded as (null when nothing went wrong). */
   error: string | null;
@@ -35,8 +43,10 @@ export interface AttemptDecision {
 
 export function decideAttempt(input: AttemptDecisionInput): AttemptDecision {
   const { outcome, now } = input;
+  const { scheduleStart } = input;
   if (outcome.kind === "delivered") {
     return {
+      scheduleStart,
       status: input.deliveredStatus ?? "DELIVRD",
       nextAttemptAt: null,
       error: input.error ?? null,
@@ -45,12 +55,26 @@ export function decideAttempt(input: AttemptDecisionInput): AttemptDecision {
   }
   const reason = input.error ?? outcome.reason;
   if (outcome.kind === "permanent") {
-    return { status: "FAILED", nextAttemptAt: null, error: reason, disposition: { kind: "done" } };
+    return { scheduleStart, status: "FAILED", nextAttemptAt: null, error: reason, disposition: { kind: "done" } };
+  }
+  if (outcome.rateLimited && input.attempt < RATE_LIMITED_ATTEMPTS_CAP) {
+    // Waits what the target asked (a second when it did not say), spread by up to a fifth so a throttled burst
+    // does not come back all at once.
+    const asked = Math.max(1, outcome.retryAfterSeconds ?? 1);
+    const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.ceil(asked * (1 + (input.random ?? Math.random)() * 0.2)));
+    return {
+      scheduleStart: scheduleStart + 1,
+      status: "PENDING",
+      nextAttemptAt: now + delaySeconds * 1000,
+      error: input.error ?? null,
+      disposition: { kind: "retry", delaySeconds },
+    };
   }
   const scheduled = retryDelaySeconds(input.schedule, input.attempt - input.scheduleStart, input.random);
   if (scheduled === undefined) {
     // A FAILED leg always says why, and that retries ran out.
     return {
+      scheduleStart,
       status: "FAILED",
       nextAttemptAt: null,
       error: `retries exhausted: ${reason}`,
@@ -60,6 +84,7 @@ export function decideAttempt(input: AttemptDecisionInput): AttemptDecision {
   // Retry-After is honoured as "not before": it can lengthen the wait, never shorten the backoff.
   const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(scheduled, outcome.retryAfterSeconds ?? 0));
   return {
+    scheduleStart,
     status: "PENDING",
     nextAttemptAt: now + delaySeconds * 1000,
     // An HTTP answer speaks for itself (its code and body are kept); only a call that got none records why.

@@ -2,17 +2,27 @@ import {
   type AttemptRecord,
   claimDeliveries,
   type DeliveryRow,
-  type EmailContext,
   type IntegrationRow,
-  loadEmailContext,
+  loadRenderContext,
   type NotificationRow,
+  type RenderContext,
   recordAttempts,
+  reserveCallSlots,
 } from "@herald/db";
 import type { Services } from "../env";
 import { loggable } from "../errors";
 import { toNotification } from "../mappers/notifications";
 import { openIntegration } from "../security/integration-secrets";
-import { type AttemptReport, attemptEmail, attemptWebhook, permanent, type WebhookTarget } from "./attempts";
+import {
+  type AttemptReport,
+  attemptEmail,
+  attemptIntegration,
+  type IntegrationTarget,
+  notificationView,
+  permanent,
+} from "./attempts";
+import { CALL_INTERVAL_MS, type CallPlan, PACING_HORIZON_MS, planCalls, slotRequests } from "./channels/pacing";
+import { messageText } from "./channels/request";
 import { decideAttempt, type LegDisposition, unclaimedDisposition } from "./decide";
 
 export type BatchDisposition = LegDisposition | { kind: "crashed" };
@@ -38,27 +48,41 @@ export async function deliverBatch(
   // Held until the batch is recorded: every call may take the whole timeout, `concurrency` of them at a time. A lease
   // that ran out mid-batch would let another consumer call a leg this one is still calling.
   const rounds = Math.ceil(ids.length / services.delivery.concurrency);
-  const leaseMs = rounds * services.delivery.webhookTimeoutMs + 30_000;
+  const leaseMs = rounds * services.delivery.webhookTimeoutMs + PACING_HORIZON_MS + 30_000;
   const batch = await claimDeliveries(services.db, ids, startedAt, leaseMs);
   for (const leg of batch.unclaimed) dispositions.set(leg.id, unclaimedDisposition(leg, startedAt));
   if (batch.claimed.length === 0) return dispositions;
 
-  const emailLegs = batch.claimed.filter((leg) => leg.channel === "email");
-  const emailContext =
-    emailLegs.length === 0
+  const integrationOf = (leg: DeliveryRow) => {
+    const row = leg.channel === "webhook" ? batch.integrations.get(leg.destination) : undefined;
+    // Integration ids are global: one of another account is as good as deleted for this leg.
+    return row && row.accountId === leg.accountId ? row : undefined;
+  };
+  // E-mail and channel messages are rendered: they need names (account, type) and the subscription's options.
+  const rendered = batch.claimed.filter(
+    (leg) => leg.channel === "email" || (integrationOf(leg)?.type ?? "webhook") !== "webhook",
+  );
+  const context =
+    rendered.length === 0
       ? undefined
-      : await loadEmailContext(
+      : await loadRenderContext(
           services.db,
-          emailLegs,
-          emailLegs.flatMap((leg) => batch.notifications.get(leg.notificationId)?.type ?? []),
+          rendered,
+          rendered.flatMap((leg) => batch.notifications.get(leg.notificationId)?.type ?? []),
         );
-  const targets = webhookTargets(services, batch.integrations);
-  const reports = await mapConcurrently(batch.claimed, services.delivery.concurrency, async (leg) => {
+  const plan = await planPacedCalls(services, batch.claimed, integrationOf, startedAt);
+  for (const { deliveryId, slot } of plan.defer)
+    dispositions.set(deliveryId, { kind: "retry", delaySeconds: Math.max(1, Math.ceil((slot - startedAt) / 1000)) });
+  const deferred = new Set(plan.defer.map((leg) => leg.deliveryId));
+  const attempted = batch.claimed.filter((leg) => !deferred.has(leg.id));
+
+  const targets = integrationTargets(services, integrationOf, context);
+  const attempt = async (leg: DeliveryRow): Promise<AttemptReport | undefined> => {
     try {
       const notification = batch.notifications.get(leg.notificationId);
       if (!notification) return permanent("the notification no longer exists");
-      if (leg.channel === "webhook") return await attemptWebhook(services, leg, await targets(leg, notification));
-      return await attemptEmail(services, leg, notification, emailContext as EmailContext);
+      if (leg.channel === "webhook") return await attemptIntegration(services, leg, await targets(leg, notification));
+      return await attemptEmail(services, leg, notification, context as RenderContext);
     } catch (error) {
       console.error(
         JSON.stringify({
@@ -71,12 +95,13 @@ export async function deliverBatch(
       dispositions.set(leg.id, { kind: "crashed" });
       return undefined;
     }
-  });
+  };
+  const reports = await attemptAll(attempted, plan, services.delivery.concurrency, attempt);
 
   const now = services.now();
   // One jitter for the batch: legs that failed together at the same step retry together, in one message.
   const jitter = Math.random();
-  const decisions = batch.claimed.flatMap((leg, index) => {
+  const decisions = attempted.flatMap((leg, index) => {
     const report = reports[index];
     if (!report) return [];
     const attempt = leg.attempts + 1;
@@ -102,6 +127,7 @@ export async function deliverBatch(
       responseBody: report.responseBody ?? null,
       error: decision.error,
       nextAttemptAt: decision.nextAttemptAt,
+      ...(decision.scheduleStart !== leg.scheduleStart ? { scheduleStart: decision.scheduleStart } : {}),
       ...(report.address !== undefined ? { address: report.address } : {}),
       ...(report.subject !== undefined ? { subject: report.subject } : {}),
       ...(report.providerMessageId !== undefined ? { providerMessageId: report.providerMessageId } : {}),
@@ -113,6 +139,9 @@ export async function deliverBatch(
     records: decisions.map((d) => d.record),
     now,
     disable: gone(decisions),
+    backOff: throttled(decisions, now),
+    defer: plan.defer,
+    leaseUntil: startedAt + leaseMs,
   });
   for (const { leg, decision, record } of decisions) {
     if (recorded.has(leg.id)) {
@@ -147,27 +176,110 @@ function gone(decisions: ReadonlyArray<{ leg: DeliveryRow; report: AttemptReport
   return [...integrations.values()];
 }
 
+/** The integrations that answered "too many calls" in this batch: nobody calls them before they said. */
+function throttled(decisions: ReadonlyArray<{ leg: DeliveryRow; report: AttemptReport }>, now: number) {
+  const until = new Map<string, number>();
+  for (const { leg, report } of decisions) {
+    const { outcome } = report;
+    if (outcome.kind !== "retry" || !outcome.rateLimited) continue;
+    const at = now + Math.max(1, outcome.retryAfterSeconds ?? 1) * 1000;
+    until.set(leg.destination, Math.max(at, until.get(leg.destination) ?? 0));
+  }
+  return [...until].map(([id, at]) => ({ id, until: at }));
+}
+
 /**
- * What each webhook leg calls, built lazily and shared by the batch's legs: an integration's secrets are opened
- * once, a notification's body is serialized once.
+ * Legs to rate-limited integrations get call slots (one round trip reserves them for the whole batch): those due
+ * within the horizon are called at their slot, the others are handed back until theirs.
  */
-function webhookTargets(services: Services, integrations: Map<string, IntegrationRow>) {
+async function planPacedCalls(
+  services: Services,
+  legs: readonly DeliveryRow[],
+  integrationOf: (leg: DeliveryRow) => IntegrationRow | undefined,
+  now: number,
+): Promise<CallPlan> {
+  const intervals = new Map<string, number>();
+  const paced = legs.flatMap((leg) => {
+    const integration = integrationOf(leg);
+    const interval = integration && integration.disabledAt === null ? CALL_INTERVAL_MS[integration.type] : undefined;
+    if (!integration || interval === undefined) return [];
+    intervals.set(integration.id, interval);
+    return [{ id: leg.id, integrationId: integration.id, pacedAt: leg.pacedAt }];
+  });
+  if (paced.length === 0) return { callAt: new Map(), defer: [] };
+  const intervalOf = (id: string) => intervals.get(id) ?? 0;
+  const firstSlots = await reserveCallSlots(services.db, slotRequests(paced, intervalOf), now);
+  return planCalls(paced, firstSlots, intervalOf, now);
+}
+
+/**
+ * Runs every attempt: unpaced legs `concurrency` at a time; paced legs one at a time per integration, each at its
+ * slot, beside them (a leg waiting for its slot does not hold up the others). Answers in the legs' order.
+ */
+async function attemptAll<Result>(
+  legs: readonly DeliveryRow[],
+  plan: CallPlan,
+  concurrency: number,
+  attempt: (leg: DeliveryRow) => Promise<Result>,
+): Promise<Result[]> {
+  const results = new Array<Result>(legs.length);
+  const unpaced: number[] = [];
+  const lanes = new Map<string, number[]>();
+  legs.forEach((leg, index) => {
+    if (!plan.callAt.has(leg.id)) unpaced.push(index);
+    else lanes.set(leg.destination, [...(lanes.get(leg.destination) ?? []), index]);
+  });
+  const lane = async (indexes: number[]) => {
+    for (const index of indexes) {
+      const leg = legs[index] as DeliveryRow;
+      const wait = (plan.callAt.get(leg.id) ?? 0) - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      results[index] = await attempt(leg);
+    }
+  };
+  await Promise.all([
+    mapConcurrently(unpaced, concurrency, async (index) => {
+      results[index] = await attempt(legs[index] as DeliveryRow);
+    }),
+    ...[...lanes.values()].map(lane),
+  ]);
+  return results;
+}
+
+/**
+ * What each integration leg calls, built lazily and shared by the batch's legs: an integration's secrets are opened
+ * once, a notification's webhook body is serialized once.
+ */
+function integrationTargets(
+  services: Services,
+  integrationOf: (leg: DeliveryRow) => IntegrationRow | undefined,
+  context: RenderContext | undefined,
+) {
   const opened = new Map<string, Promise<IntegrationRow>>();
   const bodies = new Map<string, string>();
-  return async (leg: DeliveryRow, notification: NotificationRow): Promise<WebhookTarget> => {
-    let body = bodies.get(notification.id);
-    if (body === undefined) {
-      body = JSON.stringify(toNotification(notification));
-      bodies.set(notification.id, body);
-    }
-    const row = integrations.get(leg.destination);
-    // Integration ids are global: one of another account is as good as deleted for this leg.
-    if (!row || row.accountId !== leg.accountId)
-      return { integration: { missing: "the integration was deleted" }, body };
+  return async (leg: DeliveryRow, notification: NotificationRow): Promise<IntegrationTarget> => {
+    const body = () => {
+      let serialized = bodies.get(notification.id);
+      if (serialized === undefined) {
+        serialized = JSON.stringify(toNotification(notification));
+        bodies.set(notification.id, serialized);
+      }
+      return serialized;
+    };
+    const message = () => {
+      const render = context as RenderContext;
+      const view = notificationView(notification, render);
+      const subscription = render.subscriptions.get(`${leg.accountId}/${leg.subscriptionId}`);
+      const text = messageText(subscription?.options?.message_template, templateView(notification, view));
+      return { view, options: text === undefined ? {} : { messageText: text } };
+    };
+    const row = integrationOf(leg);
+    if (!row) return { integration: { missing: "the integration was deleted" }, body, message };
     if (row.disabledAt !== null) {
       return {
         integration: { missing: `the integration is disabled: ${row.disabledReason}`, address: row.targetUrl },
         body,
+        message,
       };
     }
     let integration = opened.get(row.id);
@@ -175,7 +287,23 @@ function webhookTargets(services: Services, integrations: Map<string, Integratio
       integration = openIntegration(services.secrets, row);
       opened.set(row.id, integration);
     }
-    return { integration: await integration, body };
+    return { integration: await integration, body, message };
+  };
+}
+
+/** What a subscription's message template reads: the names e-mail templates use. */
+function templateView(notification: NotificationRow, view: ReturnType<typeof notificationView>) {
+  return {
+    account: { id: view.accountId, name: view.accountName },
+    notification: {
+      id: notification.id,
+      type: notification.type,
+      type_name: view.typeName,
+      created_at: view.createdAt,
+    },
+    notification_data: view.notificationData,
+    asset_data: view.assetData,
+    payload: view.payload,
   };
 }
 

@@ -80,8 +80,25 @@ export async function signedWebhookCall(input: {
   };
 }
 
-/** Makes the call: no redirects followed, a hard timeout, at most 20 KB of the answer kept. Never throws. */
-export async function callWebhook(call: WebhookCall, targetFetch: Services["targetFetch"]): Promise<WebhookCallResult> {
+/** An answer as classifiers read it: its status, headers and (the first 20 KB of) its body. */
+export interface TargetAnswer {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+const classifyWebhookAnswer = (answer: TargetAnswer, now: number) =>
+  classifyResponse(answer.status, answer.headers, now);
+
+/**
+ * Makes the call: no redirects followed, a hard timeout, at most 20 KB of the answer kept. Never throws. What the
+ * answer means is the webhook rule unless the caller (a channel type with its vendor's rules) says otherwise.
+ */
+export async function callWebhook(
+  call: WebhookCall,
+  targetFetch: Services["targetFetch"],
+  classify: (answer: TargetAnswer, now: number) => AttemptOutcome = classifyWebhookAnswer,
+): Promise<WebhookCallResult> {
   const started = Date.now();
   try {
     const response = await targetFetch(call.url, {
@@ -93,7 +110,7 @@ export async function callWebhook(call: WebhookCall, targetFetch: Services["targ
     });
     const responseBody = await readCapped(response);
     return {
-      outcome: classifyResponse(response.status, response.headers, Date.now()),
+      outcome: classify({ status: response.status, headers: response.headers, body: responseBody }, Date.now()),
       responseCode: response.status,
       responseBody,
       durationMs: Date.now() - started,

@@ -9,6 +9,8 @@ import type { SecretBox } from "./secret-box";
 const signingSecretContext = (integrationId: string) => `integrations/${integrationId.toUpperCase()}/signing_secret`;
 const headerContext = (integrationId: string, name: string) =>
   `integrations/${integrationId.toUpperCase()}/headers/${name.toLowerCase()}`;
+const credentialContext = (integrationId: string, name: string) =>
+  `integrations/${integrationId.toUpperCase()}/secrets/${name}`;
 
 export function sealSigningSecret(box: SecretBox, integrationId: string, secret: string): Promise<string> {
   return box.seal(secret, signingSecretContext(integrationId));
@@ -77,15 +79,35 @@ export function sealHeaders(
   return mapCredentials(headers, (value, name) => box.seal(value, headerContext(integrationId, name)));
 }
 
-/** The row with its secrets and credential headers in clear, for signing, sending and answering. */
+async function mapValues(
+  values: Record<string, string>,
+  transform: (value: string, name: string) => Promise<string>,
+): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(values).map(async ([name, value]) => [name, await transform(value, name)]),
+  );
+  return Object.fromEntries(entries);
+}
+
+/** A type's credentials (a vendor webhook URL, a routing key, a token): every value sealed on its own. */
+export function sealCredentials(
+  box: SecretBox,
+  integrationId: string,
+  secrets: Record<string, string>,
+): Promise<Record<string, string>> {
+  return mapValues(secrets, (value, name) => box.seal(value, credentialContext(integrationId, name)));
+}
+
+/** The row with its secrets, credential headers and credentials in clear, for signing, sending and answering. */
 export async function openIntegration(box: SecretBox, row: IntegrationRow): Promise<IntegrationRow> {
   const secretContext = signingSecretContext(row.id);
-  const [signingSecret, previousSigningSecret, headers] = await Promise.all([
+  const [signingSecret, previousSigningSecret, headers, secrets] = await Promise.all([
     box.open(row.signingSecret, secretContext),
     row.previousSigningSecret === null ? null : box.open(row.previousSigningSecret, secretContext),
     mapCredentials(row.headers, (value, name) => box.open(value, headerContext(row.id, name))),
+    mapValues(row.secrets, (value, name) => box.open(value, credentialContext(row.id, name))),
   ]);
-  return { ...row, signingSecret, previousSigningSecret, headers };
+  return { ...row, signingSecret, previousSigningSecret, headers, secrets };
 }
 
 /** The account's integration with its secrets opened; undefined when there is none. */
@@ -103,7 +125,8 @@ function isStaleRow(box: SecretBox, row: IntegrationRow): boolean {
   return (
     box.isStale(row.signingSecret) ||
     (row.previousSigningSecret !== null && box.isStale(row.previousSigningSecret)) ||
-    Object.entries(row.headers).some(([name, value]) => isCredentialHeader(name) && box.isStale(value))
+    Object.entries(row.headers).some(([name, value]) => isCredentialHeader(name) && box.isStale(value)) ||
+    Object.values(row.secrets).some((value) => box.isStale(value))
   );
 }
 
@@ -132,6 +155,7 @@ export async function resealIntegrationSecrets(
             ? null
             : await sealSigningSecret(box, row.id, opened.previousSigningSecret),
         headers: await sealHeaders(box, row.id, opened.headers),
+        secrets: await sealCredentials(box, row.id, opened.secrets),
       };
       if (await replaceSealedFields(db, row, sealed)) counts.resealed++;
       else counts.changed_meanwhile++;

@@ -1,10 +1,11 @@
-import type {
-  CreateIntegrationRequest,
-  Integration,
-  IntegrationList,
-  IntegrationTypeList,
-  SigningSecret,
-  UpdateIntegrationRequest,
+import {
+  type CreateIntegrationRequest,
+  INTEGRATION_TYPES,
+  type Integration,
+  type IntegrationList,
+  type IntegrationTypeList,
+  type SigningSecret,
+  type UpdateIntegrationRequest,
 } from "@herald/contracts";
 import {
   deleteIntegration as deleteRow,
@@ -15,45 +16,38 @@ import {
   updateIntegration as updateRow,
 } from "@herald/db";
 import { generateSigningSecret } from "../delivery/signing";
-import { RESERVED_WEBHOOK_HEADERS } from "../delivery/webhook";
 import { ApiError } from "../errors";
-import { stamp } from "../mappers/stamp";
 import {
   findOpenIntegration,
-  keepMaskedCredentials,
-  maskHeaders,
   openIntegration,
+  sealCredentials,
   sealHeaders,
   sealSigningSecret,
 } from "../security/integration-secrets";
-import { checkTargetUrl } from "../security/target-url";
 import type { ServiceContext } from "./context";
+import { storedFromCreate, storedFromUpdate, toIntegration } from "./integration-config";
+import { configurationSchema, INTEGRATION_TYPE_DESCRIPTIONS } from "./integration-types";
 
-/** The wire form of an opened row: credential header values masked, signing secrets left out. */
-export function toIntegration(row: IntegrationRow): Integration {
-  const headers = maskHeaders(row.headers);
-  return {
-    id: row.id,
-    account_id: row.accountId,
-    name: row.name,
-    type: row.type,
-    target_url: row.targetUrl,
-    headers,
-    // The 2021 definition names the field `header`; its example says `headers`. Both, so either kind of client reads it.
-    header: headers,
-    created: stamp(row.createdAt, row.createdBy),
-    modified: stamp(row.modifiedAt, row.modifiedBy),
-  };
-}
+export { toIntegration } from "./integration-config";
 
 export function listIntegrationTypes(): IntegrationTypeList {
-  return { integration_types: [{ name: "webhook" }] };
+  return {
+    integration_types: INTEGRATION_TYPES.map((name) => ({
+      name,
+      description: INTEGRATION_TYPE_DESCRIPTIONS[name],
+      configuration: configurationSchema(name),
+    })),
+  };
 }
 
 export async function listIntegrations(ctx: ServiceContext, accountId: string): Promise<IntegrationList> {
   const rows = await listRows(ctx.services.db, accountId);
   const opened = await Promise.all(rows.map((row) => openIntegration(ctx.services.secrets, row)));
   return { integrations: opened.map(toIntegration) };
+}
+
+function urlPolicy(ctx: ServiceContext) {
+  return { allowLoopback: ctx.services.allowLoopbackTargets };
 }
 
 async function requireIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<IntegrationRow> {
@@ -64,20 +58,6 @@ async function requireIntegration(ctx: ServiceContext, accountId: string, id: st
 
 export async function getIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<Integration> {
   return toIntegration(await requireIntegration(ctx, accountId, id));
-}
-
-function requireAllowedTarget(ctx: ServiceContext, targetUrl: string): string {
-  const verdict = checkTargetUrl(targetUrl, { allowLoopback: ctx.services.allowLoopbackTargets });
-  if (!verdict.ok) throw ApiError.invalid("target_url", `the target URL ${verdict.reason}`);
-  return targetUrl;
-}
-
-/** Custom headers may not replace the ones Herald signs and sets itself. */
-function requireCustomHeaders(headers: Record<string, string>): Record<string, string> {
-  const reserved = Object.keys(headers).find((name) => RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase()));
-  if (reserved)
-    throw ApiError.invalid(`headers.${reserved}`, `'${reserved}' is set by Herald and cannot be overridden`);
-  return headers;
 }
 
 export async function createIntegration(
@@ -91,8 +71,9 @@ export async function createIntegration(
     accountId,
     name: body.name,
     type: body.type,
-    targetUrl: requireAllowedTarget(ctx, body.target_url),
-    headers: requireCustomHeaders(body.headers ?? {}),
+    ...storedFromCreate(body, urlPolicy(ctx)),
+    pacedUntil: null,
+    // Every row has one, so a type never needs a column of its own; only webhook calls are signed with it.
     signingSecret: generateSigningSecret(),
     previousSigningSecret: null,
     previousSecretExpiresAt: null,
@@ -108,6 +89,7 @@ export async function createIntegration(
     ...row,
     signingSecret: await sealSigningSecret(box, row.id, row.signingSecret),
     headers: await sealHeaders(box, row.id, row.headers),
+    secrets: await sealCredentials(box, row.id, row.secrets),
   });
   return toIntegration(row);
 }
@@ -119,19 +101,14 @@ export async function updateIntegration(
   body: UpdateIntegrationRequest,
 ): Promise<Integration> {
   const current = await requireIntegration(ctx, accountId, id);
-  const targetUrl = body.target_url === undefined ? undefined : requireAllowedTarget(ctx, body.target_url);
-  const headers =
-    body.headers === undefined
-      ? undefined
-      : await sealHeaders(
-          ctx.services.secrets,
-          current.id,
-          keepMaskedCredentials(current.headers, requireCustomHeaders(body.headers)),
-        );
+  const changes = storedFromUpdate(current, body, urlPolicy(ctx));
+  const box = ctx.services.secrets;
   const row = await updateRow(ctx.services.db, accountId, current.id, {
     name: body.name,
-    targetUrl,
-    headers,
+    targetUrl: changes.targetUrl,
+    config: changes.config,
+    headers: changes.headers && (await sealHeaders(box, current.id, changes.headers)),
+    secrets: changes.secrets && (await sealCredentials(box, current.id, changes.secrets)),
     // An update is how an operator says the target works again after a 410 disabled it.
     disabledAt: null,
     disabledReason: null,

@@ -16,6 +16,7 @@ import {
   type SubscriptionRow,
   updateSubscription as updateRow,
 } from "@herald/db";
+import Mustache from "mustache";
 import { checkFilter } from "../delivery/filters";
 import { ApiError } from "../errors";
 import { stamp } from "../mappers/stamp";
@@ -104,6 +105,20 @@ function requireValidFilters(filters: Record<string, unknown> | undefined) {
   if (!verdict.ok) throw ApiError.invalid(verdict.path ? `filters.${verdict.path}` : "filters", verdict.reason);
 }
 
+/**
+ * A message template for chat and paging integrations is Mustache: checked when saved, so a broken one is a 400 now
+ * rather than a failed delivery later.
+ */
+function requireValidMessageTemplate(options: Record<string, unknown> | null | undefined) {
+  const template = options?.message_template;
+  if (template === undefined) return;
+  try {
+    Mustache.parse(template as string);
+  } catch (error) {
+    throw ApiError.invalid("options.message_template", `is not a valid Mustache template: ${(error as Error).message}`);
+  }
+}
+
 /** The notification type must exist, and a chosen template must be one of that type's templates. */
 async function checkTypeAndTemplate(
   ctx: ServiceContext,
@@ -123,6 +138,7 @@ export async function createSubscription(
 ): Promise<Subscription> {
   await checkTypeAndTemplate(ctx, body.notification_type, body.template);
   requireValidFilters(body.filters);
+  requireValidMessageTemplate(body.options);
   if (body.class === "schedule" && !body.external_id) {
     throw new ApiError({ status: 400, code: "missing_required_property", details: "external_id" });
   }
@@ -161,6 +177,7 @@ export async function updateSubscription(
 ): Promise<Subscription> {
   const current = await requireSubscription(ctx, accountId, id);
   requireValidFilters(body.filters);
+  requireValidMessageTemplate(body.options);
   if (body.notification_type !== undefined || body.template !== undefined) {
     await checkTypeAndTemplate(
       ctx,

@@ -1,11 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { decideAttempt, unclaimedDisposition } from "../../src/delivery/decide";
+import { decideAttempt, RATE_LIMITED_ATTEMPTS_CAP, unclaimedDisposition } from "../../src/delivery/decide";
 
 const base = { attempt: 1, scheduleStart: 0, schedule: [10, 60], now: 1_000_000, random: () => 0.5 };
 
 describe("decideAttempt", () => {
+  it("waits what a rate limit asks, without using up the schedule, until the cap of attempts", () => {
+    const limited = { kind: "retry" as const, reason: "Slack: rate_limited", rateLimited: true, retryAfterSeconds: 3 };
+    const decision = decideAttempt({ ...base, attempt: 5, scheduleStart: 2, outcome: limited, random: () => 0 });
+    expect(decision).toEqual({
+      scheduleStart: 3,
+      status: "PENDING",
+      nextAttemptAt: base.now + 3_000,
+      error: null,
+      disposition: { kind: "retry", delaySeconds: 3 },
+    });
+    // Spread by up to a fifth, never sooner than asked; a second when the target said nothing.
+    const spread = decideAttempt({ ...base, outcome: limited, random: () => 0.99 });
+    expect(spread.disposition).toEqual({ kind: "retry", delaySeconds: 4 });
+    const unsaid = decideAttempt({ ...base, outcome: { ...limited, retryAfterSeconds: undefined }, random: () => 0 });
+    expect(unsaid.disposition).toEqual({ kind: "retry", delaySeconds: 1 });
+    // Past the cap a rate limit is a failure like any other: the schedule moves on, and ends.
+    const capped = decideAttempt({ ...base, attempt: RATE_LIMITED_ATTEMPTS_CAP, scheduleStart: 47, outcome: limited });
+    expect(capped).toMatchObject({
+      scheduleStart: 47,
+      status: "FAILED",
+      error: "retries exhausted: Slack: rate_limited",
+    });
+  });
+
   it("delivers with the channel's status and nothing left to do", () => {
     expect(decideAttempt({ ...base, outcome: { kind: "delivered" } })).toEqual({
+      scheduleStart: 0,
       status: "DELIVRD",
       nextAttemptAt: null,
       error: null,
@@ -22,6 +47,7 @@ describe("decideAttempt", () => {
   it("schedules a retry on the schedule's step (random 0.5 is no jitter), keeping an answered call's error empty", () => {
     const decision = decideAttempt({ ...base, outcome: { kind: "retry", reason: "HTTP 503" } });
     expect(decision).toEqual({
+      scheduleStart: 0,
       status: "PENDING",
       nextAttemptAt: base.now + 10_000,
       error: null,

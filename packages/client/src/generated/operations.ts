@@ -310,6 +310,16 @@ export const OPERATIONS = {
     successStatuses: [200],
     methodName: "rotateIntegrationSecret",
   },
+  test_integration: {
+    method: "POST",
+    path: "/herald/v2/{account_id}/integrations/{id}/test",
+    pathParams: ["account_id", "id"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [200],
+    methodName: "testIntegration",
+  },
   get_notification_deliveries: {
     method: "GET",
     path: "/herald/v2/{account_id}/deliveries",
@@ -719,6 +729,17 @@ export function operationMethods(call: OperationCall) {
       options?: AccountCallOptions,
     ): Promise<OperationResult<"rotate_integration_secret">> =>
       call("rotate_integration_secret", { path: { id: integrationId } }, options),
+
+    /**
+     * Send a sample notification through the integration.
+     * `test_integration`: POST /herald/v2/{account_id}/integrations/{id}/test
+     */
+    testIntegration: (
+      integrationId: PathParams<"test_integration">["id"],
+      body: RequestBody<"test_integration">,
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"test_integration">> =>
+      call("test_integration", { path: { id: integrationId }, body }, options),
 
     /**
      * List a notification's deliveries.

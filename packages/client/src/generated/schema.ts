@@ -421,6 +421,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/herald/v2/{account_id}/integrations/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a sample notification through the integration
+         * @description Needs the admin role: integrations decide where Herald sends data. Renders a sample notification of `notification_type` as a delivery would (a signed webhook, a Slack message, a PagerDuty event...), sends it once and answers the target's status and body, whether a delivery answered so would count as delivered, and what was sent. Nothing is recorded.
+         */
+        post: operations["test_integration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/herald/v2/{account_id}/deliveries": {
         parameters: {
             query?: never;
@@ -1190,6 +1210,11 @@ export interface components {
             email_subject?: string;
             /** @description Payload template for connection subscribers. */
             webhook_payload?: string;
+            /**
+             * @description Mustache template of the line Slack, Teams and Discord messages lead with and of PagerDuty's summary, rendered against `notification`, `notification_data`, `asset_data`, `payload` and `account` (as e-mail subjects are). Checked when saved. Splunk HEC events and webhooks always carry the whole notification.
+             * @example {{payload.threat}} incident on {{account.name}}: {{payload.attack_summary}}
+             */
+            message_template?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1456,21 +1481,29 @@ export interface components {
         };
         /**
          * @example {
-         *       "name": "webhook"
+         *       "name": "webhook",
+         *       "description": "Signed JSON POSTs to any public URL."
          *     }
          */
         "Integration-Type": {
             name: components["schemas"]["Integration-Type-Name"];
+            description?: string;
+            /** @description JSON Schema (draft 2020-12) of the body that creates an integration of this type. */
+            configuration?: {
+                [key: string]: unknown;
+            };
         };
         /**
-         * @description Kind of integration. Only webhooks so far.
+         * @description Kind of integration: `webhook` (signed JSON POSTs to any public URL), `slack` (a Slack incoming webhook), `msteams` (a Microsoft Teams Workflows webhook), `pagerduty` (PagerDuty Events API v2), `discord` (a Discord webhook) or `splunk_hec` (a Splunk HTTP Event Collector).
          * @example webhook
          * @enum {string}
          */
-        "Integration-Type-Name": "webhook";
+        "Integration-Type-Name": "webhook" | "slack" | "msteams" | "pagerduty" | "discord" | "splunk_hec";
         "Integration-List": {
-            integrations: components["schemas"]["Integration-Webhook"][];
+            integrations: components["schemas"]["Integration"][];
         };
+        /** @description An integration; its properties depend on its `type`. */
+        Integration: components["schemas"]["Integration-Webhook"] | components["schemas"]["Integration-Slack"] | components["schemas"]["Integration-MsTeams"] | components["schemas"]["Integration-PagerDuty"] | components["schemas"]["Integration-Discord"] | components["schemas"]["Integration-Splunk-Hec"];
         /**
          * @description A webhook integration. `header` repeats `headers` under the name Alert Logic's schema uses.
          * @example {
@@ -1499,12 +1532,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
-            type: components["schemas"]["Integration-Type-Name"];
+            created: components["schemas"]["Actor"];
+            modified: components["schemas"]["Actor"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webhook";
             target_url: string;
             headers: components["schemas"]["Webhook-Headers"];
             header: components["schemas"]["Webhook-Headers"];
-            created: components["schemas"]["Actor"];
-            modified: components["schemas"]["Actor"];
         };
         /**
          * @description Extra HTTP headers sent with every call: name to value. Names are HTTP tokens (RFC 9110), unique ignoring case; values have at most 4096 printable ASCII characters, spaces or tabs (no CR, LF, NUL or other control characters); at most 50 headers.
@@ -1515,8 +1552,138 @@ export interface components {
         "Webhook-Headers": {
             [key: string]: string;
         };
+        "Integration-Slack": {
+            id: string;
+            account_id: string;
+            name: string;
+            created: components["schemas"]["Actor"];
+            modified: components["schemas"]["Actor"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "slack";
+            /**
+             * @description The vendor webhook URL, masked: its origin, `****` and its last four characters.
+             * @example https://hooks.slack.com/****XXXX
+             */
+            target_url: string;
+        };
+        "Integration-MsTeams": {
+            id: string;
+            account_id: string;
+            name: string;
+            created: components["schemas"]["Actor"];
+            modified: components["schemas"]["Actor"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "msteams";
+            /**
+             * @description The vendor webhook URL, masked: its origin, `****` and its last four characters.
+             * @example https://hooks.slack.com/****XXXX
+             */
+            target_url: string;
+        };
+        "Integration-PagerDuty": {
+            id: string;
+            account_id: string;
+            name: string;
+            created: components["schemas"]["Actor"];
+            modified: components["schemas"]["Actor"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "pagerduty";
+            /**
+             * @description The Events API v2 integration key. Answers show it masked.
+             * @example ****a1b2
+             */
+            routing_key: string;
+            /**
+             * @description Which PagerDuty service region receives the events: `us` (events.pagerduty.com) or `eu`.
+             * @example us
+             * @enum {string}
+             */
+            region: "us" | "eu";
+            target_url: string;
+            severity_map?: components["schemas"]["PagerDuty-Severity-Map"];
+            resolve_when?: components["schemas"]["PagerDuty-Resolve-When"];
+        };
         /**
-         * @description `type` defaults to `webhook`.
+         * @description PagerDuty severity per threat level, overriding the default (critical→critical, high→error, medium→warning, low→info, info→info; no threat level→warning).
+         * @example {
+         *       "high": "critical"
+         *     }
+         */
+        "PagerDuty-Severity-Map": {
+            /** @enum {string} */
+            critical?: "critical" | "error" | "warning" | "info";
+            /** @enum {string} */
+            high?: "critical" | "error" | "warning" | "info";
+            /** @enum {string} */
+            medium?: "critical" | "error" | "warning" | "info";
+            /** @enum {string} */
+            low?: "critical" | "error" | "warning" | "info";
+            /** @enum {string} */
+            info?: "critical" | "error" | "warning" | "info";
+        };
+        /**
+         * @description Which notifications close their incident and send `resolve` instead of `trigger`: those whose `field` equals one of `values` (case-insensitive). Default: `notification_data.status` in closed, resolved, complete, completed.
+         * @example {
+         *       "field": "notification_data.status",
+         *       "values": [
+         *         "closed",
+         *         "resolved"
+         *       ]
+         *     }
+         */
+        "PagerDuty-Resolve-When": {
+            field: string;
+            values: string[];
+        };
+        "Integration-Discord": {
+            id: string;
+            account_id: string;
+            name: string;
+            created: components["schemas"]["Actor"];
+            modified: components["schemas"]["Actor"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "discord";
+            /**
+             * @description The vendor webhook URL, masked: its origin, `****` and its last four characters.
+             * @example https://hooks.slack.com/****XXXX
+             */
+            target_url: string;
+        };
+        "Integration-Splunk-Hec": {
+            id: string;
+            account_id: string;
+            name: string;
+            created: components["schemas"]["Actor"];
+            modified: components["schemas"]["Actor"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "splunk_hec";
+            target_url: string;
+            /**
+             * @description The HTTP Event Collector token. Answers show it masked.
+             * @example ****a1b2
+             */
+            token: string;
+            index?: string;
+            source?: string;
+            sourcetype?: string;
+        };
+        /**
+         * @description One configuration per `type`; `type` defaults to `webhook`.
          * @example {
          *       "name": "My Webhook",
          *       "type": "webhook",
@@ -1526,10 +1693,16 @@ export interface components {
          *       }
          *     }
          */
-        "Create-Integration-Request": {
+        "Create-Integration-Request": components["schemas"]["Create-Integration-Webhook"] | components["schemas"]["Create-Integration-Slack"] | components["schemas"]["Create-Integration-MsTeams"] | components["schemas"]["Create-Integration-PagerDuty"] | components["schemas"]["Create-Integration-Discord"] | components["schemas"]["Create-Integration-Splunk-Hec"];
+        /** @description A webhook: Standard Webhooks-signed JSON POSTs of each notification. */
+        "Create-Integration-Webhook": {
             /** @example My Webhook */
             name: string;
-            type?: components["schemas"]["Integration-Type-Name"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "Create-Integration-Webhook";
             /**
              * Format: uri
              * @description Where calls are POSTed: an absolute http(s) URL of at most 2048 characters, on a public address.
@@ -1545,8 +1718,113 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** @description Posts each notification to a Slack channel as a Block Kit message. */
+        "Create-Integration-Slack": {
+            /** @example My Webhook */
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "slack";
+            /**
+             * Format: uri
+             * @description The Slack incoming webhook URL: https on `hooks.slack.com`. It is a credential: sealed at rest, answered masked (its origin, `****` and its last four characters).
+             * @example https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX
+             */
+            target_url: string;
+        };
+        /** @description Posts each notification to a Teams channel or chat as an Adaptive Card (Workflows webhook). */
+        "Create-Integration-MsTeams": {
+            /** @example My Webhook */
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "msteams";
+            /**
+             * Format: uri
+             * @description The Microsoft Teams Workflows (Power Automate) webhook URL: https on a `*.logic.azure.com` or `*.api.powerplatform.com` host. It is a credential: sealed at rest, answered masked (its origin, `****` and its last four characters).
+             * @example https://prod-00.westus.logic.azure.com:443/workflows/0000/triggers/manual/paths/invoke?api-version=2016-06-01&sig=XXXX
+             */
+            target_url: string;
+        };
+        /** @description Triggers (and resolves) PagerDuty incidents, one per Herald incident: `dedup_key` is the notification's incident key (`payload.long_incident_id`), so repeats update one PagerDuty incident. */
+        "Create-Integration-PagerDuty": {
+            /** @example My Webhook */
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "pagerduty";
+            /**
+             * @description The Events API v2 integration key of a PagerDuty service (32 characters). A credential.
+             * @example R0123456789ABCDEF0123456789ABCDE
+             */
+            routing_key: string;
+            /**
+             * @description Which PagerDuty service region receives the events: `us` (events.pagerduty.com) or `eu`.
+             * @default us
+             * @example us
+             * @enum {string}
+             */
+            region?: "us" | "eu";
+            /**
+             * Format: uri
+             * @description The Events API endpoint; by default the region's (`https://events.pagerduty.com/v2/enqueue`, `https://events.eu.pagerduty.com/v2/enqueue`). Only PagerDuty's event hosts are accepted.
+             * @example https://example.com/hook
+             */
+            target_url?: string;
+            severity_map?: components["schemas"]["PagerDuty-Severity-Map"];
+            resolve_when?: components["schemas"]["PagerDuty-Resolve-When"];
+        };
+        /** @description Posts each notification to a Discord channel as an embed. */
+        "Create-Integration-Discord": {
+            /** @example My Webhook */
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "discord";
+            /**
+             * Format: uri
+             * @description The Discord webhook URL: https on `discord.com` (or `discordapp.com`), path `/api/webhooks/{id}/{token}`. It is a credential: sealed at rest, answered masked (its origin, `****` and its last four characters).
+             * @example https://discord.com/api/webhooks/000000000000000000/XXXXXXXX
+             */
+            target_url: string;
+        };
+        /** @description Sends each whole notification to a Splunk HTTP Event Collector as one event. */
+        "Create-Integration-Splunk-Hec": {
+            /** @example My Webhook */
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "splunk_hec";
+            /**
+             * Format: uri
+             * @description The collector's event endpoint, e.g. `https://splunk.example.com:8088/services/collector/event`: any public https or http address, checked like webhook targets.
+             * @example https://splunk.example.com:8088/services/collector/event
+             */
+            target_url: string;
+            /**
+             * @description The HTTP Event Collector token. A credential.
+             * @example 11111111-2222-3333-4444-555555555555
+             */
+            token: string;
+            /** @description The events' index; the token's default when absent. */
+            index?: string;
+            /** @description The events' source; the token's default when absent. */
+            source?: string;
+            /** @description The events' sourcetype; the token's default when absent. */
+            sourcetype?: string;
+        };
         /**
-         * @description Partial update: only the properties sent change. `headers` replaces the whole set.
+         * @description Partial update: only the properties sent change, and only those of the integration's type apply (the others are a 400). `headers` replaces the whole set. A masked credential sent back keeps the stored one.
          * @example {
          *       "target_url": "https://www.example.com/webhook/v2"
          *     }
@@ -1554,12 +1832,7 @@ export interface components {
         "Update-Integration-Request": {
             /** @example My Webhook */
             name?: string;
-            type?: components["schemas"]["Integration-Type-Name"];
-            /**
-             * Format: uri
-             * @description Where calls are POSTed: an absolute http(s) URL of at most 2048 characters, on a public address.
-             * @example https://www.example.com/webhook
-             */
+            type?: components["schemas"]["Integration-Type-Name"] & unknown;
             target_url?: string;
             headers?: components["schemas"]["Webhook-Headers"];
             /**
@@ -1569,6 +1842,22 @@ export interface components {
             header?: {
                 [key: string]: string;
             };
+            routing_key?: string;
+            /**
+             * @description Which PagerDuty service region receives the events: `us` (events.pagerduty.com) or `eu`.
+             * @example us
+             * @enum {string}
+             */
+            region?: "us" | "eu";
+            severity_map?: components["schemas"]["PagerDuty-Severity-Map"];
+            resolve_when?: components["schemas"]["PagerDuty-Resolve-When"];
+            token?: string;
+            /** @description The events' index; the token's default when absent. */
+            index?: string;
+            /** @description The events' source; the token's default when absent. */
+            source?: string;
+            /** @description The events' sourcetype; the token's default when absent. */
+            sourcetype?: string;
         };
         "Signing-Secret": {
             /** @description `whsec_...`: verify deliveries with it (Standard Webhooks). */
@@ -1578,6 +1867,39 @@ export interface components {
              * @example 1517314312
              */
             previous_key_expires_at?: number;
+        };
+        /**
+         * @example {
+         *       "code": 200,
+         *       "rawbody": "ok",
+         *       "delivered": true,
+         *       "request_body": "{\"text\":\"...\"}"
+         *     }
+         */
+        "Integration-Test-Response": {
+            /** @description The target's HTTP status; 0 when it could not be reached. */
+            code: number;
+            /** @description The first 20 KB of the target's answer. */
+            rawbody: string;
+            /** @description Whether a delivery answered so would be recorded delivered. */
+            delivered: boolean;
+            /** @description Why not, as the attempts log would say (a retry or a permanent failure). */
+            reason?: string;
+            /** @description What Herald sent: the rendering of the sample notification. */
+            request_body: string;
+        };
+        /**
+         * @example {
+         *       "notification_type": "report/scheduled"
+         *     }
+         */
+        "Integration-Test-Request": {
+            /**
+             * @description Which notification type's sample to send (`incidents/alerts` by default).
+             * @default incidents/alerts
+             * @example incidents/alerts
+             */
+            notification_type?: string;
         };
         "Delivery-List": {
             deliveries: components["schemas"]["Delivery"][];
@@ -3693,7 +4015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Integration-Webhook"];
+                    "application/json": components["schemas"]["Integration"];
                 };
             };
             /** @description Bad request: the body or a parameter is invalid */
@@ -3781,7 +4103,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Integration-Webhook"];
+                    "application/json": components["schemas"]["Integration"];
                 };
             };
             /** @description No token, or an invalid or expired one */
@@ -3855,7 +4177,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Integration-Webhook"];
+                    "application/json": components["schemas"]["Integration"];
                 };
             };
             /** @description Bad request: the body or a parameter is invalid */
@@ -4113,6 +4435,107 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    test_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+                /** @description Integration id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Integration-Test-Request"];
+            };
+        };
+        responses: {
+            /** @description The target's answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Integration-Test-Response"];
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -122,19 +122,23 @@ export async function claimDeliveries(
   };
 }
 
-export interface EmailContext {
+/** What rendering a batch's e-mails and channel messages needs. */
+export interface RenderContext {
   users: Map<string, UserRow>;
   accounts: Map<string, { id: string; name: string }>;
   notificationTypes: Map<string, NotificationTypeRow>;
   subscriptions: Map<string, SubscriptionRow>;
 }
 
-/** What rendering the e-mail legs needs (recipients, account names, types, subscriptions), in one round trip. */
-export async function loadEmailContext(
+/**
+ * What rendering the e-mail and channel legs needs (recipients, account names, types, subscriptions), in one round
+ * trip. Users are looked up by destination, so channel legs (whose destination is an integration) find none.
+ */
+export async function loadRenderContext(
   db: Db,
   legs: ReadonlyArray<Pick<DeliveryRow, "accountId" | "destination" | "subscriptionId" | "notificationId">>,
   notificationTypeKeys: readonly string[],
-): Promise<EmailContext> {
+): Promise<RenderContext> {
   const unique = (values: string[]) => [...new Set(values)];
   const [userRows, accountRows, typeRows, subscriptionRows] = await db.batch([
     db
@@ -177,6 +181,8 @@ export interface AttemptRecord {
   responseBody: string | null;
   error: string | null;
   nextAttemptAt: number | null;
+  /** The leg's `schedule_start` after the attempt when it moves (a rate-limited attempt does not use up the schedule). */
+  scheduleStart?: number;
   /** Set only when the attempt learned them (the target URL or address, the e-mail subject, the provider's id). */
   address?: string | null;
   subject?: string | null;
@@ -188,6 +194,14 @@ export interface RecordAttemptsInput {
   now: number;
   /** Integrations to stop delivering to (a 410 answer), with why. */
   disable?: ReadonlyArray<{ accountId: string; id: string; reason: string }>;
+  /** Integrations that answered "too many calls": no call slot before `until` (epoch ms) for anyone. */
+  backOff?: ReadonlyArray<{ id: string; until: number }>;
+  /**
+   * Claimed legs put off without an attempt, each to its reserved call slot on a rate-limited integration: released,
+   * due at `slot`, holding it. Guarded by the lease this batch holds (`leaseUntil`).
+   */
+  defer?: ReadonlyArray<{ deliveryId: string; slot: number }>;
+  leaseUntil?: number;
 }
 
 /**
@@ -199,7 +213,7 @@ export interface RecordAttemptsInput {
  */
 export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promise<Set<string>> {
   const { records, now } = input;
-  if (records.length === 0) return new Set();
+  if (records.length === 0 && !input.defer?.length) return new Set();
   const rows = JSON.stringify(records);
   const field = (name: keyof AttemptRecord) => sql.raw(`json_extract(j.value, '$.${name}')`);
   // Absent keys keep the leg's value; present ones (null included) replace it.
@@ -224,7 +238,9 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
       UPDATE deliveries SET
         status = ${field("status")},
         attempts = ${field("attempt")},
+        schedule_start = coalesce(${field("scheduleStart")}, schedule_start),
         lease_until = NULL,
+        paced_at = NULL,
         next_attempt_at = ${field("nextAttemptAt")},
         last_error = ${field("error")},
         response_code = ${field("responseCode")},
@@ -252,6 +268,13 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
           ),
         ),
     ),
+    ...(input.backOff ?? []).map((integration) =>
+      db
+        .update(integrations)
+        .set({ pacedUntil: sql`max(coalesce(${integrations.pacedUntil}, 0), ${integration.until})` })
+        .where(eq(integrations.id, integration.id)),
+    ),
+    ...(input.defer?.length ? [deferStatement(db, input.defer, input.leaseUntil ?? now, now)] : []),
     completeNotificationsOfLegs(
       db,
       records.map((record) => record.deliveryId),
@@ -260,6 +283,52 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
   ];
   const [inserted] = (await db.batch(statements)) as [Array<{ delivery_id: string }>, ...unknown[]];
   return new Set(inserted.map((row) => row.delivery_id));
+}
+
+function deferStatement(db: Db, defer: NonNullable<RecordAttemptsInput["defer"]>, leaseUntil: number, now: number) {
+  return db.run(sql`
+    UPDATE deliveries SET
+      lease_until = NULL,
+      paced_at = json_extract(j.value, '$.slot'),
+      next_attempt_at = json_extract(j.value, '$.slot'),
+      modified_at = ${now}
+    FROM json_each(${JSON.stringify(defer)}) AS j
+    WHERE deliveries.id = json_extract(j.value, '$.deliveryId') AND +deliveries.status = 'PENDING'
+      AND deliveries.lease_until = ${leaseUntil}`);
+}
+
+/** Call slots asked of one rate-limited integration: `count` calls, `intervalMs` apart. */
+export interface PacingRequest {
+  id: string;
+  count: number;
+  intervalMs: number;
+}
+
+/**
+ * Reserves each integration's next `count` call slots, `intervalMs` apart from its next free one (or from `now`), in
+ * one statement: answers the first slot reserved per integration. Consumers running side by side reserve in turn, so
+ * the calls they make to one integration are spaced between them as much as within one.
+ */
+export async function reserveCallSlots(
+  db: Db,
+  requests: readonly PacingRequest[],
+  now: number,
+): Promise<Map<string, number>> {
+  if (requests.length === 0) return new Map();
+  const rows = await db.all<{ id: string; paced_until: number }>(sql`
+    UPDATE integrations SET
+      paced_until = max(coalesce(paced_until, 0), ${now})
+        + json_extract(j.value, '$.count') * json_extract(j.value, '$.intervalMs')
+    FROM json_each(${JSON.stringify(requests)}) AS j
+    WHERE integrations.id = json_extract(j.value, '$.id')
+    RETURNING integrations.id AS id, integrations.paced_until AS paced_until`);
+  const byId = new Map(requests.map((request) => [request.id, request]));
+  return new Map(
+    rows.flatMap((row) => {
+      const request = byId.get(row.id);
+      return request ? [[row.id, row.paced_until - request.count * request.intervalMs] as const] : [];
+    }),
+  );
 }
 
 /**
@@ -385,6 +454,7 @@ export function newLeg(
     scheduleStart: 0,
     nextAttemptAt,
     leaseUntil: null,
+    pacedAt: null,
     lastError: null,
     responseCode: null,
     responseBody: null,

@@ -35,12 +35,15 @@ export async function existingIntegrationIds(db: Db, accountId: string, ids: str
   return new Set(rows.map((row) => row.id));
 }
 
-export async function insertIntegration(db: Db, row: IntegrationRow): Promise<void> {
+/** A row to insert: the type's settings, credentials and pacing default to none. */
+export type NewIntegration = typeof integrations.$inferInsert;
+
+export async function insertIntegration(db: Db, row: NewIntegration): Promise<void> {
   await db.insert(integrations).values(row);
 }
 
 export type IntegrationChanges = Partial<
-  Pick<IntegrationRow, "name" | "targetUrl" | "headers" | "disabledAt" | "disabledReason">
+  Pick<IntegrationRow, "name" | "targetUrl" | "headers" | "config" | "secrets" | "disabledAt" | "disabledReason">
 > &
   Pick<IntegrationRow, "modifiedAt" | "modifiedBy">;
 
@@ -97,7 +100,7 @@ export async function listIntegrationsAfter(db: Db, afterId: string, limit: numb
   return db.select().from(integrations).where(gt(integrations.id, afterId)).orderBy(asc(integrations.id)).limit(limit);
 }
 
-export type SealedFields = Pick<IntegrationRow, "signingSecret" | "previousSigningSecret" | "headers">;
+export type SealedFields = Pick<IntegrationRow, "signingSecret" | "previousSigningSecret" | "headers" | "secrets">;
 
 /**
  * Stores the same secrets sealed anew, unless the row changed since `read` (an update or a rotation won the race):

@@ -36,6 +36,11 @@ export const deliveries = sqliteTable(
     nextAttemptAt: epochMs("next_attempt_at"),
     /** A consumer that claims the leg holds it until then, so two copies of one message never send twice at once. */
     leaseUntil: epochMs("lease_until"),
+    /**
+     * The call slot this leg holds on its rate-limited integration (`integrations.paced_until`), reserved by a batch
+     * that deferred it: when it comes back it is called in that slot rather than reserving another.
+     */
+    pacedAt: epochMs("paced_at"),
     lastError: text("last_error"),
     responseCode: integer("response_code"),
     responseBody: text("response_body"),

@@ -2,6 +2,9 @@ import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { accounts } from "./accounts";
 import { auditColumns, epochMs } from "./columns";
 
+export const INTEGRATION_TYPES = ["webhook", "slack", "msteams", "pagerduty", "discord", "splunk_hec"] as const;
+export type IntegrationKind = (typeof INTEGRATION_TYPES)[number];
+
 export const integrations = sqliteTable(
   "integrations",
   {
@@ -10,13 +13,26 @@ export const integrations = sqliteTable(
       .notNull()
       .references(() => accounts.id),
     name: text("name").notNull(),
-    type: text("type", { enum: ["webhook"] }).notNull(),
+    type: text("type", { enum: INTEGRATION_TYPES }).notNull(),
+    /**
+     * Where calls go, as answers and the attempts log show it: never a credential. A type whose URL is one (Slack,
+     * Teams, Discord) keeps its masked form here and the URL itself in `secrets.url`.
+     */
     targetUrl: text("target_url").notNull(),
     headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
     /** `whsec_...` Standard Webhooks key; the previous one keeps signing until `previousSecretExpiresAt`. */
     signingSecret: text("signing_secret").notNull(),
     previousSigningSecret: text("previous_signing_secret"),
     previousSecretExpiresAt: epochMs("previous_secret_expires_at"),
+    /** The type's settings that are not credentials (PagerDuty's region and severity map, Splunk's index...). */
+    config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    /** The type's credentials by name (a vendor webhook URL, a routing key, a token), each sealed on its own. */
+    secrets: text("secrets", { mode: "json" }).$type<Record<string, string>>().notNull().default({}),
+    /**
+     * The next free call slot for a rate-limited type (Slack takes about one message a second per webhook): each
+     * batch reserves its calls' slots from here, so consumers running side by side space their calls between them.
+     */
+    pacedUntil: epochMs("paced_until"),
     /** Set when the target answered 410 Gone: deliveries to it stop until it is updated. */
     disabledAt: epochMs("disabled_at"),
     disabledReason: text("disabled_reason"),

@@ -1,4 +1,5 @@
 import { requireAdmin } from "../../middleware/authenticate";
+import { testIntegration } from "../../services/integration-test";
 import * as integrations from "../../services/integrations";
 import { createRouter, serviceContext as ctx } from "../router";
 import * as routes from "./integrations.routes";
@@ -33,4 +34,8 @@ export const integrationsRouter = createRouter()
   .openapi({ ...routes.rotateSigningSecret, middleware: [requireAdmin] }, async (c) => {
     const { account_id, id } = c.req.valid("param");
     return c.json(await integrations.rotateSigningSecret(ctx(c), account_id, id), 200);
+  })
+  .openapi({ ...routes.testIntegration, middleware: [requireAdmin] }, async (c) => {
+    const { account_id, id } = c.req.valid("param");
+    return c.json(await testIntegration(ctx(c), account_id, id, c.req.valid("json")), 200);
   });

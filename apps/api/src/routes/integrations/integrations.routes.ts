@@ -4,6 +4,8 @@ import {
   Integration,
   IntegrationIdParam,
   IntegrationList,
+  IntegrationTestRequest,
+  IntegrationTestResponse,
   IntegrationTypeList,
   SigningSecret,
   UpdateIntegrationRequest,
@@ -104,4 +106,22 @@ export const rotateSigningSecret = createRoute({
   security: SECURITY,
   request: { params: IntegrationIdParam },
   responses: { 200: jsonContent(SigningSecret, "The new signing secret"), ...errorResponses(403, 404) },
+});
+
+export const testIntegration = createRoute({
+  operationId: "test_integration",
+  method: "post",
+  path: "/{account_id}/integrations/{id}/test",
+  tags,
+  summary: "Send a sample notification through the integration",
+  description:
+    `${adminOnly} Renders a sample notification of \`notification_type\` as a delivery would (a signed webhook, ` +
+    "a Slack message, a PagerDuty event...), sends it once and answers the target's status and body, whether a " +
+    "delivery answered so would count as delivered, and what was sent. Nothing is recorded.",
+  security: SECURITY,
+  request: { params: IntegrationIdParam, body: jsonBody(IntegrationTestRequest) },
+  responses: {
+    200: jsonContent(IntegrationTestResponse, "The target's answer"),
+    ...errorResponses(400, 403, 404, 413, 415),
+  },
 });

@@ -1,0 +1,200 @@
+// Each integration type's configuration as the API takes and shows it, and as a row stores it: what is checked when it
+// is saved, what is a credential (sealed in `secrets`, masked in answers), what is plain settings (`config`), and
+// where calls go (`targetUrl`, never a credential). One table of types, so adding a type is one entry here.
+import type { CreateIntegrationRequest, Integration, UpdateIntegrationRequest } from "@herald/contracts";
+import type { IntegrationKind, IntegrationRow } from "@herald/db";
+import { RESERVED_WEBHOOK_HEADERS } from "../delivery/webhook";
+import { ApiError } from "../errors";
+import { stamp } from "../mappers/stamp";
+import { keepMaskedCredentials, maskCredential, maskHeaders } from "../security/integration-secrets";
+import type { TargetUrlPolicy } from "../security/target-url";
+import { checkIntegrationUrl, maskUrl } from "../security/vendor-urls";
+
+/** The parts of a row an integration's configuration decides. */
+export type StoredConfig = Pick<IntegrationRow, "targetUrl" | "headers" | "config" | "secrets">;
+
+const PAGERDUTY_EVENTS_URL = {
+  us: "https://events.pagerduty.com/v2/enqueue",
+  eu: "https://events.eu.pagerduty.com/v2/enqueue",
+} as const;
+
+/** The properties of update requests each type takes (besides `name`). */
+const UPDATABLE: Record<IntegrationKind, readonly string[]> = {
+  webhook: ["target_url", "headers"],
+  slack: ["target_url"],
+  msteams: ["target_url"],
+  discord: ["target_url"],
+  pagerduty: ["routing_key", "region", "target_url", "severity_map", "resolve_when"],
+  splunk_hec: ["target_url", "token", "index", "source", "sourcetype"],
+};
+
+function requireUrl(type: IntegrationKind, url: string, policy: TargetUrlPolicy): string {
+  const verdict = checkIntegrationUrl(type, url, policy);
+  if (!verdict.ok) throw ApiError.invalid("target_url", `the target URL ${verdict.reason}`);
+  return url;
+}
+
+/** Custom headers may not replace the ones Herald signs and sets itself. */
+function requireCustomHeaders(headers: Record<string, string>): Record<string, string> {
+  const reserved = Object.keys(headers).find((name) => RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase()));
+  if (reserved)
+    throw ApiError.invalid(`headers.${reserved}`, `'${reserved}' is set by Herald and cannot be overridden`);
+  return headers;
+}
+
+/** Settings with the absent ones left out, so a row stores only what was said. */
+function defined(settings: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+}
+
+/** What a create request stores, checked (wrong host for the type, reserved headers): a 400 before anything is written. */
+export function storedFromCreate(body: CreateIntegrationRequest, policy: TargetUrlPolicy): StoredConfig {
+  switch (body.type) {
+    case "webhook":
+      return {
+        targetUrl: requireUrl("webhook", body.target_url, policy),
+        headers: requireCustomHeaders(body.headers ?? {}),
+        config: {},
+        secrets: {},
+      };
+    case "slack":
+    case "msteams":
+    case "discord": {
+      const url = requireUrl(body.type, body.target_url, policy);
+      return { targetUrl: maskUrl(url), headers: {}, config: {}, secrets: { url } };
+    }
+    case "pagerduty":
+      return {
+        targetUrl: requireUrl("pagerduty", body.target_url ?? PAGERDUTY_EVENTS_URL[body.region], policy),
+        headers: {},
+        config: defined({ region: body.region, severity_map: body.severity_map, resolve_when: body.resolve_when }),
+        secrets: { routing_key: body.routing_key },
+      };
+    case "splunk_hec":
+      return {
+        targetUrl: requireUrl("splunk_hec", body.target_url, policy),
+        headers: {},
+        config: defined({ index: body.index, source: body.source, sourcetype: body.sourcetype }),
+        secrets: { token: body.token },
+      };
+  }
+}
+
+/** A credential an update sent: the masked value the last answer showed keeps the stored one. */
+function keptCredential(current: string | undefined, sent: string | undefined): string | undefined {
+  if (sent === undefined || current === undefined) return sent;
+  return sent === maskCredential(current) ? current : sent;
+}
+
+/**
+ * What an update changes, given the integration as stored (opened): only the properties its type takes, each checked
+ * as on create. Undefined parts are left as they are.
+ */
+export function storedFromUpdate(
+  current: IntegrationRow,
+  body: UpdateIntegrationRequest,
+  policy: TargetUrlPolicy,
+): Partial<StoredConfig> {
+  const type = current.type;
+  if (body.type !== undefined && body.type !== type)
+    throw ApiError.invalid("type", `an integration keeps its type (${type}); create a new one instead`);
+  const sent = Object.keys(body).filter(
+    (key) => key !== "name" && key !== "type" && body[key as keyof typeof body] !== undefined,
+  );
+  const foreign = sent.find((key) => !UPDATABLE[type].includes(key));
+  if (foreign) throw ApiError.invalid(foreign, `'${foreign}' does not apply to a ${type} integration`);
+
+  switch (type) {
+    case "webhook":
+      return defined({
+        targetUrl: body.target_url === undefined ? undefined : requireUrl(type, body.target_url, policy),
+        headers:
+          body.headers === undefined
+            ? undefined
+            : keepMaskedCredentials(current.headers, requireCustomHeaders(body.headers)),
+      });
+    case "slack":
+    case "msteams":
+    case "discord": {
+      if (body.target_url === undefined || body.target_url === current.targetUrl) return {};
+      const url = requireUrl(type, body.target_url, policy);
+      return { targetUrl: maskUrl(url), secrets: { url } };
+    }
+    case "pagerduty": {
+      const region = body.region ?? (current.config.region as "us" | "eu" | undefined) ?? "us";
+      const targetUrl =
+        body.target_url !== undefined
+          ? requireUrl(type, body.target_url, policy)
+          : body.region !== undefined
+            ? PAGERDUTY_EVENTS_URL[region]
+            : undefined;
+      return defined({
+        targetUrl,
+        config: {
+          ...current.config,
+          ...defined({ region: body.region, severity_map: body.severity_map, resolve_when: body.resolve_when }),
+        },
+        secrets: {
+          ...current.secrets,
+          ...defined({ routing_key: keptCredential(current.secrets.routing_key, body.routing_key) }),
+        },
+      }) as Partial<StoredConfig>;
+    }
+    case "splunk_hec":
+      return defined({
+        targetUrl: body.target_url === undefined ? undefined : requireUrl(type, body.target_url, policy),
+        config: {
+          ...current.config,
+          ...defined({ index: body.index, source: body.source, sourcetype: body.sourcetype }),
+        },
+        secrets: { ...current.secrets, ...defined({ token: keptCredential(current.secrets.token, body.token) }) },
+      }) as Partial<StoredConfig>;
+  }
+}
+
+/** The wire form of an opened row: credentials masked, signing secrets left out. */
+export function toIntegration(row: IntegrationRow): Integration {
+  const common = {
+    id: row.id,
+    account_id: row.accountId,
+    name: row.name,
+    created: stamp(row.createdAt, row.createdBy),
+    modified: stamp(row.modifiedAt, row.modifiedBy),
+  };
+  const credential = (name: string) => maskCredential(row.secrets[name] ?? "");
+  switch (row.type) {
+    case "webhook": {
+      const headers = maskHeaders(row.headers);
+      // The 2021 definition names the field `header`; its example says `headers`. Both, so either kind of client reads it.
+      return { ...common, type: "webhook", target_url: row.targetUrl, headers, header: headers };
+    }
+    case "slack":
+    case "msteams":
+    case "discord":
+      return { ...common, type: row.type, target_url: row.targetUrl };
+    case "pagerduty":
+      return {
+        ...common,
+        type: "pagerduty",
+        routing_key: credential("routing_key"),
+        region: (row.config.region as "us" | "eu" | undefined) ?? "us",
+        target_url: row.targetUrl,
+        ...(defined({ severity_map: row.config.severity_map, resolve_when: row.config.resolve_when }) as Pick<
+          Extract<Integration, { type: "pagerduty" }>,
+          "severity_map" | "resolve_when"
+        >),
+      };
+    case "splunk_hec":
+      return {
+        ...common,
+        type: "splunk_hec",
+        target_url: row.targetUrl,
+        token: credential("token"),
+        ...(defined({ index: row.config.index, source: row.config.source, sourcetype: row.config.sourcetype }) as {
+          index?: string;
+          source?: string;
+          sourcetype?: string;
+        }),
+      };
+  }
+}

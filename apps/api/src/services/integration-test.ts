@@ -1,0 +1,111 @@
+import type { IntegrationTestRequest, IntegrationTestResponse } from "@herald/contracts";
+import type { NotificationView } from "../delivery/channels/message";
+import { classifyChannelAnswer } from "../delivery/channels/outcomes";
+import { channelRequest, channelUrl, isChannel } from "../delivery/channels/request";
+import { callWebhook, signedWebhookCall } from "../delivery/webhook";
+import { ApiError } from "../errors";
+import { findOpenIntegration } from "../security/integration-secrets";
+import { checkIntegrationUrl } from "../security/vendor-urls";
+import type { ServiceContext } from "./context";
+
+const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
+
+// What a test call renders, per notification type: the facts a real one of that type carries.
+const SAMPLES: Record<string, Pick<NotificationView, "notificationData" | "payload">> = {
+  "incidents/alerts": {
+    notificationData: { threat_level: "high", class: "web_attack_recon", status: "open", escalated: true },
+    payload: {
+      attack_summary: "Herald test notification: a sample incident",
+      threat: "High",
+      long_incident_id: "herald-test-incident",
+      incident_id: "herald-test",
+    },
+  },
+  "report/scheduled": {
+    notificationData: { schedule_id: "herald-test-schedule" },
+    payload: { report_name: "Herald test report", report_type: "sample" },
+  },
+  "health/alerts": {
+    notificationData: { status: "warning", threat_level: "medium" },
+    payload: { attack_summary: "Herald test notification: a sample health alert" },
+  },
+};
+
+function sampleView(accountId: string, accountName: string, type: string, typeName: string): NotificationView {
+  const sample = SAMPLES[type] ?? SAMPLES["incidents/alerts"];
+  return {
+    id: SAMPLE_ID,
+    type,
+    typeName,
+    accountId,
+    accountName,
+    createdAt: new Date().toISOString(),
+    notificationData: sample?.notificationData ?? {},
+    assetData: {},
+    payload: sample?.payload ?? {},
+    attachments: [],
+  };
+}
+
+/**
+ * `POST /{account_id}/integrations/{id}/test`: one call of the integration with a sample notification of the chosen
+ * type, rendered as deliveries are, answering what the target said and what Herald would make of it. Nothing is
+ * recorded, and an answer that would disable the integration does not.
+ */
+export async function testIntegration(
+  ctx: ServiceContext,
+  accountId: string,
+  id: string,
+  body: IntegrationTestRequest,
+): Promise<IntegrationTestResponse> {
+  const { services } = ctx;
+  const integration = await findOpenIntegration(services.db, services.secrets, accountId, id.toUpperCase());
+  if (!integration) throw ApiError.notFound(`integration '${id}'`);
+  const type = await services.hotReads.notificationType(body.notification_type);
+  if (!type) throw ApiError.invalid("notification_type", `'${body.notification_type}' is not a notification type`);
+  const account = await services.hotReads.account(accountId);
+  const view = sampleView(accountId, account?.name || accountId, type.notificationType, type.name);
+
+  const url = isChannel(integration) ? channelUrl(integration) : integration.targetUrl;
+  const verdict = checkIntegrationUrl(integration.type, url, { allowLoopback: services.allowLoopbackTargets });
+  if (!verdict.ok) throw ApiError.invalid("target_url", `the target URL ${verdict.reason}`);
+  const timeoutMs = services.delivery.webhookTimeoutMs;
+  const call = isChannel(integration)
+    ? { ...channelRequest(integration, view, {}), method: "POST", timeoutMs }
+    : await signedWebhookCall({
+        integration,
+        deliveryId: SAMPLE_ID,
+        body: JSON.stringify(sampleNotification(view)),
+        now: services.now(),
+        timeoutMs,
+      });
+  const result = await callWebhook(
+    call,
+    services.targetFetch,
+    isChannel(integration) ? (answer, now) => classifyChannelAnswer(integration.type, answer, now) : undefined,
+  );
+  const { outcome } = result;
+  return {
+    code: result.responseCode ?? 0,
+    rawbody: result.responseBody ?? (result.error ? `not sent: ${result.error}` : ""),
+    delivered: outcome.kind === "delivered",
+    ...(outcome.kind === "delivered" ? {} : { reason: outcome.reason }),
+    request_body: call.body ?? "",
+  };
+}
+
+/** The sample as a webhook body: the notification document deliveries carry. */
+function sampleNotification(view: NotificationView) {
+  const at = Math.floor(Date.parse(view.createdAt) / 1000);
+  return {
+    id: view.id,
+    account_id: view.accountId,
+    type: view.type,
+    notification_data: view.notificationData,
+    asset_data: view.assetData,
+    payload: view.payload,
+    status: "created",
+    created: { at, by: "herald-test" },
+    modified: { at, by: "herald-test" },
+  };
+}
