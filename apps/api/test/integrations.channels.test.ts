@@ -1,0 +1,239 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createServices } from "../src/services/container";
+import { ACME, ACME_WRITER, call, expectError, login, unique } from "./helpers";
+import { vendorUrls } from "./scenarios/channel.scenarios";
+
+// Alert-channel integrations through the API (issue #12): what each type takes, refuses and shows. Delivery to the
+// vendors' fakes is scenarios/channel.scenarios.ts.
+
+const ACCOUNT = "12345678";
+const path = `/herald/v2/${ACCOUNT}/integrations`;
+const ROUTING_KEY = "R0123456789ABCDEF0123456789ABCDE";
+const HEC_TOKEN = "11111111-2222-3333-4444-555555555555";
+const SEALED = /^enc:v2:test-current:/;
+
+let token: string;
+beforeAll(async () => {
+  token = await login(ACME);
+});
+
+async function create(body: Record<string, unknown>) {
+  return call("POST", path, { token, body: { name: unique("channel"), ...body } });
+}
+
+async function created(body: Record<string, unknown>) {
+  const result = await create(body);
+  expect(result.status, JSON.stringify(result.body)).toBe(201);
+  return result.body as { id: string; type: string; target_url: string } & Record<string, unknown>;
+}
+
+/** The stored row, as SQLite holds it. */
+async function rawRow(id: string) {
+  const result = await createServices(env).db.$client.execute({
+    sql: "select target_url, config, secrets from integrations where id = ?",
+    args: [id],
+  });
+  const row = result.rows[0] as unknown as { target_url: string; config: string; secrets: string };
+  return { targetUrl: row.target_url, config: JSON.parse(row.config), secrets: JSON.parse(row.secrets) };
+}
+
+async function count(): Promise<number> {
+  return (await call("GET", path, { token })).body.integrations.length;
+}
+
+describe("creating alert-channel integrations", () => {
+  it("answers each type's shape, credentials masked, and seals them at rest", async () => {
+    const slack = vendorUrls.slack();
+    const answer = await created({ type: "slack", target_url: slack.url });
+    expect(answer).toMatchObject({ type: "slack", target_url: `https://hooks.slack.com/****${slack.url.slice(-4)}` });
+    expect(Object.keys(answer).sort()).toEqual([
+      "account_id",
+      "created",
+      "id",
+      "modified",
+      "name",
+      "target_url",
+      "type",
+    ]);
+    const stored = await rawRow(answer.id);
+    expect(stored.targetUrl).toBe(answer.target_url);
+    expect(stored.secrets.url).toMatch(SEALED);
+    expect(JSON.stringify(stored)).not.toContain(slack.key);
+
+    const pagerduty = await created({ type: "pagerduty", routing_key: ROUTING_KEY, region: "eu" });
+    expect(pagerduty).toMatchObject({
+      type: "pagerduty",
+      routing_key: "****BCDE",
+      region: "eu",
+      target_url: "https://events.eu.pagerduty.com/v2/enqueue",
+    });
+    expect((await rawRow(pagerduty.id)).secrets.routing_key).toMatch(SEALED);
+
+    const splunk = await created({
+      type: "splunk_hec",
+      target_url: "https://splunk.example.com:8088/services/collector/event",
+      token: HEC_TOKEN,
+      index: "security",
+      sourcetype: "herald:notification",
+    });
+    expect(splunk).toMatchObject({ token: "****5555", index: "security", sourcetype: "herald:notification" });
+    expect(await rawRow(splunk.id)).toMatchObject({ config: { index: "security", sourcetype: "herald:notification" } });
+    expect((await rawRow(splunk.id)).secrets.token).toMatch(SEALED);
+
+    const listed = await call("GET", path, { token });
+    const text = JSON.stringify(listed.body);
+    for (const secret of [slack.key, ROUTING_KEY, HEC_TOKEN]) expect(text).not.toContain(secret);
+  });
+
+  it.each([
+    ["slack on another host", { type: "slack", target_url: "https://hooks.example.com/services/T/B/x" }, /Slack host/],
+    ["slack over http", { type: "slack", target_url: "http://hooks.slack.com/services/T/B/x" }, /https/],
+    ["slack at an internal address", { type: "slack", target_url: "https://10.0.0.1/services/T/B/x" }, /private/],
+    ["slack, not a webhook path", { type: "slack", target_url: "https://hooks.slack.com/api/chat" }, /Slack URL/],
+    ["teams on another host", { type: "msteams", target_url: "https://evil.example.com/workflows/x" }, /Teams/],
+    ["discord, not a webhook", { type: "discord", target_url: "https://discord.com/api/users/@me" }, /Discord URL/],
+    [
+      "pagerduty at another URL",
+      { type: "pagerduty", routing_key: ROUTING_KEY, target_url: "https://evil.example.com/v2/enqueue" },
+      /PagerDuty/,
+    ],
+    [
+      "splunk at loopback",
+      { type: "splunk_hec", target_url: "http://127.0.0.1:8088/services/collector/event", token: HEC_TOKEN },
+      /loopback/,
+    ],
+  ])("refuses %s with 400 naming target_url, storing nothing", async (_case, body, reason) => {
+    const before = await count();
+    const result = await create(body);
+    expectError(result, 400, "invalid_value", { path: "target_url" });
+    expect(result.body.details).toMatch(reason);
+    expect(await count()).toBe(before);
+  });
+
+  it.each([
+    ["a malformed routing key", { type: "pagerduty", routing_key: "short" }, "routing_key"],
+    [
+      "an unknown severity",
+      { type: "pagerduty", routing_key: ROUTING_KEY, severity_map: { high: "page" } },
+      "severity_map.high",
+    ],
+    [
+      "a resolve field outside the notification",
+      { type: "pagerduty", routing_key: ROUTING_KEY, resolve_when: { field: "account.id", values: ["x"] } },
+      "resolve_when.field",
+    ],
+    [
+      "a token with spaces",
+      { type: "splunk_hec", target_url: "https://splunk.example.com/services/collector/event", token: "a b" },
+      "token",
+    ],
+  ])("refuses %s with a 400 naming it", async (_case, body, field) => {
+    const before = await count();
+    const result = await create(body);
+    expect(result.status).toBe(400);
+    expect(result.body.path ?? result.body.details).toContain(field);
+    expect(await count()).toBe(before);
+  });
+
+  it("refuses a missing credential and an unknown type with 400s, never a 5xx", async () => {
+    const missing = await create({
+      type: "splunk_hec",
+      target_url: "https://splunk.example.com/services/collector/event",
+    });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toContain("token");
+    expect((await create({ type: "pagerduty" })).status).toBe(400);
+    expect((await create({ type: "carrier-pigeon", target_url: "https://example.com" })).status).toBe(400);
+  });
+
+  it("needs the admin role", async () => {
+    const writer = await login(ACME_WRITER);
+    const result = await call("POST", path, {
+      token: writer,
+      body: { name: "x", type: "slack", target_url: vendorUrls.slack().url },
+    });
+    expectError(result, 403, "forbidden");
+  });
+});
+
+describe("updating alert-channel integrations", () => {
+  it("keeps a credential sent back masked, replaces one sent new, and checks it like a create", async () => {
+    const first = vendorUrls.slack();
+    const integration = await created({ type: "slack", target_url: first.url });
+    const itemPath = `${path}/${integration.id}`;
+    const echoed = await call("PUT", itemPath, {
+      token,
+      body: { name: "renamed", target_url: integration.target_url },
+    });
+    expect(echoed.status).toBe(200);
+    const stored = await rawRow(integration.id);
+    expect(echoed.body.target_url).toBe(integration.target_url);
+
+    const wrongHost = await call("PUT", itemPath, {
+      token,
+      body: { target_url: "https://hooks.example.com/services/T/B/x" },
+    });
+    expectError(wrongHost, 400, "invalid_value", { path: "target_url" });
+    expect(await rawRow(integration.id)).toEqual(stored);
+
+    const second = vendorUrls.slack();
+    const moved = await call("PUT", itemPath, { token, body: { target_url: second.url } });
+    expect(moved.body.target_url).toBe(`https://hooks.slack.com/****${second.url.slice(-4)}`);
+    expect((await rawRow(integration.id)).secrets.url).not.toBe(stored.secrets.url);
+  });
+
+  it("keeps a masked routing key, and merges PagerDuty settings", async () => {
+    const integration = await created({ type: "pagerduty", routing_key: ROUTING_KEY });
+    const itemPath = `${path}/${integration.id}`;
+    const result = await call("PUT", itemPath, {
+      token,
+      body: { routing_key: "****BCDE", severity_map: { high: "critical" }, region: "eu" },
+    });
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({
+      routing_key: "****BCDE",
+      severity_map: { high: "critical" },
+      region: "eu",
+      target_url: "https://events.eu.pagerduty.com/v2/enqueue",
+    });
+    const renamed = await call("PUT", itemPath, { token, body: { name: "on call" } });
+    expect(renamed.body).toMatchObject({
+      name: "on call",
+      severity_map: { high: "critical" },
+      routing_key: "****BCDE",
+    });
+  });
+
+  it("refuses a change of type and properties of another type", async () => {
+    const integration = await created({ type: "slack", target_url: vendorUrls.slack().url });
+    const itemPath = `${path}/${integration.id}`;
+    expectError(await call("PUT", itemPath, { token, body: { type: "webhook" } }), 400, "invalid_value", {
+      path: "type",
+    });
+    expectError(await call("PUT", itemPath, { token, body: { routing_key: ROUTING_KEY } }), 400, "invalid_value", {
+      path: "routing_key",
+    });
+    expectError(
+      await call("PUT", itemPath, { token, body: { headers: { "X-Team": "soc" } } }),
+      400,
+      "invalid_value",
+      { path: "headers" },
+    );
+  });
+});
+
+describe("a subscription's message template", () => {
+  it("is checked when saved", async () => {
+    const result = await call("POST", `/herald/v2/${ACCOUNT}/subscriptions`, {
+      token,
+      body: {
+        name: unique("sub"),
+        class: "event",
+        notification_type: "incidents/alerts",
+        options: { message_template: "{{#payload}}unclosed" },
+      },
+    });
+    expectError(result, 400, "invalid_value", { path: "options.message_template" });
+  });
+});
