@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import type { RuntimeName } from "./config";
 import { Sender } from "./e2e";
 import { HeraldApi } from "./herald-api";
-import { peakMemoryMiB } from "./proc";
+import { openFds, peakMemoryMiB, tcpStates } from "./proc";
 import { Receiver } from "./receiver";
 import { startTarget, usageNow } from "./targets";
 
@@ -43,8 +43,9 @@ try {
   for (let second = 1; second <= seconds; second++) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const usage = usageNow(target);
-    const counters = await target.counters();
-    const handled = await handlerMs();
+    // A stats request can fail when the server is starved: the probe reports it and goes on.
+    const counters = await target.counters().catch(() => undefined);
+    const handled = await handlerMs().catch(() => last.handlerMs);
     const cpu = target.systemPids.map((pid) => {
       const used = (usage.cpu.get(pid) ?? 0) - (last.usage.cpu.get(pid) ?? 0);
       return `${pid}:${Math.round((100 * used * 1000) / (usage.wallMs - last.usage.wallMs))}%/${Math.round(peakMemoryMiB(pid) ?? 0)}M`;
@@ -55,12 +56,16 @@ try {
         answered: answered - last.answered,
         failed,
         delivered: receiver.delivered - last.delivered,
-        dbRoundTrips: counters.dbRoundTrips,
+        dbRoundTrips: counters?.dbRoundTrips,
         // Share of the wall time the libSQL server spent answering: near 100% means the database is the queue.
         dbBusy: `${Math.round((100 * (handled - last.handlerMs)) / (usage.wallMs - last.usage.wallMs))}%`,
-        queueMessages: counters.queueMessages,
+        queueMessages: counters?.queueMessages,
         cpu: cpu.join(" "),
         errors: target.errorLines(),
+        // Open fds and TCP sockets by state of the server (and of wrangler's proxy): a leak shows here first.
+        fds: [target.serverPid, ...(target.proxyPid === undefined ? [] : [target.proxyPid])]
+          .map((pid) => `${pid}:${openFds(pid)}${JSON.stringify(tcpStates(pid))}`)
+          .join(" "),
       }),
     );
     last = { answered, delivered: receiver.delivered, usage, handlerMs: handled };

@@ -1,6 +1,6 @@
 // What the kernel knows about the server processes: their peak memory and the CPU time they used. Linux only
 // (/proc), like the reference machine; elsewhere the figures are reported as missing.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** Clock ticks per second of /proc/<pid>/stat's times: 100 on every Linux this runs on (`getconf CLK_TCK`). */
 const CLOCK_TICKS = 100;
@@ -63,4 +63,63 @@ export function descendants(root: number): number[] {
 /** The command line of a process, arguments joined by spaces. */
 export function commandLine(pid: number): string {
   return (read(`/proc/${pid}/cmdline`) ?? "").split("\0").join(" ").trim();
+}
+
+/** How many file descriptors the process holds open (sockets included): workerd fails with "overloaded" at the limit. */
+export function openFds(pid: number): number | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return undefined;
+  }
+}
+
+// The `st` column of /proc/net/tcp, in hexadecimal.
+const TCP_STATES: Record<string, string> = {
+  "01": "ESTABLISHED",
+  "02": "SYN_SENT",
+  "03": "SYN_RECV",
+  "04": "FIN_WAIT1",
+  "05": "FIN_WAIT2",
+  "06": "TIME_WAIT",
+  "07": "CLOSE",
+  "08": "CLOSE_WAIT",
+  "09": "LAST_ACK",
+  "0A": "LISTEN",
+  "0B": "CLOSING",
+};
+
+function linkTarget(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "";
+  }
+}
+
+/** The process's TCP sockets by state: CLOSE_WAIT piling up means the peer closed and the process never did. */
+export function tcpStates(pid: number): Record<string, number> {
+  const inodes = new Set<string>();
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return {};
+  }
+  for (const fd of fds) {
+    const inode = /^socket:\[(\d+)\]$/.exec(linkTarget(`/proc/${pid}/fd/${fd}`))?.[1];
+    if (inode) inodes.add(inode);
+  }
+  const states: Record<string, number> = {};
+  for (const table of ["tcp", "tcp6"]) {
+    // Columns: sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
+    for (const line of (read(`/proc/${pid}/net/${table}`) ?? "").split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const [state, inode] = [fields[3], fields[9]];
+      if (state === undefined || inode === undefined || !inodes.has(inode)) continue;
+      const name = TCP_STATES[state] ?? state;
+      states[name] = (states[name] ?? 0) + 1;
+    }
+  }
+  return states;
 }

@@ -100,7 +100,8 @@ function nodeArgs(entry: string, options: { flags?: string[]; args?: string[] } 
   return [
     ...(options.flags ?? []),
     "--import",
-    "tsx",
+    // Resolved here, so that a child can run in a directory with no node_modules (wrangler's, in the temp dir).
+    import.meta.resolve("tsx"),
     join(benchDir, "src", "servers", entry),
     ...(options.args ?? []),
   ];
@@ -181,29 +182,18 @@ export async function startWorkerd(options: { echo: boolean }): Promise<Target> 
     writeFileSync(configPath, benchWranglerConfig());
     const port = await freePort();
     const vars = { ...secrets(), LIBSQL_URL: libsqlUrl };
-    const wranglerBin = join(benchDir, "node_modules", "wrangler", "bin", "wrangler.js");
-    const args = [
-      wranglerBin,
-      "dev",
-      "--config",
-      configPath,
-      "--local",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(await freePort()),
-      "--persist-to",
-      join(db.dir, "state"),
-      "--show-interactive-dev-session=false",
-      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
-    ];
-    const wrangler = spawnChild("wrangler", process.execPath, args, {
-      cwd: db.dir,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
-      echo: options.echo,
-    });
+    // wrangler's API rather than its CLI: the same `wrangler dev --local`, with the devtools inspector off (why: in
+    // servers/wrangler-dev.ts).
+    const wrangler = spawnChild(
+      "wrangler",
+      process.execPath,
+      nodeArgs("wrangler-dev.ts", { args: [configPath, String(port), join(db.dir, "state")] }),
+      {
+        cwd: db.dir,
+        env: { ...process.env, BENCH_WORKER_VARS: JSON.stringify(vars), WRANGLER_SEND_METRICS: "false", CI: "true" },
+        echo: options.echo,
+      },
+    );
     children.push(wrangler);
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, wrangler, 120_000);
