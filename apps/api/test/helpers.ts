@@ -23,6 +23,18 @@ export function call<T = any>(method: string, path: string, options: CallOptions
   return callWith<T>((url, init) => SELF.fetch(url, init), BASE, method, path, options);
 }
 
+/** One call to the Worker whose answer is read as text: nothing assumes it is JSON. */
+export async function callText(
+  method: string,
+  path: string,
+  init: { token?: string; body?: string | Uint8Array; headers?: HeadersInit } = {},
+) {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set("x-aims-auth-token", init.token);
+  const response = await SELF.fetch(`${BASE}${path}`, { method, headers, body: init.body });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
 export function login(who: Credentials): Promise<string> {
   return loginThrough(call, who);
 }

@@ -1,338 +1,40 @@
 // Hostile input: generated bodies, query strings, path parameters and headers for every route that takes them, and
 // the explicit cases generators rarely hit. Whatever comes in, Herald answers below 500, in its own error shape when
-// it refuses, and stores nothing when it refuses. Account 24681357 is this file's alone, so its rows can be counted.
+// it refuses, and stores nothing when it refuses. Account 24681357 is this file's alone, so its rows can be counted;
+// the routes, the probe and the generators are in setup/hostile-input.ts.
 import { env } from "cloudflare:test";
-import type { RouteConfig } from "@hono/zod-openapi";
 import fc from "fast-check";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createApp, MAX_BODY_BYTES } from "../src/app";
+import { describe, expect, it } from "vitest";
+import { MAX_BODY_BYTES } from "../src/app";
 import { signWebhook } from "../src/delivery/signing";
-import { createServices } from "../src/services/container";
 import { freshType } from "./delivery-helpers";
-import { BASE, HOSTILE, login, PLATFORM, unique } from "./helpers";
+import { BASE, unique } from "./helpers";
+import {
+  ACCOUNT,
+  anyText,
+  BODY_ROUTES,
+  bodies,
+  counts,
+  errorShapeProblem,
+  headerText,
+  holds,
+  ids,
+  PARAM_ROUTES,
+  pathOf,
+  probe,
+  QUERY_ROUTES,
+  ROUTES,
+  type Route,
+  RUNS,
+  route,
+  segment,
+  tokenFor,
+  useHostileAccount,
+  validBody,
+} from "./setup/hostile-input";
 import { fetchWorker } from "./worker-fetch";
 
-const ACCOUNT = HOSTILE.accountId;
-const RUNS = { bodies: 75, queries: 40, params: 25, headers: 100, injection: 75 };
-const ERROR_FIELDS = new Set(["error", "details", "path", "request_id", "subscribers_failed", "unprocessed_items"]);
-
-let admin = "";
-let platform = "";
-const ids = { integration: "", subscription: "", user: "", notification: "", type: "" };
-
-interface Route {
-  operationId: string;
-  method: string;
-  path: string;
-  params: string[];
-  query: string[];
-  hasBody: boolean;
-  token: boolean;
-}
-
-const ROUTES: Route[] = createApp()
-  .openAPIRegistry.definitions.filter(
-    (definition): definition is { type: "route"; route: RouteConfig } => definition.type === "route",
-  )
-  .map(({ route }) => {
-    const query = route.request?.query as { shape?: Record<string, unknown> } | undefined;
-    return {
-      operationId: route.operationId ?? route.path,
-      method: route.method.toUpperCase(),
-      path: route.path,
-      params: [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string),
-      query: Object.keys(query?.shape ?? {}),
-      hasBody: route.request?.body !== undefined,
-      token: (route.security ?? []).some((requirement) => "X-AIMS-Auth-Token" in requirement),
-    };
-  });
-
-function tokenFor(route: Route): string | undefined {
-  if (!route.token) return undefined;
-  return route.path.startsWith("/herald/v2/notification_types") ? platform : admin;
-}
-
-function paramValue(name: string): string {
-  const values: Record<string, string> = {
-    account_id: ACCOUNT,
-    id: ids.integration,
-    subscription_id: ids.subscription,
-    notification_id: ids.notification,
-    delivery_id: crypto.randomUUID().toUpperCase(),
-    user_id: ids.user,
-    long_incident_id: "hostile-incident",
-    type: ids.type,
-    notification_type: ids.type,
-    subscriber_type: "user",
-    subscriber: ids.user,
-    residency: "default",
-    service: "herald",
-  };
-  const value = values[name];
-  if (value === undefined) throw new Error(`no value for {${name}}: add one`);
-  return value;
-}
-
-function pathOf(route: Route, override: Record<string, string> = {}): string {
-  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => override[name] ?? encodeURIComponent(paramValue(name)));
-}
-
-/** A body the route accepts, so that mutations of it reach past the first check. */
-function validBody(route: Route): Record<string, unknown> {
-  const bodies: Record<string, Record<string, unknown>> = {
-    create_integration: { name: "hook", target_url: "https://hooks.example.com/x", headers: { "X-A": "1" } },
-    update_integration: { name: "hook", target_url: "https://hooks.example.com/y", headers: { "X-B": "2" } },
-    create_subscription: {
-      name: "sub",
-      class: "event",
-      notification_type: ids.type,
-      subscribers: [{ subscriber: ids.user, subscriber_type: "user" }],
-      options: { email_subject: "{{payload.threat}}" },
-      filters: { "=": [{ source: "notification.threat_level" }, "high"] },
-      suppression_interval: 5,
-    },
-    update_subscription: { name: "renamed", active: true, options: { include_attachments: true } },
-    batch_delete_subscriptions: { ids: [crypto.randomUUID()] },
-    add_subscriber: { subscriber: ids.user, subscriber_type: "user" },
-    batch_update_subscribers: { subscribers: [{ subscriber: ids.user, subscriber_type: "user", action: "add" }] },
-    sent_notification: {
-      type: ids.type,
-      notification_data: { threat_level: "high" },
-      asset_data: { deployment_id: "d" },
-      payload: { long_incident_id: "hostile-incident", threat: "High" },
-    },
-    put_user: { name: "Hal", email: "hal@hostile.example" },
-    test_webhook: { url: "https://hooks.test/hostile", method: "POST", data: { a: 1 } },
-    test_email: { email: "probe@hostile.example" },
-    create_notification_type: {
-      notification_type: `${unique("hostile")}/alerts`,
-      name: "Hostile",
-      default_template: "incidents_template",
-    },
-    update_notification_type: { name: "Hostile alerts" },
-    receive_resend_event: { type: "email.delivered", created_at: "2026-01-01T00:00:00Z", data: { email_id: "x" } },
-    acknowledge_webhook: { ok: true },
-  };
-  const body = bodies[route.operationId];
-  if (!body) throw new Error(`no valid body for ${route.operationId}: add one`);
-  return body;
-}
-
-/** The account's rows, counted in the database itself. */
-async function counts(): Promise<Record<string, number>> {
-  const result = await createServices(env).db.$client.execute({
-    sql: `select
-      (select count(*) from integrations where account_id = ?1) as integrations,
-      (select count(*) from subscriptions where account_id = ?1) as subscriptions,
-      (select count(*) from subscribers where account_id = ?1) as subscribers,
-      (select count(*) from notifications where account_id = ?1) as notifications,
-      (select count(*) from users where account_id = ?1) as users`,
-    args: [ACCOUNT],
-  });
-  return Object.fromEntries(Object.entries(result.rows[0] ?? {}).map(([name, value]) => [name, Number(value)]));
-}
-
-interface Probe {
-  method: string;
-  path: string;
-  token?: string | undefined;
-  body?: BodyInit | undefined;
-  headers?: Record<string, string>;
-}
-
-// The account's rows as last counted; undefined after a success, which may have stored something, and before each
-// test, whose own setup may store something.
-let baseline: Record<string, number> | undefined;
-beforeEach(() => {
-  baseline = undefined;
-});
-
-/**
- * One request, and what must hold whatever it carried: no 5xx, Herald's error shape on a refusal, and no row of the
- * account added or removed by a refusal. Returns a description of what broke, or undefined.
- */
-async function probe(request: Probe): Promise<string | undefined> {
-  baseline ??= await counts();
-  const headers = new Headers(request.headers);
-  if (request.token && !headers.has("x-aims-auth-token")) headers.set("x-aims-auth-token", request.token);
-  if (request.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
-  const response = await fetchWorker(`${BASE}${request.path}`, { method: request.method, headers, body: request.body });
-  const text = await response.text();
-  const what = `${request.method} ${request.path.slice(0, 200)} answered ${response.status}: ${text.slice(0, 300)}`;
-  if (response.status < 400) {
-    baseline = undefined;
-    return undefined;
-  }
-  if (response.status >= 500) return what;
-  const problem = errorShapeProblem(response, text);
-  if (problem) return `${what} (${problem})`;
-  const before = baseline;
-  baseline = await counts();
-  if (JSON.stringify(baseline) !== JSON.stringify(before)) {
-    return `${what} but the rows changed: ${JSON.stringify(before)} → ${JSON.stringify(baseline)}`;
-  }
-  return undefined;
-}
-
-function errorShapeProblem(response: Response, text: string): string | undefined {
-  if (!/^application\/json/.test(response.headers.get("content-type") ?? "")) return "not JSON";
-  let body: Record<string, unknown>;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return "unparsable";
-  }
-  if (typeof body.error !== "string" || !/^[a-z_]+$/.test(body.error)) return "no error code";
-  if (typeof body.request_id !== "string" || body.request_id === "") return "no request_id";
-  if (body.path !== undefined && typeof body.path !== "string") return "path is not a string";
-  const details = body.details;
-  const detailsOk =
-    details === undefined ||
-    typeof details === "string" ||
-    (Array.isArray(details) && details.every((d) => typeof d === "string"));
-  if (!detailsOk) return "details is neither a string nor a list of strings";
-  const extra = Object.keys(body).filter((key) => !ERROR_FIELDS.has(key));
-  if (extra.length > 0) return `unexpected fields ${extra.join(", ")}`;
-  return undefined;
-}
-
-/** Fails with the first counterexample fast-check finds (shrunk), or passes. */
-async function holds<T>(arbitrary: fc.Arbitrary<T>, numRuns: number, request: (value: T) => Probe | Promise<Probe>) {
-  await fc.assert(
-    fc.asyncProperty(arbitrary, async (value) => {
-      const problem = await probe(await request(value));
-      if (problem) throw new Error(problem);
-    }),
-    { numRuns, endOnFailure: true },
-  );
-}
-
-// Generators.
-
-/** Text of every kind: any code point, lone surrogates included, control characters, markup, template syntax. */
-const anyText = fc.oneof(
-  fc.string({ unit: "binary", maxLength: 40 }),
-  fc.string({ unit: "grapheme", maxLength: 40 }),
-  fc.constantFrom(
-    "",
-    " ",
-    "\u0000",
-    "\r\n",
-    "\ud800",
-    "\u202e",
-    "{{payload.secret}}",
-    "{{{x}}}",
-    "{{> partial}}",
-    "<script>alert(1)</script>",
-    "'; drop table subscriptions; --",
-    "__proto__",
-    "constructor",
-    "../../etc/passwd",
-    "%00",
-    "💥".repeat(30),
-    "x".repeat(5000),
-  ),
-);
-
-const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }),
-  anyText,
-  fc.constantFrom(null, true, 0, -1, 1.5, 1e308, -0, Number.MAX_SAFE_INTEGER + 2, [], {}, [[[]]], { __proto__: 1 }),
-);
-
-/** Every path inside a JSON value, as a list of keys. */
-function pathsOf(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
-  const here = prefix.length > 0 ? [prefix] : [];
-  if (Array.isArray(value)) return [...here, ...value.flatMap((item, index) => pathsOf(item, [...prefix, index]))];
-  if (value !== null && typeof value === "object") {
-    return [...here, ...Object.entries(value).flatMap(([key, item]) => pathsOf(item, [...prefix, key]))];
-  }
-  return here;
-}
-
-function mutated(
-  body: Record<string, unknown>,
-  path: Array<string | number>,
-  action: "set" | "delete",
-  value: unknown,
-) {
-  const copy = structuredClone(body) as Record<string | number, unknown>;
-  let parent: Record<string | number, unknown> = copy;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  const last = path.at(-1) as string | number;
-  if (action === "delete") delete parent[last];
-  // defineProperty, so that "__proto__" becomes a key of the JSON rather than the object's prototype.
-  else Object.defineProperty(parent, last, { value, enumerable: true, configurable: true, writable: true });
-  return copy;
-}
-
-/** A body: any JSON, no JSON at all, or a valid body with one value replaced, removed or added. */
-function bodies(route: Route): fc.Arbitrary<string> {
-  const valid = validBody(route);
-  const paths = [...pathsOf(valid), ["unexpected_field"], ["__proto__"]];
-  return fc.oneof(
-    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)) },
-    { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 60 }) },
-    {
-      weight: 4,
-      arbitrary: fc
-        .tuple(fc.constantFrom(...paths), fc.constantFrom("set" as const, "delete" as const), hostileValue)
-        .map(([path, action, value]) => JSON.stringify(mutated(valid, path, action, value))),
-    },
-  );
-}
-
-/** A path segment: any text percent-encoded, or a raw spelling that is broken on purpose. */
-const segment = fc.oneof(
-  anyText
-    .filter((text) => text !== "")
-    .map((text) => {
-      try {
-        return encodeURIComponent(text);
-      } catch {
-        return "%ED%A0%80"; // A lone surrogate has no UTF-8: send the bytes it would be.
-      }
-    }),
-  fc.constantFrom("%ZZ", "%", "%C0%AF", "%ED%A0%80", "%FF", "..", "%2e%2e", "%00", "a%2Fb", "a%252F", "%20", "0", "-1"),
-  fc.uuid().map((uuid) => uuid.toUpperCase()),
-);
-
-/** Printable ASCII header text, up to 200 characters (miniflare re-encodes anything else, noisily). */
-const headerText = fc.string({
-  unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)),
-  maxLength: 200,
-});
-
-beforeAll(async () => {
-  admin = await login(HOSTILE);
-  platform = await login(PLATFORM);
-  ids.type = await freshType(platform);
-  ids.user = crypto.randomUUID().toUpperCase();
-  const base = `${BASE}/herald/v2/${ACCOUNT}`;
-  const send = async (method: string, path: string, body: unknown) => {
-    const response = await fetchWorker(`${base}${path}`, {
-      method,
-      headers: { "x-aims-auth-token": admin, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    expect(response.status, `${method} ${path}`).toBeLessThan(300);
-    return (await response.json()) as { id: string };
-  };
-  await send("PUT", `/users/${ids.user}`, { name: "Hal", email: "hal@hostile.example" });
-  ids.integration = (
-    await send("POST", "/integrations", { name: "fixture", target_url: "https://hooks.example.com/f" })
-  ).id;
-  ids.subscription = (
-    await send("POST", "/subscriptions", { name: "fixture", class: "event", notification_type: ids.type })
-  ).id;
-  ids.notification = (
-    await send("POST", "/notifications", { type: ids.type, notification_data: {}, asset_data: {}, payload: {} })
-  ).id;
-});
-
-const BODY_ROUTES = ROUTES.filter((route) => route.hasBody);
-const QUERY_ROUTES = ROUTES.filter((route) => route.method === "GET");
-const PARAM_ROUTES = ROUTES.filter((route) => route.params.length > 0);
+const { admin, platform } = useHostileAccount();
 
 describe("generated input", () => {
   it("covers the routes that take input", () => {
@@ -430,7 +132,7 @@ describe("generated input", () => {
     );
     await holds(fc.tuple(fc.constantFrom(...targets), headers), RUNS.headers, ([route, chosen]) => {
       const sent: Record<string, string> = { ...chosen };
-      if (sent["x-aims-auth-token"] === "__valid__") sent["x-aims-auth-token"] = tokenFor(route) ?? admin;
+      if (sent["x-aims-auth-token"] === "__valid__") sent["x-aims-auth-token"] = tokenFor(route) ?? admin.token;
       return {
         method: route.method,
         path: pathOf(route),
@@ -465,7 +167,7 @@ describe("explicit hostile cases", () => {
     let chunks = 0;
     const response = await fetchWorker(`${BASE}${pathOf(route)}`, {
       method: "POST",
-      headers: { "x-aims-auth-token": admin, "content-type": "application/json" },
+      headers: { "x-aims-auth-token": admin.token, "content-type": "application/json" },
       // Finite, a little over the limit: an endless stream would keep the runtime busy after the answer.
       body: new ReadableStream({
         pull(controller) {
@@ -482,22 +184,26 @@ describe("explicit hostile cases", () => {
   it("survives deeply nested JSON: refused where it does not fit, stored and read back where it does", async () => {
     const subscriptions = ROUTES.find((route) => route.operationId === "create_subscription") as Route;
     const arrays = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
-    expect(await probe({ method: "POST", path: pathOf(subscriptions), token: admin, body: arrays })).toBeUndefined();
+    expect(
+      await probe({ method: "POST", path: pathOf(subscriptions), token: admin.token, body: arrays }),
+    ).toBeUndefined();
     const objects = `{"name":"deep","class":"event","notification_type":"${ids.type}","filters":${'{"not":'.repeat(20_000)}{}${"}".repeat(20_000)}}`;
-    expect(await probe({ method: "POST", path: pathOf(subscriptions), token: admin, body: objects })).toBeUndefined();
+    expect(
+      await probe({ method: "POST", path: pathOf(subscriptions), token: admin.token, body: objects }),
+    ).toBeUndefined();
 
     const depth = 20_000;
     const deep = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
     const response = await fetchWorker(`${BASE}/herald/v2/${ACCOUNT}/notifications`, {
       method: "POST",
-      headers: { "x-aims-auth-token": admin, "content-type": "application/json" },
+      headers: { "x-aims-auth-token": admin.token, "content-type": "application/json" },
       body: `{"type":"${ids.type}","notification_data":${deep},"asset_data":{},"payload":{}}`,
     });
     expect(response.status).toBeLessThan(500);
     if (response.status === 202) {
       const { id } = (await response.json()) as { id: string };
       const read = await fetchWorker(`${BASE}/herald/v2/${ACCOUNT}/notifications/${id}`, {
-        headers: { "x-aims-auth-token": admin },
+        headers: { "x-aims-auth-token": admin.token },
       });
       expect(read.status).toBe(200);
       expect((await read.text()).length).toBeGreaterThan(depth * 5);
@@ -518,7 +224,7 @@ describe("explicit hostile cases", () => {
       const problem = await probe({
         method: "POST",
         path: pathOf(route(id)),
-        token: admin,
+        token: admin.token,
         body: JSON.stringify(body),
       });
       expect(problem, id).toBeUndefined();
@@ -529,7 +235,7 @@ describe("explicit hostile cases", () => {
       await probe({
         method: "POST",
         path: pathOf(route("sent_notification")),
-        token: admin,
+        token: admin.token,
         body: JSON.stringify(wide),
       }),
     ).toBeUndefined();
@@ -566,7 +272,7 @@ describe("explicit hostile cases", () => {
     const kept = { "X-Kept": "original" };
     const target = await fetchWorker(`${BASE}${integrations}`, {
       method: "POST",
-      headers: { "x-aims-auth-token": admin, "content-type": "application/json" },
+      headers: { "x-aims-auth-token": admin.token, "content-type": "application/json" },
       body: JSON.stringify({ name: "injection target", target_url: "https://hooks.example.com/i", headers: kept }),
     });
     expect(target.status).toBe(201);
@@ -593,13 +299,13 @@ describe("explicit hostile cases", () => {
           const created = await probe({
             method: "POST",
             path: integrations,
-            token: admin,
+            token: admin.token,
             body: JSON.stringify({ name: "injected", target_url: "https://hooks.example.com/x", [field]: headers }),
           });
           if (created) throw new Error(created);
           const refused = await fetchWorker(`${BASE}${integrations}`, {
             method: "POST",
-            headers: { "x-aims-auth-token": admin, "content-type": "application/json" },
+            headers: { "x-aims-auth-token": admin.token, "content-type": "application/json" },
             body: JSON.stringify({ name: "injected", target_url: "https://hooks.example.com/x", [field]: headers }),
           });
           expect(refused.status).toBe(400);
@@ -608,12 +314,12 @@ describe("explicit hostile cases", () => {
           const updated = await probe({
             method: "PUT",
             path: `${integrations}/${targetId}`,
-            token: admin,
+            token: admin.token,
             body: JSON.stringify({ [field]: headers }),
           });
           if (updated) throw new Error(updated);
           const stored = await fetchWorker(`${BASE}${integrations}/${targetId}`, {
-            headers: { "x-aims-auth-token": admin },
+            headers: { "x-aims-auth-token": admin.token },
           });
           expect(((await stored.json()) as { headers: unknown }).headers).toEqual(kept);
         },
@@ -623,14 +329,14 @@ describe("explicit hostile cases", () => {
   });
 
   it("renders {{...}} in notification data literally in an e-mail subject: one pass, never across fields", async () => {
-    const type = await freshType(platform);
+    const type = await freshType(platform.token);
     const email = `${unique("subject")}@hostile.example`;
     const user = crypto.randomUUID().toUpperCase();
     const base = `${BASE}/herald/v2/${ACCOUNT}`;
     const call = (method: string, path: string, body: unknown) =>
       fetchWorker(`${base}${path}`, {
         method,
-        headers: { "x-aims-auth-token": admin, "content-type": "application/json" },
+        headers: { "x-aims-auth-token": admin.token, "content-type": "application/json" },
         body: JSON.stringify(body),
       });
     expect((await call("PUT", `/users/${user}`, { name: "Subject Reader", email })).status).toBe(201);
@@ -658,7 +364,9 @@ describe("explicit hostile cases", () => {
     await expect
       .poll(
         async () => {
-          const emails = await fetchWorker(`${base}/emails?limit=200`, { headers: { "x-aims-auth-token": admin } });
+          const emails = await fetchWorker(`${base}/emails?limit=200`, {
+            headers: { "x-aims-auth-token": admin.token },
+          });
           const list = ((await emails.json()) as { emails: Array<{ to: string; subject: string }> }).emails;
           subject = list.find((entry) => entry.to === email)?.subject ?? "";
           return subject;
@@ -673,9 +381,3 @@ describe("explicit hostile cases", () => {
     expect(subject).not.toContain("Hostile Input Ltd");
   });
 });
-
-function route(operationId: string): Route {
-  const found = ROUTES.find((candidate) => candidate.operationId === operationId);
-  if (!found) throw new Error(`no route ${operationId}`);
-  return found;
-}

@@ -1,0 +1,269 @@
+import { describe, expect, it } from "vitest";
+import { ACME, call, DORMANT, expectHeraldError, PLATFORM } from "./helpers";
+import {
+  createNotificationType,
+  idsOfType,
+  listByType,
+  notificationBody,
+  sendNotification,
+} from "./notification-factories";
+import { signedIn } from "./setup/sessions";
+
+// Notification requests Herald refuses for what they carry: invalid bodies, types and attachments, an inactive
+// account, unknown ids, and bad sort, limit, time and continuation parameters (contract §2.2.1–2.2.5). A refused send
+// stores nothing.
+
+const ACME_ID = ACME.accountId;
+
+const { acme, dormant, platform } = signedIn({ acme: ACME, dormant: DORMANT, platform: PLATFORM });
+
+const freshType = () => createNotificationType(platform.token);
+
+describe("POST /herald/v2/{account_id}/notifications (sent_notification)", () => {
+  it.each(["type", "notification_data", "asset_data", "payload"])(
+    "answers 400 missing_required_property naming %s, and stores nothing",
+    async (field) => {
+      const type = await freshType();
+      const body: Record<string, unknown> = notificationBody(type);
+      delete body[field];
+      const result = await call("POST", `/herald/v2/${ACME_ID}/notifications`, { token: acme.token, body });
+      expectHeraldError(result, 400, "missing_required_property");
+      expect(result.body.details).toBe(field);
+      expect(await idsOfType(acme.token, ACME_ID, type)).toEqual([]);
+    },
+  );
+
+  it.each([
+    ["notification_data", "not an object", "notification_data"],
+    ["asset_data", ["an", "array"], "asset_data"],
+    ["payload", null, "payload"],
+    ["payload", { cid: "68450188" }, "payload.cid"],
+    ["notification_data", { attackers: "78.0.0.0" }, "notification_data.attackers"],
+    ["attachments", { name: "x", url: "https://example.com/x" }, "attachments"],
+  ])("answers 400 wrong_type when %s is %j", async (field, value, path) => {
+    const type = await freshType();
+    const result = await call("POST", `/herald/v2/${ACME_ID}/notifications`, {
+      token: acme.token,
+      body: notificationBody(type, { [field]: value }),
+    });
+    expectHeraldError(result, 400, "wrong_type");
+    expect(result.body.path).toBe(path);
+    expect(await idsOfType(acme.token, ACME_ID, type)).toEqual([]);
+  });
+
+  it.each(["incidents", "incidents/alerts/extra", "/alerts", "incidents/", "", "incidents//alerts"])(
+    "answers 400 for the type %j, which is not two segments",
+    async (type) => {
+      const result = await call("POST", `/herald/v2/${ACME_ID}/notifications`, {
+        token: acme.token,
+        body: notificationBody(type),
+      });
+      expectHeraldError(result, 400, "invalid_value");
+      expect(result.body.path).toBe("type");
+    },
+  );
+
+  it("answers 400 wrong_type for a type that is not a string", async () => {
+    const result = await call("POST", `/herald/v2/${ACME_ID}/notifications`, {
+      token: acme.token,
+      body: notificationBody(42 as unknown as string),
+    });
+    expectHeraldError(result, 400, "wrong_type");
+    expect(result.body.path).toBe("type");
+  });
+
+  it("answers 400 unknown_notification_type for a type nobody registered", async () => {
+    const type = await freshType();
+    const unknown = `${type}-unregistered`;
+    const result = await call("POST", `/herald/v2/${ACME_ID}/notifications`, {
+      token: acme.token,
+      body: notificationBody(unknown),
+    });
+    expectHeraldError(result, 400, "unknown_notification_type");
+    expect(result.body.path).toBe("type");
+    expect(await idsOfType(acme.token, ACME_ID, unknown)).toEqual([]);
+  });
+
+  it("answers 400 account_not_active for an inactive account, and stores nothing", async () => {
+    const type = await freshType();
+    const result = await call("POST", `/herald/v2/${DORMANT.accountId}/notifications`, {
+      token: dormant.token,
+      body: notificationBody(type),
+    });
+    expectHeraldError(result, 400, "account_not_active");
+    expect(await idsOfType(dormant.token, DORMANT.accountId, type)).toEqual([]);
+  });
+
+  it.each(["ftp://example.com/file.png", "javascript:alert(1)", "file:///etc/passwd", "not a url", "//example.com/x"])(
+    "answers 400 for an attachment URL %j, and stores nothing",
+    async (url) => {
+      const type = await freshType();
+      const result = await call("POST", `/herald/v2/${ACME_ID}/notifications`, {
+        token: acme.token,
+        body: notificationBody(type, { attachments: [{ name: "file.png", url }] }),
+      });
+      expectHeraldError(result, 400, "invalid_value");
+      expect(result.body.path).toBe("attachments.0.url");
+      expect(await idsOfType(acme.token, ACME_ID, type)).toEqual([]);
+    },
+  );
+
+  it("answers 400 for an attachment without a name", async () => {
+    const type = await freshType();
+    const result = await call("POST", `/herald/v2/${ACME_ID}/notifications`, {
+      token: acme.token,
+      body: notificationBody(type, { attachments: [{ url: "https://example.com/x" }] }),
+    });
+    expectHeraldError(result, 400, "missing_required_property");
+    expect(result.body).toMatchObject({ details: "name", path: "attachments.0" });
+    expect(await idsOfType(acme.token, ACME_ID, type)).toEqual([]);
+  });
+
+  it("answers 400 for more than 20 attachments", async () => {
+    const type = await freshType();
+    const attachments = Array.from({ length: 21 }, (_, i) => ({ name: `f${i}`, url: `https://example.com/${i}` }));
+    const result = await call("POST", `/herald/v2/${ACME_ID}/notifications`, {
+      token: acme.token,
+      body: notificationBody(type, { attachments }),
+    });
+    expectHeraldError(result, 400, "invalid_value");
+    expect(result.body.path).toBe("attachments");
+    expect(await idsOfType(acme.token, ACME_ID, type)).toEqual([]);
+  });
+});
+
+describe("GET /herald/v2/notifications/{notification_id} (get_notification)", () => {
+  it("answers 404 for an id nobody issued", async () => {
+    const result = await call("GET", `/herald/v2/notifications/${crypto.randomUUID().toUpperCase()}`, {
+      token: acme.token,
+    });
+    expectHeraldError(result, 404, "not_found");
+  });
+});
+
+describe("GET /herald/v2/{account_id}/notifications/{notification_id} (get_account_notification)", () => {
+  it("answers 404 for an id nobody issued", async () => {
+    const result = await call("GET", `/herald/v2/${ACME_ID}/notifications/${crypto.randomUUID()}`, {
+      token: acme.token,
+    });
+    expectHeraldError(result, 404, "not_found");
+  });
+});
+
+describe("GET /herald/v2/{account_id}/notifications/{type} (get_account_notification_by_type)", () => {
+  async function sendMany(count: number, type: string, token = acme.token, accountId = ACME_ID) {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push((await sendNotification(token, accountId, type, { payload: { i } })).id);
+    return ids;
+  }
+
+  it.each(["up", "ASCENDING", "", "'asc'"])("answers 400 invalid_search_parameters for sort=%s", async (sort) => {
+    const type = await freshType();
+    const result = await listByType(acme.token, ACME_ID, type, `sort=${encodeURIComponent(sort)}`);
+    expectHeraldError(result, 400, "invalid_search_parameters");
+    expect(result.body.path).toBe("sort");
+  });
+
+  it.each(["0", "1001", "x", "-1", "1.5", "", "10abc"])(
+    "answers 400 invalid_search_parameters naming limit for limit=%j",
+    async (limit) => {
+      const type = await freshType();
+      const result = await listByType(acme.token, ACME_ID, type, `limit=${limit}`);
+      expectHeraldError(result, 400, "invalid_search_parameters");
+      expect(result.body.path).toBe("limit");
+    },
+  );
+
+  it.each([
+    ["since=-1", "since"],
+    ["since=yesterday", "since"],
+    ["until=1.5", "until"],
+    ["since=20&until=10", "until"],
+  ])("answers 400 invalid_search_parameters for %s", async (query, path) => {
+    const type = await freshType();
+    const result = await listByType(acme.token, ACME_ID, type, query);
+    expectHeraldError(result, 400, "invalid_search_parameters");
+    expect(result.body.path).toBe(path);
+  });
+
+  it.each([
+    ["garbage", () => "garbage"],
+    ["not base64", () => "!!!***"],
+    ["JSON null", () => btoa("null")],
+    ["a JSON array", () => btoa("[]")],
+    ["an empty object", () => btoa("{}")],
+    ["a number", () => btoa("42")],
+  ])("answers 400 for a garbage continuation_id (%s)", async (_label, make) => {
+    const type = await freshType();
+    await sendMany(2, type);
+    const result = await listByType(acme.token, ACME_ID, type, `continuation_id=${encodeURIComponent(make())}`);
+    expectHeraldError(result, 400, "invalid_search_parameters");
+    expect(result.body.path).toBe("continuation_id");
+  });
+
+  it("answers 400 for an empty continuation_id", async () => {
+    const type = await freshType();
+    const result = await listByType(acme.token, ACME_ID, type, "continuation_id=");
+    expectHeraldError(result, 400, "invalid_search_parameters");
+    expect(result.body.path).toBe("continuation_id");
+  });
+
+  it.each([
+    ["a time that is a string", (type: string) => ({ t: "1", i: "X", type, o: "desc" })],
+    ["a time that is not an integer", (type: string) => ({ t: 1.5, i: "X", type, o: "desc" })],
+    ["a time beyond any clock", (type: string) => ({ t: 1e300, i: "X", type, o: "desc" })],
+    ["a negative time", (type: string) => ({ t: -1, i: "X", type, o: "desc" })],
+    ["an id that is not a string", (type: string) => ({ t: 1, i: { $gt: "" }, type, o: "desc" })],
+    ["no type", () => ({ t: 1, i: "X", o: "desc" })],
+    ["no order", (type: string) => ({ t: 1, i: "X", type })],
+  ])("answers 400 for a forged continuation_id with %s", async (_label, make) => {
+    const type = await freshType();
+    await sendMany(2, type);
+    const forged = btoa(JSON.stringify(make(type)))
+      .replaceAll("+", "-")
+      .replaceAll("/", "_")
+      .replace(/=+$/, "");
+    const result = await listByType(acme.token, ACME_ID, type, `continuation_id=${forged}`);
+    expectHeraldError(result, 400, "invalid_search_parameters");
+    expect(result.body.path).toBe("continuation_id");
+  });
+
+  it("answers 400 for a continuation id issued for another type", async () => {
+    const [typeA, typeB] = [await freshType(), await freshType()];
+    await sendMany(2, typeA);
+    await sendMany(2, typeB);
+    const page = await listByType(acme.token, ACME_ID, typeA, "limit=1");
+    expect(page.body.continuation_id).toEqual(expect.any(String));
+    const result = await listByType(acme.token, ACME_ID, typeB, `limit=1&continuation_id=${page.body.continuation_id}`);
+    expectHeraldError(result, 400, "invalid_search_parameters");
+    expect(result.body.path).toBe("continuation_id");
+  });
+
+  it("answers 400 for a continuation id issued for the other sort order", async () => {
+    const type = await freshType();
+    await sendMany(3, type);
+    const asc = await listByType(acme.token, ACME_ID, type, "limit=1&sort=asc");
+    const desc = await listByType(acme.token, ACME_ID, type, "limit=1");
+    for (const [cursor, query] of [
+      [asc.body.continuation_id, "limit=1"],
+      [asc.body.continuation_id, "limit=1&sort=desc"],
+      [desc.body.continuation_id, "limit=1&sort=asc"],
+    ]) {
+      const result = await listByType(acme.token, ACME_ID, type, `${query}&continuation_id=${cursor}`);
+      expectHeraldError(result, 400, "invalid_search_parameters");
+      expect(result.body.path).toBe("continuation_id");
+    }
+  });
+
+  it("answers 404 for a type of three segments", async () => {
+    const type = await freshType();
+    const result = await call("GET", `/herald/v2/${ACME_ID}/notifications/${type}/extra`, { token: acme.token });
+    expectHeraldError(result, 404, "not_found");
+  });
+
+  it("answers 400 for a percent-encoded type of three segments", async () => {
+    const result = await call("GET", `/herald/v2/${ACME_ID}/notifications/a%2Fb%2Fc`, { token: acme.token });
+    expectHeraldError(result, 400, "invalid_value");
+    expect(result.body.path).toBe("type");
+  });
+});
