@@ -340,7 +340,7 @@ describe("notification types (platform administrators)", () => {
 
 describe("integrations, deliveries and webhooks", () => {
   it("manages an integration and its signing secret", async () => {
-    expect((await acme.getIntegrationTypes()).integration_types).toContainEqual({ name: "webhook" });
+    expect((await acme.getIntegrationTypes()).integration_types).toContainEqual(expect.objectContaining({ name: "webhook" }));
     const created = await acme.createIntegration({ name: unique("hook"), target_url: "https://hooks.test/a" });
     expect((await acme.getAccountIntegrations()).integrations.map((i) => i.id)).toContain(created.id);
     expect(await acme.updateIntegration(created.id, { target_url: "https://hooks.test/b" })).toMatchObject({
@@ -426,6 +426,27 @@ describe("integrations, deliveries and webhooks", () => {
       code: 201,
       rawbody: "created it",
     });
+  });
+});
+
+describe("alert channels", () => {
+  it("creates a typed channel integration, masked, and sends a sample through it", async () => {
+    const url = "https://hooks.slack.com/services/TCLIENT01/BCLIENT01/clienttestsecret0000000001";
+    const slack = await acme.createIntegration({ name: unique("slack"), type: "slack", target_url: url });
+    expect(slack.type).toBe("slack");
+    if (slack.type !== "slack") throw new Error("a slack integration answers as one");
+    expect(slack.target_url).toBe("https://hooks.slack.com/****0001");
+    const answer = await acme.testIntegration(slack.id, { notification_type: "health/alerts" });
+    expect(answer).toMatchObject({ code: 200, rawbody: "ok", delivered: true });
+    const pagerduty = await acme.createIntegration({
+      name: unique("pd"),
+      type: "pagerduty",
+      routing_key: "RCLIENT0123456789ABCDEF012345678",
+      severity_map: { high: "critical" },
+    });
+    expect(pagerduty).toMatchObject({ type: "pagerduty", routing_key: "****5678", region: "us" });
+    const types = await acme.getIntegrationTypes();
+    expect(types.integration_types.map((type) => type.name)).toContain("splunk_hec");
   });
 });
 

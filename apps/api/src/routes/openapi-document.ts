@@ -22,7 +22,7 @@ const TAGS = [
  * from which the typed client is generated. Nothing in it may depend on the request or the environment.
  */
 export function openApiDocument(app: Router) {
-  return app.getOpenAPI31Document({
+  const document = app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "Herald",
@@ -35,4 +35,25 @@ export function openApiDocument(app: Router) {
     },
     tags: TAGS,
   });
+  return withoutOptionalDiscriminators(document);
+}
+
+/**
+ * A create request may leave `type` out (a webhook, as Alert Logic's clients send it), and OpenAPI requires a
+ * discriminator's property: such a union stays a `oneOf` whose members each fix `type`, without the `discriminator`
+ * keyword (which would also make generated clients demand `type` on webhooks).
+ */
+function withoutOptionalDiscriminators<Document extends ReturnType<Router["getOpenAPI31Document"]>>(
+  document: Document,
+) {
+  for (const schema of Object.values(document.components?.schemas ?? {})) {
+    if (!("discriminator" in schema) || !schema.discriminator || !("oneOf" in schema)) continue;
+    const property = schema.discriminator.propertyName;
+    const members = (schema.oneOf ?? []).map((member) =>
+      "$ref" in member ? document.components?.schemas?.[member.$ref?.split("/").at(-1) ?? ""] : member,
+    );
+    const optional = members.some((member) => member && "required" in member && !member.required?.includes(property));
+    if (optional) delete schema.discriminator;
+  }
+  return document;
 }

@@ -1698,11 +1698,8 @@ export interface components {
         "Create-Integration-Webhook": {
             /** @example My Webhook */
             name: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "Create-Integration-Webhook";
+            /** @enum {string} */
+            type?: "webhook";
             /**
              * Format: uri
              * @description Where calls are POSTed: an absolute http(s) URL of at most 2048 characters, on a public address.
@@ -1722,10 +1719,7 @@ export interface components {
         "Create-Integration-Slack": {
             /** @example My Webhook */
             name: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @enum {string} */
             type: "slack";
             /**
              * Format: uri
@@ -1738,10 +1732,7 @@ export interface components {
         "Create-Integration-MsTeams": {
             /** @example My Webhook */
             name: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @enum {string} */
             type: "msteams";
             /**
              * Format: uri
@@ -1754,10 +1745,7 @@ export interface components {
         "Create-Integration-PagerDuty": {
             /** @example My Webhook */
             name: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @enum {string} */
             type: "pagerduty";
             /**
              * @description The Events API v2 integration key of a PagerDuty service (32 characters). A credential.
@@ -1784,10 +1772,7 @@ export interface components {
         "Create-Integration-Discord": {
             /** @example My Webhook */
             name: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @enum {string} */
             type: "discord";
             /**
              * Format: uri
@@ -1800,10 +1785,7 @@ export interface components {
         "Create-Integration-Splunk-Hec": {
             /** @example My Webhook */
             name: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @enum {string} */
             type: "splunk_hec";
             /**
              * Format: uri
