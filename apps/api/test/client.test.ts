@@ -340,7 +340,9 @@ describe("notification types (platform administrators)", () => {
 
 describe("integrations, deliveries and webhooks", () => {
   it("manages an integration and its signing secret", async () => {
-    expect((await acme.getIntegrationTypes()).integration_types).toContainEqual(expect.objectContaining({ name: "webhook" }));
+    expect((await acme.getIntegrationTypes()).integration_types).toContainEqual(
+      expect.objectContaining({ name: "webhook" }),
+    );
     const created = await acme.createIntegration({ name: unique("hook"), target_url: "https://hooks.test/a" });
     expect((await acme.getAccountIntegrations()).integrations.map((i) => i.id)).toContain(created.id);
     expect(await acme.updateIntegration(created.id, { target_url: "https://hooks.test/b" })).toMatchObject({

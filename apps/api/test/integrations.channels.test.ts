@@ -214,12 +214,9 @@ describe("updating alert-channel integrations", () => {
     expectError(await call("PUT", itemPath, { token, body: { routing_key: ROUTING_KEY } }), 400, "invalid_value", {
       path: "routing_key",
     });
-    expectError(
-      await call("PUT", itemPath, { token, body: { headers: { "X-Team": "soc" } } }),
-      400,
-      "invalid_value",
-      { path: "headers" },
-    );
+    expectError(await call("PUT", itemPath, { token, body: { headers: { "X-Team": "soc" } } }), 400, "invalid_value", {
+      path: "headers",
+    });
   });
 });
 
