@@ -41,8 +41,8 @@ export const { createIntegration, freshType, subscribe, send, deliveries, settle
   deliveryTools(workerd);
 
 /**
- * A sweep grace longer than any test run. The test database is shared: a test that runs the sweeper ages its own
- * work past this and sweeps with it, so no other file's unfinished work is swept along (a notification to
- * incidents/alerts fans out to every subscription the other files made, and would flood the queues).
+ * A sweep grace longer than any test run. Each test file has a database of its own (vitest.config.ts), but the tests
+ * of one file share it and run side by side: a test that runs the sweeper ages its own work past this and sweeps with
+ * it, so no other test's unfinished work (legs waiting on a scripted receiver's retries) is swept along.
  */
 export const ISOLATED_SWEEP_GRACE_MS = 30 * 86_400_000;
