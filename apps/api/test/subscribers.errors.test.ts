@@ -6,6 +6,7 @@ import {
   createIntegration,
   listSubscribers,
   newUserId,
+  removeSubscriber,
   subscriberKeys,
   subscribersPath,
   subscriptionWith,
@@ -114,32 +115,29 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
 });
 
 describe("DELETE .../subscriptions/{id}/subscribers/{subscriber_type}/{subscriber} (remove)", () => {
-  const remove = (s: Session, subscriptionId: string, type: string, subscriber: string) =>
-    call("DELETE", `${subscribersPath(s, subscriptionId)}/${type}/${encodeURIComponent(subscriber)}`, {
-      token: s.token,
-    });
-
   it("does not remove a user through the connection type", async () => {
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person)]);
-    expectError(await remove(acme, subscriptionId, "connection", person), 404, "not_found");
+    expectError(await removeSubscriber(acme, subscriptionId, "connection", person), 404, "not_found");
     expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${person}`]);
   });
 
   it("answers 404 for a subscriber that was never there", async () => {
     const subscriptionId = await subscriptionWith(acme);
-    expectError(await remove(acme, subscriptionId, "user", newUserId()), 404, "not_found");
+    expectError(await removeSubscriber(acme, subscriptionId, "user", newUserId()), 404, "not_found");
   });
 
   it.each(["email", "users", "response.playbook"])("rejects the unknown type %s in the path with 400", async (type) => {
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person)]);
-    expectError(await remove(acme, subscriptionId, type, person), 400, "invalid_value", { path: "subscriber_type" });
+    expectError(await removeSubscriber(acme, subscriptionId, type, person), 400, "invalid_value", {
+      path: "subscriber_type",
+    });
     expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${person}`]);
   });
 
   it("answers 404 for an unknown subscription", async () => {
-    expectError(await remove(acme, newUserId(), "user", newUserId()), 404, "not_found");
+    expectError(await removeSubscriber(acme, newUserId(), "user", newUserId()), 404, "not_found");
   });
 });
 

@@ -6,6 +6,7 @@ import {
   createIntegration,
   listSubscribers,
   newUserId,
+  removeSubscriber,
   subscriberKeys,
   subscribersPath,
   subscriptionWith,
@@ -122,20 +123,15 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
 });
 
 describe("DELETE .../subscriptions/{id}/subscribers/{subscriber_type}/{subscriber} (remove)", () => {
-  const remove = (s: Session, subscriptionId: string, type: string, subscriber: string) =>
-    call("DELETE", `${subscribersPath(s, subscriptionId)}/${type}/${encodeURIComponent(subscriber)}`, {
-      token: s.token,
-    });
-
   it("removes a user; removing it again is 404", async () => {
     const person = newUserId();
     const other = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person), user(other)]);
-    const result = await remove(writer, subscriptionId, "user", person);
+    const result = await removeSubscriber(writer, subscriptionId, "user", person);
     expect(result.status).toBe(204);
     expect(result.body).toBeUndefined();
     expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${other}`]);
-    expectError(await remove(acme, subscriptionId, "user", person), 404, "not_found");
+    expectError(await removeSubscriber(acme, subscriptionId, "user", person), 404, "not_found");
   });
 
   it.each([
@@ -146,15 +142,15 @@ describe("DELETE .../subscriptions/{id}/subscribers/{subscriber_type}/{subscribe
     const integration = await createIntegration(acme);
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [connection(integration), user(person)]);
-    expect((await remove(acme, subscriptionId, type, spell(integration))).status).toBe(204);
+    expect((await removeSubscriber(acme, subscriptionId, type, spell(integration))).status).toBe(204);
     expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${person}`]);
-    expectError(await remove(acme, subscriptionId, type, spell(integration)), 404, "not_found");
+    expectError(await removeSubscriber(acme, subscriptionId, type, spell(integration)), 404, "not_found");
   });
 
   it("removes a user whose id needs percent-encoding in the path", async () => {
     const person = `${unique("ops")}+alerts@example.com`;
     const subscriptionId = await subscriptionWith(acme, [user(person)]);
-    expect((await remove(acme, subscriptionId, "user", person)).status).toBe(204);
+    expect((await removeSubscriber(acme, subscriptionId, "user", person)).status).toBe(204);
     expect(await listSubscribers(acme, subscriptionId)).toEqual([]);
   });
 });

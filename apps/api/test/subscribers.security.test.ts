@@ -6,6 +6,7 @@ import {
   createIntegration,
   listSubscribers,
   newUserId,
+  removeSubscriber,
   subscriberKeys,
   subscribersPath,
   subscriptionWith,
@@ -55,15 +56,10 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
 });
 
 describe("DELETE .../subscriptions/{id}/subscribers/{subscriber_type}/{subscriber} (remove)", () => {
-  const remove = (s: Session, subscriptionId: string, type: string, subscriber: string) =>
-    call("DELETE", `${subscribersPath(s, subscriptionId)}/${type}/${encodeURIComponent(subscriber)}`, {
-      token: s.token,
-    });
-
   it("refuses a read-only key (403) and removes nothing", async () => {
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person)]);
-    expectError(await remove(reader, subscriptionId, "user", person), 403, "forbidden");
+    expectError(await removeSubscriber(reader, subscriptionId, "user", person), 403, "forbidden");
     expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${person}`]);
   });
 
@@ -75,7 +71,7 @@ describe("DELETE .../subscriptions/{id}/subscribers/{subscriber_type}/{subscribe
       403,
       "forbidden",
     );
-    expectError(await remove(acme, theirs, "user", person), 404, "not_found");
+    expectError(await removeSubscriber(acme, theirs, "user", person), 404, "not_found");
     expect(await subscriberKeys(globex, theirs)).toEqual([`user:${person}`]);
   });
 });

@@ -2,28 +2,17 @@ import {
   type AttemptRecord,
   claimDeliveries,
   type DeliveryRow,
-  type IntegrationRow,
   loadRenderContext,
-  type NotificationRow,
   type RenderContext,
   recordAttempts,
-  reserveCallSlots,
 } from "@herald/db";
 import type { Services } from "../env";
 import { loggable } from "../errors";
-import { toNotification } from "../mappers/notifications";
-import { openIntegration } from "../security/integration-secrets";
-import {
-  type AttemptReport,
-  attemptEmail,
-  attemptIntegration,
-  type IntegrationTarget,
-  notificationView,
-  permanent,
-} from "./attempts";
-import { CALL_INTERVAL_MS, type CallPlan, PACING_HORIZON_MS, planCalls, slotRequests } from "./channels/pacing";
-import { messageText } from "./channels/request";
+import { type AttemptReport, attemptEmail, attemptIntegration, permanent } from "./attempts";
+import { attemptAll, planPacedCalls } from "./call-plan";
+import { PACING_HORIZON_MS } from "./channels/pacing";
 import { decideAttempt, type LegDisposition, unclaimedDisposition } from "./decide";
+import { integrationTargets } from "./integration-targets";
 
 export type BatchDisposition = LegDisposition | { kind: "crashed" };
 
@@ -186,138 +175,4 @@ function throttled(decisions: ReadonlyArray<{ leg: DeliveryRow; report: AttemptR
     until.set(leg.destination, Math.max(at, until.get(leg.destination) ?? 0));
   }
   return [...until].map(([id, at]) => ({ id, until: at }));
-}
-
-/**
- * Legs to rate-limited integrations get call slots (one round trip reserves them for the whole batch): those due
- * within the horizon are called at their slot, the others are handed back until theirs.
- */
-async function planPacedCalls(
-  services: Services,
-  legs: readonly DeliveryRow[],
-  integrationOf: (leg: DeliveryRow) => IntegrationRow | undefined,
-  now: number,
-): Promise<CallPlan> {
-  const intervals = new Map<string, number>();
-  const paced = legs.flatMap((leg) => {
-    const integration = integrationOf(leg);
-    const interval = integration && integration.disabledAt === null ? CALL_INTERVAL_MS[integration.type] : undefined;
-    if (!integration || interval === undefined) return [];
-    intervals.set(integration.id, interval);
-    return [{ id: leg.id, integrationId: integration.id, pacedAt: leg.pacedAt }];
-  });
-  if (paced.length === 0) return { callAt: new Map(), defer: [] };
-  const intervalOf = (id: string) => intervals.get(id) ?? 0;
-  const firstSlots = await reserveCallSlots(services.db, slotRequests(paced, intervalOf), now);
-  return planCalls(paced, firstSlots, intervalOf, now);
-}
-
-/**
- * Runs every attempt: unpaced legs `concurrency` at a time; paced legs one at a time per integration, each at its
- * slot, beside them (a leg waiting for its slot does not hold up the others). Answers in the legs' order.
- */
-async function attemptAll<Result>(
-  legs: readonly DeliveryRow[],
-  plan: CallPlan,
-  concurrency: number,
-  attempt: (leg: DeliveryRow) => Promise<Result>,
-): Promise<Result[]> {
-  const results = new Array<Result>(legs.length);
-  const unpaced: number[] = [];
-  const lanes = new Map<string, number[]>();
-  legs.forEach((leg, index) => {
-    if (!plan.callAt.has(leg.id)) unpaced.push(index);
-    else lanes.set(leg.destination, [...(lanes.get(leg.destination) ?? []), index]);
-  });
-  const lane = async (indexes: number[]) => {
-    for (const index of indexes) {
-      const leg = legs[index] as DeliveryRow;
-      const wait = (plan.callAt.get(leg.id) ?? 0) - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      results[index] = await attempt(leg);
-    }
-  };
-  await Promise.all([
-    mapConcurrently(unpaced, concurrency, async (index) => {
-      results[index] = await attempt(legs[index] as DeliveryRow);
-    }),
-    ...[...lanes.values()].map(lane),
-  ]);
-  return results;
-}
-
-/**
- * What each integration leg calls, built lazily and shared by the batch's legs: an integration's secrets are opened
- * once, a notification's webhook body is serialized once.
- */
-function integrationTargets(
-  services: Services,
-  integrationOf: (leg: DeliveryRow) => IntegrationRow | undefined,
-  context: RenderContext | undefined,
-) {
-  const opened = new Map<string, Promise<IntegrationRow>>();
-  const bodies = new Map<string, string>();
-  return async (leg: DeliveryRow, notification: NotificationRow): Promise<IntegrationTarget> => {
-    const body = () => {
-      let serialized = bodies.get(notification.id);
-      if (serialized === undefined) {
-        serialized = JSON.stringify(toNotification(notification));
-        bodies.set(notification.id, serialized);
-      }
-      return serialized;
-    };
-    const message = () => {
-      const render = context as RenderContext;
-      const view = notificationView(notification, render);
-      const subscription = render.subscriptions.get(`${leg.accountId}/${leg.subscriptionId}`);
-      const text = messageText(subscription?.options?.message_template, templateView(notification, view));
-      return { view, options: text === undefined ? {} : { messageText: text } };
-    };
-    const row = integrationOf(leg);
-    if (!row) return { integration: { missing: "the integration was deleted" }, body, message };
-    if (row.disabledAt !== null) {
-      return {
-        integration: { missing: `the integration is disabled: ${row.disabledReason}`, address: row.targetUrl },
-        body,
-        message,
-      };
-    }
-    let integration = opened.get(row.id);
-    if (!integration) {
-      integration = openIntegration(services.secrets, row);
-      opened.set(row.id, integration);
-    }
-    return { integration: await integration, body, message };
-  };
-}
-
-/** What a subscription's message template reads: the names e-mail templates use. */
-function templateView(notification: NotificationRow, view: ReturnType<typeof notificationView>) {
-  return {
-    account: { id: view.accountId, name: view.accountName },
-    notification: {
-      id: notification.id,
-      type: notification.type,
-      type_name: view.typeName,
-      created_at: view.createdAt,
-    },
-    notification_data: view.notificationData,
-    asset_data: view.assetData,
-    payload: view.payload,
-  };
-}
-
-/** `fn` over `items`, at most `limit` at a time, answers in the items' order. */
-async function mapConcurrently<Item, Result>(
-  items: readonly Item[],
-  limit: number,
-  fn: (item: Item) => Promise<Result>,
-): Promise<Result[]> {
-  const results = new Array<Result>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < items.length; index = next++) results[index] = await fn(items[index] as Item);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }

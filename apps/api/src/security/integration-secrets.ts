@@ -58,27 +58,7 @@ export function keepMaskedCredentials(
   );
 }
 
-async function mapCredentials(
-  headers: Record<string, string>,
-  transform: (value: string, name: string) => Promise<string>,
-): Promise<Record<string, string>> {
-  const entries = await Promise.all(
-    Object.entries(headers).map(async ([name, value]) => [
-      name,
-      isCredentialHeader(name) ? await transform(value, name) : value,
-    ]),
-  );
-  return Object.fromEntries(entries);
-}
-
-export function sealHeaders(
-  box: SecretBox,
-  integrationId: string,
-  headers: Record<string, string>,
-): Promise<Record<string, string>> {
-  return mapCredentials(headers, (value, name) => box.seal(value, headerContext(integrationId, name)));
-}
-
+/** `transform` over every value, by name. */
 async function mapValues(
   values: Record<string, string>,
   transform: (value: string, name: string) => Promise<string>,
@@ -87,6 +67,22 @@ async function mapValues(
     Object.entries(values).map(async ([name, value]) => [name, await transform(value, name)]),
   );
   return Object.fromEntries(entries);
+}
+
+/** `transform` over the credential headers' values; the other headers as they are. */
+function mapCredentials(
+  headers: Record<string, string>,
+  transform: (value: string, name: string) => Promise<string>,
+): Promise<Record<string, string>> {
+  return mapValues(headers, async (value, name) => (isCredentialHeader(name) ? transform(value, name) : value));
+}
+
+export function sealHeaders(
+  box: SecretBox,
+  integrationId: string,
+  headers: Record<string, string>,
+): Promise<Record<string, string>> {
+  return mapCredentials(headers, (value, name) => box.seal(value, headerContext(integrationId, name)));
 }
 
 /** A type's credentials (a vendor webhook URL, a routing key, a token): every value sealed on its own. */

@@ -71,3 +71,9 @@ export async function subscriberKeys(s: Session, subscriptionId: string): Promis
 }
 
 export const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
+
+/** DELETE .../subscribers/{type}/{subscriber}, as `s` (the subscriber percent-encoded). */
+export const removeSubscriber = (s: Session, subscriptionId: string, type: string, subscriber: string) =>
+  call("DELETE", `${subscribersPath(s, subscriptionId)}/${type}/${encodeURIComponent(subscriber)}`, {
+    token: s.token,
+  });
