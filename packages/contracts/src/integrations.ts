@@ -112,7 +112,7 @@ const DISCORD_URL = vendorUrl(
 );
 
 export const PAGERDUTY_SEVERITIES = ["critical", "error", "warning", "info"] as const;
-export const PagerDutySeverity = z.enum(PAGERDUTY_SEVERITIES);
+const PagerDutySeverity = z.enum(PAGERDUTY_SEVERITIES);
 
 export const PagerDutySeverityMap = z
   .strictObject({
