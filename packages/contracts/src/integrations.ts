@@ -186,7 +186,56 @@ const hecField = (what: string) =>
 
 const headerFields = { headers: WebhookHeaders.optional(), header: headerAlias };
 
-const webhookConfig = { target_url: targetUrl, ...headerFields };
+// ---- Webhook payload conversion and call settings (Alert Logic's connection fields of the same names).
+
+export const PAYLOAD_CONVERSION_TYPES = ["default", "json"] as const;
+export const PayloadConversionType = z.enum(PAYLOAD_CONVERSION_TYPES).openapi("Payload-Conversion-Type", {
+  description:
+    "What a webhook sends: `default`, the notification document as it is; `json`, the `payload_template` with " +
+    "its `{{field_path}}` placeholders filled from the notification document.",
+  example: "json",
+});
+export type PayloadConversionType = z.infer<typeof PayloadConversionType>;
+
+export const MAX_PAYLOAD_TEMPLATE_LENGTH = 65_536;
+const payloadTemplate = z
+  .string()
+  .max(MAX_PAYLOAD_TEMPLATE_LENGTH)
+  .openapi({
+    description:
+      "For `json` conversion: JSON text with `{{field_path}}` placeholders (dotted paths into the notification " +
+      "document: `id`, `type`, `account_id`, `payload.x`, `notification_data.y`, `asset_data.z`, numeric segments " +
+      "index arrays). A placeholder standing for a whole value becomes that value's JSON (a missing field is " +
+      "`null`); one inside a JSON string becomes its text, escaped (a missing field or null is empty, objects and " +
+      "arrays their JSON). Checked when saved.",
+    example: '{"title": "Incident {{payload.incident_id}}", "severity": {{notification_data.threat_level}}}',
+  });
+
+export const WEBHOOK_METHODS = ["POST", "PUT", "PATCH"] as const;
+const webhookMethod = z.enum(WEBHOOK_METHODS).openapi({
+  description: "The HTTP method of each call; `POST` by default.",
+  example: "POST",
+});
+
+const authHeader = z
+  .string()
+  .max(4096)
+  .regex(HEADER_VALUE, "must be printable ASCII, spaces or tabs: no CR, LF, NUL, other control or non-ASCII characters")
+  .openapi({
+    description:
+      "The `Authorization` header value sent with every call (e.g. `Basic dXNlcjpwYXNz` or `Bearer ...`: encode it " +
+      "as the target requires). A credential: sealed at rest, answered masked. An empty string removes it.",
+    example: "Bearer 0123456789abcdef",
+  });
+
+const conversionFields = {
+  payload_conversion_type: PayloadConversionType.optional(),
+  payload_template: payloadTemplate.optional(),
+  method: webhookMethod.optional(),
+  auth_header: authHeader.optional(),
+};
+
+const webhookConfig = { target_url: targetUrl, ...headerFields, ...conversionFields };
 const slackConfig = { target_url: SLACK_URL };
 const msteamsConfig = { target_url: MSTEAMS_URL };
 const discordConfig = { target_url: DISCORD_URL };
@@ -220,7 +269,9 @@ const CreateWebhook = webhookRequest
   .refine(aliasAgrees, aliasConflict)
   .transform((body) => ({ ...foldHeaderAlias(body), type: "webhook" as const }))
   .openapi("Create-Integration-Webhook", {
-    description: "A webhook: Standard Webhooks-signed JSON POSTs of each notification.",
+    description:
+      "A webhook: Standard Webhooks-signed JSON calls with each notification, as it is or converted by a " +
+      "`payload_template`.",
   });
 const CreateSlack = createSchema("slack", slackConfig).openapi("Create-Integration-Slack", {
   description: "Posts each notification to a Slack channel as a Block Kit message.",
@@ -270,6 +321,10 @@ export const UpdateIntegrationRequest = z
     target_url: z.union([HttpUrl, z.string().regex(/^https?:\/\/[^\s]*\*{4}[^\s]{0,4}$/)]).optional(),
     headers: WebhookHeaders.optional(),
     header: headerAlias,
+    payload_conversion_type: PayloadConversionType.optional(),
+    payload_template: payloadTemplate.optional(),
+    method: webhookMethod.optional(),
+    auth_header: credentialOrMask(authHeader).optional(),
     routing_key: credentialOrMask(routingKey).optional(),
     region: pagerDutyRegion.optional(),
     severity_map: PagerDutySeverityMap.optional(),
@@ -312,6 +367,10 @@ export const WebhookIntegration = z
     target_url: z.string(),
     headers: WebhookHeaders,
     header: WebhookHeaders,
+    payload_conversion_type: PayloadConversionType,
+    payload_template: z.string().optional().openapi({ description: "The `json` conversion's template." }),
+    method: webhookMethod,
+    auth_header: masked("The `Authorization` header value.").optional(),
   })
   .openapi("Integration-Webhook", {
     description: "A webhook integration. `header` repeats `headers` under the name Alert Logic's schema uses.",
@@ -323,6 +382,8 @@ export const WebhookIntegration = z
       target_url: "https://www.example.com",
       headers: { "X-Header": "HeaderValue" },
       header: { "X-Header": "HeaderValue" },
+      payload_conversion_type: "default",
+      method: "POST",
       ...stampExample,
     },
   });

@@ -1,5 +1,6 @@
 // One attempt at one claimed leg, per channel, from what the batch already read: no database call happens here
 // except what a transport itself does (the capture transport stores its e-mail).
+import type { Notification } from "@herald/contracts";
 import type { DeliveryRow, IntegrationRow, NotificationRow, RenderContext } from "@herald/db";
 import type { Services } from "../env";
 import type { AttemptOutcome } from "../ports";
@@ -8,6 +9,7 @@ import type { NotificationView, RenderOptions } from "./channels/message";
 import { classifyChannelAnswer } from "./channels/outcomes";
 import { channelRequest, channelUrl, isChannel } from "./channels/request";
 import { renderEmail } from "./email/render";
+import { convertPayload } from "./payload-conversion";
 import { callWebhook, signedWebhookCall } from "./webhook";
 
 export interface AttemptReport {
@@ -33,7 +35,8 @@ export const permanent = (reason: string, address?: string): AttemptReport => ({
 export interface IntegrationTarget {
   /** The integration with its secrets opened, or why there is none to call. */
   integration: IntegrationRow | { missing: string; address?: string };
-  /** The notification as the webhook body carries it (serialized once per notification and batch). */
+  /** The notification document webhooks carry, and its JSON (each made once per notification and batch). */
+  document: () => Notification;
   body: () => string;
   /** What a channel type renders its message from. */
   message: () => { view: NotificationView; options: RenderOptions };
@@ -61,10 +64,13 @@ export async function attemptIntegration(
     );
     return { ...result, deliveredStatus: "DELIVRD", address: integration.targetUrl };
   }
+  // The body signed and sent is the converted one: a receiver verifies what it received.
+  const converted = convertPayload(integration.config, target.document(), target.body);
+  if (!converted.ok) return permanent(converted.reason, integration.targetUrl);
   const call = await signedWebhookCall({
     integration,
     deliveryId: leg.id,
-    body: target.body(),
+    body: converted.body,
     now: services.now(),
     timeoutMs,
   });

@@ -1,5 +1,6 @@
 // What each integration leg of a batch calls: the integration with its secrets opened (once per batch), the webhook
-// body (serialized once per notification), and what a channel type renders its message from.
+// document and body (each made once per notification), and what a channel type renders its message from.
+import type { Notification } from "@herald/contracts";
 import type { DeliveryRow, IntegrationRow, NotificationRow, RenderContext } from "@herald/db";
 import type { Services } from "../env";
 import { toNotification } from "../mappers/notifications";
@@ -17,12 +18,21 @@ export function integrationTargets(
   context: RenderContext | undefined,
 ) {
   const opened = new Map<string, Promise<IntegrationRow>>();
+  const documents = new Map<string, Notification>();
   const bodies = new Map<string, string>();
   return async (leg: DeliveryRow, notification: NotificationRow): Promise<IntegrationTarget> => {
+    const document = () => {
+      let found = documents.get(notification.id);
+      if (found === undefined) {
+        found = toNotification(notification);
+        documents.set(notification.id, found);
+      }
+      return found;
+    };
     const body = () => {
       let serialized = bodies.get(notification.id);
       if (serialized === undefined) {
-        serialized = JSON.stringify(toNotification(notification));
+        serialized = JSON.stringify(document());
         bodies.set(notification.id, serialized);
       }
       return serialized;
@@ -35,10 +45,11 @@ export function integrationTargets(
       return { view, options: text === undefined ? {} : { messageText: text } };
     };
     const row = integrationOf(leg);
-    if (!row) return { integration: { missing: "the integration was deleted" }, body, message };
+    if (!row) return { integration: { missing: "the integration was deleted" }, document, body, message };
     if (row.disabledAt !== null) {
       return {
         integration: { missing: `the integration is disabled: ${row.disabledReason}`, address: row.targetUrl },
+        document,
         body,
         message,
       };
@@ -48,7 +59,7 @@ export function integrationTargets(
       integration = openIntegration(services.secrets, row);
       opened.set(row.id, integration);
     }
-    return { integration: await integration, body, message };
+    return { integration: await integration, document, body, message };
   };
 }
 

@@ -45,6 +45,12 @@ export interface WebhookCallResult {
   error?: string;
 }
 
+/** The integration's `method` setting: POST unless it says PUT or PATCH. */
+function webhookMethod(integration: IntegrationRow): string {
+  const { method } = integration.config;
+  return method === "PUT" || method === "PATCH" ? method : "POST";
+}
+
 /** Builds a signed Standard Webhooks request: `webhook-id` fixed per leg, a fresh timestamp per attempt. */
 export async function signedWebhookCall(input: {
   integration: IntegrationRow;
@@ -64,11 +70,13 @@ export async function signedWebhookCall(input: {
   const custom = Object.fromEntries(
     Object.entries(input.integration.headers).filter(([name]) => !RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())),
   );
+  const { auth_header: authorization } = input.integration.secrets;
   return {
     url: input.integration.targetUrl,
-    method: "POST",
+    method: webhookMethod(input.integration),
     headers: {
       ...custom,
+      ...(authorization === undefined ? {} : { authorization }),
       "content-type": "application/json",
       "user-agent": USER_AGENT,
       "webhook-id": webhookId,

@@ -1,8 +1,14 @@
 // Each integration type's configuration as the API takes and shows it, and as a row stores it: what is checked when it
 // is saved, what is a credential (sealed in `secrets`, masked in answers), what is plain settings (`config`), and
 // where calls go (`targetUrl`, never a credential). One table of types, so adding a type is one entry here.
-import type { CreateIntegrationRequest, Integration, UpdateIntegrationRequest } from "@herald/contracts";
+import type {
+  CreateIntegrationRequest,
+  Integration,
+  UpdateIntegrationRequest,
+  WebhookIntegration,
+} from "@herald/contracts";
 import type { IntegrationKind, IntegrationRow } from "@herald/db";
+import { jsonTemplate, TemplateError } from "../delivery/payload-conversion";
 import { RESERVED_WEBHOOK_HEADERS } from "../delivery/webhook";
 import { ApiError } from "../errors";
 import { stamp } from "../mappers/stamp";
@@ -20,7 +26,7 @@ const PAGERDUTY_EVENTS_URL = {
 
 /** The properties of update requests each type takes (besides `name`). */
 const UPDATABLE: Record<IntegrationKind, readonly string[]> = {
-  webhook: ["target_url", "headers"],
+  webhook: ["target_url", "headers", "payload_conversion_type", "payload_template", "method", "auth_header"],
   slack: ["target_url"],
   msteams: ["target_url"],
   discord: ["target_url"],
@@ -42,6 +48,45 @@ function requireCustomHeaders(headers: Record<string, string>): Record<string, s
   return headers;
 }
 
+interface WebhookSettings {
+  payload_conversion_type?: string | undefined;
+  payload_template?: string | undefined;
+  method?: string | undefined;
+}
+
+/**
+ * A webhook's conversion settings as stored: only what differs from the defaults (no conversion, POST), a `json`
+ * template compiled first, so one that does not compile or would not give JSON is a 400 naming the problem.
+ */
+function webhookConfig(settings: WebhookSettings): Record<string, unknown> {
+  const conversion = settings.payload_conversion_type ?? "default";
+  const template = settings.payload_template ?? "";
+  if (conversion === "json") {
+    if (template.trim() === "") throw ApiError.invalid("payload_template", "json conversion needs a payload_template");
+    try {
+      jsonTemplate(template);
+    } catch (error) {
+      if (error instanceof TemplateError) throw ApiError.invalid("payload_template", `the template ${error.message}`);
+      throw error;
+    }
+  } else if (template !== "") {
+    throw ApiError.invalid("payload_template", "a payload_template applies only with payload_conversion_type json");
+  }
+  return defined({
+    payload_conversion_type: conversion === "default" ? undefined : conversion,
+    payload_template: conversion === "default" ? undefined : template,
+    method: settings.method === "POST" ? undefined : settings.method,
+  });
+}
+
+/** `auth_header` is the Authorization header: a custom one as well would make two. */
+function requireOneAuthorization(headers: Record<string, string>, authHeader: string | undefined): void {
+  if (authHeader === undefined) return;
+  const custom = Object.keys(headers).find((name) => name.toLowerCase() === "authorization");
+  if (custom)
+    throw ApiError.invalid("auth_header", `headers already has '${custom}': send the credential in one of the two`);
+}
+
 /** Settings with the absent ones left out, so a row stores only what was said. */
 function defined(settings: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
@@ -50,13 +95,17 @@ function defined(settings: Record<string, unknown>): Record<string, unknown> {
 /** What a create request stores, checked (wrong host for the type, reserved headers): a 400 before anything is written. */
 export function storedFromCreate(body: CreateIntegrationRequest, policy: TargetUrlPolicy): StoredConfig {
   switch (body.type) {
-    case "webhook":
+    case "webhook": {
+      const headers = requireCustomHeaders(body.headers ?? {});
+      const authHeader = body.auth_header || undefined;
+      requireOneAuthorization(headers, authHeader);
       return {
         targetUrl: requireUrl("webhook", body.target_url, policy),
-        headers: requireCustomHeaders(body.headers ?? {}),
-        config: {},
-        secrets: {},
+        headers,
+        config: webhookConfig(body),
+        secrets: authHeader === undefined ? {} : { auth_header: authHeader },
       };
+    }
     case "slack":
     case "msteams":
     case "discord": {
@@ -105,14 +154,37 @@ export function storedFromUpdate(
   if (foreign) throw ApiError.invalid(foreign, `'${foreign}' does not apply to a ${type} integration`);
 
   switch (type) {
-    case "webhook":
+    case "webhook": {
+      const headers =
+        body.headers === undefined
+          ? undefined
+          : keepMaskedCredentials(current.headers, requireCustomHeaders(body.headers));
+      const authHeader =
+        body.auth_header === undefined
+          ? current.secrets.auth_header
+          : keptCredential(current.secrets.auth_header, body.auth_header) || undefined;
+      requireOneAuthorization(headers ?? current.headers, authHeader);
+      const { auth_header: _previous, ...otherSecrets } = current.secrets;
+      const conversionSent = [body.payload_conversion_type, body.payload_template, body.method].some(
+        (value) => value !== undefined,
+      );
+      const stored = current.config as WebhookSettings;
+      // Switching back to `default` drops the stored template rather than keeping one that no longer applies.
+      const keptTemplate = body.payload_conversion_type === "default" ? undefined : stored.payload_template;
       return defined({
         targetUrl: body.target_url === undefined ? undefined : requireUrl(type, body.target_url, policy),
-        headers:
-          body.headers === undefined
-            ? undefined
-            : keepMaskedCredentials(current.headers, requireCustomHeaders(body.headers)),
-      });
+        headers,
+        config: conversionSent
+          ? webhookConfig({
+              payload_conversion_type: body.payload_conversion_type ?? stored.payload_conversion_type,
+              payload_template: body.payload_template ?? keptTemplate,
+              method: body.method ?? stored.method,
+            })
+          : undefined,
+        secrets:
+          body.auth_header === undefined ? undefined : { ...otherSecrets, ...defined({ auth_header: authHeader }) },
+      }) as Partial<StoredConfig>;
+    }
     case "slack":
     case "msteams":
     case "discord": {
@@ -165,8 +237,19 @@ export function toIntegration(row: IntegrationRow): Integration {
   switch (row.type) {
     case "webhook": {
       const headers = maskHeaders(row.headers);
+      const settings = row.config as WebhookSettings;
       // The 2021 definition names the field `header`; its example says `headers`. Both, so either kind of client reads it.
-      return { ...common, type: "webhook", target_url: row.targetUrl, headers, header: headers };
+      return {
+        ...common,
+        type: "webhook",
+        target_url: row.targetUrl,
+        headers,
+        header: headers,
+        payload_conversion_type: settings.payload_conversion_type === "json" ? "json" : "default",
+        ...(settings.payload_template === undefined ? {} : { payload_template: settings.payload_template }),
+        method: (settings.method as WebhookIntegration["method"] | undefined) ?? "POST",
+        ...(row.secrets.auth_header === undefined ? {} : { auth_header: credential("auth_header") }),
+      };
     }
     case "slack":
     case "msteams":

@@ -2,7 +2,8 @@ import type { IntegrationTestRequest, IntegrationTestResponse } from "@herald/co
 import type { NotificationView } from "../delivery/channels/message";
 import { classifyChannelAnswer } from "../delivery/channels/outcomes";
 import { channelRequest, channelUrl, isChannel } from "../delivery/channels/request";
-import { callWebhook, signedWebhookCall } from "../delivery/webhook";
+import { convertPayload } from "../delivery/payload-conversion";
+import { callWebhook, signedWebhookCall, type WebhookCall } from "../delivery/webhook";
 import { ApiError } from "../errors";
 import { findOpenIntegration } from "../security/integration-secrets";
 import { checkIntegrationUrl } from "../security/vendor-urls";
@@ -70,15 +71,27 @@ export async function testIntegration(
   const verdict = checkIntegrationUrl(integration.type, url, { allowLoopback: services.allowLoopbackTargets });
   if (!verdict.ok) throw ApiError.invalid("target_url", `the target URL ${verdict.reason}`);
   const timeoutMs = services.delivery.webhookTimeoutMs;
-  const call = isChannel(integration)
-    ? { ...channelRequest(integration, view, {}), method: "POST", timeoutMs }
-    : await signedWebhookCall({
-        integration,
-        deliveryId: SAMPLE_ID,
-        body: JSON.stringify(sampleNotification(view)),
-        now: services.now(),
-        timeoutMs,
-      });
+  let call: WebhookCall;
+  if (isChannel(integration)) call = { ...channelRequest(integration, view, {}), method: "POST", timeoutMs };
+  else {
+    const document = sampleNotification(view);
+    const converted = convertPayload(integration.config, document, () => JSON.stringify(document));
+    if (!converted.ok)
+      return {
+        code: 0,
+        rawbody: `not sent: ${converted.reason}`,
+        delivered: false,
+        reason: converted.reason,
+        request_body: "",
+      };
+    call = await signedWebhookCall({
+      integration,
+      deliveryId: SAMPLE_ID,
+      body: converted.body,
+      now: services.now(),
+      timeoutMs,
+    });
+  }
   const result = await callWebhook(
     call,
     services.targetFetch,

@@ -1518,6 +1518,8 @@ export interface components {
          *       "header": {
          *         "X-Header": "HeaderValue"
          *       },
+         *       "payload_conversion_type": "default",
+         *       "method": "POST",
          *       "created": {
          *         "at": 1517452871,
          *         "by": "3B8EAFA0-1E1A-4744-AB53-0EE45EA8B102"
@@ -1542,6 +1544,20 @@ export interface components {
             target_url: string;
             headers: components["schemas"]["Webhook-Headers"];
             header: components["schemas"]["Webhook-Headers"];
+            payload_conversion_type: components["schemas"]["Payload-Conversion-Type"];
+            /** @description The `json` conversion's template. */
+            payload_template?: string;
+            /**
+             * @description The HTTP method of each call; `POST` by default.
+             * @example POST
+             * @enum {string}
+             */
+            method: "POST" | "PUT" | "PATCH";
+            /**
+             * @description The `Authorization` header value. Answers show it masked.
+             * @example ****a1b2
+             */
+            auth_header?: string;
         };
         /**
          * @description Extra HTTP headers sent with every call: name to value. Names are HTTP tokens (RFC 9110), unique ignoring case; values have at most 4096 printable ASCII characters, spaces or tabs (no CR, LF, NUL or other control characters); at most 50 headers.
@@ -1552,6 +1568,12 @@ export interface components {
         "Webhook-Headers": {
             [key: string]: string;
         };
+        /**
+         * @description What a webhook sends: `default`, the notification document as it is; `json`, the `payload_template` with its `{{field_path}}` placeholders filled from the notification document.
+         * @example json
+         * @enum {string}
+         */
+        "Payload-Conversion-Type": "default" | "json";
         "Integration-Slack": {
             id: string;
             account_id: string;
@@ -1694,7 +1716,7 @@ export interface components {
          *     }
          */
         "Create-Integration-Request": components["schemas"]["Create-Integration-Webhook"] | components["schemas"]["Create-Integration-Slack"] | components["schemas"]["Create-Integration-MsTeams"] | components["schemas"]["Create-Integration-PagerDuty"] | components["schemas"]["Create-Integration-Discord"] | components["schemas"]["Create-Integration-Splunk-Hec"];
-        /** @description A webhook: Standard Webhooks-signed JSON POSTs of each notification. */
+        /** @description A webhook: Standard Webhooks-signed JSON calls with each notification, as it is or converted by a `payload_template`. */
         "Create-Integration-Webhook": {
             /** @example My Webhook */
             name: string;
@@ -1714,6 +1736,23 @@ export interface components {
             header?: {
                 [key: string]: string;
             };
+            payload_conversion_type?: components["schemas"]["Payload-Conversion-Type"];
+            /**
+             * @description For `json` conversion: JSON text with `{{field_path}}` placeholders (dotted paths into the notification document: `id`, `type`, `account_id`, `payload.x`, `notification_data.y`, `asset_data.z`, numeric segments index arrays). A placeholder standing for a whole value becomes that value's JSON (a missing field is `null`); one inside a JSON string becomes its text, escaped (a missing field or null is empty, objects and arrays their JSON). Checked when saved.
+             * @example {"title": "Incident {{payload.incident_id}}", "severity": {{notification_data.threat_level}}}
+             */
+            payload_template?: string;
+            /**
+             * @description The HTTP method of each call; `POST` by default.
+             * @example POST
+             * @enum {string}
+             */
+            method?: "POST" | "PUT" | "PATCH";
+            /**
+             * @description The `Authorization` header value sent with every call (e.g. `Basic dXNlcjpwYXNz` or `Bearer ...`: encode it as the target requires). A credential: sealed at rest, answered masked. An empty string removes it.
+             * @example Bearer 0123456789abcdef
+             */
+            auth_header?: string;
         };
         /** @description Posts each notification to a Slack channel as a Block Kit message. */
         "Create-Integration-Slack": {
@@ -1824,6 +1863,19 @@ export interface components {
             header?: {
                 [key: string]: string;
             };
+            payload_conversion_type?: components["schemas"]["Payload-Conversion-Type"];
+            /**
+             * @description For `json` conversion: JSON text with `{{field_path}}` placeholders (dotted paths into the notification document: `id`, `type`, `account_id`, `payload.x`, `notification_data.y`, `asset_data.z`, numeric segments index arrays). A placeholder standing for a whole value becomes that value's JSON (a missing field is `null`); one inside a JSON string becomes its text, escaped (a missing field or null is empty, objects and arrays their JSON). Checked when saved.
+             * @example {"title": "Incident {{payload.incident_id}}", "severity": {{notification_data.threat_level}}}
+             */
+            payload_template?: string;
+            /**
+             * @description The HTTP method of each call; `POST` by default.
+             * @example POST
+             * @enum {string}
+             */
+            method?: "POST" | "PUT" | "PATCH";
+            auth_header?: string;
             routing_key?: string;
             /**
              * @description Which PagerDuty service region receives the events: `us` (events.pagerduty.com) or `eu`.

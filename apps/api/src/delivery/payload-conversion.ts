@@ -1,0 +1,179 @@
+// Webhook payload conversion (`payload_conversion_type: json`): Alert Logic's `{{field_path}}` templates. A template
+// is JSON text with placeholders; each placeholder takes a value from the notification document, JSON-escaped for
+// where it stands, so data can never break out of a string or add members. Compiled once per template text.
+import { LRUCache } from "lru-cache";
+
+/** The longest template a webhook may store (characters). */
+export const MAX_TEMPLATE_LENGTH = 65_536;
+/** The largest converted body sent (UTF-8 bytes): larger fails the attempt permanently instead of sending it. */
+export const MAX_CONVERTED_BYTES = 262_144;
+const MAX_PLACEHOLDERS = 1_000;
+
+// Dotted keys of the notification document; numeric segments index arrays (`payload.attackers.0`).
+const FIELD_PATH = /^[A-Za-z0-9_$@-]+(\.[A-Za-z0-9_$@-]+)*$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+type Part = string | { path: readonly string[]; inString: boolean };
+
+export type Conversion = { ok: true; body: string } | { ok: false; reason: string };
+
+export interface JsonTemplate {
+  /** The body for this notification document: valid JSON, or why none is sent (too large). */
+  render(document: unknown): Conversion;
+}
+
+export class TemplateError extends Error {}
+
+/** Own properties only: `constructor` or `__proto__` in a path never reaches the prototype chain. */
+function lookup(document: unknown, path: readonly string[]): unknown {
+  let value: unknown = document;
+  for (const key of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * A value where a JSON value stands: its JSON (a missing field is `null`). Inside a JSON string: its text, escaped
+ * as string content (strings as they are, numbers and booleans as written, objects and arrays as their JSON, a
+ * missing field or null as nothing).
+ */
+function serialize(value: unknown, inString: boolean): string {
+  if (!inString) return value === undefined ? "null" : JSON.stringify(value);
+  if (value === undefined || value === null) return "";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  // JSON.stringify escapes quotes, backslashes, control characters and lone surrogates (as \uXXXX).
+  return JSON.stringify(text).slice(1, -1);
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** Splits a template into text and placeholders, noting whether each placeholder stands inside a JSON string. */
+function parse(template: string): Part[] {
+  const parts: Part[] = [];
+  let text = "";
+  let inString = false;
+  for (let index = 0; index < template.length; ) {
+    const char = template[index] as string;
+    if (char === "{" && template[index + 1] === "{") {
+      const end = template.indexOf("}}", index + 2);
+      if (end === -1) throw new TemplateError(`the placeholder at character ${index} has no closing }}`);
+      const path = template.slice(index + 2, end).trim();
+      if (!FIELD_PATH.test(path))
+        throw new TemplateError(
+          `{{${template.slice(index + 2, end)}}} at character ${index} is not a field path (dotted names such as payload.incident_id)`,
+        );
+      parts.push(text, { path: path.split("."), inString });
+      text = "";
+      index = end + 2;
+      continue;
+    }
+    if (inString && char === "\\") {
+      text += template.slice(index, index + 2);
+      index += 2;
+      continue;
+    }
+    if (char === '"') inString = !inString;
+    text += char;
+    index++;
+  }
+  parts.push(text);
+  return parts;
+}
+
+// A notification whose every field is hostile: rendering it must still be one JSON document.
+const PROBE = {
+  id: 'probe "quoted" \\ }} {{id}}\n\u2028',
+  account_id: "1",
+  type: "incidents/alerts",
+  notification_data: {},
+  asset_data: {},
+  payload: {},
+};
+
+function compile(template: string): JsonTemplate {
+  if (template.length > MAX_TEMPLATE_LENGTH)
+    throw new TemplateError(`is ${template.length} characters long, over ${MAX_TEMPLATE_LENGTH}`);
+  if (LONE_SURROGATE.test(template))
+    throw new TemplateError("contains a lone surrogate (text that is not valid Unicode)");
+  const parts = parse(template);
+  const placeholders = parts.filter((part) => typeof part !== "string").length;
+  if (placeholders > MAX_PLACEHOLDERS)
+    throw new TemplateError(`has ${placeholders} placeholders, over ${MAX_PLACEHOLDERS}`);
+
+  const render = (document: unknown): Conversion => {
+    // Each field is serialized once per rendering, and rendering stops as soon as the body is too large.
+    const serialized = new Map<string, string>();
+    let body = "";
+    for (const part of parts) {
+      if (typeof part === "string") body += part;
+      else {
+        const key = `${part.inString ? "s" : "v"}:${part.path.join(".")}`;
+        let text = serialized.get(key);
+        if (text === undefined) {
+          text = serialize(lookup(document, part.path), part.inString);
+          serialized.set(key, text);
+        }
+        body += text;
+      }
+      // UTF-16 units never outnumber UTF-8 bytes: past the cap in units is past it in bytes.
+      if (body.length > MAX_CONVERTED_BYTES) break;
+    }
+    const bytes = body.length > MAX_CONVERTED_BYTES ? body.length : utf8Length(body);
+    if (bytes > MAX_CONVERTED_BYTES)
+      return {
+        ok: false,
+        reason: `payload_template: the converted body is over ${MAX_CONVERTED_BYTES} bytes (at least ${bytes}); not sent`,
+      };
+    return { ok: true, body };
+  };
+
+  for (const document of [PROBE, {}]) {
+    const probe = render(document);
+    if (!probe.ok) throw new TemplateError("produces a body over the size limit even for an empty notification");
+    try {
+      JSON.parse(probe.body);
+    } catch (error) {
+      throw new TemplateError(
+        `is not valid JSON once its placeholders are filled (${(error as Error).message}); a placeholder ` +
+          "stands either for a whole JSON value or inside a JSON string",
+      );
+    }
+  }
+  return { render };
+}
+
+const compiled = new LRUCache<string, JsonTemplate>({ max: 500 });
+
+/** The compiled template, or a TemplateError saying what is wrong with it. Compiled once per template text. */
+export function jsonTemplate(template: string): JsonTemplate {
+  let found = compiled.get(template);
+  if (!found) {
+    found = compile(template);
+    compiled.set(template, found);
+  }
+  return found;
+}
+
+/** How a webhook integration's stored settings shape its body. */
+export interface ConversionSettings {
+  payload_conversion_type?: unknown;
+  payload_template?: unknown;
+}
+
+/** The body a webhook sends: the notification document as it is, or converted by the integration's template. */
+export function convertPayload(settings: ConversionSettings, document: unknown, defaultBody: () => string): Conversion {
+  if (settings.payload_conversion_type !== "json") return { ok: true, body: defaultBody() };
+  if (typeof settings.payload_template !== "string")
+    return { ok: false, reason: "payload_template: json conversion without a template" };
+  try {
+    return jsonTemplate(settings.payload_template).render(document);
+  } catch (error) {
+    // Checked when saved: a stored template that no longer compiles is a permanent failure, said plainly.
+    if (error instanceof TemplateError) return { ok: false, reason: `payload_template ${error.message}` };
+    throw error;
+  }
+}
