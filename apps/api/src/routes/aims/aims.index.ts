@@ -17,4 +17,13 @@ export const aimsRouter = createRouter()
     if (account_id !== c.var.auth.accountId)
       throw ApiError.forbidden("the token does not grant access to this account");
     return c.json({ [service]: new URL(c.req.url).host }, 200);
+  })
+  .openapi({ ...routes.serviceEndpoints, middleware: [requireToken] }, (c) => {
+    const { account_id } = c.req.valid("param");
+    if (account_id !== c.var.auth.accountId)
+      throw ApiError.forbidden("the token does not grant access to this account");
+    const url = new URL(c.req.url);
+    // @al/core prefixes a bare host with https://: a plain-http deployment names its scheme so clients reach it.
+    const host = url.protocol === "http:" ? url.origin : url.host;
+    return c.json(Object.fromEntries(c.req.valid("json").map((service) => [service, host])), 200);
   });
