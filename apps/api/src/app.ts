@@ -11,7 +11,7 @@ import { deliveriesRouter } from "./routes/deliveries/deliveries.index";
 import { registerDocs } from "./routes/docs/docs.index";
 import { emailsRouter } from "./routes/emails/emails.index";
 import { hooksRouter } from "./routes/hooks/hooks.index";
-import { integrationsRouter } from "./routes/integrations/integrations.index";
+import { integrationConfigurationTestRouter, integrationsRouter } from "./routes/integrations/integrations.index";
 import { notificationTypesRouter } from "./routes/notification-types/notification-types.index";
 import { notificationsRouter } from "./routes/notifications/notifications.index";
 import { createRouter } from "./routes/router";
@@ -68,6 +68,8 @@ export function createApp() {
   app.route("/herald/v2", deliveriesRouter);
   app.route("/herald/v2", usersRouter);
   app.route("/herald/v2", emailsRouter);
+  // Last of /herald/v2: its `/{account_id}/{type}/test` would otherwise answer for webhook/test and email/test.
+  app.route("/herald/v2", integrationConfigurationTestRouter);
   // Signed receipts from outside: no token, so outside /herald/v2.
   app.route("/", hooksRouter);
 

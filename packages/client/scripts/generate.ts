@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString, COMMENT_HEADER, type OpenAPI3 } from "openapi-typescript";
 import { errorCodesSource } from "./error-codes.js";
-import { operationsSource } from "./operations.js";
+import { clientDocument, operationsSource } from "./operations.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const files = {
@@ -36,10 +36,12 @@ const { ErrorCode } = (await import(new URL("../../../packages/contracts/src/err
 
 const document = openApiDocument(createApp()) as OpenAPI3;
 const documentText = `${JSON.stringify(document, null, 2)}\n`;
+// The client leaves out the operations marked `x-herald-client: false`; openapi.json keeps them.
+const forClient = clientDocument(document);
 const schemaText =
   COMMENT_HEADER +
   astToString(
-    await openapiTS(document, {
+    await openapiTS(forClient, {
       // A property with a default is optional in requests: do not make it required everywhere.
       defaultNonNullable: false,
       silent: true,
@@ -49,7 +51,7 @@ const schemaText =
 const generated = [
   { path: files.document, text: documentText },
   { path: files.schema, text: schemaText },
-  { path: files.operations, text: formatted(operationsSource(document), files.operations) },
+  { path: files.operations, text: formatted(operationsSource(forClient), files.operations) },
   { path: files.errorCodes, text: formatted(errorCodesSource(ErrorCode.options), files.errorCodes) },
 ];
 

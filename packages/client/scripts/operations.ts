@@ -6,6 +6,8 @@ import type { OpenAPI3, OperationObject, ParameterObject, ReferenceObject } from
 export const HAND_WRITTEN = new Set(["authenticate", "acknowledge_webhook"]);
 
 const METHODS = ["get", "put", "post", "delete", "patch"] as const;
+/** An operation with this extension set to false is documented but left out of the client (see clientDocument). */
+const CLIENT_EXTENSION = "x-herald-client";
 const IDEMPOTENCY_HEADER = "idempotency-key";
 const TOKEN_SCHEME = "X-AIMS-Auth-Token";
 const ACCOUNT_PARAM = "account_id";
@@ -33,6 +35,25 @@ interface Operation {
 /** `get_account_notification_by_type` → `getAccountNotificationByType`. */
 export function methodNameOf(operationId: string): string {
   return operationId.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * The document the client is generated from: `document` without the operations marked `x-herald-client: false` (the
+ * deprecated older paths kept for Alert Logic's console client), so they get neither types nor methods.
+ */
+export function clientDocument(document: OpenAPI3): OpenAPI3 {
+  const paths: NonNullable<OpenAPI3["paths"]> = {};
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    const kept = Object.fromEntries(
+      Object.entries(item).filter(
+        ([key, operation]) =>
+          !(METHODS as readonly string[]).includes(key) ||
+          (operation as Record<string, unknown>)[CLIENT_EXTENSION] !== false,
+      ),
+    );
+    if (METHODS.some((method) => method in kept)) paths[path] = kept;
+  }
+  return { ...document, paths };
 }
 
 export function operationsOf(document: OpenAPI3): Operation[] {

@@ -18,14 +18,19 @@ interface DocumentedParameter {
 }
 interface DocumentedOperation {
   operationId: string;
+  deprecated?: boolean;
+  "x-herald-client"?: boolean;
   parameters?: DocumentedParameter[];
   requestBody?: unknown;
   security?: Record<string, unknown>[];
 }
 
-const documented = Object.entries(document.paths as Record<string, Record<string, DocumentedOperation>>).flatMap(
+const everyOperation = Object.entries(document.paths as Record<string, Record<string, DocumentedOperation>>).flatMap(
   ([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
 );
+// The older paths kept for Alert Logic's console client are documented, deprecated, and left out of the client.
+const leftOut = everyOperation.filter(({ operation }) => operation["x-herald-client"] === false);
+const documented = everyOperation.filter(({ operation }) => operation["x-herald-client"] !== false);
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 
@@ -51,6 +56,17 @@ const sampleValue = (name: string) => `value-of-${name}`;
 describe("operation methods", () => {
   it("the document has operations to check", () => {
     expect(documented.length).toBeGreaterThanOrEqual(42);
+  });
+
+  it("leaves out the deprecated operations marked x-herald-client: false", () => {
+    expect(leftOut.map(({ operation }) => operation.operationId).sort()).toEqual([
+      "get_sent_incident_notifications_legacy",
+      "test_webhook_legacy",
+    ]);
+    for (const { operation } of leftOut) {
+      expect(operation.deprecated).toBe(true);
+      expect(OPERATIONS).not.toHaveProperty(operation.operationId);
+    }
   });
 
   it("has a method for every operation in openapi.json", () => {

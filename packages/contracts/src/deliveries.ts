@@ -96,6 +96,12 @@ export const WebhookTestResponse = z
   .openapi("Webhook-Test-Response", { example: { code: 200, rawbody: "ok" } });
 export type WebhookTestResponse = z.infer<typeof WebhookTestResponse>;
 
+/** The answer of the older `POST /webhook/test` (no account in the path), as @al/herald's `testWebhook` reads it. */
+export const LegacyWebhookTestResponse = z
+  .object({ response: WebhookTestResponse })
+  .openapi("Legacy-Webhook-Test-Response", { example: { response: { code: 200, rawbody: "ok" } } });
+export type LegacyWebhookTestResponse = z.infer<typeof LegacyWebhookTestResponse>;
+
 export const EmailTestRequest = z
   .object({ email: z.email().max(320) })
   .openapi("Email-Test-Request", { example: { email: "soc@example.com" } });

@@ -493,3 +493,42 @@ export const IntegrationTestResponse = z
     example: { code: 200, rawbody: "ok", delivered: true, request_body: '{"text":"..."}' },
   });
 export type IntegrationTestResponse = z.infer<typeof IntegrationTestResponse>;
+
+// ---- Alert Logic's console client (@al/herald) names the type in the path: POST /{account_id}/integrations/{type}
+// and POST /{account_id}/{type}/test. The body is checked against the path's type by the service.
+
+export const IntegrationTypeParam = AccountIdParam.extend({
+  type: pathParam(
+    "type",
+    z.string().min(1).max(64),
+    "An integration type (`get_integration_types`); one Herald does not have yet (`jira`, `email`, ...) is a 400.",
+  ),
+});
+export type IntegrationTypeParam = z.infer<typeof IntegrationTypeParam>;
+
+export const CreateIntegrationOfTypeRequest = z
+  .looseObject({
+    name: integrationName,
+    type: z.string().optional().openapi({ description: "May be left out; if sent it must equal the path's type." }),
+  })
+  .openapi("Create-Integration-Of-Type-Request", {
+    description:
+      "The create request of the path's type (see Create-Integration-Request: `target_url`, `routing_key`, " +
+      "`token`...), checked as that type's.",
+    example: { name: "SOC channel", target_url: "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXX" },
+  });
+export type CreateIntegrationOfTypeRequest = z.infer<typeof CreateIntegrationOfTypeRequest>;
+
+export const IntegrationConfigurationTestRequest = z
+  .looseObject({
+    name: integrationName.optional(),
+    type: z.string().optional().openapi({ description: "May be left out; if sent it must equal the path's type." }),
+    notification_type: IntegrationTestRequest.shape.notification_type,
+  })
+  .openapi("Integration-Configuration-Test-Request", {
+    description:
+      "An integration's configuration as its create request takes it (`target_url`, `routing_key`, `token`...; " +
+      "`name` may be left out), and which notification type's sample to send. Nothing is stored.",
+    example: { target_url: "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXX" },
+  });
+export type IntegrationConfigurationTestRequest = z.infer<typeof IntegrationConfigurationTestRequest>;

@@ -53,11 +53,21 @@ export const AssetData = z
   });
 export type AssetData = z.infer<typeof AssetData>;
 
+// Alert Logic's TypeScript client (@al/herald) types `cid` as a string: a numeric string is taken as the number.
+function numericString(value: unknown): unknown {
+  return typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : value;
+}
+
+const CustomerId = z.preprocess(numericString, z.number()).optional().openapi({
+  type: "number",
+  description: "Customer id. A numeric string (as @al/herald types it) is accepted and stored as the number.",
+});
+
 export const NotificationPayload = z
   .looseObject({
     analyst_notes: z.string().optional(),
     attack_summary: z.string().optional(),
-    cid: z.number().optional(),
+    cid: CustomerId,
     class: z.string().optional(),
     create_date: z.string().optional(),
     customer_name: z.string().optional(),

@@ -33,3 +33,9 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
 }
 
 export const SECURITY = [{ "X-AIMS-Auth-Token": [] }];
+
+/**
+ * Marks an operation that the OpenAPI document describes but the generated client leaves out (the older paths kept for
+ * Alert Logic's console client): packages/client/scripts/generate.ts skips operations whose `x-herald-client` is false.
+ */
+export const NOT_IN_CLIENT = { "x-herald-client": false } as const;

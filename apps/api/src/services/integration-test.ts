@@ -1,4 +1,9 @@
-import type { IntegrationTestRequest, IntegrationTestResponse } from "@herald/contracts";
+import type {
+  IntegrationConfigurationTestRequest,
+  IntegrationTestRequest,
+  IntegrationTestResponse,
+} from "@herald/contracts";
+import type { IntegrationRow } from "@herald/db";
 import type { NotificationView } from "../delivery/channels/message";
 import { classifyChannelAnswer } from "../delivery/channels/outcomes";
 import { channelRequest, channelUrl, isChannel } from "../delivery/channels/request";
@@ -8,6 +13,7 @@ import { ApiError } from "../errors";
 import { findOpenIntegration } from "../security/integration-secrets";
 import { checkIntegrationUrl } from "../security/vendor-urls";
 import type { ServiceContext } from "./context";
+import { createRequestOfType, newIntegrationRow } from "./integrations";
 
 const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
 
@@ -62,8 +68,34 @@ export async function testIntegration(
   const { services } = ctx;
   const integration = await findOpenIntegration(services.db, services.secrets, accountId, id.toUpperCase());
   if (!integration) throw ApiError.notFound(`integration '${id}'`);
-  const type = await services.hotReads.notificationType(body.notification_type);
-  if (!type) throw ApiError.invalid("notification_type", `'${body.notification_type}' is not a notification type`);
+  return callWithSample(ctx, accountId, integration, body.notification_type);
+}
+
+/**
+ * `POST /{account_id}/{type}/test`, as Alert Logic's console tests a connection before saving it: the configuration in
+ * the body, checked as a create request of the path's type would be, called once like a stored integration. Nothing
+ * is stored.
+ */
+export async function testIntegrationConfiguration(
+  ctx: ServiceContext,
+  accountId: string,
+  type: string,
+  body: IntegrationConfigurationTestRequest,
+): Promise<IntegrationTestResponse> {
+  const { notification_type, ...configuration } = body;
+  const request = createRequestOfType(type, { name: "Herald test", ...configuration });
+  return callWithSample(ctx, accountId, newIntegrationRow(ctx, accountId, request), notification_type);
+}
+
+async function callWithSample(
+  ctx: ServiceContext,
+  accountId: string,
+  integration: IntegrationRow,
+  notificationType: string,
+): Promise<IntegrationTestResponse> {
+  const { services } = ctx;
+  const type = await services.hotReads.notificationType(notificationType);
+  if (!type) throw ApiError.invalid("notification_type", `'${notificationType}' is not a notification type`);
   const account = await services.hotReads.account(accountId);
   const view = sampleView(accountId, account?.name || accountId, type.notificationType, type.name);
 

@@ -1,5 +1,5 @@
 import {
-  type CreateIntegrationRequest,
+  CreateIntegrationRequest,
   INTEGRATION_TYPES,
   type Integration,
   type IntegrationList,
@@ -16,7 +16,7 @@ import {
   updateIntegration as updateRow,
 } from "@herald/db";
 import { generateSigningSecret } from "../delivery/signing";
-import { ApiError } from "../errors";
+import { ApiError, validationError } from "../errors";
 import {
   findOpenIntegration,
   openIntegration,
@@ -60,13 +60,32 @@ export async function getIntegration(ctx: ServiceContext, accountId: string, id:
   return toIntegration(await requireIntegration(ctx, accountId, id));
 }
 
-export async function createIntegration(
+/**
+ * A create request whose type the path names, as Alert Logic's console sends it (`POST .../integrations/{type}`,
+ * `POST .../{type}/test`): a type Herald does not have, or a body `type` that disagrees, is a 400 naming `type`; the
+ * rest is checked as that type's create request.
+ */
+export function createRequestOfType(type: string, body: Record<string, unknown>): CreateIntegrationRequest {
+  if (!(INTEGRATION_TYPES as readonly string[]).includes(type))
+    throw ApiError.invalid(
+      "type",
+      `Herald has no '${type}' integrations (yet); its types are ${INTEGRATION_TYPES.join(", ")}`,
+    );
+  if (body.type !== undefined && body.type !== type)
+    throw ApiError.invalid("type", `the body's type '${String(body.type)}' differs from the path's '${type}'`);
+  const parsed = CreateIntegrationRequest.safeParse({ ...body, type });
+  if (!parsed.success) throw validationError(parsed.error, body, "json");
+  return parsed.data;
+}
+
+/** The row a create request makes, checked (the target URL, reserved headers) and not yet stored. */
+export function newIntegrationRow(
   ctx: ServiceContext,
   accountId: string,
   body: CreateIntegrationRequest,
-): Promise<Integration> {
+): IntegrationRow {
   const now = ctx.services.now();
-  const row: IntegrationRow = {
+  return {
     id: ctx.services.newId(),
     accountId,
     name: body.name,
@@ -84,6 +103,14 @@ export async function createIntegration(
     modifiedAt: now,
     modifiedBy: ctx.auth.userId,
   };
+}
+
+export async function createIntegration(
+  ctx: ServiceContext,
+  accountId: string,
+  body: CreateIntegrationRequest,
+): Promise<Integration> {
+  const row = newIntegrationRow(ctx, accountId, body);
   const box = ctx.services.secrets;
   await insertIntegration(ctx.services.db, {
     ...row,

@@ -259,5 +259,28 @@ export function defineChannelScenarios(harness: ChannelHarness, options: { burst
       expect(result.body.request_body).toContain("Herald test report");
       expect(await vendorCalls("hooks.slack.com", key)).toHaveLength(1);
     });
+
+    it("tests an unsaved configuration at /{type}/test, as Alert Logic's console does, storing nothing", async () => {
+      const { key, url } = vendorUrls.discord();
+      const name = unique("unsaved");
+      const result = await call("POST", `/herald/v2/${ACCOUNT}/discord/test`, {
+        token,
+        body: { name, target_url: harness.vendorUrl(url) },
+      });
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      expect(result.body).toMatchObject({ code: 204, delivered: true });
+      expect(JSON.parse(result.body.request_body)).toHaveProperty("embeds");
+      expect(await vendorCalls("discord.com", key)).toHaveLength(1);
+
+      const wrongKey = await call("POST", `/herald/v2/${ACCOUNT}/pagerduty/test`, {
+        token,
+        body: { routing_key: "too-short" },
+      });
+      expect(wrongKey.status).toBe(400);
+      expect(wrongKey.body).toMatchObject({ path: "routing_key" });
+      // Other scenarios create integrations meanwhile: the tested one is known by its name.
+      const listed = (await call("GET", `/herald/v2/${ACCOUNT}/integrations`, { token })).body.integrations;
+      expect(listed.map((integration: { name: string }) => integration.name)).not.toContain(name);
+    });
   });
 }

@@ -19,15 +19,24 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** Routes only an account admin may call, whatever the method: a read-only or write token gets 403. */
 export const ADMIN_ONLY = new Set([
   "create_integration",
+  "create_integration_of_type",
   "update_integration",
   "delete_integration",
   "get_integration_secret",
   "rotate_integration_secret",
   "test_webhook",
+  "test_webhook_legacy",
+  "test_integration_configuration",
   "test_email",
   "put_user",
   "delete_user",
 ]);
+
+/** Routes without the account in the path that act on the token's own account: a stranger's call is its own. */
+export const TOKEN_ACCOUNT_ROUTES = new Set(["test_webhook_legacy"]);
+
+/** Routes that read although they are POSTs (their question is a body): a read-only token may call them. */
+export const READS_BY_POST = new Set(["get_service_endpoints"]);
 
 /** Path parameters that name an object of the account: another account's token on its own path gets 404 (or 409). */
 export const OWNED_PARAMS = new Set([
@@ -152,6 +161,10 @@ export function bodyFor(route: Documented): unknown {
   const connection = { subscriber: acme.integrationId, subscriber_type: "connection" };
   const bodies: Record<string, unknown> = {
     create_integration: { name: unique("intruder"), target_url: "https://hooks.example.com/intruder" },
+    create_integration_of_type: { name: unique("intruder"), target_url: "https://hooks.example.com/intruder" },
+    test_integration_configuration: { target_url: "https://hooks.test/isolation-probe" },
+    test_webhook_legacy: { url: "https://hooks.test/isolation-probe", method: "POST" },
+    get_service_endpoints: ["herald"],
     update_integration: { name: "hijacked" },
     create_subscription: {
       name: unique("intruder"),

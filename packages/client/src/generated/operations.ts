@@ -40,6 +40,16 @@ export const OPERATIONS = {
     successStatuses: [200],
     methodName: "getServiceEndpoint",
   },
+  get_service_endpoints: {
+    method: "POST",
+    path: "/endpoints/v1/{account_id}/residency/{residency}/endpoints",
+    pathParams: ["account_id", "residency"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [200],
+    methodName: "getServiceEndpoints",
+  },
   get_notification_types: {
     method: "GET",
     path: "/herald/v2/notification_types",
@@ -260,6 +270,16 @@ export const OPERATIONS = {
     successStatuses: [201],
     methodName: "createIntegration",
   },
+  create_integration_of_type: {
+    method: "POST",
+    path: "/herald/v2/{account_id}/integrations/{type}",
+    pathParams: ["account_id", "type"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [201],
+    methodName: "createIntegrationOfType",
+  },
   get_account_integration: {
     method: "GET",
     path: "/herald/v2/{account_id}/integrations/{id}",
@@ -420,6 +440,16 @@ export const OPERATIONS = {
     successStatuses: [200],
     methodName: "testEmail",
   },
+  test_integration_configuration: {
+    method: "POST",
+    path: "/herald/v2/{account_id}/{type}/test",
+    pathParams: ["account_id", "type"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [200],
+    methodName: "testIntegrationConfiguration",
+  },
   receive_resend_event: {
     method: "POST",
     path: "/hooks/resend",
@@ -461,6 +491,17 @@ export function operationMethods(call: OperationCall) {
       options?: AccountCallOptions,
     ): Promise<OperationResult<"get_service_endpoint">> =>
       call("get_service_endpoint", { path: { residency, service } }, options),
+
+    /**
+     * Where several services of this deployment answer.
+     * `get_service_endpoints`: POST /endpoints/v1/{account_id}/residency/{residency}/endpoints
+     */
+    getServiceEndpoints: (
+      residency: PathParams<"get_service_endpoints">["residency"],
+      body: RequestBody<"get_service_endpoints">,
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"get_service_endpoints">> =>
+      call("get_service_endpoints", { path: { residency }, body }, options),
 
     /**
      * Get notification types.
@@ -680,6 +721,17 @@ export function operationMethods(call: OperationCall) {
     ): Promise<OperationResult<"create_integration">> => call("create_integration", { body }, options),
 
     /**
+     * Create an integration of the type in the path.
+     * `create_integration_of_type`: POST /herald/v2/{account_id}/integrations/{type}
+     */
+    createIntegrationOfType: (
+      type: PathParams<"create_integration_of_type">["type"],
+      body: RequestBody<"create_integration_of_type">,
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"create_integration_of_type">> =>
+      call("create_integration_of_type", { path: { type }, body }, options),
+
+    /**
      * Get the specified account integration.
      * `get_account_integration`: GET /herald/v2/{account_id}/integrations/{id}
      */
@@ -831,6 +883,17 @@ export function operationMethods(call: OperationCall) {
       body: RequestBody<"test_email">,
       options?: AccountCallOptions,
     ): Promise<OperationResult<"test_email">> => call("test_email", { body }, options),
+
+    /**
+     * Send a sample notification through an unsaved integration.
+     * `test_integration_configuration`: POST /herald/v2/{account_id}/{type}/test
+     */
+    testIntegrationConfiguration: (
+      type: PathParams<"test_integration_configuration">["type"],
+      body: RequestBody<"test_integration_configuration">,
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"test_integration_configuration">> =>
+      call("test_integration_configuration", { path: { type }, body }, options),
 
     /**
      * Receive a Resend delivery event.

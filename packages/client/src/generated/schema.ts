@@ -61,6 +61,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/endpoints/v1/{account_id}/residency/{residency}/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where several services of this deployment answer
+         * @description Alert Logic's bulk Endpoints lookup, as `@al/core` resolves service hosts: the body lists service names, the answer maps each to the host the request came to. Over plain http (a local deployment) the host is given with its `http://` scheme, since clients prefix a bare host with `https://`.
+         */
+        post: operations["get_service_endpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/herald/v2/notification_types": {
         parameters: {
             query?: never;
@@ -356,6 +376,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/herald/v2/{account_id}/integrations/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an integration of the type in the path
+         * @description Needs the admin role: integrations decide where Herald sends data. As Alert Logic's console creates one: `create_integration` with the type named in the path. The body's `type` may be left out; one that differs from the path's is a 400, and so is a type Herald does not have yet (`jira`, `email`...).
+         */
+        post: operations["create_integration_of_type"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/herald/v2/{account_id}/integrations/{id}": {
         parameters: {
             query?: never;
@@ -603,6 +643,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/herald/v2/{account_id}/{type}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a sample notification through an unsaved integration
+         * @description Needs the admin role: integrations decide where Herald sends data. As Alert Logic's console tests a connection before saving it: the configuration in the body, checked as the create request of the path's type, receives one sample notification rendered as a delivery would render it; nothing is stored. `webhook` and `email` have their own routes (`test_webhook`, `test_email`); a type Herald does not have yet (`jira`...) is a 400.
+         */
+        post: operations["test_integration_configuration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/hooks/resend": {
         parameters: {
             query?: never;
@@ -810,6 +870,7 @@ export interface components {
         "Notification-Payload": {
             analyst_notes?: string;
             attack_summary?: string;
+            /** @description Customer id. A numeric string (as @al/herald types it) is accepted and stored as the number. */
             cid?: number;
             class?: string;
             create_date?: string;
@@ -1845,6 +1906,21 @@ export interface components {
             sourcetype?: string;
         };
         /**
+         * @description The create request of the path's type (see Create-Integration-Request: `target_url`, `routing_key`, `token`...), checked as that type's.
+         * @example {
+         *       "name": "SOC channel",
+         *       "target_url": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXX"
+         *     }
+         */
+        "Create-Integration-Of-Type-Request": {
+            /** @example My Webhook */
+            name: string;
+            /** @description May be left out; if sent it must equal the path's type. */
+            type?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
          * @description Partial update: only the properties sent change, and only those of the integration's type apply (the others are a 400). `headers` replaces the whole set. A masked credential sent back keeps the stored one.
          * @example {
          *       "target_url": "https://www.example.com/webhook/v2"
@@ -2027,6 +2103,17 @@ export interface components {
             data?: unknown;
             headers?: components["schemas"]["Webhook-Headers"];
         };
+        /**
+         * @example {
+         *       "response": {
+         *         "code": 200,
+         *         "rawbody": "ok"
+         *       }
+         *     }
+         */
+        "Legacy-Webhook-Test-Response": {
+            response: components["schemas"]["Webhook-Test-Response"];
+        };
         "User-List": {
             users: components["schemas"]["User"][];
         };
@@ -2095,6 +2182,26 @@ export interface components {
         "Email-Test-Request": {
             /** Format: email */
             email: string;
+        };
+        /**
+         * @description An integration's configuration as its create request takes it (`target_url`, `routing_key`, `token`...; `name` may be left out), and which notification type's sample to send. Nothing is stored.
+         * @example {
+         *       "target_url": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXX"
+         *     }
+         */
+        "Integration-Configuration-Test-Request": {
+            /** @example My Webhook */
+            name?: string;
+            /** @description May be left out; if sent it must equal the path's type. */
+            type?: string;
+            /**
+             * @description Which notification type's sample to send (`incidents/alerts` by default).
+             * @default incidents/alerts
+             * @example incidents/alerts
+             */
+            notification_type?: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @example {
@@ -2294,6 +2401,98 @@ export interface operations {
             };
             /** @description The token does not grant this operation on this account */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_service_endpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+                residency: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": string[];
+            };
+        };
+        responses: {
+            /** @description Each service's host */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4117,6 +4316,98 @@ export interface operations {
             };
         };
     };
+    create_integration_of_type: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+                /** @description An integration type (`get_integration_types`); one Herald does not have yet (`jira`, `email`, ...) is a 400. */
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Create-Integration-Of-Type-Request"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Integration"];
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     get_account_integration: {
         parameters: {
             query?: never;
@@ -5326,6 +5617,98 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Email-Test-Response"];
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    test_integration_configuration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+                /** @description An integration type (`get_integration_types`); one Herald does not have yet (`jira`, `email`, ...) is a 400. */
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Integration-Configuration-Test-Request"];
+            };
+        };
+        responses: {
+            /** @description The target's answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Integration-Test-Response"];
                 };
             };
             /** @description Bad request: the body or a parameter is invalid */

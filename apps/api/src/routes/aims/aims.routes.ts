@@ -1,6 +1,6 @@
 import { AuthenticateResponse, HeraldError, TokenInfo } from "@herald/contracts";
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonContent, SECURITY } from "../../lib/openapi";
+import { errorResponses, jsonBody, jsonContent, SECURITY } from "../../lib/openapi";
 
 const tags = ["AIMS"];
 
@@ -51,5 +51,33 @@ export const serviceEndpoint = createRoute({
   responses: {
     200: jsonContent(z.record(z.string(), z.string()), "The service's host"),
     ...errorResponses(403),
+  },
+});
+
+const ResidencyParams = EndpointParams.omit({ service: true });
+
+export const serviceEndpoints = createRoute({
+  operationId: "get_service_endpoints",
+  method: "post",
+  path: "/endpoints/v1/{account_id}/residency/{residency}/endpoints",
+  tags,
+  summary: "Where several services of this deployment answer",
+  description:
+    "Alert Logic's bulk Endpoints lookup, as `@al/core` resolves service hosts: the body lists service names, the " +
+    "answer maps each to the host the request came to. Over plain http (a local deployment) the host is given with " +
+    "its `http://` scheme, since clients prefix a bare host with `https://`.",
+  security: SECURITY,
+  request: {
+    params: ResidencyParams,
+    body: jsonBody(
+      z
+        .array(z.string().min(1).max(100))
+        .max(100)
+        .openapi({ example: ["aims", "herald"] }),
+    ),
+  },
+  responses: {
+    200: jsonContent(z.record(z.string(), z.string()), "Each service's host"),
+    ...errorResponses(400, 403, 413, 415),
   },
 });

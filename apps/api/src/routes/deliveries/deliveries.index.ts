@@ -20,4 +20,7 @@ export const deliveriesRouter = createRouter()
   })
   .openapi({ ...routes.testWebhook, middleware: [requireAdmin] }, async (c) => {
     return c.json(await testWebhook(ctx(c), c.req.valid("json")), 200);
+  })
+  .openapi({ ...routes.legacyTestWebhook, middleware: [requireAdmin] }, async (c) => {
+    return c.json({ response: await testWebhook(ctx(c), c.req.valid("json")) }, 200);
   });

@@ -4,11 +4,12 @@ import {
   Delivery,
   DeliveryIdParam,
   DeliveryList,
+  LegacyWebhookTestResponse,
   WebhookTestRequest,
   WebhookTestResponse,
 } from "@herald/contracts";
 import { createRoute } from "@hono/zod-openapi";
-import { errorResponses, jsonBody, jsonContent, SECURITY } from "../../lib/openapi";
+import { errorResponses, jsonBody, jsonContent, NOT_IN_CLIENT, SECURITY } from "../../lib/openapi";
 
 const tags = ["Deliveries"];
 
@@ -59,4 +60,24 @@ export const testWebhook = createRoute({
   security: SECURITY,
   request: { params: AccountIdParam, body: jsonBody(WebhookTestRequest) },
   responses: { 200: jsonContent(WebhookTestResponse, "The target's answer"), ...errorResponses(400, 403, 413, 415) },
+});
+
+export const legacyTestWebhook = createRoute({
+  operationId: "test_webhook_legacy",
+  method: "post",
+  path: "/webhook/test",
+  tags,
+  summary: "Call a webhook target once (older path)",
+  description:
+    "Deprecated alias of `test_webhook` without the account in the path (the token's account), answering " +
+    "`{response: {code, rawbody}}`: the path and answer Alert Logic's console client (`testWebhook`) still uses. " +
+    "Needs the admin role.",
+  deprecated: true,
+  ...NOT_IN_CLIENT,
+  security: SECURITY,
+  request: { body: jsonBody(WebhookTestRequest) },
+  responses: {
+    200: jsonContent(LegacyWebhookTestResponse, "The target's answer"),
+    ...errorResponses(400, 403, 413, 415),
+  },
 });

@@ -1,5 +1,5 @@
 import { requireAdmin } from "../../middleware/authenticate";
-import { testIntegration } from "../../services/integration-test";
+import { testIntegration, testIntegrationConfiguration } from "../../services/integration-test";
 import * as integrations from "../../services/integrations";
 import { createRouter, serviceContext as ctx } from "../router";
 import * as routes from "./integrations.routes";
@@ -13,6 +13,11 @@ export const integrationsRouter = createRouter()
   .openapi({ ...routes.createIntegration, middleware: [requireAdmin] }, async (c) => {
     const { account_id } = c.req.valid("param");
     return c.json(await integrations.createIntegration(ctx(c), account_id, c.req.valid("json")), 201);
+  })
+  .openapi({ ...routes.createIntegrationOfType, middleware: [requireAdmin] }, async (c) => {
+    const { account_id, type } = c.req.valid("param");
+    const body = integrations.createRequestOfType(type, c.req.valid("json"));
+    return c.json(await integrations.createIntegration(ctx(c), account_id, body), 201);
   })
   .openapi(routes.getAccountIntegration, async (c) => {
     const { account_id, id } = c.req.valid("param");
@@ -39,3 +44,15 @@ export const integrationsRouter = createRouter()
     const { account_id, id } = c.req.valid("param");
     return c.json(await testIntegration(ctx(c), account_id, id, c.req.valid("json")), 200);
   });
+
+/**
+ * `POST /{account_id}/{type}/test` takes any first segment after the account, so it is mounted after the routers whose
+ * own `/{account_id}/webhook/test` and `/{account_id}/email/test` must answer first.
+ */
+export const integrationConfigurationTestRouter = createRouter().openapi(
+  { ...routes.testIntegrationConfiguration, middleware: [requireAdmin] },
+  async (c) => {
+    const { account_id, type } = c.req.valid("param");
+    return c.json(await testIntegrationConfiguration(ctx(c), account_id, type, c.req.valid("json")), 200);
+  },
+);

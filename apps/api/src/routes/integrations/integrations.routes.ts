@@ -1,12 +1,15 @@
 import {
   AccountIdParam,
+  CreateIntegrationOfTypeRequest,
   CreateIntegrationRequest,
   Integration,
+  IntegrationConfigurationTestRequest,
   IntegrationIdParam,
   IntegrationList,
   IntegrationTestRequest,
   IntegrationTestResponse,
   IntegrationTypeList,
+  IntegrationTypeParam,
   SigningSecret,
   UpdateIntegrationRequest,
 } from "@herald/contracts";
@@ -46,6 +49,21 @@ export const createIntegration = createRoute({
   description: `${adminOnly} The target must be a public http(s) address.`,
   security: SECURITY,
   request: { params: AccountIdParam, body: jsonBody(CreateIntegrationRequest) },
+  responses: { 201: jsonContent(Integration, "Created"), ...errorResponses(400, 403, 413, 415) },
+});
+
+export const createIntegrationOfType = createRoute({
+  operationId: "create_integration_of_type",
+  method: "post",
+  path: "/{account_id}/integrations/{type}",
+  tags,
+  summary: "Create an integration of the type in the path",
+  description:
+    `${adminOnly} As Alert Logic's console creates one: \`create_integration\` with the type named in the path. ` +
+    "The body's `type` may be left out; one that differs from the path's is a 400, and so is a type Herald does " +
+    "not have yet (`jira`, `email`...).",
+  security: SECURITY,
+  request: { params: IntegrationTypeParam, body: jsonBody(CreateIntegrationOfTypeRequest) },
   responses: { 201: jsonContent(Integration, "Created"), ...errorResponses(400, 403, 413, 415) },
 });
 
@@ -123,5 +141,24 @@ export const testIntegration = createRoute({
   responses: {
     200: jsonContent(IntegrationTestResponse, "The target's answer"),
     ...errorResponses(400, 403, 404, 413, 415),
+  },
+});
+
+export const testIntegrationConfiguration = createRoute({
+  operationId: "test_integration_configuration",
+  method: "post",
+  path: "/{account_id}/{type}/test",
+  tags,
+  summary: "Send a sample notification through an unsaved integration",
+  description:
+    `${adminOnly} As Alert Logic's console tests a connection before saving it: the configuration in the body, ` +
+    "checked as the create request of the path's type, receives one sample notification rendered as a delivery " +
+    "would render it; nothing is stored. `webhook` and `email` have their own routes (`test_webhook`, `test_email`); " +
+    "a type Herald does not have yet (`jira`...) is a 400.",
+  security: SECURITY,
+  request: { params: IntegrationTypeParam, body: jsonBody(IntegrationConfigurationTestRequest) },
+  responses: {
+    200: jsonContent(IntegrationTestResponse, "The target's answer"),
+    ...errorResponses(400, 403, 413, 415),
   },
 });

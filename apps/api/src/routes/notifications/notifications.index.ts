@@ -22,6 +22,10 @@ export const notificationsRouter = router
     const { account_id, long_incident_id } = c.req.valid("param");
     return c.json(await listSentIncidentNotifications(ctx(c), account_id, long_incident_id), 200);
   })
+  .openapi(routes.getSentIncidentNotificationsLegacy, async (c) => {
+    const { account_id, long_incident_id } = c.req.valid("param");
+    return c.json(await listSentIncidentNotifications(ctx(c), account_id, long_incident_id), 200);
+  })
   .openapi(
     servedAt(
       router,

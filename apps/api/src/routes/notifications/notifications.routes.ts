@@ -11,7 +11,7 @@ import {
   SendNotificationRequest,
 } from "@herald/contracts";
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonBody, jsonContent, SECURITY } from "../../lib/openapi";
+import { errorResponses, jsonBody, jsonContent, NOT_IN_CLIENT, SECURITY } from "../../lib/openapi";
 
 const tags = ["Notifications"];
 
@@ -44,6 +44,25 @@ export const getSentIncidentNotifications = createRoute({
   path: "/{account_id}/notifications/type/incidents/alerts/{long_incident_id}",
   tags,
   summary: "Get list of sent incident notifications for given incident id",
+  security: SECURITY,
+  request: { params: IncidentNotificationsParam },
+  responses: {
+    200: jsonContent(IncidentNotification, "Sent notifications with their statuses"),
+    ...errorResponses(403, 404),
+  },
+});
+
+export const getSentIncidentNotificationsLegacy = createRoute({
+  operationId: "get_sent_incident_notifications_legacy",
+  method: "get",
+  path: "/{account_id}/notifications/features/incidents/incidents/{long_incident_id}",
+  tags,
+  summary: "Get list of sent incident notifications for given incident id (older path)",
+  description:
+    "Deprecated alias of `get_sent_incident_notifications` under its v1 path, which Alert Logic's console client " +
+    "(`getSentNotificationsByIncidentId`) still uses. Same answer.",
+  deprecated: true,
+  ...NOT_IN_CLIENT,
   security: SECURITY,
   request: { params: IncidentNotificationsParam },
   responses: {
