@@ -72,14 +72,24 @@ function paramValue(name: string): string {
   return value;
 }
 
+/** Routes whose `{type}` is an integration type, not a notification type. */
+const INTEGRATION_TYPE_ROUTES = new Set(["create_integration_of_type", "test_integration_configuration"]);
+
 export function pathOf(route: Route, override: Record<string, string> = {}): string {
-  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => override[name] ?? encodeURIComponent(paramValue(name)));
+  const own = INTEGRATION_TYPE_ROUTES.has(route.operationId) ? { type: "webhook", ...override } : override;
+  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => own[name] ?? encodeURIComponent(paramValue(name)));
 }
 
 /** A body the route accepts, so that mutations of it reach past the first check. */
 export function validBody(route: Route): Record<string, unknown> {
   const bodies: Record<string, Record<string, unknown>> = {
     create_integration: { name: "hook", target_url: "https://hooks.example.com/x", headers: { "X-A": "1" } },
+    create_integration_of_type: { name: "hook", target_url: "https://hooks.example.com/z", headers: { "X-C": "3" } },
+    test_integration: { notification_type: "incidents/alerts" },
+    test_integration_configuration: { url: "https://hooks.test/hostile-config", method: "POST", data: { a: 1 } },
+    test_webhook_legacy: { url: "https://hooks.test/hostile-legacy", method: "POST", data: { a: 1 } },
+    // The bulk lookup takes a JSON array; the mutations and spreads treat it as the object of its indexes.
+    get_service_endpoints: ["aims", "herald"] as unknown as Record<string, unknown>,
     update_integration: { name: "hook", target_url: "https://hooks.example.com/y", headers: { "X-B": "2" } },
     create_subscription: {
       name: "sub",
