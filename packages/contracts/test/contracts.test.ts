@@ -282,7 +282,7 @@ describe("send notification", () => {
 
   it.each([
     [{ notification_data: { attackers: "1.2.3.4" } }, "notification_data.attackers"],
-    [{ payload: { cid: "68450188" } }, "payload.cid"],
+    [{ payload: { cid: "6845x188" } }, "payload.cid"],
     [{ asset_data: { tags: { key: "value" } } }, "asset_data.tags"],
     [{ notification_data: [] }, "notification_data"],
     [{ attachments: [{ name: "", url: "https://example.com/a" }] }, "attachments.0.name"],
@@ -292,6 +292,11 @@ describe("send notification", () => {
     [{ attachments: Array.from({ length: 21 }, () => ({ name: "a", url: "https://example.com/a" })) }, "attachments"],
   ])("%#: rejects at %s", (change, path) => {
     rejects(SendNotificationRequest, { ...al.sendNotificationMinimal, ...change }, path);
+  });
+
+  it("takes payload.cid as the numeric string Alert Logic's console client sends, as a number", () => {
+    const parsed = SendNotificationRequest.parse({ ...al.sendNotificationMinimal, payload: { cid: "68450188" } });
+    expect(parsed.payload.cid).toBe(68450188);
   });
 });
 
@@ -517,6 +522,7 @@ const notComponents = new Set([
   "SubscriptionIdParam",
   "SubscriberParam",
   "IntegrationIdParam",
+  "IntegrationTypeParam",
   "NotificationsByTypeQuery",
   "SubscriptionsQuery",
   "SubscriptionQuery",
