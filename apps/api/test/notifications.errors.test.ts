@@ -37,7 +37,7 @@ describe("POST /herald/v2/{account_id}/notifications (sent_notification)", () =>
     ["notification_data", "not an object", "notification_data"],
     ["asset_data", ["an", "array"], "asset_data"],
     ["payload", null, "payload"],
-    ["payload", { cid: "68450188" }, "payload.cid"],
+    ["payload", { cid: true }, "payload.cid"],
     ["notification_data", { attackers: "78.0.0.0" }, "notification_data.attackers"],
     ["attachments", { name: "x", url: "https://example.com/x" }, "attachments"],
   ])("answers 400 wrong_type when %s is %j", async (field, value, path) => {
