@@ -10,7 +10,7 @@ import { classifyChannelAnswer } from "./channels/outcomes";
 import { channelRequest, channelUrl, isChannel } from "./channels/request";
 import { renderEmail } from "./email/render";
 import { convertPayload } from "./payload-conversion";
-import { callWebhook, signedWebhookCall } from "./webhook";
+import { callWebhook, signedWebhookCall, type WebhookCallResult } from "./webhook";
 
 export interface AttemptReport {
   outcome: AttemptOutcome;
@@ -42,7 +42,53 @@ export interface IntegrationTarget {
   message: () => { view: NotificationView; options: RenderOptions };
 }
 
-/** One call of a leg to its integration: a signed webhook, or a channel type's vendor call. */
+/** What a call of an integration sends: the notification as webhooks carry it, and as channel types render it. */
+export interface CallInput {
+  /** Fixes the Standard Webhooks `webhook-id` (the leg's id, or a test call's own). */
+  deliveryId: string;
+  document: () => Notification;
+  body: () => string;
+  message: () => { view: NotificationView; options: RenderOptions };
+}
+
+export type IntegrationCall = { sent: false; reason: string } | { sent: true; body: string; result: WebhookCallResult };
+
+/**
+ * One call of an integration whose secrets are open: a signed webhook (its payload converted as configured) or a
+ * channel type's vendor call, judged by that vendor's rules. Deliveries and test calls both go through here. The URL
+ * is checked again first: it may predate a tightened policy, and a stored row is not trusted blindly.
+ */
+export async function callIntegration(
+  services: Services,
+  integration: IntegrationRow,
+  input: CallInput,
+): Promise<IntegrationCall> {
+  const url = isChannel(integration) ? channelUrl(integration) : integration.targetUrl;
+  const verdict = checkIntegrationUrl(integration.type, url, { allowLoopback: services.allowLoopbackTargets });
+  if (!verdict.ok) return { sent: false, reason: `the target URL ${verdict.reason}` };
+  const timeoutMs = services.delivery.webhookTimeoutMs;
+  if (isChannel(integration)) {
+    const { view, options } = input.message();
+    const request = channelRequest(integration, view, options);
+    const result = await callWebhook({ ...request, method: "POST", timeoutMs }, services.targetFetch, (answer, now) =>
+      classifyChannelAnswer(integration.type, answer, now),
+    );
+    return { sent: true, body: request.body, result };
+  }
+  // The body signed and sent is the converted one: a receiver verifies what it received.
+  const converted = convertPayload(integration.config, input.document(), input.body);
+  if (!converted.ok) return { sent: false, reason: converted.reason };
+  const call = await signedWebhookCall({
+    integration,
+    deliveryId: input.deliveryId,
+    body: converted.body,
+    now: services.now(),
+    timeoutMs,
+  });
+  return { sent: true, body: converted.body, result: await callWebhook(call, services.targetFetch) };
+}
+
+/** One call of a leg to its integration, as an attempt to record. */
 export async function attemptIntegration(
   services: Services,
   leg: DeliveryRow,
@@ -50,32 +96,9 @@ export async function attemptIntegration(
 ): Promise<AttemptReport> {
   const { integration } = target;
   if ("missing" in integration) return permanent(integration.missing, integration.address);
-  const policy = { allowLoopback: services.allowLoopbackTargets };
-  const timeoutMs = services.delivery.webhookTimeoutMs;
-  // Checked again at send time: the URL may predate a tightened policy, and a stored row is not trusted blindly.
-  const url = isChannel(integration) ? channelUrl(integration) : integration.targetUrl;
-  const verdict = checkIntegrationUrl(integration.type, url, policy);
-  if (!verdict.ok) return permanent(`the target URL ${verdict.reason}`, integration.targetUrl);
-  if (isChannel(integration)) {
-    const { view, options } = target.message();
-    const request = channelRequest(integration, view, options);
-    const result = await callWebhook({ ...request, method: "POST", timeoutMs }, services.targetFetch, (answer, now) =>
-      classifyChannelAnswer(integration.type, answer, now),
-    );
-    return { ...result, deliveredStatus: "DELIVRD", address: integration.targetUrl };
-  }
-  // The body signed and sent is the converted one: a receiver verifies what it received.
-  const converted = convertPayload(integration.config, target.document(), target.body);
-  if (!converted.ok) return permanent(converted.reason, integration.targetUrl);
-  const call = await signedWebhookCall({
-    integration,
-    deliveryId: leg.id,
-    body: converted.body,
-    now: services.now(),
-    timeoutMs,
-  });
-  const result = await callWebhook(call, services.targetFetch);
-  return { ...result, deliveredStatus: "DELIVRD", address: integration.targetUrl };
+  const call = await callIntegration(services, integration, { deliveryId: leg.id, ...target });
+  if (!call.sent) return permanent(call.reason, integration.targetUrl);
+  return { ...call.result, deliveredStatus: "DELIVRD", address: integration.targetUrl };
 }
 
 /** The notification as channel renderers see it, with the names the batch read. */

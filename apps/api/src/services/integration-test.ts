@@ -4,11 +4,9 @@ import type {
   IntegrationTestResponse,
 } from "@herald/contracts";
 import type { IntegrationRow } from "@herald/db";
+import { callIntegration } from "../delivery/attempts";
 import type { NotificationView } from "../delivery/channels/message";
-import { classifyChannelAnswer } from "../delivery/channels/outcomes";
-import { channelRequest, channelUrl, isChannel } from "../delivery/channels/request";
-import { convertPayload } from "../delivery/payload-conversion";
-import { callWebhook, signedWebhookCall, type WebhookCall } from "../delivery/webhook";
+import { channelUrl, isChannel } from "../delivery/channels/request";
 import { ApiError } from "../errors";
 import { findOpenIntegration } from "../security/integration-secrets";
 import { checkIntegrationUrl } from "../security/vendor-urls";
@@ -99,43 +97,27 @@ async function callWithSample(
   const account = await services.hotReads.account(accountId);
   const view = sampleView(accountId, account?.name || accountId, type.notificationType, type.name);
 
+  // A URL the policy refuses is the caller's to fix: a 400, where a delivery would fail the leg.
   const url = isChannel(integration) ? channelUrl(integration) : integration.targetUrl;
   const verdict = checkIntegrationUrl(integration.type, url, { allowLoopback: services.allowLoopbackTargets });
   if (!verdict.ok) throw ApiError.invalid("target_url", `the target URL ${verdict.reason}`);
-  const timeoutMs = services.delivery.webhookTimeoutMs;
-  let call: WebhookCall;
-  if (isChannel(integration)) call = { ...channelRequest(integration, view, {}), method: "POST", timeoutMs };
-  else {
-    const document = sampleNotification(view);
-    const converted = convertPayload(integration.config, document, () => JSON.stringify(document));
-    if (!converted.ok)
-      return {
-        code: 0,
-        rawbody: `not sent: ${converted.reason}`,
-        delivered: false,
-        reason: converted.reason,
-        request_body: "",
-      };
-    call = await signedWebhookCall({
-      integration,
-      deliveryId: SAMPLE_ID,
-      body: converted.body,
-      now: services.now(),
-      timeoutMs,
-    });
-  }
-  const result = await callWebhook(
-    call,
-    services.targetFetch,
-    isChannel(integration) ? (answer, now) => classifyChannelAnswer(integration.type, answer, now) : undefined,
-  );
+  const document = sampleNotification(view);
+  const call = await callIntegration(services, integration, {
+    deliveryId: SAMPLE_ID,
+    document: () => document,
+    body: () => JSON.stringify(document),
+    message: () => ({ view, options: {} }),
+  });
+  if (!call.sent)
+    return { code: 0, rawbody: `not sent: ${call.reason}`, delivered: false, reason: call.reason, request_body: "" };
+  const { result } = call;
   const { outcome } = result;
   return {
     code: result.responseCode ?? 0,
     rawbody: result.responseBody ?? (result.error ? `not sent: ${result.error}` : ""),
     delivered: outcome.kind === "delivered",
     ...(outcome.kind === "delivered" ? {} : { reason: outcome.reason }),
-    request_body: call.body ?? "",
+    request_body: call.body,
   };
 }
 
