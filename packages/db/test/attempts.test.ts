@@ -7,8 +7,10 @@ import {
   deliveryAttempts,
   failDeliveries,
   findDeliveryForReceipt,
+  insertIntegration,
   notifications,
   recordAttempts,
+  reserveCallSlots,
 } from "../src";
 import { newId, openTestDb, pendingLeg, type TestDb } from "./support";
 
@@ -147,6 +149,47 @@ describe("recordAttempts", () => {
       disable: [{ accountId: leg.accountId, id: leg.destination, reason: "HTTP 410" }],
     });
     expect(recorded).toEqual(new Set([leg.id]));
+  });
+});
+
+describe("reserveCallSlots", () => {
+  it("reserves runs of slots in turn and lengthens only the leases the batch still holds", async () => {
+    const [held, takenOver] = [await pendingLeg(t.db, 0), await pendingLeg(t.db, 0)];
+    await insertIntegration(t.db, {
+      id: held.destination,
+      accountId: held.accountId,
+      name: "slack",
+      type: "slack",
+      targetUrl: "https://hooks.slack.com/services/T/B/x",
+      headers: {},
+      signingSecret: "whsec_dGVzdA==",
+      previousSigningSecret: null,
+      previousSecretExpiresAt: null,
+      disabledAt: null,
+      disabledReason: null,
+      createdAt: 1,
+      createdBy: "U",
+      modifiedAt: 1,
+      modifiedBy: "U",
+    });
+    expect((await claimDeliveries(t.db, [held.id, takenOver.id], 1_000, 30_000)).claimed).toHaveLength(2);
+    // Another consumer took the second leg over after this batch's lease ran out (a stalled consumer).
+    await t.db.update(deliveries).set({ leaseUntil: 99_000 }).where(eq(deliveries.id, takenOver.id));
+
+    const extend = { deliveryIds: [held.id, takenOver.id], from: 31_000, until: 41_000 };
+    const request = { id: held.destination, count: 3, intervalMs: 1_000 };
+    expect(await reserveCallSlots(t.db, [request], 1_000, extend)).toEqual(new Map([[held.destination, 1_000]]));
+    // The next batch's run starts where this one's ended.
+    expect(await reserveCallSlots(t.db, [request], 1_500, extend)).toEqual(new Map([[held.destination, 4_000]]));
+
+    const leases = await t.db
+      .select({ id: deliveries.id, leaseUntil: deliveries.leaseUntil })
+      .from(deliveries)
+      .where(inArray(deliveries.id, [held.id, takenOver.id]));
+    expect(Object.fromEntries(leases.map((leg) => [leg.id, leg.leaseUntil]))).toEqual({
+      [held.id]: 41_000,
+      [takenOver.id]: 99_000,
+    });
   });
 });
 

@@ -2,18 +2,27 @@
 // handed back until theirs), every other leg as soon as one of the batch's concurrent calls is free.
 import { type DeliveryRow, type IntegrationRow, reserveCallSlots } from "@herald/db";
 import type { Services } from "../env";
-import { CALL_INTERVAL_MS, type CallPlan, planCalls, slotRequests } from "./channels/pacing";
+import { CALL_INTERVAL_MS, type CallPlan, PACING_HORIZON_MS, planCalls, slotRequests } from "./channels/pacing";
+
+/** A batch's call plan, with the lease its paced legs hold. */
+export interface PacedCallPlan extends CallPlan {
+  leaseUntil: number;
+}
 
 /**
  * Legs to rate-limited integrations get call slots (one round trip reserves them for the whole batch): those due
- * within the horizon are called at their slot, the others are handed back until theirs.
+ * within the horizon are called at their slot, the others are handed back until theirs. A paced leg may wait up to
+ * the horizon before its call, so the same round trip lengthens its lease (`leaseUntil`, which the claim gave the
+ * batch) by that much: the batches without paced legs keep the short lease that brings a crashed consumer's legs
+ * back soon.
  */
 export async function planPacedCalls(
   services: Services,
   legs: readonly DeliveryRow[],
   integrationOf: (leg: DeliveryRow) => IntegrationRow | undefined,
   now: number,
-): Promise<CallPlan> {
+  leaseUntil: number,
+): Promise<PacedCallPlan> {
   const intervals = new Map<string, number>();
   const paced = legs.flatMap((leg) => {
     const integration = integrationOf(leg);
@@ -22,10 +31,15 @@ export async function planPacedCalls(
     intervals.set(integration.id, interval);
     return [{ id: leg.id, integrationId: integration.id, pacedAt: leg.pacedAt }];
   });
-  if (paced.length === 0) return { callAt: new Map(), defer: [] };
+  if (paced.length === 0) return { callAt: new Map(), defer: [], leaseUntil };
   const intervalOf = (id: string) => intervals.get(id) ?? 0;
-  const firstSlots = await reserveCallSlots(services.db, slotRequests(paced, intervalOf), now);
-  return planCalls(paced, firstSlots, intervalOf, now);
+  const pacedLeaseUntil = leaseUntil + PACING_HORIZON_MS;
+  const firstSlots = await reserveCallSlots(services.db, slotRequests(paced, intervalOf), now, {
+    deliveryIds: paced.map((leg) => leg.id),
+    from: leaseUntil,
+    until: pacedLeaseUntil,
+  });
+  return { ...planCalls(paced, firstSlots, intervalOf, now), leaseUntil: pacedLeaseUntil };
 }
 
 /**

@@ -10,7 +10,6 @@ import type { Services } from "../env";
 import { loggable } from "../errors";
 import { type AttemptReport, attemptEmail, attemptIntegration, permanent } from "./attempts";
 import { attemptAll, planPacedCalls } from "./call-plan";
-import { PACING_HORIZON_MS } from "./channels/pacing";
 import { decideAttempt, type LegDisposition, unclaimedDisposition } from "./decide";
 import { integrationTargets } from "./integration-targets";
 
@@ -35,9 +34,10 @@ export async function deliverBatch(
   const dispositions = new Map<string, BatchDisposition>(ids.map((id) => [id, { kind: "done" }]));
   const startedAt = services.now();
   // Held until the batch is recorded: every call may take the whole timeout, `concurrency` of them at a time. A lease
-  // that ran out mid-batch would let another consumer call a leg this one is still calling.
+  // that ran out mid-batch would let another consumer call a leg this one is still calling; one longer than that
+  // keeps a crashed consumer's legs waiting. Paced legs, which may wait for their slot too, get more (planPacedCalls).
   const rounds = Math.ceil(ids.length / services.delivery.concurrency);
-  const leaseMs = rounds * services.delivery.webhookTimeoutMs + PACING_HORIZON_MS + 30_000;
+  const leaseMs = rounds * services.delivery.webhookTimeoutMs + 30_000;
   const batch = await claimDeliveries(services.db, ids, startedAt, leaseMs);
   for (const leg of batch.unclaimed) dispositions.set(leg.id, unclaimedDisposition(leg, startedAt));
   if (batch.claimed.length === 0) return dispositions;
@@ -59,7 +59,7 @@ export async function deliverBatch(
           rendered,
           rendered.flatMap((leg) => batch.notifications.get(leg.notificationId)?.type ?? []),
         );
-  const plan = await planPacedCalls(services, batch.claimed, integrationOf, startedAt);
+  const plan = await planPacedCalls(services, batch.claimed, integrationOf, startedAt, startedAt + leaseMs);
   for (const { deliveryId, slot } of plan.defer)
     dispositions.set(deliveryId, { kind: "retry", delaySeconds: Math.max(1, Math.ceil((slot - startedAt) / 1000)) });
   const deferred = new Set(plan.defer.map((leg) => leg.deliveryId));
@@ -130,7 +130,7 @@ export async function deliverBatch(
     disable: gone(decisions),
     backOff: throttled(decisions, now),
     defer: plan.defer,
-    leaseUntil: startedAt + leaseMs,
+    leaseUntil: plan.leaseUntil,
   });
   for (const { leg, decision, record } of decisions) {
     if (recorded.has(leg.id)) {

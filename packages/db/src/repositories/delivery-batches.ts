@@ -304,24 +304,39 @@ export interface PacingRequest {
   intervalMs: number;
 }
 
+/** Claimed legs whose lease is lengthened while they wait for their call slot: those holding `from` get `until`. */
+export interface LeaseExtension {
+  deliveryIds: readonly string[];
+  from: number;
+  until: number;
+}
+
 /**
  * Reserves each integration's next `count` call slots, `intervalMs` apart from its next free one (or from `now`), in
- * one statement: answers the first slot reserved per integration. Consumers running side by side reserve in turn, so
- * the calls they make to one integration are spaced between them as much as within one.
+ * one round trip: answers the first slot reserved per integration. Consumers running side by side reserve in turn, so
+ * the calls they make to one integration are spaced between them as much as within one. The same round trip
+ * lengthens the lease of the legs that will wait for their slot (`extend`), only where the batch still holds it.
  */
 export async function reserveCallSlots(
   db: Db,
   requests: readonly PacingRequest[],
   now: number,
+  extend: LeaseExtension,
 ): Promise<Map<string, number>> {
   if (requests.length === 0) return new Map();
-  const rows = await db.all<{ id: string; paced_until: number }>(sql`
-    UPDATE integrations SET
-      paced_until = max(coalesce(paced_until, 0), ${now})
-        + json_extract(j.value, '$.count') * json_extract(j.value, '$.intervalMs')
-    FROM json_each(${JSON.stringify(requests)}) AS j
-    WHERE integrations.id = json_extract(j.value, '$.id')
-    RETURNING integrations.id AS id, integrations.paced_until AS paced_until`);
+  const [rows] = await db.batch([
+    db.all<{ id: string; paced_until: number }>(sql`
+      UPDATE integrations SET
+        paced_until = max(coalesce(paced_until, 0), ${now})
+          + json_extract(j.value, '$.count') * json_extract(j.value, '$.intervalMs')
+      FROM json_each(${JSON.stringify(requests)}) AS j
+      WHERE integrations.id = json_extract(j.value, '$.id')
+      RETURNING integrations.id AS id, integrations.paced_until AS paced_until`),
+    db
+      .update(deliveries)
+      .set({ leaseUntil: extend.until })
+      .where(and(inJson(deliveries.id, extend.deliveryIds), eq(deliveries.leaseUntil, extend.from))),
+  ]);
   const byId = new Map(requests.map((request) => [request.id, request]));
   return new Map(
     rows.flatMap((row) => {
