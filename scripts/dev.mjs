@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run dev`: installs what the workspace needs, prepares the local database and starts Herald on
 // http://127.0.0.1:8787 (wrangler dev + the local libSQL server). Ctrl-C stops both.
-import { pnpm } from "./pnpm.mjs";
+import { pnpm, runApiEntry } from "./pnpm.mjs";
 
 pnpm(["install", "--frozen-lockfile"]);
-pnpm(["--filter", "@herald/api", "run", "dev:local"]);
+runApiEntry("scripts/dev.ts", process.argv.slice(2));

@@ -1,6 +1,7 @@
 // Runs the pinned pnpm, installing it first if this machine lacks it: the quick start needs only Node and npm.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { delimiter } from "node:path";
 
 const root = new URL("..", import.meta.url);
 const pinned = JSON.parse(readFileSync(new URL("package.json", root), "utf8")).packageManager.replace(/^pnpm@/, "");
@@ -35,4 +36,29 @@ export function pnpm(args, options = {}) {
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", WRANGLER_SEND_METRICS: "false", ...options.env },
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/**
+ * Runs a TypeScript entry point of `apps/api` in the foreground (through tsx's loader, not `pnpm run`): Ctrl-C reaches
+ * it alone, it shuts down and exits 0, and neither pnpm nor this script reports the interrupt as a failure. Exits
+ * with the entry's status.
+ */
+export function runApiEntry(entry, args) {
+  const apiDir = new URL("apps/api/", root);
+  // As `pnpm run` would: the workspace's binaries (wrangler) on the PATH.
+  const bins = [new URL("node_modules/.bin", apiDir), new URL("node_modules/.bin", root)].map((url) => url.pathname);
+  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+    cwd: apiDir,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      PATH: [...bins, process.env.PATH].join(delimiter),
+      TURBO_TELEMETRY_DISABLED: "1",
+      WRANGLER_SEND_METRICS: "false",
+    },
+  });
+  // The terminal sends SIGINT to the whole process group: the entry handles it; this script waits for it to finish.
+  process.on("SIGINT", () => {});
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1)));
 }

@@ -38,6 +38,23 @@ export interface NodeRuntimeOptions extends PipelineHooks {
   pipeline?: "thread" | "inline";
   /** Count the database calls and queue messages of both threads (node/counting.ts), for `counters()`. */
   countCalls?: boolean;
+  /**
+   * Runs on the migrated database before anything is served or delivered (the self-host seeds or refuses the
+   * development accounts here); what it throws stops the start, with everything opened so far closed.
+   */
+  beforeServing?: (db: Db) => Promise<void>;
+}
+
+/** A start that cannot go on for a reason an operator fixes (the database, the port): one line says which. */
+export class StartupError extends Error {}
+
+/** The innermost message of an error's causes: drivers wrap the reason (ECONNREFUSED, a bad URL) several times. */
+function rootCause(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause !== undefined) current = current.cause;
+  const code = (current as { code?: unknown }).code;
+  const message = current instanceof Error ? current.message : String(current);
+  return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 export interface NodeRuntime {
@@ -72,7 +89,15 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
       const wrapped = options.wrapDbClient?.(client) ?? client;
       return count ? countingClient(wrapped, counters) : wrapped;
     },
+  }).catch((error: unknown) => {
+    throw new StartupError(`cannot open the database at ${redactUrl(url)} (LIBSQL_URL): ${rootCause(error)}`);
   });
+  try {
+    await options.beforeServing?.(db);
+  } catch (error) {
+    db.$client.close();
+    throw error;
+  }
   provideDatabase(url, source.LIBSQL_AUTH_TOKEN, db);
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   const inline =
@@ -110,15 +135,24 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
     passThroughOnException() {},
     props: {},
   };
-  const server: ServerType = await new Promise((resolve) => {
+  const listenOn = { port: options.port ?? 8787, hostname: options.hostname ?? "127.0.0.1" };
+  const server: ServerType = await new Promise<ServerType>((resolve, reject) => {
     const started = serve(
-      {
-        fetch: (request) => app.fetch(request, env, executionContext as unknown as ExecutionContext),
-        port: options.port ?? 8787,
-        hostname: options.hostname ?? "127.0.0.1",
-      },
+      { fetch: (request) => app.fetch(request, env, executionContext as unknown as ExecutionContext), ...listenOn },
       () => resolve(started),
     );
+    started.once("error", reject);
+  }).catch(async (error: unknown) => {
+    await pipeline.close();
+    await targetFetcher.close();
+    db.$client.close();
+    const code = (error as { code?: unknown }).code;
+    if (code === "EADDRINUSE" || code === "EACCES")
+      throw new StartupError(
+        `cannot listen on ${listenOn.hostname}:${listenOn.port} (${code === "EADDRINUSE" ? "in use" : "not allowed"}); ` +
+          "choose another with HERALD_PORT (and HERALD_HOST)",
+      );
+    throw error;
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? 8787);
@@ -139,6 +173,18 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
       db.$client.close();
     },
   };
+}
+
+/** A database URL fit for a log line: no credentials, no auth token in the query. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    if (parsed.searchParams.has("authToken")) parsed.searchParams.set("authToken", "***");
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 /** Starts pipeline-thread.ts and answers once its queues take messages. */

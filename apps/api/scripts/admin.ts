@@ -5,22 +5,29 @@
 
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { provisionAccount, setAccountActive } from "@herald/db";
+import { deleteAccessKeys, provisionAccount, setAccountActive } from "@herald/db";
 import { createNodeDb } from "@herald/db/node";
 import { hashSecret, newSecret } from "../src/auth/secrets";
 import { resealIntegrationSecrets } from "../src/security/integration-secrets";
 import { createSecretBox } from "../src/security/secret-box";
 import { parseEncryptionKeys } from "../src/settings";
+import { DEV_KEY_IDS } from "./dev-seed";
 
 const USAGE = `usage:
   admin provision-account --account-id ID --account-name NAME --user-id ID --user-name NAME
                           [--email EMAIL] [--role read|write|admin] [--platform-admin]
   admin set-account-active --account-id ID --active true|false
   admin reseal-secrets      seal every integration secret under ENCRYPTION_KEY (after a key rotation)
+  admin remove-dev-keys     delete the development accounts' access keys (their secrets are public)
+  admin help
 environment: LIBSQL_URL (required), LIBSQL_AUTH_TOKEN; for reseal-secrets ENCRYPTION_KEY, ENCRYPTION_KEY_ID and,
              while rotating, ENCRYPTION_PREVIOUS_KEY, ENCRYPTION_PREVIOUS_KEY_ID`;
 
 const [command, ...rest] = process.argv.slice(2);
+if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+  console.log(USAGE);
+  process.exit(command === undefined ? 2 : 0);
+}
 const { values } = parseArgs({
   args: rest,
   options: {
@@ -46,6 +53,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+const COMMANDS = ["provision-account", "set-account-active", "reseal-secrets", "remove-dev-keys"];
+if (!COMMANDS.includes(command)) fail(`unknown command ${command}`);
 const url = process.env.LIBSQL_URL ?? fail("LIBSQL_URL is required");
 const db = createNodeDb({ url, authToken: process.env.LIBSQL_AUTH_TOKEN });
 
@@ -73,8 +82,13 @@ try {
     const keys = parseEncryptionKeys(process.env) ?? fail("reseal-secrets needs ENCRYPTION_KEY and ENCRYPTION_KEY_ID");
     const box = await createSecretBox(keys);
     console.log(JSON.stringify(await resealIntegrationSecrets(db, box)));
+  } else if (command === "remove-dev-keys") {
+    const removed = await deleteAccessKeys(db, DEV_KEY_IDS);
+    console.log(
+      removed.length === 0 ? "no development key in this database" : `removed the keys ${removed.join(", ")}`,
+    );
   } else {
-    fail(command ? `unknown command ${command}` : "a command is required");
+    fail(`unknown command ${command}`);
   }
 } finally {
   db.$client.close();

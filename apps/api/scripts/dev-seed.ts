@@ -24,6 +24,9 @@ export const DEV_ACCOUNTS = [
   },
 ];
 
+/** The development accounts' access keys: their secrets are public, so a real deployment must hold none of them. */
+export const DEV_KEY_IDS: readonly string[] = DEV_ACCOUNTS.map(({ key }) => key.id);
+
 export async function seedDevData(db: Db, now = Date.now()): Promise<void> {
   for (const { account, user, key } of DEV_ACCOUNTS) {
     await provisionAccount(db, {

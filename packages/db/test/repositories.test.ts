@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   applySubscriberChanges,
+  deleteAccessKeys,
   deleteIntegration,
   deleteSubscriptions,
+  existingAccessKeyIds,
   findAccessKey,
+  findAccount,
   findNotificationType,
   insertIntegration,
   insertNotification,
@@ -99,6 +102,16 @@ describe("accounts", () => {
     expect(found?.user.name).toBe("User 2");
     expect(found?.key).toMatchObject({ secretHash: "hash2", role: "read" });
     expect(await findAccessKey(t.db, "no-such-key")).toBeUndefined();
+  });
+
+  it("finds and deletes access keys by id, keeping their accounts", async () => {
+    const [first, second] = [await account(), await account()];
+    const keys = [`key-${first}`, `key-${second}`, "no-such-key"];
+    expect((await existingAccessKeyIds(t.db, keys)).sort()).toEqual([`key-${first}`, `key-${second}`].sort());
+    expect(await deleteAccessKeys(t.db, [`key-${first}`, "no-such-key"])).toEqual([`key-${first}`]);
+    expect(await existingAccessKeyIds(t.db, keys)).toEqual([`key-${second}`]);
+    expect(await findAccessKey(t.db, `key-${first}`)).toBeUndefined();
+    expect(await findAccount(t.db, first)).toMatchObject({ id: first });
   });
 
   it("never moves a user or a key to another account", async () => {

@@ -30,6 +30,26 @@ export async function findAccessKey(db: Db, accessKeyId: string): Promise<Access
   return row;
 }
 
+/** Which of the access keys `ids` exist (operators look for the public development keys this way). */
+export async function existingAccessKeyIds(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: accessKeys.id })
+    .from(accessKeys)
+    .where(inArray(accessKeys.id, [...ids]));
+  return rows.map((row) => row.id);
+}
+
+/** Deletes the access keys `ids` (their accounts and users stay); answers the ids deleted. */
+export async function deleteAccessKeys(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .delete(accessKeys)
+    .where(inArray(accessKeys.id, [...ids]))
+    .returning({ id: accessKeys.id });
+  return rows.map((row) => row.id);
+}
+
 export interface ProvisionAccountInput {
   account: { id: string; name: string; active?: boolean };
   user: { id: string; name: string; email?: string | null };
