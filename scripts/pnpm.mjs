@@ -26,16 +26,31 @@ function pnpmCommand() {
 
 let command;
 
-/** Runs pnpm with `args` in the repository root; exits the process with pnpm's status when it fails. */
-export function pnpm(args, options = {}) {
+function pnpmInvocation(args, options) {
   command ??= pnpmCommand();
   const [bin, ...prefix] = command;
-  const result = spawnSync(bin, [...prefix, ...args], {
+  const spawnOptions = {
     cwd: new URL(".", root),
     stdio: "inherit",
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", WRANGLER_SEND_METRICS: "false", ...options.env },
-  });
+  };
+  return [bin, [...prefix, ...args], spawnOptions];
+}
+
+/** Runs pnpm with `args` in the repository root; exits the process with pnpm's status when it fails. */
+export function pnpm(args, options = {}) {
+  const result = spawnSync(...pnpmInvocation(args, options));
   if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/** Runs pnpm with `args` while this process goes on (`whileRunning` is called every second); exits as pnpm() does. */
+export async function pnpmWatching(args, options, whileRunning) {
+  const child = spawn(...pnpmInvocation(args, options));
+  const timer = setInterval(whileRunning, 1000);
+  const status = await new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
+  clearInterval(timer);
+  whileRunning();
+  if (status !== 0) process.exit(status);
 }
 
 /**

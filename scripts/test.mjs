@@ -2,10 +2,11 @@
 // `npm test`: installs from the lockfile, then lint, typecheck and every test suite of the workspace; ends with one
 // summary line of all the suites' tests.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { pnpm } from "./pnpm.mjs";
+import { pnpm, pnpmWatching } from "./pnpm.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -21,7 +22,24 @@ pnpm(["run", "check:generated"]);
 // is removed first, so a suite that dies before writing its report is not counted from a previous invocation.
 const reportDirs = packageDirs().map((dir) => join(dir, "test-results"));
 for (const results of reportDirs) rmSync(results, { recursive: true, force: true });
-pnpm(["exec", "turbo", "run", "typecheck", "test", "--output-logs=errors-only"]);
+// Turbo shows a task's output only if it fails (and only once it ended): each suite's start and end lines come
+// through a file its reporter appends to (scripts/vitest-progress.mjs), printed here as it grows.
+const progressDir = mkdtempSync(join(tmpdir(), "herald-test-"));
+const progress = join(progressDir, "progress.txt");
+writeFileSync(progress, "");
+let printed = 0;
+const started = Date.now();
+await pnpmWatching(
+  ["exec", "turbo", "run", "typecheck", "test", "--output-logs=errors-only"],
+  { env: { HERALD_TEST_PROGRESS_FILE: progress } },
+  () => {
+    const lines = readFileSync(progress, "utf8").split("\n").slice(0, -1);
+    const elapsed = `${Math.round((Date.now() - started) / 1000)} s`.padStart(6);
+    for (const line of lines.slice(printed)) console.log(`[${elapsed}] ${line}`);
+    printed = lines.length;
+  },
+);
+rmSync(progressDir, { recursive: true, force: true });
 
 // Every vitest run writes a JSON report into its package's test-results/ (see the vitest configs).
 let passed = layers.passed;

@@ -124,6 +124,6 @@ export default defineConfig({
     exclude: ["test/node/**", "test/unit/**"],
     // Delivery tests wait for real queues, real retry delays (1 s) and real timeouts.
     testTimeout: 45_000,
-    reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
+    reporters: ["default", "../../scripts/vitest-progress.mjs", ["json", { outputFile: "test-results/vitest.json" }]],
   },
 });
