@@ -2,7 +2,7 @@
 // few round trips whatever its size. Sets travel as one JSON parameter read with json_each, so every statement's text
 // is the same for one leg or a hundred (prepared once, cached by the driver) and no batch runs into SQLite's limit on
 // bound parameters.
-import { and, type Column, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, type Column, eq, getTableColumns, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../client";
 import {
@@ -21,9 +21,49 @@ import {
   type SubscriptionRow,
   subscribers,
   subscriptions,
+  type TicketLinkRow,
+  ticketLinks,
   type UserRow,
   users,
 } from "../schema";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ticket links: which ticket a ticketing integration opened for an incident.
+
+/** Where a notification names its incident, in order: the first that is a non-empty string or an integer counts. */
+export const TICKET_INCIDENT_PATHS = ["long_incident_id", "incident_id"] as const;
+
+/** The incident a notification's payload is about (TICKET_INCIDENT_PATHS), as ticket links key it; undefined if none. */
+export function ticketIncidentKey(payload: Record<string, unknown>): string | undefined {
+  for (const path of TICKET_INCIDENT_PATHS) {
+    const value = payload[path];
+    if (typeof value === "string" && value !== "") return value;
+    if (typeof value === "number" && Number.isInteger(value)) return String(value);
+  }
+  return undefined;
+}
+
+/** ticketIncidentKey in SQL, over the joined notification's payload: the two must agree, or no link is found again. */
+function ticketIncidentKeySql(): SQL {
+  const cases = TICKET_INCIDENT_PATHS.map((path) => {
+    const at = `"notifications"."payload", '$.${path}'`;
+    return sql.raw(
+      `WHEN json_type(${at}) = 'integer' OR (json_type(${at}) = 'text' AND json_extract(${at}) <> '') ` +
+        `THEN CAST(json_extract(${at}) AS TEXT)`,
+    );
+  });
+  return sql`(CASE ${sql.join(cases, sql` `)} END)`;
+}
+
+/** A ticket an attempt opened, to link to its incident; `replaces` is the deleted ticket it opens again instead of. */
+export interface TicketLinkWrite {
+  accountId: string;
+  integrationId: string;
+  incidentKey: string;
+  ticketKey: string;
+  ticketId: string;
+  replaces?: string | undefined;
+}
 
 /** `column IN (the strings of the JSON array parameter)`. */
 function inJson(column: Column, values: readonly string[]): SQL {
@@ -57,6 +97,8 @@ export interface ClaimedDeliveries {
   notifications: Map<string, NotificationRow>;
   /** The integrations the webhook legs asked for go to, by id. */
   integrations: Map<string, IntegrationRow>;
+  /** The tickets their ticketing integrations opened for the legs' incidents, by `integrationId/incidentKey`. */
+  ticketLinks: Map<string, TicketLinkRow>;
 }
 
 /**
@@ -70,9 +112,10 @@ export async function claimDeliveries(
   now: number,
   leaseMs: number,
 ): Promise<ClaimedDeliveries> {
-  if (ids.length === 0) return { claimed: [], unclaimed: [], notifications: new Map(), integrations: new Map() };
+  if (ids.length === 0)
+    return { claimed: [], unclaimed: [], notifications: new Map(), integrations: new Map(), ticketLinks: new Map() };
   const asked = inJson(deliveries.id, ids);
-  const [claimed, states, notificationRows, integrationRows] = await db.batch([
+  const [claimed, states, notificationRows, integrationRows, linkRows] = await db.batch([
     db
       .update(deliveries)
       .set({ leaseUntil: now + leaseMs })
@@ -111,6 +154,19 @@ export async function claimDeliveries(
             .where(and(asked, eq(deliveries.channel, "webhook"))),
         ),
       ),
+    // Found by primary key from each asked leg's integration and its notification's incident.
+    db
+      .selectDistinct(getTableColumns(ticketLinks))
+      .from(deliveries)
+      .innerJoin(notifications, eq(notifications.id, deliveries.notificationId))
+      .innerJoin(
+        ticketLinks,
+        and(
+          eq(ticketLinks.integrationId, deliveries.destination),
+          eq(ticketLinks.incidentKey, ticketIncidentKeySql()),
+        ),
+      )
+      .where(and(asked, eq(deliveries.channel, "webhook"), eq(ticketLinks.accountId, deliveries.accountId))),
   ]);
   const claimedIds = new Set(claimed.map((leg) => leg.id));
   return {
@@ -119,6 +175,7 @@ export async function claimDeliveries(
     notifications: new Map(notificationRows.map((row) => [row.id, row])),
     // An integration counts only for legs of its own account (ids are global; the check keeps accounts apart).
     integrations: new Map(integrationRows.map((row) => [row.id, row])),
+    ticketLinks: new Map(linkRows.map((row) => [`${row.integrationId}/${row.incidentKey}`, row])),
   };
 }
 
@@ -202,6 +259,11 @@ export interface RecordAttemptsInput {
    */
   defer?: ReadonlyArray<{ deliveryId: string; slot: number }>;
   leaseUntil?: number;
+  /**
+   * Tickets the attempts opened, linked to their incidents. The first link of an incident stands (two consumers that
+   * both opened one keep the first; the other ticket stays unlinked); a reopened ticket replaces only the deleted one.
+   */
+  tickets?: readonly TicketLinkWrite[];
 }
 
 /**
@@ -213,7 +275,7 @@ export interface RecordAttemptsInput {
  */
 export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promise<Set<string>> {
   const { records, now } = input;
-  if (records.length === 0 && !input.defer?.length) return new Set();
+  if (records.length === 0 && !input.defer?.length && !input.tickets?.length) return new Set();
   const rows = JSON.stringify(records);
   const field = (name: keyof AttemptRecord) => sql.raw(`json_extract(j.value, '$.${name}')`);
   // Absent keys keep the leg's value; present ones (null included) replace it.
@@ -275,6 +337,7 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
         .where(eq(integrations.id, integration.id)),
     ),
     ...(input.defer?.length ? [deferStatement(db, input.defer, input.leaseUntil ?? now, now)] : []),
+    ...(input.tickets?.length ? ticketLinkStatements(db, input.tickets, now) : []),
     completeNotificationsOfLegs(
       db,
       records.map((record) => record.deliveryId),
@@ -283,6 +346,25 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
   ];
   const [inserted] = (await db.batch(statements)) as [Array<{ delivery_id: string }>, ...unknown[]];
   return new Set(inserted.map((row) => row.delivery_id));
+}
+
+function ticketLinkStatements(db: Db, tickets: readonly TicketLinkWrite[], now: number) {
+  const rows = JSON.stringify(tickets.map((ticket) => ({ ...ticket, replaces: ticket.replaces ?? null })));
+  const field = (name: keyof TicketLinkWrite) => sql.raw(`json_extract(j.value, '$.${name}')`);
+  return [
+    db.run(sql`
+      UPDATE ticket_links SET ticket_key = ${field("ticketKey")}, ticket_id = ${field("ticketId")}, modified_at = ${now}
+      FROM json_each(${rows}) AS j
+      WHERE ticket_links.integration_id = ${field("integrationId")} AND ticket_links.incident_key = ${field("incidentKey")}
+        AND ticket_links.ticket_key = ${field("replaces")}`),
+    db.run(sql`
+      INSERT INTO ticket_links (integration_id, account_id, incident_key, ticket_key, ticket_id, created_at, modified_at)
+      SELECT ${field("integrationId")}, ${field("accountId")}, ${field("incidentKey")}, ${field("ticketKey")},
+        ${field("ticketId")}, ${now}, ${now}
+      FROM json_each(${rows}) AS j
+      WHERE true
+      ON CONFLICT DO NOTHING`),
+  ];
 }
 
 function deferStatement(db: Db, defer: NonNullable<RecordAttemptsInput["defer"]>, leaseUntil: number, now: number) {

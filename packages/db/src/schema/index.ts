@@ -11,3 +11,4 @@ export * from "./subscribers";
 export * from "./subscriptions";
 export * from "./suppressions";
 export * from "./users";
+export * from "./ticket-links";
