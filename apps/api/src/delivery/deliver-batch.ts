@@ -12,6 +12,7 @@ import { type AttemptReport, attemptEmail, attemptIntegration, permanent } from 
 import { attemptAll, planPacedCalls } from "./call-plan";
 import { decideAttempt, type LegDisposition, unclaimedDisposition } from "./decide";
 import { integrationTargets } from "./integration-targets";
+import { TicketBook } from "./tickets/call";
 
 export type BatchDisposition = LegDisposition | { kind: "crashed" };
 
@@ -65,7 +66,9 @@ export async function deliverBatch(
   const deferred = new Set(plan.defer.map((leg) => leg.deliveryId));
   const attempted = batch.claimed.filter((leg) => !deferred.has(leg.id));
 
-  const targets = integrationTargets(services, integrationOf, context);
+  // Ticket links of the legs' incidents came with the claim; tickets opened now are linked when the batch is recorded.
+  const tickets = new TicketBook(batch.ticketLinks);
+  const targets = integrationTargets(services, integrationOf, context, tickets);
   const attempt = async (leg: DeliveryRow): Promise<AttemptReport | undefined> => {
     try {
       const notification = batch.notifications.get(leg.notificationId);
@@ -131,6 +134,7 @@ export async function deliverBatch(
     backOff: throttled(decisions, now),
     defer: plan.defer,
     leaseUntil: plan.leaseUntil,
+    tickets: tickets.writes,
   });
   for (const { leg, decision, record } of decisions) {
     if (recorded.has(leg.id)) {

@@ -161,10 +161,7 @@ export async function claimDeliveries(
       .innerJoin(notifications, eq(notifications.id, deliveries.notificationId))
       .innerJoin(
         ticketLinks,
-        and(
-          eq(ticketLinks.integrationId, deliveries.destination),
-          eq(ticketLinks.incidentKey, ticketIncidentKeySql()),
-        ),
+        and(eq(ticketLinks.integrationId, deliveries.destination), eq(ticketLinks.incidentKey, ticketIncidentKeySql())),
       )
       .where(and(asked, eq(deliveries.channel, "webhook"), eq(ticketLinks.accountId, deliveries.accountId))),
   ]);

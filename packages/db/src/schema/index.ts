@@ -10,5 +10,5 @@ export * from "./notifications";
 export * from "./subscribers";
 export * from "./subscriptions";
 export * from "./suppressions";
-export * from "./users";
 export * from "./ticket-links";
+export * from "./users";

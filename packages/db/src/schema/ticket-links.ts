@@ -20,10 +20,7 @@ export const ticketLinks = sqliteTable(
     createdAt: epochMs("created_at").notNull(),
     modifiedAt: epochMs("modified_at").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.integrationId, t.incidentKey] }),
-    index("ticket_links_account_idx").on(t.accountId),
-  ],
+  (t) => [primaryKey({ columns: [t.integrationId, t.incidentKey] }), index("ticket_links_account_idx").on(t.accountId)],
 );
 
 export type TicketLinkRow = typeof ticketLinks.$inferSelect;
