@@ -93,6 +93,26 @@ export function defineTicketingScenarios(harness: ChannelHarness) {
       }
     });
 
+    it("a burst about one new incident opens one issue, whichever batches and consumers take its legs", async () => {
+      const account = jiraAccount();
+      const { type } = await subscribed({ type: "jira", jira_domain: jiraSite(), ...account, project: "SEC" });
+      const incident = unique("incident");
+      const sent = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          send(token, type, { payload: { long_incident_id: incident, attack_summary: `wave ${i}` } }),
+        ),
+      );
+      for (const notification of sent) {
+        const [leg] = await settled(token, notification.id, 1);
+        expect(leg?.status).toBe("DELIVRD");
+      }
+      const issues = await jiraIssues(account.email);
+      expect(issues).toHaveLength(1);
+      expect(issues[0]!.comments).toHaveLength(5);
+      const told = [issues[0]!.summary, ...issues[0]!.comments.map((comment) => JSON.stringify(comment.body))];
+      expect(new Set(told.map((text) => /wave \d/.exec(text)?.[0])).size).toBe(6);
+    });
+
     it("opens the incident's issue again when it was deleted in Jira, and comments on the new one after", async () => {
       const account = jiraAccount();
       const { type } = await subscribed({ type: "jira", jira_domain: jiraSite(), ...account, project: "OPS" });

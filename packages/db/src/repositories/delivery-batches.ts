@@ -55,6 +55,33 @@ function ticketIncidentKeySql(): SQL {
   return sql`(CASE ${sql.join(cases, sql` `)} END)`;
 }
 
+const TICKETING_TYPES_SQL = sql.raw(`('jira', 'jsd', 'snow')`);
+
+/**
+ * Reserves the opening of a ticket for each incident of the claimed legs to enabled ticketing integrations that has
+ * no link yet (or whose reservation ran out): an empty link held by `ticketBatch` until the legs' lease ends. Runs in
+ * the claim's transaction, after the claim, so it sees which legs this batch holds.
+ */
+function reserveTickets(db: Db, ids: readonly string[], now: number, leaseMs: number, ticketBatch: string) {
+  const key = ticketIncidentKeySql();
+  return db.run(sql`
+    INSERT INTO ticket_links
+      (integration_id, account_id, incident_key, ticket_key, ticket_id, opening_by, opening_until, created_at,
+       modified_at)
+    SELECT DISTINCT "deliveries"."destination", "deliveries"."account_id", ${key}, '', '', ${ticketBatch},
+      ${now + leaseMs}, ${now}, ${now}
+    FROM "deliveries"
+    JOIN "notifications" ON "notifications"."id" = "deliveries"."notification_id"
+    JOIN "integrations" ON "integrations"."id" = "deliveries"."destination"
+      AND "integrations"."account_id" = "deliveries"."account_id"
+    WHERE ${inJson(deliveries.id, ids)} AND "deliveries"."channel" = 'webhook'
+      AND "deliveries"."lease_until" = ${now + leaseMs} AND "integrations"."type" IN ${TICKETING_TYPES_SQL}
+      AND "integrations"."disabled_at" IS NULL AND ${key} IS NOT NULL AND ${ticketBatch} <> ''
+    ON CONFLICT (integration_id, incident_key) DO UPDATE SET
+      opening_by = excluded.opening_by, opening_until = excluded.opening_until, modified_at = excluded.modified_at
+    WHERE ticket_links.ticket_key = '' AND ticket_links.opening_until < ${now}`);
+}
+
 /** A ticket an attempt opened, to link to its incident; `replaces` is the deleted ticket it opens again instead of. */
 export interface TicketLinkWrite {
   accountId: string;
@@ -111,11 +138,13 @@ export async function claimDeliveries(
   ids: readonly string[],
   now: number,
   leaseMs: number,
+  /** Names the batch in the ticket reservations it makes (ticket_links.opening_by). */
+  ticketBatch = "",
 ): Promise<ClaimedDeliveries> {
   if (ids.length === 0)
     return { claimed: [], unclaimed: [], notifications: new Map(), integrations: new Map(), ticketLinks: new Map() };
   const asked = inJson(deliveries.id, ids);
-  const [claimed, states, notificationRows, integrationRows, linkRows] = await db.batch([
+  const [claimed, states, notificationRows, integrationRows, , linkRows] = await db.batch([
     db
       .update(deliveries)
       .set({ leaseUntil: now + leaseMs })
@@ -154,6 +183,7 @@ export async function claimDeliveries(
             .where(and(asked, eq(deliveries.channel, "webhook"))),
         ),
       ),
+    reserveTickets(db, ids, now, leaseMs, ticketBatch),
     // Found by primary key from each asked leg's integration and its notification's incident.
     db
       .selectDistinct(getTableColumns(ticketLinks))
@@ -261,6 +291,13 @@ export interface RecordAttemptsInput {
    * both opened one keep the first; the other ticket stays unlinked); a reopened ticket replaces only the deleted one.
    */
   tickets?: readonly TicketLinkWrite[];
+  /** The batch's ticket reservations (claimDeliveries' `ticketBatch`): those that opened nothing are dropped. */
+  ticketBatch?: string;
+  /**
+   * Claimed legs handed back without an attempt, due at `at`: their incident's ticket is being opened by another
+   * batch. Guarded by the lease this batch holds (`leaseUntil`).
+   */
+  release?: { deliveryIds: readonly string[]; at: number; leaseUntil: number };
 }
 
 /**
@@ -272,7 +309,8 @@ export interface RecordAttemptsInput {
  */
 export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promise<Set<string>> {
   const { records, now } = input;
-  if (records.length === 0 && !input.defer?.length && !input.tickets?.length) return new Set();
+  const nothingElse = !input.defer?.length && !input.tickets?.length && !input.ticketBatch && !input.release;
+  if (records.length === 0 && nothingElse) return new Set();
   const rows = JSON.stringify(records);
   const field = (name: keyof AttemptRecord) => sql.raw(`json_extract(j.value, '$.${name}')`);
   // Absent keys keep the leg's value; present ones (null included) replace it.
@@ -334,7 +372,8 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
         .where(eq(integrations.id, integration.id)),
     ),
     ...(input.defer?.length ? [deferStatement(db, input.defer, input.leaseUntil ?? now, now)] : []),
-    ...(input.tickets?.length ? ticketLinkStatements(db, input.tickets, now) : []),
+    ...ticketLinkStatements(db, input.tickets ?? [], input.ticketBatch, now),
+    ...(input.release?.deliveryIds.length ? [releaseStatement(db, input.release, now)] : []),
     completeNotificationsOfLegs(
       db,
       records.map((record) => record.deliveryId),
@@ -345,15 +384,25 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
   return new Set(inserted.map((row) => row.delivery_id));
 }
 
-function ticketLinkStatements(db: Db, tickets: readonly TicketLinkWrite[], now: number) {
+function ticketLinkStatements(
+  db: Db,
+  tickets: readonly TicketLinkWrite[],
+  ticketBatch: string | undefined,
+  now: number,
+) {
   const rows = JSON.stringify(tickets.map((ticket) => ({ ...ticket, replaces: ticket.replaces ?? null })));
   const field = (name: keyof TicketLinkWrite) => sql.raw(`json_extract(j.value, '$.${name}')`);
-  return [
+  const batch = ticketBatch ?? "";
+  const writes = [
+    // The batch's own reservation, or the deleted ticket's link, becomes the new ticket's.
     db.run(sql`
-      UPDATE ticket_links SET ticket_key = ${field("ticketKey")}, ticket_id = ${field("ticketId")}, modified_at = ${now}
+      UPDATE ticket_links SET ticket_key = ${field("ticketKey")}, ticket_id = ${field("ticketId")},
+        opening_by = NULL, opening_until = NULL, modified_at = ${now}
       FROM json_each(${rows}) AS j
       WHERE ticket_links.integration_id = ${field("integrationId")} AND ticket_links.incident_key = ${field("incidentKey")}
-        AND ticket_links.ticket_key = ${field("replaces")}`),
+        AND ((ticket_links.ticket_key = '' AND ticket_links.opening_by = ${batch} AND ${batch} <> '')
+          OR ticket_links.ticket_key = ${field("replaces")})`),
+    // No reservation (none was made, or another batch holds the link): the first link of an incident stands.
     db.run(sql`
       INSERT INTO ticket_links (integration_id, account_id, incident_key, ticket_key, ticket_id, created_at, modified_at)
       SELECT ${field("integrationId")}, ${field("accountId")}, ${field("incidentKey")}, ${field("ticketKey")},
@@ -362,6 +411,21 @@ function ticketLinkStatements(db: Db, tickets: readonly TicketLinkWrite[], now: 
       WHERE true
       ON CONFLICT DO NOTHING`),
   ];
+  if (!ticketBatch) return tickets.length ? writes : [];
+  return [...writes, db.run(sql`DELETE FROM ticket_links WHERE opening_by = ${ticketBatch} AND ticket_key = ''`)];
+}
+
+function releaseStatement(db: Db, release: NonNullable<RecordAttemptsInput["release"]>, now: number) {
+  return db
+    .update(deliveries)
+    .set({ leaseUntil: null, nextAttemptAt: release.at, modifiedAt: now })
+    .where(
+      and(
+        inJson(deliveries.id, release.deliveryIds),
+        filterEq(deliveries.status, "PENDING"),
+        eq(deliveries.leaseUntil, release.leaseUntil),
+      ),
+    );
 }
 
 function deferStatement(db: Db, defer: NonNullable<RecordAttemptsInput["defer"]>, leaseUntil: number, now: number) {

@@ -3,8 +3,13 @@ import { epochMs } from "./columns";
 
 /**
  * The ticket a ticketing integration (Jira, Jira Service Management, ServiceNow) opened for one incident, so later
- * notifications about it comment on or update that ticket instead of opening another. Written in the round trip that
- * records the attempt that opened (or reopened) the ticket; deleted with its integration.
+ * notifications about it comment on or update that ticket instead of opening another; deleted with its integration.
+ *
+ * A row with an empty `ticketKey` is a reservation: the delivery batch `openingBy` is opening the incident's ticket
+ * until `openingUntil` (its legs' lease). Batches reserve in their claim round trip, so of consumers running side by
+ * side only one opens a new incident's ticket; the others wait for it. The reservation becomes the link in the
+ * round trip that records the opening attempt, is dropped there when nothing opened, and is taken over by another
+ * batch once it runs out (its consumer died).
  */
 export const ticketLinks = sqliteTable(
   "ticket_links",
@@ -17,10 +22,18 @@ export const ticketLinks = sqliteTable(
     ticketKey: text("ticket_key").notNull(),
     /** The vendor's id: a Jira issue id, a ServiceNow `sys_id` (what its Table API updates by). */
     ticketId: text("ticket_id").notNull(),
+    /** A reservation's batch and when it runs out (null once the ticket is linked). */
+    openingBy: text("opening_by"),
+    openingUntil: epochMs("opening_until"),
     createdAt: epochMs("created_at").notNull(),
     modifiedAt: epochMs("modified_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.integrationId, t.incidentKey] }), index("ticket_links_account_idx").on(t.accountId)],
+  (t) => [
+    primaryKey({ columns: [t.integrationId, t.incidentKey] }),
+    index("ticket_links_account_idx").on(t.accountId),
+    // A batch drops the reservations it holds that opened nothing.
+    index("ticket_links_opening_idx").on(t.openingBy),
+  ],
 );
 
 export type TicketLinkRow = typeof ticketLinks.$inferSelect;

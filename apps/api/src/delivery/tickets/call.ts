@@ -1,10 +1,12 @@
 // One ticketing call for one notification: follow up on the ticket its incident has, or open one; a follow-up answered
 // 404 (the ticket was deleted) opens a new one in the same attempt, which then replaces the deleted one's link.
 //
-// Links are read in the batch's claim and written in its record round trip (deliver-batch.ts). A consumer that dies
-// between a vendor's 201 and that record leaves a ticket without a link: the leg's lease runs out, it is attempted
-// again, and a second ticket opens. Queues deliver at least once, so this duplicate is allowed; Jira issues carry the
-// label `herald-<incident key>` and ServiceNow incidents `correlation_id` `herald-<incident key>`, so both can be found.
+// Links are read in the batch's claim round trip, which also reserves the opening of each new incident's ticket for
+// this batch, so of consumers running side by side one opens it and the others' legs wait for it; links are written
+// in the record round trip (deliver-batch.ts, ticket_links). A consumer that dies between a vendor's 201 and that
+// record leaves a ticket without a link: its reservation and its leg's lease run out, the leg is attempted again, and
+// a second ticket opens. Queues deliver at least once, so this duplicate is allowed; Jira issues carry the label
+// `herald-<incident key>` and ServiceNow incidents the `correlation_id` `herald-<incident key>`, to find both.
 import type { TicketLinkWrite } from "@herald/db";
 import { ticketIncidentKey } from "@herald/db";
 import type { Services } from "../../env";
@@ -52,17 +54,31 @@ export async function callTicketing(
 }
 
 /**
- * The tickets of a batch's incidents: what the claim read, and what the batch's calls open. Calls about one incident of
- * one integration run one after another, so the second notification of a new incident in a batch comments on the
- * issue the first opened instead of opening another. `writes` is what to link in the record round trip.
+ * The tickets of a batch's incidents: what the claim read (links, and reservations: this batch's own, which it may
+ * open, and other batches', whose legs wait), and what the batch's calls open. Calls about one incident of one
+ * integration run one after another, so the second notification of a new incident in a batch comments on the issue
+ * the first opened instead of opening another. `writes` is what to link in the record round trip.
  */
 export class TicketBook {
   private readonly known = new Map<string, TicketRef>();
+  private readonly openedElsewhere = new Set<string>();
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly pending = new Map<string, TicketLinkWrite>();
 
-  constructor(links: ReadonlyMap<string, { ticketKey: string; ticketId: string }> = new Map()) {
-    for (const [slot, link] of links) this.known.set(slot, { key: link.ticketKey, id: link.ticketId });
+  constructor(
+    links: ReadonlyMap<string, { ticketKey: string; ticketId: string; openingBy: string | null }> = new Map(),
+    readonly batch = "",
+  ) {
+    for (const [slot, link] of links) {
+      if (link.ticketKey !== "") this.known.set(slot, { key: link.ticketKey, id: link.ticketId });
+      else if (link.openingBy !== batch) this.openedElsewhere.add(slot);
+    }
+  }
+
+  /** Whether another batch is opening this incident's ticket right now: the leg waits for it rather than open one. */
+  waits(integrationId: string, payload: Record<string, unknown>): boolean {
+    const incidentKey = ticketIncidentKey(payload);
+    return incidentKey !== undefined && this.openedElsewhere.has(`${integrationId}/${incidentKey}`);
   }
 
   get writes(): TicketLinkWrite[] {
