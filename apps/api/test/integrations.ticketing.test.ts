@@ -94,6 +94,8 @@ describe("creating ticketing integrations", () => {
     ["http to Atlassian", jira({ jira_domain: "http://acme.atlassian.net" }), "jira_domain", /https/],
     ["a path on the site", jira({ jira_domain: "https://acme.atlassian.net/rest" }), "jira_domain", /site alone/],
     ["a look-alike host", jira({ jira_domain: "acme.atlassian.net.evil.com" }), "jira_domain", /Jira Cloud host/],
+    ["a fragment after the site", jira({ jira_domain: "acme.atlassian.net#x" }), "jira_domain", /site alone/],
+    ["credentials before the host", jira({ jira_domain: "acme.atlassian.net@evil.com" }), "jira_domain", /./],
     [
       "a ServiceNow look-alike",
       { type: "snow", instance_name: "acme.service-now.com.evil.io", auth_header: "Bearer x" },

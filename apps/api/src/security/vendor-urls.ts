@@ -13,6 +13,8 @@ interface VendorRule {
   /** What the path must look like. */
   path: RegExp;
   pathHint: string;
+  /** A site's base URL, which calls extend with paths: no query or fragment either. */
+  site?: boolean;
 }
 
 export type VendorHostedType = "slack" | "msteams" | "discord" | "pagerduty" | "jira" | "jsd" | "snow";
@@ -23,6 +25,7 @@ const JIRA_SITE: VendorRule = {
   suffixes: [".atlassian.net"],
   path: /^\/?$/,
   pathHint: "the site alone, e.g. https://acme.atlassian.net",
+  site: true,
 };
 
 const RULES: Record<VendorHostedType, VendorRule> = {
@@ -58,6 +61,7 @@ const RULES: Record<VendorHostedType, VendorRule> = {
     suffixes: [".service-now.com"],
     path: /^\/?$/,
     pathHint: "the instance alone, e.g. https://acme.service-now.com",
+    site: true,
   },
 };
 
@@ -84,7 +88,9 @@ export function checkIntegrationUrl(type: IntegrationKind, raw: string, policy: 
   if (!onVendorHost(rule, host)) return { ok: false, reason: `must be on a ${rule.vendor} host` };
   if (url.protocol !== "https:") return { ok: false, reason: `must use https, as ${rule.vendor} does` };
   if (url.port !== "" && url.port !== "443") return { ok: false, reason: `must use ${rule.vendor}'s port (443)` };
-  if (!rule.path.test(url.pathname)) return { ok: false, reason: `must be a ${rule.vendor} URL (${rule.pathHint})` };
+  const extra = rule.site && (url.search !== "" || url.hash !== "" || /[?#]/.test(raw));
+  if (!rule.path.test(url.pathname) || extra)
+    return { ok: false, reason: `must be a ${rule.vendor} URL (${rule.pathHint})` };
   return verdict;
 }
 
