@@ -11,7 +11,7 @@ import { channelRequest, channelUrl, isChannel } from "./channels/request";
 import { renderEmail } from "./email/render";
 import { convertPayload } from "./payload-conversion";
 import { callTicketing, type TicketBook, type TicketCall } from "./tickets/call";
-import { isTicketing } from "./tickets/render";
+import { isTicketing, type TicketRef } from "./tickets/render";
 import { callWebhook, signedWebhookCall, type WebhookCallResult } from "./webhook";
 
 export interface AttemptReport {
@@ -77,7 +77,7 @@ export async function callIntegration(
   const timeoutMs = services.delivery.webhookTimeoutMs;
   if (isTicketing(integration)) {
     const message = input.message();
-    const call = (ticket: Parameters<typeof callTicketing>[3]) => callTicketing(services, integration, message, ticket);
+    const call = (ticket?: TicketRef) => callTicketing(services, integration, message, ticket);
     const made = input.tickets
       ? await input.tickets.run(integration, message.view.payload, call)
       : await call(undefined);
