@@ -243,6 +243,25 @@ export function defineTicketingScenarios(harness: ChannelHarness) {
       expect(incidents[0]!.work_notes[0]).toContain("isolating hosts");
     });
 
+    it("opens a new incident when the linked one was deleted, and updates the new one after", async () => {
+      const username = unique("herald");
+      const { type } = await subscribed({ type: "snow", instance_name: snowSite(), username, password: "pw-1234" });
+      const incident = unique("incident");
+      await deliver(type, { long_incident_id: incident, attack_summary: "first" });
+      const [first] = await inspect<SnowIncident[]>(SNOW_HOST, "incidents", username);
+      const removed = await fetch(harness.vendorUrl(`https://${SNOW_HOST}/api/now/table/incident/${first!.sys_id}`), {
+        method: "DELETE",
+        headers: { authorization: basic(username, "pw-1234") },
+      });
+      expect(removed.status).toBe(204);
+      expect((await deliver(type, { long_incident_id: incident, attack_summary: "second" })).status).toBe("DELIVRD");
+      await deliver(type, { long_incident_id: incident, attack_summary: "third" });
+      const incidents = await inspect<SnowIncident[]>(SNOW_HOST, "incidents", username);
+      expect(incidents.map((one) => one.deleted)).toEqual([true, false]);
+      expect(incidents[1]!.short_description).toContain("second");
+      expect(incidents[1]!.work_notes).toEqual([expect.stringContaining("third")]);
+    });
+
     it("authenticates with auth_header, and an expired bearer token disables the integration", async () => {
       const bearer = `expired-${unique("token")}`;
       const { type } = await subscribed({ type: "snow", instance_name: snowSite(), auth_header: `Bearer ${bearer}` });
