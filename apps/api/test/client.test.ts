@@ -348,7 +348,7 @@ describe("integrations, deliveries and webhooks", () => {
     expect(await acme.updateIntegration(created.id, { target_url: "https://hooks.test/b" })).toMatchObject({
       target_url: "https://hooks.test/b",
     });
-    expect((await acme.getAccountIntegration(created.id)).target_url).toBe("https://hooks.test/b");
+    expect(await acme.getAccountIntegration(created.id)).toMatchObject({ target_url: "https://hooks.test/b" });
     const secret = await acme.getIntegrationSecret(created.id);
     expect(secret.key).toMatch(/^whsec_/);
     const rotated = await acme.rotateIntegrationSecret(created.id);
@@ -447,8 +447,17 @@ describe("alert channels", () => {
       severity_map: { high: "critical" },
     });
     expect(pagerduty).toMatchObject({ type: "pagerduty", routing_key: "****5678", region: "us" });
+    const jira = await acme.createIntegration({
+      name: unique("jira"),
+      type: "jira",
+      jira_domain: "acme.atlassian.net",
+      email: "bot@example.com",
+      api_token: "ATATT-client-0001",
+      project: "SEC",
+    });
+    expect(jira).toMatchObject({ type: "jira", api_token: "****0001", issue_type: "Task" });
     const types = await acme.getIntegrationTypes();
-    expect(types.integration_types.map((type) => type.name)).toContain("splunk_hec");
+    expect(types.integration_types.map((type) => type.name)).toEqual(expect.arrayContaining(["splunk_hec", "snow"]));
   });
 });
 

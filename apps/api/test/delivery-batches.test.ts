@@ -5,7 +5,8 @@ import worker from "../src/index";
 import { createServices } from "../src/services/container";
 import { COUNTED_LIBSQL_HOST } from "./control.node";
 import { ACCOUNT, createIntegration, freshType, receiver, send, subscribe } from "./delivery-helpers";
-import { ACME, login, PLATFORM } from "./helpers";
+import { JIRA_HOST } from "./fakes/jira";
+import { ACME, call, login, PLATFORM, unique } from "./helpers";
 
 // The pipeline works a queue batch as a set: what it costs the database must not grow with the batch. Each test runs
 // a consumer on bindings whose database is counted-libsql.test (the test database, counted: control.node.ts) and
@@ -69,7 +70,7 @@ async function deliverInOneBatch(legIds: string[], perMessage: number) {
 }
 
 describe("a delivery batch's cost to the database", () => {
-  it("is two round trips and seven statements, for one leg or twenty across messages", async () => {
+  it("is two round trips and nine statements, for one leg or twenty across messages", async () => {
     const costs: DatabaseCalls[] = [];
     for (const size of [1, 20]) {
       const { target, notifications } = await pendingLegs(size);
@@ -90,12 +91,58 @@ describe("a delivery batch's cost to the database", () => {
       expect(result?.explicitAcks).toHaveLength(Math.ceil(size / 10));
       expect(await target.calls()).toHaveLength(size);
     }
-    // One round trip claims the legs and reads their notifications and integrations (4 statements); one records
-    // every attempt, updates every leg and completes the notification (3 statements).
+    // One round trip claims the legs, reserves the opening of any new incident's ticket and reads their
+    // notifications, integrations and ticket links (6 statements); one records every attempt, updates every leg and
+    // completes the notification (3 statements).
     expect(costs).toEqual([
-      { requests: 2, statements: 7 },
-      { requests: 2, statements: 7 },
+      { requests: 2, statements: 9 },
+      { requests: 2, statements: 9 },
     ]);
+  });
+
+  it("adds no round trip for Jira legs: ticket links read with the claim, written with the record", async () => {
+    const email = `${unique("cost")}@example.com`.toLowerCase();
+    const created = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
+      token,
+      body: {
+        name: unique("jira"),
+        type: "jira",
+        jira_domain: JIRA_HOST,
+        email,
+        api_token: "ATATT-cost",
+        project: "SEC",
+      },
+    });
+    expect(created.status).toBe(201);
+    const type = await freshType(platform);
+    await subscribe(token, type, [{ subscriber: created.body.id, subscriber_type: "connection" }]);
+    const spy = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockResolvedValue(undefined as never);
+    const incident = unique("incident");
+    const sent = [];
+    try {
+      // Five notifications about one new incident and five about incidents of their own.
+      for (let i = 0; i < 10; i++)
+        sent.push(await send(token, type, { payload: { long_incident_id: i < 5 ? incident : unique("incident") } }));
+    } finally {
+      spy.mockRestore();
+    }
+    const legs = await fanOutBatch(
+      createServices(env),
+      sent.map((n) => n.id),
+    );
+    const cost = await databaseCalls(() =>
+      deliverInOneBatch(
+        legs.map((leg) => leg.id),
+        10,
+      ),
+    );
+    // As for the alert channels, one round trip more reads the names the rendering shows (4 statements); the ticket
+    // links add none: read with the claim, written with the record (3 statements: link, insert, drop reservations).
+    expect(cost).toEqual({ requests: 3, statements: 16 });
+    const issues = (await (await fetch(`https://${JIRA_HOST}/__issues/${encodeURIComponent(email)}`)).json()) as Array<{
+      comments: unknown[];
+    }>;
+    expect(issues.map((issue) => issue.comments.length).sort()).toEqual([0, 0, 0, 0, 0, 4]);
   });
 
   it("is one round trip for copies of legs another consumer holds or finished", async () => {
@@ -107,7 +154,7 @@ describe("a delivery batch's cost to the database", () => {
     const cost = await databaseCalls(async () => {
       result = await deliverInOneBatch(ids, 10);
     });
-    expect(cost).toEqual({ requests: 1, statements: 4 });
+    expect(cost).toEqual({ requests: 1, statements: 6 });
     expect(result?.explicitAcks).toEqual(["m0"]);
   });
 });

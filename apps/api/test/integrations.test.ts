@@ -55,6 +55,9 @@ describe("GET /herald/v2/integration_types", () => {
       "pagerduty",
       "discord",
       "splunk_hec",
+      "jira",
+      "jsd",
+      "snow",
     ]);
     const required = Object.fromEntries(types.map((type) => [type.name, type.configuration.required]));
     // Alert Logic's clients create webhooks without a type: it is not required there.
@@ -62,6 +65,17 @@ describe("GET /herald/v2/integration_types", () => {
     expect(required.slack).toEqual(["name", "type", "target_url"]);
     expect(required.pagerduty).toEqual(["name", "type", "routing_key"]);
     expect(required.splunk_hec).toEqual(["name", "type", "target_url", "token"]);
+    expect(required.jira).toEqual(["name", "type", "jira_domain", "email", "api_token", "project"]);
+    expect(required.jsd).toEqual([
+      "name",
+      "type",
+      "jira_domain",
+      "email",
+      "api_token",
+      "service_desk_id",
+      "request_type_id",
+    ]);
+    expect(required.snow).toEqual(["name", "type", "instance_name"]);
   });
 
   it("answers 401 without a token", async () => {

@@ -1,13 +1,24 @@
 import { AccountIdParam, Actor, HttpUrl, Id, pathParam } from "./common";
 import { z } from "./zod";
 
-export const INTEGRATION_TYPES = ["webhook", "slack", "msteams", "pagerduty", "discord", "splunk_hec"] as const;
+export const INTEGRATION_TYPES = [
+  "webhook",
+  "slack",
+  "msteams",
+  "pagerduty",
+  "discord",
+  "splunk_hec",
+  "jira",
+  "jsd",
+  "snow",
+] as const;
 
 export const IntegrationType = z.enum(INTEGRATION_TYPES).openapi("Integration-Type-Name", {
   description:
     "Kind of integration: `webhook` (signed JSON POSTs to any public URL), `slack` (a Slack incoming webhook), " +
     "`msteams` (a Microsoft Teams Workflows webhook), `pagerduty` (PagerDuty Events API v2), `discord` (a Discord " +
-    "webhook) or `splunk_hec` (a Splunk HTTP Event Collector).",
+    "webhook), `splunk_hec` (a Splunk HTTP Event Collector), `jira` (Jira Cloud issues), `jsd` (Jira Service " +
+    "Management requests) or `snow` (ServiceNow incidents).",
   example: "webhook",
 });
 export type IntegrationType = z.infer<typeof IntegrationType>;
@@ -259,6 +270,115 @@ const splunkHecConfig = {
   sourcetype: hecField("sourcetype").optional(),
 };
 
+// ---- Ticketing (Jira Cloud, Jira Service Management, ServiceNow): one ticket per incident, commented on or updated by
+// later notifications about it. Field names are Alert Logic's (its console's Jira connection: jira_domain, email,
+// api_token, project, reporter_id; its connectors' ServiceNow target: instance_name, auth_header).
+
+const PRINTABLE_TOKEN = /^[\x21-\x7E]{1,1024}$/;
+const jiraDomain = z
+  .string()
+  .min(1)
+  .max(255)
+  .openapi({
+    description:
+      "The Jira Cloud site: its host (`acme.atlassian.net`) or origin (`https://acme.atlassian.net`). Only " +
+      "`*.atlassian.net` hosts over https are accepted.",
+    example: "acme.atlassian.net",
+  });
+const jiraEmail = z.email().max(320).openapi({
+  description: "The Atlassian account's e-mail address: with `api_token`, the HTTP Basic credentials of every call.",
+  example: "soc-bot@example.com",
+});
+const apiToken = z
+  .string()
+  .regex(PRINTABLE_TOKEN, "must be an Atlassian API token: 1 to 1024 printable characters without spaces")
+  .openapi({
+    description: "An Atlassian API token of that account (id.atlassian.com → Security → API tokens). A credential.",
+    example: "ATATT3xFfGF0aBcDeFgHiJkLmNoPqRsTuVwXyZ",
+  });
+const jiraProject = z
+  .string()
+  .regex(/^([A-Za-z][A-Za-z0-9_]{0,254}|\d{1,18})$/, "must be a Jira project key (SEC) or numeric project id")
+  .openapi({ description: "The project issues are opened in: its key (`SEC`) or numeric id.", example: "SEC" });
+const reporterId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9:_-]+$/, "must be an Atlassian account id")
+  .openapi({
+    description: "The Atlassian account id issues are reported as (`reporter`); the token's account when absent.",
+    example: "5b10ac8d82e05b22cc7d4ef5",
+  });
+const issueType = z
+  .string()
+  .min(1)
+  .max(255)
+  .openapi({ description: "The issue type's name in the project; `Task` by default.", example: "Task" });
+const jsmId = (what: string, example: string) =>
+  z
+    .string()
+    .regex(/^\d{1,18}$/, `must be a numeric ${what} id`)
+    .openapi({ description: `The ${what} id (a number, as text).`, example });
+const snowInstance = z
+  .string()
+  .min(1)
+  .max(255)
+  .openapi({
+    description:
+      "The ServiceNow instance: its name (`acme` for `https://acme.service-now.com`) or origin. Only " +
+      "`*.service-now.com` hosts over https are accepted.",
+    example: "acme",
+  });
+const snowUsername = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^:\p{Cc}]+$/u, "must not contain ':' or control characters")
+  .openapi({
+    description: "A ServiceNow user for HTTP Basic authentication (with `password`), or send `auth_header` instead.",
+    example: "herald.integration",
+  });
+const snowPassword = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^\P{Cc}+$/u, "must not contain control characters")
+  .openapi({
+    description: "That user's password. A credential.",
+    example: "correct horse battery staple",
+  });
+
+const jiraConfig = {
+  jira_domain: jiraDomain,
+  email: jiraEmail,
+  api_token: apiToken,
+  project: jiraProject,
+  reporter_id: reporterId.optional(),
+  issue_type: issueType.optional(),
+};
+const jsdConfig = {
+  jira_domain: jiraDomain,
+  email: jiraEmail,
+  api_token: apiToken,
+  service_desk_id: jsmId("service desk", "4"),
+  request_type_id: jsmId("request type", "25"),
+};
+const snowConfig = {
+  instance_name: snowInstance,
+  username: snowUsername.optional(),
+  password: snowPassword.optional(),
+  auth_header: authHeader.optional(),
+};
+
+type SnowAuth = { username?: string | undefined; password?: string | undefined; auth_header?: string | undefined };
+const snowAuthGiven = (body: SnowAuth) =>
+  (body.username !== undefined && body.password !== undefined) !==
+  (body.auth_header !== undefined && body.auth_header !== "");
+const snowAuthMessage = {
+  path: ["auth_header"],
+  message: "send either username and password (HTTP Basic) or auth_header (e.g. a Bearer token), not both",
+};
+
 function createSchema<Type extends IntegrationType, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
   return z.object({ name: integrationName, type: z.literal(type), ...shape });
 }
@@ -291,6 +411,24 @@ const CreateSplunkHec = createSchema("splunk_hec", splunkHecConfig).openapi("Cre
   description: "Sends each whole notification to a Splunk HTTP Event Collector as one event.",
 });
 
+const CreateJira = createSchema("jira", jiraConfig).openapi("Create-Integration-Jira", {
+  description:
+    "Opens one Jira Cloud issue per incident (REST API v3, HTTP Basic with the account's e-mail and API token); " +
+    "later notifications about the incident (`payload.long_incident_id`, else `payload.incident_id`) comment on it. " +
+    "An issue deleted in Jira is opened again.",
+});
+const CreateJsd = createSchema("jsd", jsdConfig).openapi("Create-Integration-Jsd", {
+  description:
+    "Raises one Jira Service Management request per incident in a service desk, with a request type; later " +
+    "notifications about the incident comment on it.",
+});
+const snowRequest = createSchema("snow", snowConfig);
+const CreateSnow = snowRequest.refine(snowAuthGiven, snowAuthMessage).openapi("Create-Integration-Snow", {
+  description:
+    "Opens one ServiceNow incident per incident (Table API); later notifications add work notes to it and a closing " +
+    "one (`status` closed or resolved) resolves it. HTTP Basic (`username`, `password`) or `auth_header`.",
+});
+
 export const CreateIntegrationRequest = z
   .discriminatedUnion("type", [
     CreateWebhook,
@@ -299,6 +437,9 @@ export const CreateIntegrationRequest = z
     CreatePagerDuty,
     CreateDiscord,
     CreateSplunkHec,
+    CreateJira,
+    CreateJsd,
+    CreateSnow,
   ])
   .openapi("Create-Integration-Request", {
     description: "One configuration per `type`; `type` defaults to `webhook`.",
@@ -333,6 +474,17 @@ export const UpdateIntegrationRequest = z
     index: hecField("index").optional(),
     source: hecField("source").optional(),
     sourcetype: hecField("sourcetype").optional(),
+    jira_domain: jiraDomain.optional(),
+    email: jiraEmail.optional(),
+    api_token: credentialOrMask(apiToken).optional(),
+    project: jiraProject.optional(),
+    reporter_id: reporterId.optional(),
+    issue_type: issueType.optional(),
+    service_desk_id: jsmId("service desk", "4").optional(),
+    request_type_id: jsmId("request type", "25").optional(),
+    instance_name: snowInstance.optional(),
+    username: snowUsername.optional(),
+    password: credentialOrMask(snowPassword).optional(),
   })
   .refine(aliasAgrees, aliasConflict)
   .transform(foldHeaderAlias)
@@ -420,6 +572,41 @@ const SplunkHecIntegration = z
   })
   .openapi("Integration-Splunk-Hec");
 
+const jiraSite = z.string().openapi({ description: "The Jira Cloud site's host.", example: "acme.atlassian.net" });
+const JiraIntegration = z
+  .object({
+    ...answerCommon,
+    type: z.literal("jira"),
+    jira_domain: jiraSite,
+    email: z.string(),
+    api_token: masked("The Atlassian API token."),
+    project: z.string(),
+    reporter_id: z.string().optional(),
+    issue_type: z.string(),
+  })
+  .openapi("Integration-Jira");
+const JsdIntegration = z
+  .object({
+    ...answerCommon,
+    type: z.literal("jsd"),
+    jira_domain: jiraSite,
+    email: z.string(),
+    api_token: masked("The Atlassian API token."),
+    service_desk_id: z.string(),
+    request_type_id: z.string(),
+  })
+  .openapi("Integration-Jsd");
+const SnowIntegration = z
+  .object({
+    ...answerCommon,
+    type: z.literal("snow"),
+    instance_name: z.string().openapi({ description: "The instance's host.", example: "acme.service-now.com" }),
+    username: z.string().optional(),
+    password: masked("The ServiceNow user's password.").optional(),
+    auth_header: masked("The `Authorization` header value.").optional(),
+  })
+  .openapi("Integration-Snow");
+
 export const Integration = z
   .discriminatedUnion("type", [
     WebhookIntegration,
@@ -428,6 +615,9 @@ export const Integration = z
     PagerDutyIntegration,
     DiscordIntegration,
     SplunkHecIntegration,
+    JiraIntegration,
+    JsdIntegration,
+    SnowIntegration,
   ])
   .openapi("Integration", { description: "An integration; its properties depend on its `type`." });
 export type Integration = z.infer<typeof Integration>;
@@ -444,6 +634,9 @@ export const INTEGRATION_CONFIG_SCHEMAS = {
   pagerduty: CreatePagerDuty,
   discord: CreateDiscord,
   splunk_hec: CreateSplunkHec,
+  jira: CreateJira,
+  jsd: CreateJsd,
+  snow: snowRequest,
 } satisfies Record<IntegrationType, z.ZodType>;
 
 export const IntegrationTypeInfo = z
@@ -501,7 +694,7 @@ export const IntegrationTypeParam = AccountIdParam.extend({
   type: pathParam(
     "type",
     z.string().min(1).max(64),
-    "An integration type (`get_integration_types`); one Herald does not have yet (`jira`, `email`, ...) is a 400.",
+    "An integration type (`get_integration_types`); one Herald does not have yet (`email`, ...) is a 400.",
   ),
 });
 export type IntegrationTypeParam = z.infer<typeof IntegrationTypeParam>;

@@ -86,6 +86,18 @@ describe("the delivery pipeline's query plans", () => {
       ],
       now: 2_000,
       disable: [{ accountId: leg.accountId, id: leg.destination, reason: "HTTP 410" }],
+      tickets: [
+        {
+          accountId: leg.accountId,
+          integrationId: leg.destination,
+          incidentKey: "INC-1",
+          ticketKey: "SEC-2",
+          ticketId: "2",
+          replaces: "SEC-1",
+        },
+      ],
+      ticketBatch: "batch",
+      release: { deliveryIds: [leg.id], at: 5_000, leaseUntil: 61_000 },
     });
     await failDeliveries(db, [leg.id], 3_000, "kept crashing");
     await loadFanoutBatch(db, [leg.notificationId]);

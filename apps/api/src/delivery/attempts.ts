@@ -10,6 +10,8 @@ import { classifyChannelAnswer } from "./channels/outcomes";
 import { channelRequest, channelUrl, isChannel } from "./channels/request";
 import { renderEmail } from "./email/render";
 import { convertPayload } from "./payload-conversion";
+import { callTicketing, type TicketBook, type TicketCall } from "./tickets/call";
+import { isTicketing, type TicketRef } from "./tickets/render";
 import { callWebhook, signedWebhookCall, type WebhookCallResult } from "./webhook";
 
 export interface AttemptReport {
@@ -40,6 +42,8 @@ export interface IntegrationTarget {
   body: () => string;
   /** What a channel type renders its message from. */
   message: () => { view: NotificationView; options: RenderOptions };
+  /** The batch's tickets per incident, for ticketing types. */
+  tickets?: TicketBook;
 }
 
 /** What a call of an integration sends: the notification as webhooks carry it, and as channel types render it. */
@@ -49,9 +53,13 @@ export interface CallInput {
   document: () => Notification;
   body: () => string;
   message: () => { view: NotificationView; options: RenderOptions };
+  /** The batch's tickets per incident; without it (a test call) a ticketing type opens a ticket. */
+  tickets?: TicketBook;
 }
 
-export type IntegrationCall = { sent: false; reason: string } | { sent: true; body: string; result: WebhookCallResult };
+export type IntegrationCall =
+  | { sent: false; reason: string }
+  | { sent: true; body: string; result: WebhookCallResult; opened?: TicketCall["opened"] };
 
 /**
  * One call of an integration whose secrets are open: a signed webhook (its payload converted as configured) or a
@@ -67,6 +75,14 @@ export async function callIntegration(
   const verdict = checkIntegrationUrl(integration.type, url, { allowLoopback: services.allowLoopbackTargets });
   if (!verdict.ok) return { sent: false, reason: `the target URL ${verdict.reason}` };
   const timeoutMs = services.delivery.webhookTimeoutMs;
+  if (isTicketing(integration)) {
+    const message = input.message();
+    const call = (ticket?: TicketRef) => callTicketing(services, integration, message, ticket);
+    const made = input.tickets
+      ? await input.tickets.run(integration, message.view.payload, call)
+      : await call(undefined);
+    return { sent: true, ...made };
+  }
   if (isChannel(integration)) {
     const { view, options } = input.message();
     const request = channelRequest(integration, view, options);

@@ -12,6 +12,11 @@ import { type AttemptReport, attemptEmail, attemptIntegration, permanent } from 
 import { attemptAll, planPacedCalls } from "./call-plan";
 import { decideAttempt, type LegDisposition, unclaimedDisposition } from "./decide";
 import { integrationTargets } from "./integration-targets";
+import { TicketBook } from "./tickets/call";
+import { isTicketing } from "./tickets/render";
+
+/** How long a leg waits for another batch to open its incident's ticket before it is tried again. */
+const TICKET_WAIT_SECONDS = 3;
 
 export type BatchDisposition = LegDisposition | { kind: "crashed" };
 
@@ -38,7 +43,9 @@ export async function deliverBatch(
   // keeps a crashed consumer's legs waiting. Paced legs, which may wait for their slot too, get more (planPacedCalls).
   const rounds = Math.ceil(ids.length / services.delivery.concurrency);
   const leaseMs = rounds * services.delivery.webhookTimeoutMs + 30_000;
-  const batch = await claimDeliveries(services.db, ids, startedAt, leaseMs);
+  // Names this batch's reservations of the tickets it opens (tickets/call.ts).
+  const ticketBatch = services.newId();
+  const batch = await claimDeliveries(services.db, ids, startedAt, leaseMs, ticketBatch);
   for (const leg of batch.unclaimed) dispositions.set(leg.id, unclaimedDisposition(leg, startedAt));
   if (batch.claimed.length === 0) return dispositions;
 
@@ -63,9 +70,21 @@ export async function deliverBatch(
   for (const { deliveryId, slot } of plan.defer)
     dispositions.set(deliveryId, { kind: "retry", delaySeconds: Math.max(1, Math.ceil((slot - startedAt) / 1000)) });
   const deferred = new Set(plan.defer.map((leg) => leg.deliveryId));
-  const attempted = batch.claimed.filter((leg) => !deferred.has(leg.id));
+  // Ticket links and reservations of the legs' incidents came with the claim; tickets opened now are linked when the
+  // batch is recorded. A leg whose incident's ticket another batch is opening comes back once it has.
+  const tickets = new TicketBook(batch.ticketLinks, ticketBatch);
+  const waiting = batch.claimed.filter((leg) => {
+    const integration = integrationOf(leg);
+    const payload = batch.notifications.get(leg.notificationId)?.payload;
+    return !deferred.has(leg.id) && integration && payload && isTicketing(integration)
+      ? tickets.waits(integration.id, payload)
+      : false;
+  });
+  for (const leg of waiting) dispositions.set(leg.id, { kind: "retry", delaySeconds: TICKET_WAIT_SECONDS });
+  const waits = new Set(waiting.map((leg) => leg.id));
+  const attempted = batch.claimed.filter((leg) => !deferred.has(leg.id) && !waits.has(leg.id));
 
-  const targets = integrationTargets(services, integrationOf, context);
+  const targets = integrationTargets(services, integrationOf, context, tickets);
   const attempt = async (leg: DeliveryRow): Promise<AttemptReport | undefined> => {
     try {
       const notification = batch.notifications.get(leg.notificationId);
@@ -131,6 +150,18 @@ export async function deliverBatch(
     backOff: throttled(decisions, now),
     defer: plan.defer,
     leaseUntil: plan.leaseUntil,
+    tickets: tickets.writes,
+    // Drops this batch's reservations that opened nothing (a leg that failed, a disabled integration).
+    ...(batch.ticketLinks.size > 0 ? { ticketBatch } : {}),
+    ...(waiting.length === 0
+      ? {}
+      : {
+          release: {
+            deliveryIds: waiting.map((leg) => leg.id),
+            at: now + TICKET_WAIT_SECONDS * 1000,
+            leaseUntil: startedAt + leaseMs,
+          },
+        }),
   });
   for (const { leg, decision, record } of decisions) {
     if (recorded.has(leg.id)) {

@@ -7,6 +7,7 @@ import { toNotification } from "../mappers/notifications";
 import { openIntegration } from "../security/integration-secrets";
 import { type IntegrationTarget, notificationView } from "./attempts";
 import { messageText } from "./channels/request";
+import type { TicketBook } from "./tickets/call";
 
 /**
  * What each integration leg calls, built lazily and shared by the batch's legs: an integration's secrets are opened
@@ -16,6 +17,7 @@ export function integrationTargets(
   services: Services,
   integrationOf: (leg: DeliveryRow) => IntegrationRow | undefined,
   context: RenderContext | undefined,
+  tickets: TicketBook,
 ) {
   const opened = new Map<string, Promise<IntegrationRow>>();
   const documents = new Map<string, Notification>();
@@ -46,12 +48,11 @@ export function integrationTargets(
     };
     const row = integrationOf(leg);
     if (!row) return { integration: { missing: "the integration was deleted" }, document, body, message };
+    const shared = { document, body, message, tickets };
     if (row.disabledAt !== null) {
       return {
         integration: { missing: `the integration is disabled: ${row.disabledReason}`, address: row.targetUrl },
-        document,
-        body,
-        message,
+        ...shared,
       };
     }
     let integration = opened.get(row.id);
@@ -59,7 +60,7 @@ export function integrationTargets(
       integration = openIntegration(services.secrets, row);
       opened.set(row.id, integration);
     }
-    return { integration: await integration, document, body, message };
+    return { integration: await integration, ...shared };
   };
 }
 

@@ -13,9 +13,20 @@ interface VendorRule {
   /** What the path must look like. */
   path: RegExp;
   pathHint: string;
+  /** A site's base URL, which calls extend with paths: no query or fragment either. */
+  site?: boolean;
 }
 
-export type VendorHostedType = "slack" | "msteams" | "discord" | "pagerduty";
+export type VendorHostedType = "slack" | "msteams" | "discord" | "pagerduty" | "jira" | "jsd" | "snow";
+
+// Ticketing types store their site's base URL (`https://acme.atlassian.net`); each call adds the API's path.
+const JIRA_SITE: VendorRule = {
+  vendor: "Jira Cloud",
+  suffixes: [".atlassian.net"],
+  path: /^\/?$/,
+  pathHint: "the site alone, e.g. https://acme.atlassian.net",
+  site: true,
+};
 
 const RULES: Record<VendorHostedType, VendorRule> = {
   slack: {
@@ -43,6 +54,15 @@ const RULES: Record<VendorHostedType, VendorRule> = {
     path: /^\/v2\/enqueue\/?$/,
     pathHint: "/v2/enqueue",
   },
+  jira: JIRA_SITE,
+  jsd: JIRA_SITE,
+  snow: {
+    vendor: "ServiceNow",
+    suffixes: [".service-now.com"],
+    path: /^\/?$/,
+    pathHint: "the instance alone, e.g. https://acme.service-now.com",
+    site: true,
+  },
 };
 
 export function isVendorHosted(type: IntegrationKind): type is VendorHostedType {
@@ -68,7 +88,9 @@ export function checkIntegrationUrl(type: IntegrationKind, raw: string, policy: 
   if (!onVendorHost(rule, host)) return { ok: false, reason: `must be on a ${rule.vendor} host` };
   if (url.protocol !== "https:") return { ok: false, reason: `must use https, as ${rule.vendor} does` };
   if (url.port !== "" && url.port !== "443") return { ok: false, reason: `must use ${rule.vendor}'s port (443)` };
-  if (!rule.path.test(url.pathname)) return { ok: false, reason: `must be a ${rule.vendor} URL (${rule.pathHint})` };
+  const extra = rule.site && (url.search !== "" || url.hash !== "" || /[?#]/.test(raw));
+  if (!rule.path.test(url.pathname) || extra)
+    return { ok: false, reason: `must be a ${rule.vendor} URL (${rule.pathHint})` };
   return verdict;
 }
 
@@ -85,4 +107,21 @@ export function maskUrl(raw: string): string {
     // Stored URLs were checked when saved; an unreadable one shows nothing of itself.
   }
   return `${origin}/****${raw.length >= 24 ? raw.slice(-4) : ""}`;
+}
+
+/**
+ * A ticketing site's base URL from what a user typed: a host (`acme.atlassian.net`), an origin, or for ServiceNow an
+ * instance name alone (`acme`); with a loopback fake (tests, local development) an http URL with a path prefix.
+ * Answers the text unchanged when it is none of these, for checkIntegrationUrl to refuse with its reason.
+ */
+export function siteBaseUrl(type: "jira" | "jsd" | "snow", typed: string): string {
+  const text = typed.trim();
+  if (/^https?:\/\//i.test(text)) return text.replace(/\/+$/, "");
+  if (type === "snow" && /^[A-Za-z0-9][A-Za-z0-9-]*$/.test(text)) return `https://${text}.service-now.com`;
+  return `https://${text.replace(/\/+$/, "")}`;
+}
+
+/** How answers show a site: its host when it is the vendor's plain https origin, else the whole base URL. */
+export function siteShown(baseUrl: string): string {
+  return /^https:\/\/[^/:]+$/i.test(baseUrl) ? baseUrl.slice("https://".length) : baseUrl;
 }

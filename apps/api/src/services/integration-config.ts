@@ -14,7 +14,7 @@ import { ApiError } from "../errors";
 import { stamp } from "../mappers/stamp";
 import { keepMaskedCredentials, maskCredential, maskHeaders } from "../security/integration-secrets";
 import type { TargetUrlPolicy } from "../security/target-url";
-import { checkIntegrationUrl, maskUrl } from "../security/vendor-urls";
+import { checkIntegrationUrl, maskUrl, siteBaseUrl, siteShown } from "../security/vendor-urls";
 
 /** The parts of a row an integration's configuration decides. */
 export type StoredConfig = Pick<IntegrationRow, "targetUrl" | "headers" | "config" | "secrets">;
@@ -32,12 +32,35 @@ const UPDATABLE: Record<IntegrationKind, readonly string[]> = {
   discord: ["target_url"],
   pagerduty: ["routing_key", "region", "target_url", "severity_map", "resolve_when"],
   splunk_hec: ["target_url", "token", "index", "source", "sourcetype"],
+  jira: ["jira_domain", "email", "api_token", "project", "reporter_id", "issue_type"],
+  jsd: ["jira_domain", "email", "api_token", "service_desk_id", "request_type_id"],
+  snow: ["instance_name", "username", "password", "auth_header"],
 };
 
-function requireUrl(type: IntegrationKind, url: string, policy: TargetUrlPolicy): string {
+function requireUrl(type: IntegrationKind, url: string, policy: TargetUrlPolicy, field = "target_url"): string {
   const verdict = checkIntegrationUrl(type, url, policy);
-  if (!verdict.ok) throw ApiError.invalid("target_url", `the target URL ${verdict.reason}`);
+  if (!verdict.ok)
+    throw ApiError.invalid(field, `the ${field === "target_url" ? "target URL" : field} ${verdict.reason}`);
   return url;
+}
+
+type TicketingType = "jira" | "jsd" | "snow";
+const SITE_FIELD: Record<TicketingType, string> = { jira: "jira_domain", jsd: "jira_domain", snow: "instance_name" };
+
+/** A ticketing site as stored (its base URL), checked against its vendor's hosts. */
+function requireSite(type: TicketingType, typed: string, policy: TargetUrlPolicy): string {
+  return requireUrl(type, siteBaseUrl(type, typed), policy, SITE_FIELD[type]);
+}
+
+/** ServiceNow takes HTTP Basic or an Authorization header: exactly one of the two, after an update as on create. */
+function requireSnowAuth(config: Record<string, unknown>, secrets: Record<string, string>): void {
+  const basic = typeof config.username === "string" && secrets.password !== undefined;
+  const header = secrets.auth_header !== undefined;
+  if (basic === header)
+    throw ApiError.invalid(
+      "auth_header",
+      "send either username and password (HTTP Basic) or auth_header (e.g. a Bearer token), not both",
+    );
 }
 
 /** Custom headers may not replace the ones Herald signs and sets itself. */
@@ -126,6 +149,34 @@ export function storedFromCreate(body: CreateIntegrationRequest, policy: TargetU
         config: defined({ index: body.index, source: body.source, sourcetype: body.sourcetype }),
         secrets: { token: body.token },
       };
+    case "jira":
+      return {
+        targetUrl: requireSite("jira", body.jira_domain, policy),
+        headers: {},
+        config: defined({
+          email: body.email,
+          project: body.project,
+          reporter_id: body.reporter_id,
+          issue_type: body.issue_type,
+        }),
+        secrets: { api_token: body.api_token },
+      };
+    case "jsd":
+      return {
+        targetUrl: requireSite("jsd", body.jira_domain, policy),
+        headers: {},
+        config: { email: body.email, service_desk_id: body.service_desk_id, request_type_id: body.request_type_id },
+        secrets: { api_token: body.api_token },
+      };
+    case "snow": {
+      const config = defined({ username: body.username });
+      const secrets = defined({ password: body.password, auth_header: body.auth_header || undefined }) as Record<
+        string,
+        string
+      >;
+      requireSnowAuth(config, secrets);
+      return { targetUrl: requireSite("snow", body.instance_name, policy), headers: {}, config, secrets };
+    }
   }
 }
 
@@ -221,6 +272,49 @@ export function storedFromUpdate(
         },
         secrets: { ...current.secrets, ...defined({ token: keptCredential(current.secrets.token, body.token) }) },
       }) as Partial<StoredConfig>;
+    case "jira":
+    case "jsd":
+      return defined({
+        targetUrl: body.jira_domain === undefined ? undefined : requireSite(type, body.jira_domain, policy),
+        config: {
+          ...current.config,
+          ...defined({
+            email: body.email,
+            project: body.project,
+            reporter_id: body.reporter_id,
+            issue_type: body.issue_type,
+            service_desk_id: body.service_desk_id,
+            request_type_id: body.request_type_id,
+          }),
+        },
+        secrets: {
+          ...current.secrets,
+          ...defined({ api_token: keptCredential(current.secrets.api_token, body.api_token) }),
+        },
+      }) as Partial<StoredConfig>;
+    case "snow": {
+      // Sending one kind of credential replaces the other kind: a ServiceNow integration authenticates one way.
+      const { password, auth_header: header, ...otherSecrets } = current.secrets;
+      const { username, ...otherConfig } = current.config;
+      const basicSent = body.username !== undefined || body.password !== undefined;
+      const headerSent = body.auth_header !== undefined;
+      const config = defined({
+        ...otherConfig,
+        username: headerSent && !basicSent ? undefined : (body.username ?? username),
+      });
+      const secrets = defined({
+        ...otherSecrets,
+        password: headerSent && !basicSent ? undefined : keptCredential(password, body.password ?? password),
+        auth_header:
+          basicSent && !headerSent ? undefined : keptCredential(header, body.auth_header ?? header) || undefined,
+      }) as Record<string, string>;
+      requireSnowAuth(config, secrets);
+      return defined({
+        targetUrl: body.instance_name === undefined ? undefined : requireSite("snow", body.instance_name, policy),
+        config,
+        secrets,
+      }) as Partial<StoredConfig>;
+    }
   }
 }
 
@@ -278,6 +372,36 @@ export function toIntegration(row: IntegrationRow): Integration {
           source?: string;
           sourcetype?: string;
         }),
+      };
+    case "jira":
+      return {
+        ...common,
+        type: "jira",
+        jira_domain: siteShown(row.targetUrl),
+        email: String(row.config.email ?? ""),
+        api_token: credential("api_token"),
+        project: String(row.config.project ?? ""),
+        ...(typeof row.config.reporter_id === "string" ? { reporter_id: row.config.reporter_id } : {}),
+        issue_type: typeof row.config.issue_type === "string" ? row.config.issue_type : "Task",
+      };
+    case "jsd":
+      return {
+        ...common,
+        type: "jsd",
+        jira_domain: siteShown(row.targetUrl),
+        email: String(row.config.email ?? ""),
+        api_token: credential("api_token"),
+        service_desk_id: String(row.config.service_desk_id ?? ""),
+        request_type_id: String(row.config.request_type_id ?? ""),
+      };
+    case "snow":
+      return {
+        ...common,
+        type: "snow",
+        instance_name: siteShown(row.targetUrl),
+        ...(typeof row.config.username === "string" ? { username: row.config.username } : {}),
+        ...(row.secrets.password === undefined ? {} : { password: credential("password") }),
+        ...(row.secrets.auth_header === undefined ? {} : { auth_header: credential("auth_header") }),
       };
   }
 }

@@ -7,6 +7,7 @@ import type { IntegrationRow } from "@herald/db";
 import { callIntegration } from "../delivery/attempts";
 import type { NotificationView } from "../delivery/channels/message";
 import { channelUrl, isChannel } from "../delivery/channels/request";
+import { isTicketing } from "../delivery/tickets/render";
 import { ApiError } from "../errors";
 import { findOpenIntegration } from "../security/integration-secrets";
 import { checkIntegrationUrl } from "../security/vendor-urls";
@@ -100,7 +101,11 @@ async function callWithSample(
   // A URL the policy refuses is the caller's to fix: a 400, where a delivery would fail the leg.
   const url = isChannel(integration) ? channelUrl(integration) : integration.targetUrl;
   const verdict = checkIntegrationUrl(integration.type, url, { allowLoopback: services.allowLoopbackTargets });
-  if (!verdict.ok) throw ApiError.invalid("target_url", `the target URL ${verdict.reason}`);
+  if (!verdict.ok) {
+    const field =
+      integration.type === "snow" ? "instance_name" : isTicketing(integration) ? "jira_domain" : "target_url";
+    throw ApiError.invalid(field, `the ${field === "target_url" ? "target URL" : field} ${verdict.reason}`);
+  }
   const document = sampleNotification(view);
   const call = await callIntegration(services, integration, {
     deliveryId: SAMPLE_ID,

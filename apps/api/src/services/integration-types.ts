@@ -11,6 +11,9 @@ export const INTEGRATION_TYPE_DESCRIPTIONS: Record<IntegrationType, string> = {
     "PagerDuty Events API v2: one PagerDuty incident per Herald incident (dedup_key), triggered, updated and resolved.",
   discord: "An embed in a Discord channel, through a Discord webhook.",
   splunk_hec: "The whole notification as one event in Splunk, through an HTTP Event Collector.",
+  jira: "Jira Cloud: one issue per incident (REST API v3), commented on by later notifications about it.",
+  jsd: "Jira Service Management: one request per incident in a service desk, commented on by later notifications.",
+  snow: "ServiceNow: one incident per incident (Table API), with work notes from later notifications, resolved on close.",
 };
 
 const schemas = new Map<IntegrationType, Record<string, unknown>>();

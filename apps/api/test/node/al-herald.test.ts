@@ -144,20 +144,27 @@ describe.sequential("@al/herald's AlHeraldClientV2 against the Node runtime", ()
     });
   });
 
-  it("createIntegration of a type Herald does not have yet is a 400 naming type", async () => {
+  it("createIntegration of a Jira connection takes the console's payload; a type Herald lacks is a 400", async () => {
+    const jira = (await herald.createIntegration(account, "jira", {
+      name: "Console Jira",
+      email: "soc@example.com",
+      api_token: "token",
+      reporter_id: "1",
+      jira_domain: "example.atlassian.net",
+      project: "SOC",
+    })) as unknown as Record<string, unknown>;
+    expect(jira).toMatchObject({
+      type: "jira",
+      jira_domain: "example.atlassian.net",
+      project: "SOC",
+      api_token: "****",
+    });
     const refused = await rejectionOf(
-      herald.createIntegration(account, "jira", {
-        name: "Console Jira",
-        email: "soc@example.com",
-        api_token: "token",
-        reporter_id: "1",
-        jira_domain: "example.atlassian.net",
-        project: "SOC",
-      }),
+      herald.createIntegration(account, "email", { name: "Console mailbox", email: "soc@example.com" } as never),
     );
     expect(refused.status).toBe(400);
     expect(refused.data).toMatchObject({ error: "invalid_value", path: "type" });
-    expect(refused.data.details).toContain("'jira'");
+    expect(refused.data.details).toContain("'email'");
   });
 
   it("tests: testIntegration (webhook, slack, email) and testWebhook (the older path)", async () => {

@@ -1555,16 +1555,16 @@ export interface components {
             };
         };
         /**
-         * @description Kind of integration: `webhook` (signed JSON POSTs to any public URL), `slack` (a Slack incoming webhook), `msteams` (a Microsoft Teams Workflows webhook), `pagerduty` (PagerDuty Events API v2), `discord` (a Discord webhook) or `splunk_hec` (a Splunk HTTP Event Collector).
+         * @description Kind of integration: `webhook` (signed JSON POSTs to any public URL), `slack` (a Slack incoming webhook), `msteams` (a Microsoft Teams Workflows webhook), `pagerduty` (PagerDuty Events API v2), `discord` (a Discord webhook), `splunk_hec` (a Splunk HTTP Event Collector), `jira` (Jira Cloud issues), `jsd` (Jira Service Management requests) or `snow` (ServiceNow incidents).
          * @example webhook
          * @enum {string}
          */
-        "Integration-Type-Name": "webhook" | "slack" | "msteams" | "pagerduty" | "discord" | "splunk_hec";
+        "Integration-Type-Name": "webhook" | "slack" | "msteams" | "pagerduty" | "discord" | "splunk_hec" | "jira" | "jsd" | "snow";
         "Integration-List": {
             integrations: components["schemas"]["Integration"][];
         };
         /** @description An integration; its properties depend on its `type`. */
-        Integration: components["schemas"]["Integration-Webhook"] | components["schemas"]["Integration-Slack"] | components["schemas"]["Integration-MsTeams"] | components["schemas"]["Integration-PagerDuty"] | components["schemas"]["Integration-Discord"] | components["schemas"]["Integration-Splunk-Hec"];
+        Integration: components["schemas"]["Integration-Webhook"] | components["schemas"]["Integration-Slack"] | components["schemas"]["Integration-MsTeams"] | components["schemas"]["Integration-PagerDuty"] | components["schemas"]["Integration-Discord"] | components["schemas"]["Integration-Splunk-Hec"] | components["schemas"]["Integration-Jira"] | components["schemas"]["Integration-Jsd"] | components["schemas"]["Integration-Snow"];
         /**
          * @description A webhook integration. `header` repeats `headers` under the name Alert Logic's schema uses.
          * @example {
@@ -1765,6 +1765,85 @@ export interface components {
             source?: string;
             sourcetype?: string;
         };
+        "Integration-Jira": {
+            id: string;
+            account_id: string;
+            name: string;
+            created: components["schemas"]["Actor"];
+            modified: components["schemas"]["Actor"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "jira";
+            /**
+             * @description The Jira Cloud site's host.
+             * @example acme.atlassian.net
+             */
+            jira_domain: string;
+            email: string;
+            /**
+             * @description The Atlassian API token. Answers show it masked.
+             * @example ****a1b2
+             */
+            api_token: string;
+            project: string;
+            reporter_id?: string;
+            issue_type: string;
+        };
+        "Integration-Jsd": {
+            id: string;
+            account_id: string;
+            name: string;
+            created: components["schemas"]["Actor"];
+            modified: components["schemas"]["Actor"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "jsd";
+            /**
+             * @description The Jira Cloud site's host.
+             * @example acme.atlassian.net
+             */
+            jira_domain: string;
+            email: string;
+            /**
+             * @description The Atlassian API token. Answers show it masked.
+             * @example ****a1b2
+             */
+            api_token: string;
+            service_desk_id: string;
+            request_type_id: string;
+        };
+        "Integration-Snow": {
+            id: string;
+            account_id: string;
+            name: string;
+            created: components["schemas"]["Actor"];
+            modified: components["schemas"]["Actor"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "snow";
+            /**
+             * @description The instance's host.
+             * @example acme.service-now.com
+             */
+            instance_name: string;
+            username?: string;
+            /**
+             * @description The ServiceNow user's password. Answers show it masked.
+             * @example ****a1b2
+             */
+            password?: string;
+            /**
+             * @description The `Authorization` header value. Answers show it masked.
+             * @example ****a1b2
+             */
+            auth_header?: string;
+        };
         /**
          * @description One configuration per `type`; `type` defaults to `webhook`.
          * @example {
@@ -1776,7 +1855,7 @@ export interface components {
          *       }
          *     }
          */
-        "Create-Integration-Request": components["schemas"]["Create-Integration-Webhook"] | components["schemas"]["Create-Integration-Slack"] | components["schemas"]["Create-Integration-MsTeams"] | components["schemas"]["Create-Integration-PagerDuty"] | components["schemas"]["Create-Integration-Discord"] | components["schemas"]["Create-Integration-Splunk-Hec"];
+        "Create-Integration-Request": components["schemas"]["Create-Integration-Webhook"] | components["schemas"]["Create-Integration-Slack"] | components["schemas"]["Create-Integration-MsTeams"] | components["schemas"]["Create-Integration-PagerDuty"] | components["schemas"]["Create-Integration-Discord"] | components["schemas"]["Create-Integration-Splunk-Hec"] | components["schemas"]["Create-Integration-Jira"] | components["schemas"]["Create-Integration-Jsd"] | components["schemas"]["Create-Integration-Snow"];
         /** @description A webhook: Standard Webhooks-signed JSON calls with each notification, as it is or converted by a `payload_template`. */
         "Create-Integration-Webhook": {
             /** @example My Webhook */
@@ -1905,6 +1984,104 @@ export interface components {
             /** @description The events' sourcetype; the token's default when absent. */
             sourcetype?: string;
         };
+        /** @description Opens one Jira Cloud issue per incident (REST API v3, HTTP Basic with the account's e-mail and API token); later notifications about the incident (`payload.long_incident_id`, else `payload.incident_id`) comment on it. An issue deleted in Jira is opened again. */
+        "Create-Integration-Jira": {
+            /** @example My Webhook */
+            name: string;
+            /** @enum {string} */
+            type: "jira";
+            /**
+             * @description The Jira Cloud site: its host (`acme.atlassian.net`) or origin (`https://acme.atlassian.net`). Only `*.atlassian.net` hosts over https are accepted.
+             * @example acme.atlassian.net
+             */
+            jira_domain: string;
+            /**
+             * Format: email
+             * @description The Atlassian account's e-mail address: with `api_token`, the HTTP Basic credentials of every call.
+             * @example soc-bot@example.com
+             */
+            email: string;
+            /**
+             * @description An Atlassian API token of that account (id.atlassian.com → Security → API tokens). A credential.
+             * @example ATATT3xFfGF0aBcDeFgHiJkLmNoPqRsTuVwXyZ
+             */
+            api_token: string;
+            /**
+             * @description The project issues are opened in: its key (`SEC`) or numeric id.
+             * @example SEC
+             */
+            project: string;
+            /**
+             * @description The Atlassian account id issues are reported as (`reporter`); the token's account when absent.
+             * @example 5b10ac8d82e05b22cc7d4ef5
+             */
+            reporter_id?: string;
+            /**
+             * @description The issue type's name in the project; `Task` by default.
+             * @example Task
+             */
+            issue_type?: string;
+        };
+        /** @description Raises one Jira Service Management request per incident in a service desk, with a request type; later notifications about the incident comment on it. */
+        "Create-Integration-Jsd": {
+            /** @example My Webhook */
+            name: string;
+            /** @enum {string} */
+            type: "jsd";
+            /**
+             * @description The Jira Cloud site: its host (`acme.atlassian.net`) or origin (`https://acme.atlassian.net`). Only `*.atlassian.net` hosts over https are accepted.
+             * @example acme.atlassian.net
+             */
+            jira_domain: string;
+            /**
+             * Format: email
+             * @description The Atlassian account's e-mail address: with `api_token`, the HTTP Basic credentials of every call.
+             * @example soc-bot@example.com
+             */
+            email: string;
+            /**
+             * @description An Atlassian API token of that account (id.atlassian.com → Security → API tokens). A credential.
+             * @example ATATT3xFfGF0aBcDeFgHiJkLmNoPqRsTuVwXyZ
+             */
+            api_token: string;
+            /**
+             * @description The service desk id (a number, as text).
+             * @example 4
+             */
+            service_desk_id: string;
+            /**
+             * @description The request type id (a number, as text).
+             * @example 25
+             */
+            request_type_id: string;
+        };
+        /** @description Opens one ServiceNow incident per incident (Table API); later notifications add work notes to it and a closing one (`status` closed or resolved) resolves it. HTTP Basic (`username`, `password`) or `auth_header`. */
+        "Create-Integration-Snow": {
+            /** @example My Webhook */
+            name: string;
+            /** @enum {string} */
+            type: "snow";
+            /**
+             * @description The ServiceNow instance: its name (`acme` for `https://acme.service-now.com`) or origin. Only `*.service-now.com` hosts over https are accepted.
+             * @example acme
+             */
+            instance_name: string;
+            /**
+             * @description A ServiceNow user for HTTP Basic authentication (with `password`), or send `auth_header` instead.
+             * @example herald.integration
+             */
+            username?: string;
+            /**
+             * @description That user's password. A credential.
+             * @example correct horse battery staple
+             */
+            password?: string;
+            /**
+             * @description The `Authorization` header value sent with every call (e.g. `Basic dXNlcjpwYXNz` or `Bearer ...`: encode it as the target requires). A credential: sealed at rest, answered masked. An empty string removes it.
+             * @example Bearer 0123456789abcdef
+             */
+            auth_header?: string;
+        };
         /**
          * @description The create request of the path's type (see Create-Integration-Request: `target_url`, `routing_key`, `token`...), checked as that type's.
          * @example {
@@ -1968,6 +2145,54 @@ export interface components {
             source?: string;
             /** @description The events' sourcetype; the token's default when absent. */
             sourcetype?: string;
+            /**
+             * @description The Jira Cloud site: its host (`acme.atlassian.net`) or origin (`https://acme.atlassian.net`). Only `*.atlassian.net` hosts over https are accepted.
+             * @example acme.atlassian.net
+             */
+            jira_domain?: string;
+            /**
+             * Format: email
+             * @description The Atlassian account's e-mail address: with `api_token`, the HTTP Basic credentials of every call.
+             * @example soc-bot@example.com
+             */
+            email?: string;
+            api_token?: string;
+            /**
+             * @description The project issues are opened in: its key (`SEC`) or numeric id.
+             * @example SEC
+             */
+            project?: string;
+            /**
+             * @description The Atlassian account id issues are reported as (`reporter`); the token's account when absent.
+             * @example 5b10ac8d82e05b22cc7d4ef5
+             */
+            reporter_id?: string;
+            /**
+             * @description The issue type's name in the project; `Task` by default.
+             * @example Task
+             */
+            issue_type?: string;
+            /**
+             * @description The service desk id (a number, as text).
+             * @example 4
+             */
+            service_desk_id?: string;
+            /**
+             * @description The request type id (a number, as text).
+             * @example 25
+             */
+            request_type_id?: string;
+            /**
+             * @description The ServiceNow instance: its name (`acme` for `https://acme.service-now.com`) or origin. Only `*.service-now.com` hosts over https are accepted.
+             * @example acme
+             */
+            instance_name?: string;
+            /**
+             * @description A ServiceNow user for HTTP Basic authentication (with `password`), or send `auth_header` instead.
+             * @example herald.integration
+             */
+            username?: string;
+            password?: string;
         };
         "Signing-Secret": {
             /** @description `whsec_...`: verify deliveries with it (Standard Webhooks). */
@@ -4323,7 +4548,7 @@ export interface operations {
             path: {
                 /** @description AIMS account id. */
                 account_id: string;
-                /** @description An integration type (`get_integration_types`); one Herald does not have yet (`jira`, `email`, ...) is a 400. */
+                /** @description An integration type (`get_integration_types`); one Herald does not have yet (`email`, ...) is a 400. */
                 type: string;
             };
             cookie?: never;
@@ -5691,7 +5916,7 @@ export interface operations {
             path: {
                 /** @description AIMS account id. */
                 account_id: string;
-                /** @description An integration type (`get_integration_types`); one Herald does not have yet (`jira`, `email`, ...) is a 400. */
+                /** @description An integration type (`get_integration_types`); one Herald does not have yet (`email`, ...) is a 400. */
                 type: string;
             };
             cookie?: never;

@@ -2,7 +2,7 @@
 // few round trips whatever its size. Sets travel as one JSON parameter read with json_each, so every statement's text
 // is the same for one leg or a hundred (prepared once, cached by the driver) and no batch runs into SQLite's limit on
 // bound parameters.
-import { and, type Column, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, type Column, eq, getTableColumns, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../client";
 import {
@@ -21,9 +21,76 @@ import {
   type SubscriptionRow,
   subscribers,
   subscriptions,
+  type TicketLinkRow,
+  ticketLinks,
   type UserRow,
   users,
 } from "../schema";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ticket links: which ticket a ticketing integration opened for an incident.
+
+/** Where a notification names its incident, in order: the first that is a non-empty string or an integer counts. */
+export const TICKET_INCIDENT_PATHS = ["long_incident_id", "incident_id"] as const;
+
+/** The incident a notification's payload is about (TICKET_INCIDENT_PATHS), as ticket links key it; undefined if none. */
+export function ticketIncidentKey(payload: Record<string, unknown>): string | undefined {
+  for (const path of TICKET_INCIDENT_PATHS) {
+    const value = payload[path];
+    if (typeof value === "string" && value !== "") return value;
+    if (typeof value === "number" && Number.isInteger(value)) return String(value);
+  }
+  return undefined;
+}
+
+/** ticketIncidentKey in SQL, over the joined notification's payload: the two must agree, or no link is found again. */
+function ticketIncidentKeySql(): SQL {
+  const cases = TICKET_INCIDENT_PATHS.map((path) => {
+    const at = `"notifications"."payload", '$.${path}'`;
+    return sql.raw(
+      `WHEN json_type(${at}) = 'integer' OR (json_type(${at}) = 'text' AND json_extract(${at}) <> '') ` +
+        `THEN CAST(json_extract(${at}) AS TEXT)`,
+    );
+  });
+  return sql`(CASE ${sql.join(cases, sql` `)} END)`;
+}
+
+const TICKETING_TYPES_SQL = sql.raw(`('jira', 'jsd', 'snow')`);
+
+/**
+ * Reserves the opening of a ticket for each incident of the claimed legs to enabled ticketing integrations that has
+ * no link yet (or whose reservation ran out): an empty link held by `ticketBatch` until the legs' lease ends. Runs in
+ * the claim's transaction, after the claim, so it sees which legs this batch holds.
+ */
+function reserveTickets(db: Db, ids: readonly string[], now: number, leaseMs: number, ticketBatch: string) {
+  const key = ticketIncidentKeySql();
+  return db.run(sql`
+    INSERT INTO ticket_links
+      (integration_id, account_id, incident_key, ticket_key, ticket_id, opening_by, opening_until, created_at,
+       modified_at)
+    SELECT DISTINCT "deliveries"."destination", "deliveries"."account_id", ${key}, '', '', ${ticketBatch},
+      ${now + leaseMs}, ${now}, ${now}
+    FROM "deliveries"
+    JOIN "notifications" ON "notifications"."id" = "deliveries"."notification_id"
+    JOIN "integrations" ON "integrations"."id" = "deliveries"."destination"
+      AND "integrations"."account_id" = "deliveries"."account_id"
+    WHERE ${inJson(deliveries.id, ids)} AND "deliveries"."channel" = 'webhook'
+      AND "deliveries"."lease_until" = ${now + leaseMs} AND "integrations"."type" IN ${TICKETING_TYPES_SQL}
+      AND "integrations"."disabled_at" IS NULL AND ${key} IS NOT NULL AND ${ticketBatch} <> ''
+    ON CONFLICT (integration_id, incident_key) DO UPDATE SET
+      opening_by = excluded.opening_by, opening_until = excluded.opening_until, modified_at = excluded.modified_at
+    WHERE ticket_links.ticket_key = '' AND ticket_links.opening_until < ${now}`);
+}
+
+/** A ticket an attempt opened, to link to its incident; `replaces` is the deleted ticket it opens again instead of. */
+export interface TicketLinkWrite {
+  accountId: string;
+  integrationId: string;
+  incidentKey: string;
+  ticketKey: string;
+  ticketId: string;
+  replaces?: string | undefined;
+}
 
 /** `column IN (the strings of the JSON array parameter)`. */
 function inJson(column: Column, values: readonly string[]): SQL {
@@ -57,6 +124,8 @@ export interface ClaimedDeliveries {
   notifications: Map<string, NotificationRow>;
   /** The integrations the webhook legs asked for go to, by id. */
   integrations: Map<string, IntegrationRow>;
+  /** The tickets their ticketing integrations opened for the legs' incidents, by `integrationId/incidentKey`. */
+  ticketLinks: Map<string, TicketLinkRow>;
 }
 
 /**
@@ -69,10 +138,13 @@ export async function claimDeliveries(
   ids: readonly string[],
   now: number,
   leaseMs: number,
+  /** Names the batch in the ticket reservations it makes (ticket_links.opening_by). */
+  ticketBatch = "",
 ): Promise<ClaimedDeliveries> {
-  if (ids.length === 0) return { claimed: [], unclaimed: [], notifications: new Map(), integrations: new Map() };
+  if (ids.length === 0)
+    return { claimed: [], unclaimed: [], notifications: new Map(), integrations: new Map(), ticketLinks: new Map() };
   const asked = inJson(deliveries.id, ids);
-  const [claimed, states, notificationRows, integrationRows] = await db.batch([
+  const [claimed, states, notificationRows, integrationRows, , linkRows] = await db.batch([
     db
       .update(deliveries)
       .set({ leaseUntil: now + leaseMs })
@@ -111,6 +183,17 @@ export async function claimDeliveries(
             .where(and(asked, eq(deliveries.channel, "webhook"))),
         ),
       ),
+    reserveTickets(db, ids, now, leaseMs, ticketBatch),
+    // Found by primary key from each asked leg's integration and its notification's incident.
+    db
+      .selectDistinct(getTableColumns(ticketLinks))
+      .from(deliveries)
+      .innerJoin(notifications, eq(notifications.id, deliveries.notificationId))
+      .innerJoin(
+        ticketLinks,
+        and(eq(ticketLinks.integrationId, deliveries.destination), eq(ticketLinks.incidentKey, ticketIncidentKeySql())),
+      )
+      .where(and(asked, eq(deliveries.channel, "webhook"), eq(ticketLinks.accountId, deliveries.accountId))),
   ]);
   const claimedIds = new Set(claimed.map((leg) => leg.id));
   return {
@@ -119,6 +202,7 @@ export async function claimDeliveries(
     notifications: new Map(notificationRows.map((row) => [row.id, row])),
     // An integration counts only for legs of its own account (ids are global; the check keeps accounts apart).
     integrations: new Map(integrationRows.map((row) => [row.id, row])),
+    ticketLinks: new Map(linkRows.map((row) => [`${row.integrationId}/${row.incidentKey}`, row])),
   };
 }
 
@@ -202,6 +286,18 @@ export interface RecordAttemptsInput {
    */
   defer?: ReadonlyArray<{ deliveryId: string; slot: number }>;
   leaseUntil?: number;
+  /**
+   * Tickets the attempts opened, linked to their incidents. The first link of an incident stands (two consumers that
+   * both opened one keep the first; the other ticket stays unlinked); a reopened ticket replaces only the deleted one.
+   */
+  tickets?: readonly TicketLinkWrite[];
+  /** The batch's ticket reservations (claimDeliveries' `ticketBatch`): those that opened nothing are dropped. */
+  ticketBatch?: string;
+  /**
+   * Claimed legs handed back without an attempt, due at `at`: their incident's ticket is being opened by another
+   * batch. Guarded by the lease this batch holds (`leaseUntil`).
+   */
+  release?: { deliveryIds: readonly string[]; at: number; leaseUntil: number };
 }
 
 /**
@@ -213,7 +309,8 @@ export interface RecordAttemptsInput {
  */
 export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promise<Set<string>> {
   const { records, now } = input;
-  if (records.length === 0 && !input.defer?.length) return new Set();
+  const nothingElse = !input.defer?.length && !input.tickets?.length && !input.ticketBatch && !input.release;
+  if (records.length === 0 && nothingElse) return new Set();
   const rows = JSON.stringify(records);
   const field = (name: keyof AttemptRecord) => sql.raw(`json_extract(j.value, '$.${name}')`);
   // Absent keys keep the leg's value; present ones (null included) replace it.
@@ -275,6 +372,8 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
         .where(eq(integrations.id, integration.id)),
     ),
     ...(input.defer?.length ? [deferStatement(db, input.defer, input.leaseUntil ?? now, now)] : []),
+    ...ticketLinkStatements(db, input.tickets ?? [], input.ticketBatch, now),
+    ...(input.release?.deliveryIds.length ? [releaseStatement(db, input.release, now)] : []),
     completeNotificationsOfLegs(
       db,
       records.map((record) => record.deliveryId),
@@ -283,6 +382,50 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
   ];
   const [inserted] = (await db.batch(statements)) as [Array<{ delivery_id: string }>, ...unknown[]];
   return new Set(inserted.map((row) => row.delivery_id));
+}
+
+function ticketLinkStatements(
+  db: Db,
+  tickets: readonly TicketLinkWrite[],
+  ticketBatch: string | undefined,
+  now: number,
+) {
+  const rows = JSON.stringify(tickets.map((ticket) => ({ ...ticket, replaces: ticket.replaces ?? null })));
+  const field = (name: keyof TicketLinkWrite) => sql.raw(`json_extract(j.value, '$.${name}')`);
+  const batch = ticketBatch ?? "";
+  const writes = [
+    // The batch's own reservation, or the deleted ticket's link, becomes the new ticket's.
+    db.run(sql`
+      UPDATE ticket_links SET ticket_key = ${field("ticketKey")}, ticket_id = ${field("ticketId")},
+        opening_by = NULL, opening_until = NULL, modified_at = ${now}
+      FROM json_each(${rows}) AS j
+      WHERE ticket_links.integration_id = ${field("integrationId")} AND ticket_links.incident_key = ${field("incidentKey")}
+        AND ((ticket_links.ticket_key = '' AND ticket_links.opening_by = ${batch} AND ${batch} <> '')
+          OR ticket_links.ticket_key = ${field("replaces")})`),
+    // No reservation (none was made, or another batch holds the link): the first link of an incident stands.
+    db.run(sql`
+      INSERT INTO ticket_links (integration_id, account_id, incident_key, ticket_key, ticket_id, created_at, modified_at)
+      SELECT ${field("integrationId")}, ${field("accountId")}, ${field("incidentKey")}, ${field("ticketKey")},
+        ${field("ticketId")}, ${now}, ${now}
+      FROM json_each(${rows}) AS j
+      WHERE true
+      ON CONFLICT DO NOTHING`),
+  ];
+  if (!ticketBatch) return tickets.length ? writes : [];
+  return [...writes, db.run(sql`DELETE FROM ticket_links WHERE opening_by = ${ticketBatch} AND ticket_key = ''`)];
+}
+
+function releaseStatement(db: Db, release: NonNullable<RecordAttemptsInput["release"]>, now: number) {
+  return db
+    .update(deliveries)
+    .set({ leaseUntil: null, nextAttemptAt: release.at, modifiedAt: now })
+    .where(
+      and(
+        inJson(deliveries.id, release.deliveryIds),
+        filterEq(deliveries.status, "PENDING"),
+        eq(deliveries.leaseUntil, release.leaseUntil),
+      ),
+    );
 }
 
 function deferStatement(db: Db, defer: NonNullable<RecordAttemptsInput["defer"]>, leaseUntil: number, now: number) {

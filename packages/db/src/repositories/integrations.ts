@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { type IntegrationRow, integrations } from "../schema";
+import { type IntegrationRow, integrations, ticketLinks } from "../schema";
 import { preparedPerDb } from "./prepared";
 import { deleteConnectionSubscribers } from "./subscribers";
 
@@ -61,7 +61,7 @@ export async function updateIntegration(
   return row;
 }
 
-/** Deletes the integration and unsubscribes it everywhere, atomically. */
+/** Deletes the integration, unsubscribes it everywhere and forgets the tickets it opened, atomically. */
 export async function deleteIntegration(db: Db, accountId: string, id: string): Promise<boolean> {
   const [, deleted] = await db.batch([
     deleteConnectionSubscribers(db, accountId, id),
@@ -69,6 +69,7 @@ export async function deleteIntegration(db: Db, accountId: string, id: string): 
       .delete(integrations)
       .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
       .returning({ id: integrations.id }),
+    db.delete(ticketLinks).where(and(eq(ticketLinks.accountId, accountId), eq(ticketLinks.integrationId, id))),
   ]);
   return deleted.length > 0;
 }

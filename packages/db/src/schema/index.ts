@@ -10,4 +10,5 @@ export * from "./notifications";
 export * from "./subscribers";
 export * from "./subscriptions";
 export * from "./suppressions";
+export * from "./ticket-links";
 export * from "./users";

@@ -120,7 +120,7 @@ const splunkHec: Classify = (answer, nowMs) => {
 const CLASSIFIERS: Record<ChannelType, Classify> = { slack, msteams, discord, pagerduty, splunk_hec: splunkHec };
 
 /** What every vendor shares with webhooks (classifyResponse), with the vendor's words in the reason. */
-function common(vendor: string, answer: VendorAnswer, nowMs: number, detail: string): AttemptOutcome {
+export function common(vendor: string, answer: VendorAnswer, nowMs: number, detail: string): AttemptOutcome {
   const outcome = classifyResponse(answer.status, answer.headers, nowMs);
   if (outcome.kind === "delivered") return outcome;
   // A redirect's body is a page for browsers; what matters is that it was not followed.
@@ -132,7 +132,7 @@ function common(vendor: string, answer: VendorAnswer, nowMs: number, detail: str
   return { ...outcome, reason };
 }
 
-function rateLimited(reason: string, retryAfterSeconds: number | undefined): AttemptOutcome {
+export function rateLimited(reason: string, retryAfterSeconds: number | undefined): AttemptOutcome {
   return retryAfterSeconds === undefined
     ? { kind: "retry", reason, rateLimited: true }
     : { kind: "retry", reason, rateLimited: true, retryAfterSeconds };
@@ -161,7 +161,7 @@ function parseSeconds(value: string | number | null | undefined): number | undef
   return Math.min(MAX_DELAY_SECONDS, Math.ceil(seconds));
 }
 
-function parseJson(body: string): unknown {
+export function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
@@ -169,7 +169,7 @@ function parseJson(body: string): unknown {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

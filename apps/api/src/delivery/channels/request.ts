@@ -2,6 +2,7 @@
 // for one notification: its vendor's URL, body and headers, rendered from the view. Pure: no clock, no I/O.
 import type { IntegrationRow } from "@herald/db";
 import Mustache from "mustache";
+import { isTicketing, type TicketingType } from "../tickets/render";
 import { USER_AGENT } from "../webhook";
 import type { NotificationView, RenderOptions } from "./message";
 import { renderDiscord } from "./render-discord";
@@ -16,10 +17,11 @@ export interface ChannelRequest {
   body: string;
 }
 
-type ChannelRow = IntegrationRow & { type: Exclude<IntegrationRow["type"], "webhook"> };
+type ChannelRow = IntegrationRow & { type: Exclude<IntegrationRow["type"], "webhook" | TicketingType> };
 
+/** The alert channels: one vendor call per notification (ticketing types, delivery/tickets, may make two). */
 export function isChannel(integration: IntegrationRow): integration is ChannelRow {
-  return integration.type !== "webhook";
+  return integration.type !== "webhook" && !isTicketing(integration);
 }
 
 const JSON_HEADERS = { "content-type": "application/json", "user-agent": USER_AGENT };

@@ -1,0 +1,209 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createServices } from "../src/services/container";
+import { JIRA_HOST, type JiraIssue } from "./fakes/jira";
+import { ACME, ACME_WRITER, call, expectError, login, unique } from "./helpers";
+
+// Ticketing integrations through the API (issue #16 part 1): what jira, jsd and snow take, refuse and show, and the
+// test call. Delivery to the vendors' fakes is scenarios/ticketing.scenarios.ts.
+
+const ACCOUNT = "12345678";
+const path = `/herald/v2/${ACCOUNT}/integrations`;
+const SEALED = /^enc:v2:test-current:/;
+const TOKEN = "ATATT3xFfGF0aBcDeFgHiJkLmNoPqRsTuVwXyZ";
+
+let token: string;
+beforeAll(async () => {
+  token = await login(ACME);
+});
+
+const jira = (extra: Record<string, unknown> = {}) => ({
+  type: "jira",
+  jira_domain: "acme.atlassian.net",
+  email: "soc-bot@example.com",
+  api_token: TOKEN,
+  project: "SEC",
+  ...extra,
+});
+const jsd = { type: "jsd", jira_domain: "acme.atlassian.net", email: "soc-bot@example.com", api_token: TOKEN };
+
+const create = (body: Record<string, unknown>) =>
+  call("POST", path, { token, body: { name: unique("tickets"), ...body } });
+
+async function created(body: Record<string, unknown>) {
+  const result = await create(body);
+  expect(result.status, JSON.stringify(result.body)).toBe(201);
+  return result.body as { id: string } & Record<string, unknown>;
+}
+
+async function rawRow(id: string) {
+  const result = await createServices(env).db.$client.execute({
+    sql: "select target_url, config, secrets from integrations where id = ?",
+    args: [id],
+  });
+  const row = result.rows[0] as unknown as { target_url: string; config: string; secrets: string };
+  return { targetUrl: row.target_url, config: JSON.parse(row.config), secrets: JSON.parse(row.secrets) };
+}
+
+const update = (id: string, body: Record<string, unknown>) => call("PUT", `${path}/${id}`, { token, body });
+
+describe("creating ticketing integrations", () => {
+  it("jira: answers its shape with the token masked, sealed at rest, the site stored as its https origin", async () => {
+    const answer = await created(jira({ reporter_id: "5b10ac8d82e05b22cc7d4ef5" }));
+    expect(answer).toMatchObject({
+      type: "jira",
+      jira_domain: "acme.atlassian.net",
+      email: "soc-bot@example.com",
+      api_token: "****wXyZ",
+      project: "SEC",
+      reporter_id: "5b10ac8d82e05b22cc7d4ef5",
+      issue_type: "Task",
+    });
+    const stored = await rawRow(answer.id);
+    expect(stored.targetUrl).toBe("https://acme.atlassian.net");
+    expect(stored.secrets.api_token).toMatch(SEALED);
+    expect(JSON.stringify(stored)).not.toContain(TOKEN);
+    const read = await call("GET", `${path}/${answer.id}`, { token });
+    expect(JSON.stringify(read.body)).not.toContain(TOKEN);
+  });
+
+  it("jsd and snow: their shapes, each credential masked; snow takes an instance name or host", async () => {
+    expect(await created({ ...jsd, service_desk_id: "4", request_type_id: "25" })).toMatchObject({
+      type: "jsd",
+      jira_domain: "acme.atlassian.net",
+      api_token: "****wXyZ",
+      service_desk_id: "4",
+      request_type_id: "25",
+    });
+    const basic = await created({ type: "snow", instance_name: "acme", username: "herald", password: "hunter22" });
+    expect(basic).toMatchObject({ instance_name: "acme.service-now.com", username: "herald", password: "****er22" });
+    expect(basic).not.toHaveProperty("auth_header");
+    expect((await rawRow(basic.id)).secrets.password).toMatch(SEALED);
+    const bearer = await created({
+      type: "snow",
+      instance_name: "acme.service-now.com",
+      auth_header: "Bearer abcdefgh",
+    });
+    expect(bearer).toMatchObject({ instance_name: "acme.service-now.com", auth_header: "****efgh" });
+    expect(bearer).not.toHaveProperty("password");
+  });
+
+  it.each([
+    ["a host not at Atlassian", jira({ jira_domain: "jira.example.com" }), "jira_domain", /Jira Cloud host/],
+    ["an internal address", jira({ jira_domain: "http://10.0.0.5" }), "jira_domain", /./],
+    ["http to Atlassian", jira({ jira_domain: "http://acme.atlassian.net" }), "jira_domain", /https/],
+    ["a path on the site", jira({ jira_domain: "https://acme.atlassian.net/rest" }), "jira_domain", /site alone/],
+    ["a look-alike host", jira({ jira_domain: "acme.atlassian.net.evil.com" }), "jira_domain", /Jira Cloud host/],
+    ["a fragment after the site", jira({ jira_domain: "acme.atlassian.net#x" }), "jira_domain", /site alone/],
+    ["credentials before the host", jira({ jira_domain: "acme.atlassian.net@evil.com" }), "jira_domain", /./],
+    [
+      "a ServiceNow look-alike",
+      { type: "snow", instance_name: "acme.service-now.com.evil.io", auth_header: "Bearer x" },
+      "instance_name",
+      /ServiceNow host/,
+    ],
+  ])("refuses %s with a 400 on the site's field", async (_what, body, field, details) => {
+    const result = await create(body);
+    expectError(result, 400, "invalid_value", { path: field });
+    expect(result.body.details).toMatch(details);
+  });
+
+  it.each([
+    ["a malformed e-mail", jira({ email: "not-an-address" }), "email"],
+    ["a project with spaces", jira({ project: "S E C" }), "project"],
+    ["a non-numeric service desk", { ...jsd, service_desk_id: "desk", request_type_id: "25" }, "service_desk_id"],
+    ["snow without credentials", { type: "snow", instance_name: "acme" }, "auth_header"],
+    [
+      "snow with both kinds",
+      { type: "snow", instance_name: "acme", username: "u", password: "p", auth_header: "Bearer x" },
+      "auth_header",
+    ],
+    ["snow with a user but no password", { type: "snow", instance_name: "acme", username: "u" }, "auth_header"],
+  ])("refuses %s with a 400 naming it, never a 5xx", async (_what, body, field) => {
+    const result = await create(body);
+    expect(result.status, JSON.stringify(result.body)).toBe(400);
+    expect(result.body.path).toBe(field);
+  });
+
+  it("names a missing credential as Herald names missing properties", async () => {
+    expectError(await create(jira({ api_token: undefined })), 400, "missing_required_property", {
+      details: "api_token",
+    });
+  });
+
+  it("needs the admin role", async () => {
+    const writer = await login(ACME_WRITER);
+    const result = await call("POST", path, { token: writer, body: { name: unique("jira"), ...jira() } });
+    expect(result.status).toBe(403);
+  });
+});
+
+describe("updating ticketing integrations", () => {
+  it("keeps a masked api_token, replaces a new one, and checks a new site like a create", async () => {
+    const answer = await created(jira());
+    const kept = await update(answer.id, { api_token: answer.api_token, project: "OPS", issue_type: "Bug" });
+    expect(kept.status, JSON.stringify(kept.body)).toBe(200);
+    expect(kept.body).toMatchObject({ project: "OPS", issue_type: "Bug", api_token: answer.api_token });
+    const opened = async () =>
+      createServices(env).secrets.open(
+        (await rawRow(answer.id)).secrets.api_token,
+        `integrations/${answer.id.toUpperCase()}/secrets/api_token`,
+      );
+    expect(await opened()).toBe(TOKEN);
+    expect((await update(answer.id, { api_token: "ATATTnew-token-1234" })).body.api_token).toBe("****1234");
+    expect(await opened()).toBe("ATATTnew-token-1234");
+    expectError(await update(answer.id, { jira_domain: "evil.example.com" }), 400, "invalid_value", {
+      path: "jira_domain",
+    });
+    expectError(await update(answer.id, { instance_name: "acme" }), 400, "invalid_value", { path: "instance_name" });
+    expectError(await update(answer.id, { type: "snow" }), 400, "invalid_value", { path: "type" });
+  });
+
+  it("snow: switching to auth_header drops the password, and back again; one kind always remains", async () => {
+    const answer = await created({ type: "snow", instance_name: "acme", username: "herald", password: "hunter22" });
+    const bearer = await update(answer.id, { auth_header: "Bearer abcdefgh" });
+    expect(bearer.status, JSON.stringify(bearer.body)).toBe(200);
+    expect(bearer.body).toMatchObject({ auth_header: "****efgh" });
+    expect(bearer.body).not.toHaveProperty("password");
+    expect(bearer.body).not.toHaveProperty("username");
+    expectError(await update(answer.id, { username: "someone" }), 400, "invalid_value", { path: "auth_header" });
+    const back = await update(answer.id, { username: "herald2", password: "swordfish" });
+    expect(back.body).toMatchObject({ username: "herald2", password: "****fish" });
+    expect(back.body).not.toHaveProperty("auth_header");
+  });
+});
+
+describe("test calls", () => {
+  it("a stored jira integration opens a sample issue and answers Jira's 201", async () => {
+    const email = `${unique("test")}@example.com`.toLowerCase();
+    const answer = await created(jira({ email, jira_domain: JIRA_HOST }));
+    const result = await call("POST", `${path}/${answer.id}/test`, { token, body: {} });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    expect(result.body).toMatchObject({ code: 201, delivered: true });
+    expect(JSON.parse(result.body.rawbody)).toMatchObject({ key: "SEC-1" });
+    const issues = (await (
+      await fetch(`https://${JIRA_HOST}/__issues/${encodeURIComponent(email)}`)
+    ).json()) as JiraIssue[];
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.summary).toContain("Herald test notification");
+  });
+
+  it("answers what Jira refused, without disabling the integration", async () => {
+    const answer = await created(
+      jira({ email: `${unique("test")}@example.com`.toLowerCase(), api_token: "revoked-1" }),
+    );
+    const result = await call("POST", `${path}/${answer.id}/test`, { token, body: {} });
+    expect(result.body).toMatchObject({ code: 401, delivered: false });
+    expect(result.body.reason).toMatch(/Client must be authenticated/);
+    const again = await call("POST", `${path}/${answer.id}/test`, { token, body: {} });
+    expect(again.body).toMatchObject({ code: 401 });
+  });
+
+  it("checks an unsaved configuration's site before calling anything", async () => {
+    const result = await call("POST", `/herald/v2/${ACCOUNT}/jira/test`, {
+      token,
+      body: { email: "soc@example.com", api_token: "t", jira_domain: "127.0.0.1", project: "SEC" },
+    });
+    expectError(result, 400, "invalid_value", { path: "jira_domain" });
+  });
+});
