@@ -55,6 +55,7 @@ describe("GET /herald/v2/integration_types", () => {
       "pagerduty",
       "discord",
       "splunk_hec",
+      "email",
     ]);
     const required = Object.fromEntries(types.map((type) => [type.name, type.configuration.required]));
     // Alert Logic's clients create webhooks without a type: it is not required there.
@@ -62,6 +63,7 @@ describe("GET /herald/v2/integration_types", () => {
     expect(required.slack).toEqual(["name", "type", "target_url"]);
     expect(required.pagerduty).toEqual(["name", "type", "routing_key"]);
     expect(required.splunk_hec).toEqual(["name", "type", "target_url", "token"]);
+    expect(required.email).toEqual(["name", "type", "email"]);
   });
 
   it("answers 401 without a token", async () => {
@@ -156,7 +158,7 @@ describe("POST /herald/v2/{account_id}/integrations", () => {
   });
 
   it.each([
-    ["type", "email"],
+    ["type", "carrier_pigeon"],
     ["name", ""],
     ["target_url", `https://hooks.example.com/${"x".repeat(2048)}`],
   ])("answers 400 for %s %j", async (field, value) => {

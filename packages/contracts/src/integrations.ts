@@ -1,13 +1,22 @@
 import { AccountIdParam, Actor, HttpUrl, Id, pathParam } from "./common";
 import { z } from "./zod";
 
-export const INTEGRATION_TYPES = ["webhook", "slack", "msteams", "pagerduty", "discord", "splunk_hec"] as const;
+export const INTEGRATION_TYPES = [
+  "webhook",
+  "slack",
+  "msteams",
+  "pagerduty",
+  "discord",
+  "splunk_hec",
+  "email",
+] as const;
 
 export const IntegrationType = z.enum(INTEGRATION_TYPES).openapi("Integration-Type-Name", {
   description:
     "Kind of integration: `webhook` (signed JSON POSTs to any public URL), `slack` (a Slack incoming webhook), " +
     "`msteams` (a Microsoft Teams Workflows webhook), `pagerduty` (PagerDuty Events API v2), `discord` (a Discord " +
-    "webhook) or `splunk_hec` (a Splunk HTTP Event Collector).",
+    "webhook), `splunk_hec` (a Splunk HTTP Event Collector) or `email` (e-mail ticketing: each notification " +
+    "e-mailed to one fixed address, such as a ticketing system's mailbox).",
   example: "webhook",
 });
 export type IntegrationType = z.infer<typeof IntegrationType>;
@@ -259,6 +268,29 @@ const splunkHecConfig = {
   sourcetype: hecField("sourcetype").optional(),
 };
 
+// ---- E-mail ticketing (Alert Logic's `email` connection): the rendered notification e-mailed to one mailbox.
+
+export const MAX_SUBJECT_TEMPLATE_LENGTH = 1000;
+const ticketingAddress = z
+  .email("must be one e-mail address, such as tickets@example.com (no name, list or angle brackets)")
+  .max(320)
+  .openapi({
+    description: "The one address every notification is e-mailed to, e.g. a ticketing system's mailbox.",
+    example: "tickets@example.com",
+  });
+const subjectTemplate = z
+  .string()
+  .max(MAX_SUBJECT_TEMPLATE_LENGTH)
+  .openapi({
+    description:
+      "Mustache template of the e-mail's subject, rendered like a subscription's `options.email_subject` (which it " +
+      "overrides, as it does the notification type's `default_email_subject`) against `notification`, " +
+      "`notification_data`, `asset_data`, `payload`, `account` and `display`. Checked when saved; an empty string " +
+      "removes it.",
+    example: "[Herald] {{display.threat}} incident {{payload.long_incident_id}}: {{display.summary}}",
+  });
+const emailConfig = { email: ticketingAddress, subject_template: subjectTemplate.optional() };
+
 function createSchema<Type extends IntegrationType, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
   return z.object({ name: integrationName, type: z.literal(type), ...shape });
 }
@@ -291,6 +323,12 @@ const CreateSplunkHec = createSchema("splunk_hec", splunkHecConfig).openapi("Cre
   description: "Sends each whole notification to a Splunk HTTP Event Collector as one event.",
 });
 
+const CreateEmail = createSchema("email", emailConfig).openapi("Create-Integration-Email", {
+  description:
+    "E-mail ticketing: each notification rendered as users' e-mails are (the subscription's template) and sent to " +
+    "`email` through Herald's e-mail transport.",
+});
+
 export const CreateIntegrationRequest = z
   .discriminatedUnion("type", [
     CreateWebhook,
@@ -299,6 +337,7 @@ export const CreateIntegrationRequest = z
     CreatePagerDuty,
     CreateDiscord,
     CreateSplunkHec,
+    CreateEmail,
   ])
   .openapi("Create-Integration-Request", {
     description: "One configuration per `type`; `type` defaults to `webhook`.",
@@ -333,6 +372,8 @@ export const UpdateIntegrationRequest = z
     index: hecField("index").optional(),
     source: hecField("source").optional(),
     sourcetype: hecField("sourcetype").optional(),
+    email: ticketingAddress.optional(),
+    subject_template: subjectTemplate.optional(),
   })
   .refine(aliasAgrees, aliasConflict)
   .transform(foldHeaderAlias)
@@ -419,6 +460,14 @@ const SplunkHecIntegration = z
     sourcetype: z.string().optional(),
   })
   .openapi("Integration-Splunk-Hec");
+const EmailIntegration = z
+  .object({
+    ...answerCommon,
+    type: z.literal("email"),
+    email: z.string().openapi({ description: "Where each notification is e-mailed." }),
+    subject_template: z.string().optional(),
+  })
+  .openapi("Integration-Email");
 
 export const Integration = z
   .discriminatedUnion("type", [
@@ -428,6 +477,7 @@ export const Integration = z
     PagerDutyIntegration,
     DiscordIntegration,
     SplunkHecIntegration,
+    EmailIntegration,
   ])
   .openapi("Integration", { description: "An integration; its properties depend on its `type`." });
 export type Integration = z.infer<typeof Integration>;
@@ -444,6 +494,7 @@ export const INTEGRATION_CONFIG_SCHEMAS = {
   pagerduty: CreatePagerDuty,
   discord: CreateDiscord,
   splunk_hec: CreateSplunkHec,
+  email: CreateEmail,
 } satisfies Record<IntegrationType, z.ZodType>;
 
 export const IntegrationTypeInfo = z
@@ -488,6 +539,8 @@ export const IntegrationTestResponse = z
       .optional()
       .openapi({ description: "Why not, as the attempts log would say (a retry or a permanent failure)." }),
     request_body: z.string().openapi({ description: "What Herald sent: the rendering of the sample notification." }),
+    to: z.string().optional().openapi({ description: "`email` integrations: the address the test e-mail went to." }),
+    subject: z.string().optional().openapi({ description: "`email` integrations: the test e-mail's subject." }),
   })
   .openapi("Integration-Test-Response", {
     example: { code: 200, rawbody: "ok", delivered: true, request_body: '{"text":"..."}' },
@@ -501,7 +554,7 @@ export const IntegrationTypeParam = AccountIdParam.extend({
   type: pathParam(
     "type",
     z.string().min(1).max(64),
-    "An integration type (`get_integration_types`); one Herald does not have yet (`jira`, `email`, ...) is a 400.",
+    "An integration type (`get_integration_types`); one Herald does not have yet (`jira`, `snow`, ...) is a 400.",
   ),
 });
 export type IntegrationTypeParam = z.infer<typeof IntegrationTypeParam>;

@@ -8,6 +8,7 @@ import type {
   WebhookIntegration,
 } from "@herald/contracts";
 import type { IntegrationKind, IntegrationRow } from "@herald/db";
+import { subjectTemplateProblem } from "../delivery/email/render";
 import { jsonTemplate, TemplateError } from "../delivery/payload-conversion";
 import { RESERVED_WEBHOOK_HEADERS } from "../delivery/webhook";
 import { ApiError } from "../errors";
@@ -32,6 +33,7 @@ const UPDATABLE: Record<IntegrationKind, readonly string[]> = {
   discord: ["target_url"],
   pagerduty: ["routing_key", "region", "target_url", "severity_map", "resolve_when"],
   splunk_hec: ["target_url", "token", "index", "source", "sourcetype"],
+  email: ["email", "subject_template"],
 };
 
 function requireUrl(type: IntegrationKind, url: string, policy: TargetUrlPolicy): string {
@@ -87,6 +89,18 @@ function requireOneAuthorization(headers: Record<string, string>, authHeader: st
     throw ApiError.invalid("auth_header", `headers already has '${custom}': send the credential in one of the two`);
 }
 
+/**
+ * An `email` integration's settings as stored: its subject template, checked as Mustache now so a broken one is a 400
+ * rather than a fallback subject on every ticket. An empty template is none. The address is the row's `targetUrl`:
+ * where its e-mails go, as answers and the attempts log show it (an address, not a credential).
+ */
+function emailConfig(subjectTemplate: string | undefined): Record<string, unknown> {
+  if (subjectTemplate === undefined || subjectTemplate.trim() === "") return {};
+  const problem = subjectTemplateProblem(subjectTemplate);
+  if (problem) throw ApiError.invalid("subject_template", `is not a valid Mustache template: ${problem}`);
+  return { subject_template: subjectTemplate };
+}
+
 /** Settings with the absent ones left out, so a row stores only what was said. */
 function defined(settings: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
@@ -126,6 +140,8 @@ export function storedFromCreate(body: CreateIntegrationRequest, policy: TargetU
         config: defined({ index: body.index, source: body.source, sourcetype: body.sourcetype }),
         secrets: { token: body.token },
       };
+    case "email":
+      return { targetUrl: body.email, headers: {}, config: emailConfig(body.subject_template), secrets: {} };
   }
 }
 
@@ -221,6 +237,11 @@ export function storedFromUpdate(
         },
         secrets: { ...current.secrets, ...defined({ token: keptCredential(current.secrets.token, body.token) }) },
       }) as Partial<StoredConfig>;
+    case "email":
+      return defined({
+        targetUrl: body.email,
+        config: body.subject_template === undefined ? undefined : emailConfig(body.subject_template),
+      }) as Partial<StoredConfig>;
   }
 }
 
@@ -278,6 +299,13 @@ export function toIntegration(row: IntegrationRow): Integration {
           source?: string;
           sourcetype?: string;
         }),
+      };
+    case "email":
+      return {
+        ...common,
+        type: "email",
+        email: row.targetUrl,
+        ...(typeof row.config.subject_template === "string" ? { subject_template: row.config.subject_template } : {}),
       };
   }
 }

@@ -11,6 +11,9 @@ export const INTEGRATION_TYPE_DESCRIPTIONS: Record<IntegrationType, string> = {
     "PagerDuty Events API v2: one PagerDuty incident per Herald incident (dedup_key), triggered, updated and resolved.",
   discord: "An embed in a Discord channel, through a Discord webhook.",
   splunk_hec: "The whole notification as one event in Splunk, through an HTTP Event Collector.",
+  email:
+    "E-mail ticketing: each notification rendered as users' e-mails are and sent to one address (a ticketing " +
+    "system's mailbox) through Herald's e-mail transport, with an optional subject template.",
 };
 
 const schemas = new Map<IntegrationType, Record<string, unknown>>();

@@ -2,7 +2,15 @@ import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { accounts } from "./accounts";
 import { auditColumns, epochMs } from "./columns";
 
-export const INTEGRATION_TYPES = ["webhook", "slack", "msteams", "pagerduty", "discord", "splunk_hec"] as const;
+export const INTEGRATION_TYPES = [
+  "webhook",
+  "slack",
+  "msteams",
+  "pagerduty",
+  "discord",
+  "splunk_hec",
+  "email",
+] as const;
 export type IntegrationKind = (typeof INTEGRATION_TYPES)[number];
 
 export const integrations = sqliteTable(

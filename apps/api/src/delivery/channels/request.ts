@@ -16,10 +16,11 @@ export interface ChannelRequest {
   body: string;
 }
 
-type ChannelRow = IntegrationRow & { type: Exclude<IntegrationRow["type"], "webhook"> };
+type ChannelRow = IntegrationRow & { type: Exclude<IntegrationRow["type"], "webhook" | "email"> };
 
+/** A type that calls its vendor over HTTP with a rendered message (not a signed webhook, not an e-mail). */
 export function isChannel(integration: IntegrationRow): integration is ChannelRow {
-  return integration.type !== "webhook";
+  return integration.type !== "webhook" && integration.type !== "email";
 }
 
 const JSON_HEADERS = { "content-type": "application/json", "user-agent": USER_AGENT };
