@@ -270,7 +270,7 @@ const splunkHecConfig = {
 
 // ---- E-mail ticketing (Alert Logic's `email` connection): the rendered notification e-mailed to one mailbox.
 
-export const MAX_SUBJECT_TEMPLATE_LENGTH = 1000;
+const MAX_SUBJECT_TEMPLATE_LENGTH = 1000;
 const ticketingAddress = z
   .email("must be one e-mail address, such as tickets@example.com (no name, list or angle brackets)")
   .max(320)
