@@ -10,6 +10,10 @@ export default defineConfig({
     // vendors' pacing), so beside each other they cost little more than the longer one (250 s → 154 s). Three side by
     // side once left the soak short of its deadline on two cores (e276f9a went back to one).
     maxWorkers: 2,
-    reporters: ["default", "../../scripts/vitest-progress.mjs", ["json", { outputFile: "test-results/vitest-node.json" }]],
+    reporters: [
+      "default",
+      "../../scripts/vitest-progress.mjs",
+      ["json", { outputFile: "test-results/vitest-node.json" }],
+    ],
   },
 });

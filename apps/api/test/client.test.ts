@@ -348,7 +348,10 @@ describe("integrations, deliveries and webhooks", () => {
     expect(await acme.updateIntegration(created.id, { target_url: "https://hooks.test/b" })).toMatchObject({
       target_url: "https://hooks.test/b",
     });
-    expect(await acme.getAccountIntegration(created.id)).toMatchObject({ target_url: "https://hooks.test/b" });
+    expect(await acme.getAccountIntegration(created.id)).toMatchObject({
+      type: "webhook",
+      target_url: "https://hooks.test/b",
+    });
     const secret = await acme.getIntegrationSecret(created.id);
     expect(secret.key).toMatch(/^whsec_/);
     const rotated = await acme.rotateIntegrationSecret(created.id);
@@ -475,8 +478,18 @@ describe("users and e-mail", () => {
 
   it("sends a test e-mail and finds it among the captured ones", async () => {
     const email = `${unique("soc")}@example.com`;
-    expect(await acme.testEmail({ email })).toMatchObject({ code: 200 });
+    const sent = await acme.testEmail({ email, subject_template: "[Test] {{display.summary}}" });
+    expect(sent).toMatchObject({ code: 200, delivered: true, to: email });
     const { emails } = await acme.getCapturedEmails({ limit: 50 });
-    expect(emails.map((e) => e.to)).toContain(email);
+    expect(emails.find((e) => e.to === email)?.subject).toBe(sent.subject);
+  });
+
+  it("creates an email integration and sends a sample through it", async () => {
+    const email = `${unique("tickets")}@example.com`;
+    const tickets = await acme.createIntegration({ name: unique("tickets"), type: "email", email });
+    expect(tickets).toMatchObject({ type: "email", email });
+    const sample = await acme.testIntegration(tickets.id, {});
+    expect(sample).toMatchObject({ code: 200, delivered: true, to: email });
+    await acme.deleteIntegration(tickets.id);
   });
 });

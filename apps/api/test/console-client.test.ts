@@ -60,7 +60,7 @@ describe("POST /{account_id}/integrations/{type}", () => {
   });
 
   it("answers a type Herald does not have yet with a 400 naming type, never a 404, 405 or 5xx", async () => {
-    for (const type of ["email", "ms_power_automate"]) {
+    for (const type of ["ms_power_automate", "jira_cloud"]) {
       const result = await call("POST", `${integrations}/${type}`, {
         token,
         body: { name: unique(type), email: "soc@example.com" },
@@ -68,6 +68,15 @@ describe("POST /{account_id}/integrations/{type}", () => {
       expectError(result, 400, "invalid_value", { path: "type" });
       expect(result.body.details).toContain(`'${type}'`);
     }
+  });
+
+  it("creates an email (Email Ticketing) integration from the console's payload {name, email}", async () => {
+    const name = unique("tickets");
+    const result = await call("POST", `${integrations}/email`, { token, body: { name, email: "soc@example.com" } });
+    expect(result.status, JSON.stringify(result.body)).toBe(201);
+    expect(result.body).toMatchObject({ name, type: "email", email: "soc@example.com" });
+    const read = await call("GET", `${integrations}/${result.body.id}`, { token });
+    expect(read.body).toEqual(result.body);
   });
 
   it("needs the admin role", async () => {
@@ -119,7 +128,8 @@ describe("POST /{account_id}/{type}/test", () => {
     expect(webhook.body).toEqual({ code: 200, rawbody: "ok" });
     const email = await call("POST", `/herald/v2/${ACCOUNT}/email/test`, { token, body: { email: "soc@example.com" } });
     expect(email.status).toBe(200);
-    expect(email.body).not.toHaveProperty("delivered");
+    // test_email is the email integration type's configuration test: the console's {email} is its configuration.
+    expect(email.body).toMatchObject({ code: 200, rawbody: "captured", delivered: true, to: "soc@example.com" });
   });
 });
 

@@ -55,19 +55,19 @@ async function sentToResend(): Promise<SentToResend[]> {
 }
 
 describe("POST /herald/v2/{account_id}/email/test (capture transport)", () => {
-  it("renders a sample incident e-mail and captures it: 200 captured", async () => {
+  it("renders a sample incident e-mail as an email integration would and captures it: 200 captured", async () => {
     const to = address("test");
     const result = await call("POST", testPath(), { token: acme, body: { email: to } });
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ code: 200, rawbody: "captured" });
+    const subject = "High Threat Incident : Herald test notification: a sample incident";
+    expect(result.body).toMatchObject({ code: 200, rawbody: "captured", delivered: true, to, subject });
+    expect(result.body.request_body).toContain("Herald test notification: a sample incident");
 
     const [email] = (await captured()).filter((e) => e.to === to);
-    expect(email).toMatchObject({ delivery_id: null, to });
-    expect(email?.subject).toMatch(/^\[Test\] High incident: Herald test e-mail/);
+    expect(email).toMatchObject({ delivery_id: null, to, subject });
     expect(email?.html).toContain("<!DOCTYPE html>");
-    expect(email?.html).toContain("Herald test e-mail: a sample incident, not a real one");
-    expect(email?.html).toContain("203.0.113.7");
-    expect(email?.text).toContain("Herald test e-mail: a sample incident, not a real one");
+    expect(email?.html).toContain("Herald test notification: a sample incident");
+    expect(email?.text).toBe(result.body.request_body);
   });
 
   it.each([
@@ -217,13 +217,18 @@ describe("the test e-mail through Resend", () => {
 
   it("answers Resend's status and body", async () => {
     const to = address("resend-test");
-    const result = await sendTestEmail(context(), ACME_ID, { email: to });
+    const result = await sendTestEmail(context(), ACME_ID, { email: to, notification_type: "incidents/alerts" });
     const request = (await sentToResend()).find((sent) => JSON.parse(sent.body).to[0] === to);
-    expect(result).toEqual({ code: 200, rawbody: JSON.stringify({ id: request?.id }) });
+    expect(result).toMatchObject({ code: 200, rawbody: JSON.stringify({ id: request?.id }), delivered: true, to });
+    // A test e-mail is no leg: no idempotency key (a second test would be swallowed) and no delivery tag.
+    expect(request?.headers["idempotency-key"]).toBeUndefined();
   });
 
   it("answers the provider's refusal as it came", async () => {
-    const result = await sendTestEmail(context(), ACME_ID, { email: "status-422@example.com" });
+    const result = await sendTestEmail(context(), ACME_ID, {
+      email: "status-422@example.com",
+      notification_type: "incidents/alerts",
+    });
     expect(result.code).toBe(422);
     expect(JSON.parse(result.rawbody)).toMatchObject({ statusCode: 422, message: "forced by the test" });
   });
@@ -231,8 +236,9 @@ describe("the test e-mail through Resend", () => {
   it("answers code 0 when Resend cannot be reached", async () => {
     const result = await sendTestEmail(context({ ...RESEND, apiUrl: "resend.test" }), ACME_ID, {
       email: address("down"),
+      notification_type: "incidents/alerts",
     });
-    expect(result.code).toBe(0);
-    expect(result.rawbody).toMatch(/^network error/);
+    expect(result).toMatchObject({ code: 0, delivered: false, reason: expect.stringMatching(/^network error/) });
+    expect(result.rawbody).toMatch(/^not sent: network error/);
   });
 });

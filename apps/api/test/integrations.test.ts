@@ -58,6 +58,7 @@ describe("GET /herald/v2/integration_types", () => {
       "jira",
       "jsd",
       "snow",
+      "email",
     ]);
     const required = Object.fromEntries(types.map((type) => [type.name, type.configuration.required]));
     // Alert Logic's clients create webhooks without a type: it is not required there.
@@ -76,6 +77,7 @@ describe("GET /herald/v2/integration_types", () => {
       "request_type_id",
     ]);
     expect(required.snow).toEqual(["name", "type", "instance_name"]);
+    expect(required.email).toEqual(["name", "type", "email"]);
   });
 
   it("answers 401 without a token", async () => {
@@ -170,7 +172,7 @@ describe("POST /herald/v2/{account_id}/integrations", () => {
   });
 
   it.each([
-    ["type", "email"],
+    ["type", "carrier_pigeon"],
     ["name", ""],
     ["target_url", `https://hooks.example.com/${"x".repeat(2048)}`],
   ])("answers 400 for %s %j", async (field, value) => {

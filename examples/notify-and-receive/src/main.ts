@@ -68,6 +68,8 @@ async function main() {
   try {
     const integration = await herald.createIntegration({ name: `example ${run}`, target_url: receiver.url });
     cleanup.push(() => herald.deleteIntegration(integration.id));
+    // A body without a type is a webhook; the answer's type says so, and narrows it to a webhook's properties.
+    if (integration.type !== "webhook") throw new Error(`expected a webhook integration, got ${integration.type}`);
     signingSecret = (await herald.getIntegrationSecret(integration.id)).key;
     console.log(`integration ${integration.id} -> ${integration.target_url}`);
 

@@ -1,5 +1,10 @@
 import { AccountIdParam, EpochSeconds, Id, pathParam } from "./common";
-import { WebhookHeaders } from "./integrations";
+import {
+  INTEGRATION_CONFIG_SCHEMAS,
+  IntegrationTestRequest,
+  IntegrationTestResponse,
+  WebhookHeaders,
+} from "./integrations";
 import { DeliveryStatus } from "./notifications";
 import { z } from "./zod";
 
@@ -102,13 +107,34 @@ export const LegacyWebhookTestResponse = z
   .openapi("Legacy-Webhook-Test-Response", { example: { response: { code: 200, rawbody: "ok" } } });
 export type LegacyWebhookTestResponse = z.infer<typeof LegacyWebhookTestResponse>;
 
+const emailConfiguration = INTEGRATION_CONFIG_SCHEMAS.email.shape;
+
+/** `test_email` is the `email` integration type's configuration test (Alert Logic's console sends `{email}`). */
 export const EmailTestRequest = z
-  .object({ email: z.email().max(320) })
-  .openapi("Email-Test-Request", { example: { email: "soc@example.com" } });
+  .object({
+    email: emailConfiguration.email,
+    subject_template: emailConfiguration.subject_template,
+    name: emailConfiguration.name.optional(),
+    type: z.string().optional().openapi({ description: "May be left out; if sent it must be `email`." }),
+    notification_type: IntegrationTestRequest.shape.notification_type,
+  })
+  .openapi("Email-Test-Request", {
+    description:
+      "An `email` integration's configuration as its create request takes it (`name` may be left out), and which " +
+      "notification type's sample to send. Nothing is stored.",
+    example: { email: "tickets@example.com", subject_template: "[Herald] {{display.summary}}" },
+  });
 export type EmailTestRequest = z.infer<typeof EmailTestRequest>;
 
-export const EmailTestResponse = WebhookTestResponse.openapi("Email-Test-Response", {
-  example: { code: 200, rawbody: "captured" },
+export const EmailTestResponse = IntegrationTestResponse.openapi("Email-Test-Response", {
+  example: {
+    code: 200,
+    rawbody: "captured",
+    delivered: true,
+    to: "tickets@example.com",
+    subject: "[Herald] Herald test notification: a sample incident",
+    request_body: "High incident ...",
+  },
 });
 export type EmailTestResponse = z.infer<typeof EmailTestResponse>;
 

@@ -11,6 +11,7 @@ export const INTEGRATION_TYPES = [
   "jira",
   "jsd",
   "snow",
+  "email",
 ] as const;
 
 export const IntegrationType = z.enum(INTEGRATION_TYPES).openapi("Integration-Type-Name", {
@@ -18,7 +19,8 @@ export const IntegrationType = z.enum(INTEGRATION_TYPES).openapi("Integration-Ty
     "Kind of integration: `webhook` (signed JSON POSTs to any public URL), `slack` (a Slack incoming webhook), " +
     "`msteams` (a Microsoft Teams Workflows webhook), `pagerduty` (PagerDuty Events API v2), `discord` (a Discord " +
     "webhook), `splunk_hec` (a Splunk HTTP Event Collector), `jira` (Jira Cloud issues), `jsd` (Jira Service " +
-    "Management requests) or `snow` (ServiceNow incidents).",
+    "Management requests), `snow` (ServiceNow incidents) or `email` (e-mail ticketing: each notification e-mailed " +
+    "to one fixed address, such as a ticketing system's mailbox).",
   example: "webhook",
 });
 export type IntegrationType = z.infer<typeof IntegrationType>;
@@ -378,6 +380,28 @@ const snowAuthMessage = {
   path: ["auth_header"],
   message: "send either username and password (HTTP Basic) or auth_header (e.g. a Bearer token), not both",
 };
+// ---- E-mail ticketing (Alert Logic's `email` connection): the rendered notification e-mailed to one mailbox.
+
+const MAX_SUBJECT_TEMPLATE_LENGTH = 1000;
+const ticketingAddress = z
+  .email("must be one e-mail address, such as tickets@example.com (no name, list or angle brackets)")
+  .max(320)
+  .openapi({
+    description: "The one address every notification is e-mailed to, e.g. a ticketing system's mailbox.",
+    example: "tickets@example.com",
+  });
+const subjectTemplate = z
+  .string()
+  .max(MAX_SUBJECT_TEMPLATE_LENGTH)
+  .openapi({
+    description:
+      "Mustache template of the e-mail's subject, rendered like a subscription's `options.email_subject` (which it " +
+      "overrides, as it does the notification type's `default_email_subject`) against `notification`, " +
+      "`notification_data`, `asset_data`, `payload`, `account` and `display`. Checked when saved; an empty string " +
+      "removes it.",
+    example: "[Herald] {{display.threat}} incident {{payload.long_incident_id}}: {{display.summary}}",
+  });
+const emailConfig = { email: ticketingAddress, subject_template: subjectTemplate.optional() };
 
 function createSchema<Type extends IntegrationType, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
   return z.object({ name: integrationName, type: z.literal(type), ...shape });
@@ -428,6 +452,11 @@ const CreateSnow = snowRequest.refine(snowAuthGiven, snowAuthMessage).openapi("C
     "Opens one ServiceNow incident per incident (Table API); later notifications add work notes to it and a closing " +
     "one (`status` closed or resolved) resolves it. HTTP Basic (`username`, `password`) or `auth_header`.",
 });
+const CreateEmail = createSchema("email", emailConfig).openapi("Create-Integration-Email", {
+  description:
+    "E-mail ticketing: each notification rendered as users' e-mails are (the subscription's template) and sent to " +
+    "`email` through Herald's e-mail transport.",
+});
 
 export const CreateIntegrationRequest = z
   .discriminatedUnion("type", [
@@ -440,6 +469,7 @@ export const CreateIntegrationRequest = z
     CreateJira,
     CreateJsd,
     CreateSnow,
+    CreateEmail,
   ])
   .openapi("Create-Integration-Request", {
     description: "One configuration per `type`; `type` defaults to `webhook`.",
@@ -475,7 +505,8 @@ export const UpdateIntegrationRequest = z
     source: hecField("source").optional(),
     sourcetype: hecField("sourcetype").optional(),
     jira_domain: jiraDomain.optional(),
-    email: jiraEmail.optional(),
+    // `jira`/`jsd`: the Atlassian account; `email`: the mailbox. Checked as the stored type's at update.
+    email: ticketingAddress.optional(),
     api_token: credentialOrMask(apiToken).optional(),
     project: jiraProject.optional(),
     reporter_id: reporterId.optional(),
@@ -485,6 +516,7 @@ export const UpdateIntegrationRequest = z
     instance_name: snowInstance.optional(),
     username: snowUsername.optional(),
     password: credentialOrMask(snowPassword).optional(),
+    subject_template: subjectTemplate.optional(),
   })
   .refine(aliasAgrees, aliasConflict)
   .transform(foldHeaderAlias)
@@ -571,6 +603,14 @@ const SplunkHecIntegration = z
     sourcetype: z.string().optional(),
   })
   .openapi("Integration-Splunk-Hec");
+const EmailIntegration = z
+  .object({
+    ...answerCommon,
+    type: z.literal("email"),
+    email: z.string().openapi({ description: "Where each notification is e-mailed." }),
+    subject_template: z.string().optional(),
+  })
+  .openapi("Integration-Email");
 
 const jiraSite = z.string().openapi({ description: "The Jira Cloud site's host.", example: "acme.atlassian.net" });
 const JiraIntegration = z
@@ -618,6 +658,7 @@ export const Integration = z
     JiraIntegration,
     JsdIntegration,
     SnowIntegration,
+    EmailIntegration,
   ])
   .openapi("Integration", { description: "An integration; its properties depend on its `type`." });
 export type Integration = z.infer<typeof Integration>;
@@ -637,6 +678,7 @@ export const INTEGRATION_CONFIG_SCHEMAS = {
   jira: CreateJira,
   jsd: CreateJsd,
   snow: snowRequest,
+  email: CreateEmail,
 } satisfies Record<IntegrationType, z.ZodType>;
 
 export const IntegrationTypeInfo = z
@@ -681,6 +723,8 @@ export const IntegrationTestResponse = z
       .optional()
       .openapi({ description: "Why not, as the attempts log would say (a retry or a permanent failure)." }),
     request_body: z.string().openapi({ description: "What Herald sent: the rendering of the sample notification." }),
+    to: z.string().optional().openapi({ description: "`email` integrations: the address the test e-mail went to." }),
+    subject: z.string().optional().openapi({ description: "`email` integrations: the test e-mail's subject." }),
   })
   .openapi("Integration-Test-Response", {
     example: { code: 200, rawbody: "ok", delivered: true, request_body: '{"text":"..."}' },
@@ -694,7 +738,7 @@ export const IntegrationTypeParam = AccountIdParam.extend({
   type: pathParam(
     "type",
     z.string().min(1).max(64),
-    "An integration type (`get_integration_types`); one Herald does not have yet (`email`, ...) is a 400.",
+    "An integration type (`get_integration_types`); one Herald does not have yet (`ms_power_automate`, ...) is a 400.",
   ),
 });
 export type IntegrationTypeParam = z.infer<typeof IntegrationTypeParam>;

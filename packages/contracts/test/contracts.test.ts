@@ -375,9 +375,33 @@ describe("webhook integrations", () => {
   it.each([
     [{ name: "" }, "name"],
     [{ name: "n".repeat(256) }, "name"],
-    [{ type: "email" }, "type"],
+    [{ type: "carrier_pigeon" }, "type"],
+    [{ type: "email" }, "email"],
   ])("%#: rejects at %s", (change, path) => {
     rejects(CreateIntegrationRequest, { ...base, ...change }, path);
+  });
+});
+
+describe("email (ticketing) integrations", () => {
+  const base = { name: "Tickets", type: "email", email: "tickets@example.com" };
+
+  it("takes one address and an optional subject template", () => {
+    accepts(CreateIntegrationRequest, base);
+    accepts(CreateIntegrationRequest, { ...base, subject_template: "[Herald] {{payload.long_incident_id}}" });
+  });
+
+  it.each([
+    ["two addresses", "a@example.com, b@example.com"],
+    ["a display name", "Tickets <tickets@example.com>"],
+    ["no domain", "tickets@"],
+    ["a space", "tick ets@example.com"],
+    ["no address", ""],
+  ])("rejects an email with %s", (_, email) => {
+    rejects(CreateIntegrationRequest, { ...base, email }, "email");
+  });
+
+  it("rejects a subject template over 1000 characters", () => {
+    rejects(CreateIntegrationRequest, { ...base, subject_template: "x".repeat(1001) }, "subject_template");
   });
 });
 

@@ -3,7 +3,7 @@
 import type { Notification } from "@herald/contracts";
 import type { DeliveryRow, IntegrationRow, NotificationRow, RenderContext } from "@herald/db";
 import type { Services } from "../env";
-import type { AttemptOutcome } from "../ports";
+import type { AttemptOutcome, OutgoingEmail } from "../ports";
 import { checkIntegrationUrl } from "../security/vendor-urls";
 import type { NotificationView, RenderOptions } from "./channels/message";
 import { classifyChannelAnswer } from "./channels/outcomes";
@@ -44,6 +44,18 @@ export interface IntegrationTarget {
   message: () => { view: NotificationView; options: RenderOptions };
   /** The batch's tickets per incident, for ticketing types. */
   tickets?: TicketBook;
+  /** What an `email` integration renders its e-mail from. */
+  email: () => EmailInput;
+}
+
+/** What an e-mail renders from: the leg's template and subject template, the type's name, the notification. */
+export type EmailRenderInput = Parameters<typeof renderEmail>[0];
+
+/** What an `email` integration sends: the e-mail a user subscriber of the same leg would get, and its leg. */
+export interface EmailInput {
+  render: EmailRenderInput;
+  /** The leg the e-mail belongs to (its idempotency key and provider tag); null for a test call. */
+  deliveryId: string | null;
 }
 
 /** What a call of an integration sends: the notification as webhooks carry it, and as channel types render it. */
@@ -55,11 +67,12 @@ export interface CallInput {
   message: () => { view: NotificationView; options: RenderOptions };
   /** The batch's tickets per incident; without it (a test call) a ticketing type opens a ticket. */
   tickets?: TicketBook;
+  email: () => EmailInput;
 }
 
 export type IntegrationCall =
   | { sent: false; reason: string }
-  | { sent: true; body: string; result: WebhookCallResult; opened?: TicketCall["opened"] };
+  | { sent: true; body: string; result: WebhookCallResult | AttemptReport; opened?: TicketCall["opened"] };
 
 /**
  * One call of an integration whose secrets are open: a signed webhook (its payload converted as configured) or a
@@ -71,6 +84,7 @@ export async function callIntegration(
   integration: IntegrationRow,
   input: CallInput,
 ): Promise<IntegrationCall> {
+  if (integration.type === "email") return callEmailIntegration(services, integration, input.email());
   const url = isChannel(integration) ? channelUrl(integration) : integration.targetUrl;
   const verdict = checkIntegrationUrl(integration.type, url, { allowLoopback: services.allowLoopbackTargets });
   if (!verdict.ok) return { sent: false, reason: `the target URL ${verdict.reason}` };
@@ -114,7 +128,31 @@ export async function attemptIntegration(
   if ("missing" in integration) return permanent(integration.missing, integration.address);
   const call = await callIntegration(services, integration, { deliveryId: leg.id, ...target });
   if (!call.sent) return permanent(call.reason, integration.targetUrl);
-  return { ...call.result, deliveredStatus: "DELIVRD", address: integration.targetUrl };
+  // An e-mail's report says its own status (SENT until the provider reports delivery) and address.
+  return { deliveredStatus: "DELIVRD", address: integration.targetUrl, ...call.result };
+}
+
+/**
+ * An `email` integration (e-mail ticketing): the leg's e-mail rendered exactly as a user subscriber's would be, with
+ * the integration's subject template first, sent to its one address through the configured transport.
+ */
+async function callEmailIntegration(
+  services: Services,
+  integration: IntegrationRow,
+  input: EmailInput,
+): Promise<IntegrationCall> {
+  const subjectTemplate = integration.config.subject_template;
+  const rendered = renderEmail({
+    ...input.render,
+    ...(typeof subjectTemplate === "string" && subjectTemplate.trim() !== "" ? { subjectTemplate } : {}),
+  });
+  const result = await sendEmail(services, {
+    accountId: integration.accountId,
+    deliveryId: input.deliveryId,
+    to: integration.targetUrl,
+    ...rendered,
+  });
+  return { sent: true, body: rendered.text, result };
 }
 
 /** The notification as channel renderers see it, with the names the batch read. */
@@ -135,20 +173,18 @@ export function notificationView(notification: NotificationRow, context: RenderC
   };
 }
 
-export async function attemptEmail(
-  services: Services,
-  leg: DeliveryRow,
+/** What a leg's e-mail renders from: its subscription's template and options, its type's defaults. */
+export function emailRenderInput(
+  leg: Pick<DeliveryRow, "accountId" | "subscriptionId">,
   notification: NotificationRow,
   context: RenderContext,
-): Promise<AttemptReport> {
-  const user = context.users.get(`${leg.accountId}/${leg.destination}`);
-  if (!user?.email) return permanent(`user ${leg.destination} has no e-mail address in this account`);
+): EmailRenderInput {
   const account = context.accounts.get(leg.accountId);
   const type = context.notificationTypes.get(notification.type);
   const subscription = context.subscriptions.get(`${leg.accountId}/${leg.subscriptionId}`);
   const options = subscription?.options ?? {};
   const subjectOverride = typeof options.email_subject === "string" && options.email_subject.trim() !== "";
-  const rendered = renderEmail({
+  return {
     templateKey: subscription?.template ?? type?.defaultTemplate ?? "",
     subjectTemplate: subjectOverride ? (options.email_subject as string) : (type?.defaultEmailSubject ?? ""),
     fallbackSubject: type?.name ?? notification.type,
@@ -165,22 +201,34 @@ export async function attemptEmail(
       payload: notification.payload,
       attachments: (notification.attachments ?? []) as Array<{ name: string; description?: string; url: string }>,
     },
-  });
+  };
+}
+
+export async function attemptEmail(
+  services: Services,
+  leg: DeliveryRow,
+  notification: NotificationRow,
+  context: RenderContext,
+): Promise<AttemptReport> {
+  const user = context.users.get(`${leg.accountId}/${leg.destination}`);
+  if (!user?.email) return permanent(`user ${leg.destination} has no e-mail address in this account`);
+  const rendered = renderEmail(emailRenderInput(leg, notification, context));
+  return sendEmail(services, { accountId: leg.accountId, deliveryId: leg.id, to: user.email, ...rendered });
+}
+
+/** One e-mail through the configured transport, as an attempt: users' legs and `email` integrations alike. */
+async function sendEmail(services: Services, email: OutgoingEmail): Promise<AttemptReport> {
   const started = Date.now();
-  const sent = await services.email.send({
-    accountId: leg.accountId,
-    deliveryId: leg.id,
-    to: user.email,
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-  });
-  const common = { address: user.email, subject: rendered.subject, durationMs: Date.now() - started };
+  const sent = await services.email.send(email);
+  const common = { address: email.to, subject: email.subject, durationMs: Date.now() - started };
   if (!sent.ok) {
+    // The provider's answer is about the provider, never the mailbox: it does not disable an `email` integration.
+    const outcome =
+      sent.outcome.kind === "permanent" ? { kind: "permanent" as const, reason: sent.outcome.reason } : sent.outcome;
     return {
       ...common,
-      outcome: sent.outcome,
-      error: sent.outcome.reason,
+      outcome,
+      error: outcome.reason,
       responseCode: sent.responseCode,
       responseBody: sent.responseBody,
     };

@@ -89,6 +89,11 @@ export async function deliverBatch(
     try {
       const notification = batch.notifications.get(leg.notificationId);
       if (!notification) return permanent("the notification no longer exists");
+      // An `email` integration's leg is an integration leg like any other (channel webhook, destination the
+      // integration), and goes out by e-mail from callIntegration. Routing it there rather than making it an e-mail leg
+      // at fan-out keeps fan-out blind to integration types (it reads subscribers only, no join), reuses what the claim
+      // already read (the integration, its account check, deleted and disabled handling) and stays right if the
+      // integration is deleted meanwhile; the render context below is loaded for it as for every non-webhook type.
       if (leg.channel === "webhook") return await attemptIntegration(services, leg, await targets(leg, notification));
       return await attemptEmail(services, leg, notification, context as RenderContext);
     } catch (error) {

@@ -1,11 +1,12 @@
 // What each integration leg of a batch calls: the integration with its secrets opened (once per batch), the webhook
-// document and body (each made once per notification), and what a channel type renders its message from.
+// document and body (each made once per notification), and what a channel type renders its message from (or an
+// `email` integration its e-mail).
 import type { Notification } from "@herald/contracts";
 import type { DeliveryRow, IntegrationRow, NotificationRow, RenderContext } from "@herald/db";
 import type { Services } from "../env";
 import { toNotification } from "../mappers/notifications";
 import { openIntegration } from "../security/integration-secrets";
-import { type IntegrationTarget, notificationView } from "./attempts";
+import { emailRenderInput, type IntegrationTarget, notificationView } from "./attempts";
 import { messageText } from "./channels/request";
 import type { TicketBook } from "./tickets/call";
 
@@ -46,9 +47,13 @@ export function integrationTargets(
       const text = messageText(subscription?.options?.message_template, templateView(notification, view));
       return { view, options: text === undefined ? {} : { messageText: text } };
     };
+    const email = () => ({
+      render: emailRenderInput(leg, notification, context as RenderContext),
+      deliveryId: leg.id,
+    });
     const row = integrationOf(leg);
-    if (!row) return { integration: { missing: "the integration was deleted" }, document, body, message };
-    const shared = { document, body, message, tickets };
+    if (!row) return { integration: { missing: "the integration was deleted" }, document, body, message, email };
+    const shared = { document, body, message, email, tickets };
     if (row.disabledAt !== null) {
       return {
         integration: { missing: `the integration is disabled: ${row.disabledReason}`, address: row.targetUrl },

@@ -8,6 +8,7 @@ import type {
   WebhookIntegration,
 } from "@herald/contracts";
 import type { IntegrationKind, IntegrationRow } from "@herald/db";
+import { subjectTemplateProblem } from "../delivery/email/render";
 import { jsonTemplate, TemplateError } from "../delivery/payload-conversion";
 import { RESERVED_WEBHOOK_HEADERS } from "../delivery/webhook";
 import { ApiError } from "../errors";
@@ -35,6 +36,7 @@ const UPDATABLE: Record<IntegrationKind, readonly string[]> = {
   jira: ["jira_domain", "email", "api_token", "project", "reporter_id", "issue_type"],
   jsd: ["jira_domain", "email", "api_token", "service_desk_id", "request_type_id"],
   snow: ["instance_name", "username", "password", "auth_header"],
+  email: ["email", "subject_template"],
 };
 
 function requireUrl(type: IntegrationKind, url: string, policy: TargetUrlPolicy, field = "target_url"): string {
@@ -110,6 +112,18 @@ function requireOneAuthorization(headers: Record<string, string>, authHeader: st
     throw ApiError.invalid("auth_header", `headers already has '${custom}': send the credential in one of the two`);
 }
 
+/**
+ * An `email` integration's settings as stored: its subject template, checked as Mustache now so a broken one is a 400
+ * rather than a fallback subject on every ticket. An empty template is none. The address is the row's `targetUrl`:
+ * where its e-mails go, as answers and the attempts log show it (an address, not a credential).
+ */
+function emailConfig(subjectTemplate: string | undefined): Record<string, unknown> {
+  if (subjectTemplate === undefined || subjectTemplate.trim() === "") return {};
+  const problem = subjectTemplateProblem(subjectTemplate);
+  if (problem) throw ApiError.invalid("subject_template", `is not a valid Mustache template: ${problem}`);
+  return { subject_template: subjectTemplate };
+}
+
 /** Settings with the absent ones left out, so a row stores only what was said. */
 function defined(settings: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
@@ -177,6 +191,8 @@ export function storedFromCreate(body: CreateIntegrationRequest, policy: TargetU
       requireSnowAuth(config, secrets);
       return { targetUrl: requireSite("snow", body.instance_name, policy), headers: {}, config, secrets };
     }
+    case "email":
+      return { targetUrl: body.email, headers: {}, config: emailConfig(body.subject_template), secrets: {} };
   }
 }
 
@@ -315,6 +331,11 @@ export function storedFromUpdate(
         secrets,
       }) as Partial<StoredConfig>;
     }
+    case "email":
+      return defined({
+        targetUrl: body.email,
+        config: body.subject_template === undefined ? undefined : emailConfig(body.subject_template),
+      }) as Partial<StoredConfig>;
   }
 }
 
@@ -402,6 +423,13 @@ export function toIntegration(row: IntegrationRow): Integration {
         ...(typeof row.config.username === "string" ? { username: row.config.username } : {}),
         ...(row.secrets.password === undefined ? {} : { password: credential("password") }),
         ...(row.secrets.auth_header === undefined ? {} : { auth_header: credential("auth_header") }),
+      };
+    case "email":
+      return {
+        ...common,
+        type: "email",
+        email: row.targetUrl,
+        ...(typeof row.config.subject_template === "string" ? { subject_template: row.config.subject_template } : {}),
       };
   }
 }

@@ -3,8 +3,8 @@ import type {
   IntegrationTestRequest,
   IntegrationTestResponse,
 } from "@herald/contracts";
-import type { IntegrationRow } from "@herald/db";
-import { callIntegration } from "../delivery/attempts";
+import type { IntegrationRow, NotificationTypeRow } from "@herald/db";
+import { callIntegration, type EmailRenderInput } from "../delivery/attempts";
 import type { NotificationView } from "../delivery/channels/message";
 import { channelUrl, isChannel } from "../delivery/channels/request";
 import { isTicketing } from "../delivery/tickets/render";
@@ -98,13 +98,16 @@ async function callWithSample(
   const account = await services.hotReads.account(accountId);
   const view = sampleView(accountId, account?.name || accountId, type.notificationType, type.name);
 
-  // A URL the policy refuses is the caller's to fix: a 400, where a delivery would fail the leg.
-  const url = isChannel(integration) ? channelUrl(integration) : integration.targetUrl;
-  const verdict = checkIntegrationUrl(integration.type, url, { allowLoopback: services.allowLoopbackTargets });
-  if (!verdict.ok) {
-    const field =
-      integration.type === "snow" ? "instance_name" : isTicketing(integration) ? "jira_domain" : "target_url";
-    throw ApiError.invalid(field, `the ${field === "target_url" ? "target URL" : field} ${verdict.reason}`);
+  // A URL the policy refuses is the caller's to fix: a 400, where a delivery would fail the leg. (An `email`
+  // integration has an address, checked when its configuration was.)
+  if (integration.type !== "email") {
+    const url = isChannel(integration) ? channelUrl(integration) : integration.targetUrl;
+    const verdict = checkIntegrationUrl(integration.type, url, { allowLoopback: services.allowLoopbackTargets });
+    if (!verdict.ok) {
+      const field =
+        integration.type === "snow" ? "instance_name" : isTicketing(integration) ? "jira_domain" : "target_url";
+      throw ApiError.invalid(field, `the ${field === "target_url" ? "target URL" : field} ${verdict.reason}`);
+    }
   }
   const document = sampleNotification(view);
   const call = await callIntegration(services, integration, {
@@ -112,17 +115,41 @@ async function callWithSample(
     document: () => document,
     body: () => JSON.stringify(document),
     message: () => ({ view, options: {} }),
+    email: () => ({ render: sampleEmail(view, type), deliveryId: null }),
   });
   if (!call.sent)
     return { code: 0, rawbody: `not sent: ${call.reason}`, delivered: false, reason: call.reason, request_body: "" };
   const { result } = call;
   const { outcome } = result;
+  const delivered = outcome.kind === "delivered";
+  const email = "subject" in result && typeof result.subject === "string" ? result : undefined;
+  // The capture transport answers nothing of its own: what it did is keep the e-mail.
+  const captured = email !== undefined && delivered && result.responseCode === undefined;
   return {
-    code: result.responseCode ?? 0,
-    rawbody: result.responseBody ?? (result.error ? `not sent: ${result.error}` : ""),
-    delivered: outcome.kind === "delivered",
-    ...(outcome.kind === "delivered" ? {} : { reason: outcome.reason }),
+    code: result.responseCode ?? (captured ? 200 : 0),
+    rawbody: result.responseBody ?? (captured ? "captured" : result.error ? `not sent: ${result.error}` : ""),
+    delivered,
+    ...(delivered ? {} : { reason: outcome.reason }),
     request_body: call.body,
+    ...(email ? { to: email.address ?? "", subject: email.subject ?? "" } : {}),
+  };
+}
+
+/** The sample as the type's default e-mail renders it, as a user subscribed without options would get it. */
+function sampleEmail(view: NotificationView, type: NotificationTypeRow): EmailRenderInput {
+  return {
+    templateKey: type.defaultTemplate,
+    subjectTemplate: type.defaultEmailSubject,
+    fallbackSubject: type.name || type.notificationType,
+    includeAttachments: false,
+    view: {
+      account: { id: view.accountId, name: view.accountName },
+      notification: { id: view.id, type: view.type, created_at: view.createdAt },
+      notification_data: view.notificationData,
+      asset_data: view.assetData,
+      payload: view.payload,
+      attachments: [],
+    },
   };
 }
 

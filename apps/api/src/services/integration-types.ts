@@ -14,6 +14,9 @@ export const INTEGRATION_TYPE_DESCRIPTIONS: Record<IntegrationType, string> = {
   jira: "Jira Cloud: one issue per incident (REST API v3), commented on by later notifications about it.",
   jsd: "Jira Service Management: one request per incident in a service desk, commented on by later notifications.",
   snow: "ServiceNow: one incident per incident (Table API), with work notes from later notifications, resolved on close.",
+  email:
+    "E-mail ticketing: each notification rendered as users' e-mails are and sent to one address (a ticketing " +
+    "system's mailbox) through Herald's e-mail transport, with an optional subject template.",
 };
 
 const schemas = new Map<IntegrationType, Record<string, unknown>>();

@@ -40,9 +40,10 @@ export async function receiveResendEvent(services: Services, request: SignedRequ
   const emailId = event.data?.email_id;
   if (!status || !emailId) return { outcome: "ignored" };
 
+  // Only e-mails carry a provider id: a user's leg, or an `email` integration's (an integration leg, channel webhook).
   const leg = await findDeliveryByProviderMessageId(services.db, emailId);
   // Acknowledged all the same: an e-mail Herald did not send as a leg (a test e-mail, another sender) never will be.
-  if (leg?.channel !== "email") return { outcome: "unknown" };
+  if (!leg) return { outcome: "unknown" };
   const now = services.now();
   const error = status === "FAILED" ? failureText(event) : undefined;
   const moved = await advanceDelivery(services.db, leg, status, now, error === undefined ? {} : { error });

@@ -116,7 +116,7 @@ describe.sequential("@al/herald's AlHeraldClientV2 against the Node runtime", ()
   it("integrations: getIntegrationTypes, createIntegration (type in the path), getIntegrationsByAccount, getIntegrationById, updateIntegration", async () => {
     await logInAs(ACME);
     const types = (await herald.getIntegrationTypes()).map((type: { name: string }) => type.name);
-    expect(types).toEqual(expect.arrayContaining(["webhook", "slack", "pagerduty"]));
+    expect(types).toEqual(expect.arrayContaining(["webhook", "slack", "pagerduty", "email"]));
 
     webhookReceiver = await receivers.receiver();
     const webhook = await herald.createIntegration(account, "webhook", {
@@ -135,8 +135,15 @@ describe.sequential("@al/herald's AlHeraldClientV2 against the Node runtime", ()
     expect(slack.target_url).toMatch(/\*{4}/);
     slackId = slack.id as string;
 
+    // "Email Ticketing", as the console creates it: {name, email}.
+    const tickets = await herald.createIntegration(account, "email", {
+      name: "Console tickets",
+      email: "tickets@example.com",
+    });
+    expect(tickets).toMatchObject({ type: "email", name: "Console tickets", email: "tickets@example.com" });
+
     const listed = (await herald.getIntegrationsByAccount(account)).map((integration) => integration.id);
-    expect(listed).toEqual(expect.arrayContaining([webhookId, slackId]));
+    expect(listed).toEqual(expect.arrayContaining([webhookId, slackId, tickets.id]));
     expect(await herald.getIntegrationById(account, webhookId)).toMatchObject({ id: webhookId, type: "webhook" });
     expect(await herald.updateIntegration(account, webhookId, { name: "Console webhook 2" })).toMatchObject({
       id: webhookId,
@@ -160,11 +167,11 @@ describe.sequential("@al/herald's AlHeraldClientV2 against the Node runtime", ()
       api_token: "****",
     });
     const refused = await rejectionOf(
-      herald.createIntegration(account, "email", { name: "Console mailbox", email: "soc@example.com" } as never),
+      herald.createIntegration(account, "ms_power_automate", { name: "Console flow" } as never),
     );
     expect(refused.status).toBe(400);
     expect(refused.data).toMatchObject({ error: "invalid_value", path: "type" });
-    expect(refused.data.details).toContain("'email'");
+    expect(refused.data.details).toContain("'ms_power_automate'");
   });
 
   it("tests: testIntegration (webhook, slack, email) and testWebhook (the older path)", async () => {
@@ -182,7 +189,11 @@ describe.sequential("@al/herald's AlHeraldClientV2 against the Node runtime", ()
     expect(slackTest).toMatchObject({ code: 200, delivered: true });
     expect(JSON.parse(slackTest.request_body)).toHaveProperty("blocks");
 
-    expect(await herald.testIntegration(account, "email", { email: "soc@example.com" })).toMatchObject({ code: 200 });
+    expect(await herald.testIntegration(account, "email", { email: "soc@example.com" })).toMatchObject({
+      code: 200,
+      delivered: true,
+      to: "soc@example.com",
+    });
 
     const older = await receivers.receiver([{ status: 201, body: "older path" }]);
     expect(await herald.testWebhook({ url: older.url, method: "POST" })).toEqual({ code: 201, rawbody: "older path" });

@@ -876,7 +876,7 @@ export function operationMethods(call: OperationCall) {
     ): Promise<OperationResult<"get_captured_emails">> => call("get_captured_emails", { query }, options),
 
     /**
-     * Send a test e-mail.
+     * Send a test e-mail through an unsaved email integration.
      * `test_email`: POST /herald/v2/{account_id}/email/test
      */
     testEmail: (

@@ -387,7 +387,7 @@ export interface paths {
         put?: never;
         /**
          * Create an integration of the type in the path
-         * @description Needs the admin role: integrations decide where Herald sends data. As Alert Logic's console creates one: `create_integration` with the type named in the path. The body's `type` may be left out; one that differs from the path's is a 400, and so is a type Herald does not have yet (`jira`, `email`...).
+         * @description Needs the admin role: integrations decide where Herald sends data. As Alert Logic's console creates one: `create_integration` with the type named in the path. The body's `type` may be left out; one that differs from the path's is a 400, and so is a type Herald does not have yet (`jira`, `snow`...).
          */
         post: operations["create_integration_of_type"];
         delete?: never;
@@ -633,8 +633,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a test e-mail
-         * @description As Alert Logic's console calls it: sends a sample incident e-mail to `email` through the configured transport and answers the provider's status and body (`captured` with the capture transport). `code` is 0 when the provider could not be reached. Needs the admin role.
+         * Send a test e-mail through an unsaved email integration
+         * @description As Alert Logic's console tests an `email` (e-mail ticketing) connection before saving it: the configuration in the body (`email`, optional `subject_template`), checked as a create request of type `email` would be, receives one sample notification rendered as its deliveries would be, sent through the configured transport. Answers what was sent (`to`, `subject`, the text body in `request_body`) and the provider's status and body (`captured` with the capture transport; `code` 0 when the provider could not be reached). Nothing is stored. Needs the admin role.
          */
         post: operations["test_email"];
         delete?: never;
@@ -1555,16 +1555,16 @@ export interface components {
             };
         };
         /**
-         * @description Kind of integration: `webhook` (signed JSON POSTs to any public URL), `slack` (a Slack incoming webhook), `msteams` (a Microsoft Teams Workflows webhook), `pagerduty` (PagerDuty Events API v2), `discord` (a Discord webhook), `splunk_hec` (a Splunk HTTP Event Collector), `jira` (Jira Cloud issues), `jsd` (Jira Service Management requests) or `snow` (ServiceNow incidents).
+         * @description Kind of integration: `webhook` (signed JSON POSTs to any public URL), `slack` (a Slack incoming webhook), `msteams` (a Microsoft Teams Workflows webhook), `pagerduty` (PagerDuty Events API v2), `discord` (a Discord webhook), `splunk_hec` (a Splunk HTTP Event Collector), `jira` (Jira Cloud issues), `jsd` (Jira Service Management requests), `snow` (ServiceNow incidents) or `email` (e-mail ticketing: each notification e-mailed to one fixed address, such as a ticketing system's mailbox).
          * @example webhook
          * @enum {string}
          */
-        "Integration-Type-Name": "webhook" | "slack" | "msteams" | "pagerduty" | "discord" | "splunk_hec" | "jira" | "jsd" | "snow";
+        "Integration-Type-Name": "webhook" | "slack" | "msteams" | "pagerduty" | "discord" | "splunk_hec" | "jira" | "jsd" | "snow" | "email";
         "Integration-List": {
             integrations: components["schemas"]["Integration"][];
         };
         /** @description An integration; its properties depend on its `type`. */
-        Integration: components["schemas"]["Integration-Webhook"] | components["schemas"]["Integration-Slack"] | components["schemas"]["Integration-MsTeams"] | components["schemas"]["Integration-PagerDuty"] | components["schemas"]["Integration-Discord"] | components["schemas"]["Integration-Splunk-Hec"] | components["schemas"]["Integration-Jira"] | components["schemas"]["Integration-Jsd"] | components["schemas"]["Integration-Snow"];
+        Integration: components["schemas"]["Integration-Webhook"] | components["schemas"]["Integration-Slack"] | components["schemas"]["Integration-MsTeams"] | components["schemas"]["Integration-PagerDuty"] | components["schemas"]["Integration-Discord"] | components["schemas"]["Integration-Splunk-Hec"] | components["schemas"]["Integration-Jira"] | components["schemas"]["Integration-Jsd"] | components["schemas"]["Integration-Snow"] | components["schemas"]["Integration-Email"];
         /**
          * @description A webhook integration. `header` repeats `headers` under the name Alert Logic's schema uses.
          * @example {
@@ -1844,6 +1844,21 @@ export interface components {
              */
             auth_header?: string;
         };
+        "Integration-Email": {
+            id: string;
+            account_id: string;
+            name: string;
+            created: components["schemas"]["Actor"];
+            modified: components["schemas"]["Actor"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "email";
+            /** @description Where each notification is e-mailed. */
+            email: string;
+            subject_template?: string;
+        };
         /**
          * @description One configuration per `type`; `type` defaults to `webhook`.
          * @example {
@@ -1855,7 +1870,7 @@ export interface components {
          *       }
          *     }
          */
-        "Create-Integration-Request": components["schemas"]["Create-Integration-Webhook"] | components["schemas"]["Create-Integration-Slack"] | components["schemas"]["Create-Integration-MsTeams"] | components["schemas"]["Create-Integration-PagerDuty"] | components["schemas"]["Create-Integration-Discord"] | components["schemas"]["Create-Integration-Splunk-Hec"] | components["schemas"]["Create-Integration-Jira"] | components["schemas"]["Create-Integration-Jsd"] | components["schemas"]["Create-Integration-Snow"];
+        "Create-Integration-Request": components["schemas"]["Create-Integration-Webhook"] | components["schemas"]["Create-Integration-Slack"] | components["schemas"]["Create-Integration-MsTeams"] | components["schemas"]["Create-Integration-PagerDuty"] | components["schemas"]["Create-Integration-Discord"] | components["schemas"]["Create-Integration-Splunk-Hec"] | components["schemas"]["Create-Integration-Jira"] | components["schemas"]["Create-Integration-Jsd"] | components["schemas"]["Create-Integration-Snow"] | components["schemas"]["Create-Integration-Email"];
         /** @description A webhook: Standard Webhooks-signed JSON calls with each notification, as it is or converted by a `payload_template`. */
         "Create-Integration-Webhook": {
             /** @example My Webhook */
@@ -2082,6 +2097,24 @@ export interface components {
              */
             auth_header?: string;
         };
+        /** @description E-mail ticketing: each notification rendered as users' e-mails are (the subscription's template) and sent to `email` through Herald's e-mail transport. */
+        "Create-Integration-Email": {
+            /** @example My Webhook */
+            name: string;
+            /** @enum {string} */
+            type: "email";
+            /**
+             * Format: email
+             * @description The one address every notification is e-mailed to, e.g. a ticketing system's mailbox.
+             * @example tickets@example.com
+             */
+            email: string;
+            /**
+             * @description Mustache template of the e-mail's subject, rendered like a subscription's `options.email_subject` (which it overrides, as it does the notification type's `default_email_subject`) against `notification`, `notification_data`, `asset_data`, `payload`, `account` and `display`. Checked when saved; an empty string removes it.
+             * @example [Herald] {{display.threat}} incident {{payload.long_incident_id}}: {{display.summary}}
+             */
+            subject_template?: string;
+        };
         /**
          * @description The create request of the path's type (see Create-Integration-Request: `target_url`, `routing_key`, `token`...), checked as that type's.
          * @example {
@@ -2152,8 +2185,8 @@ export interface components {
             jira_domain?: string;
             /**
              * Format: email
-             * @description The Atlassian account's e-mail address: with `api_token`, the HTTP Basic credentials of every call.
-             * @example soc-bot@example.com
+             * @description The one address every notification is e-mailed to, e.g. a ticketing system's mailbox.
+             * @example tickets@example.com
              */
             email?: string;
             api_token?: string;
@@ -2193,6 +2226,11 @@ export interface components {
              */
             username?: string;
             password?: string;
+            /**
+             * @description Mustache template of the e-mail's subject, rendered like a subscription's `options.email_subject` (which it overrides, as it does the notification type's `default_email_subject`) against `notification`, `notification_data`, `asset_data`, `payload`, `account` and `display`. Checked when saved; an empty string removes it.
+             * @example [Herald] {{display.threat}} incident {{payload.long_incident_id}}: {{display.summary}}
+             */
+            subject_template?: string;
         };
         "Signing-Secret": {
             /** @description `whsec_...`: verify deliveries with it (Standard Webhooks). */
@@ -2222,6 +2260,10 @@ export interface components {
             reason?: string;
             /** @description What Herald sent: the rendering of the sample notification. */
             request_body: string;
+            /** @description `email` integrations: the address the test e-mail went to. */
+            to?: string;
+            /** @description `email` integrations: the test e-mail's subject. */
+            subject?: string;
         };
         /**
          * @example {
@@ -2390,23 +2432,58 @@ export interface components {
         /**
          * @example {
          *       "code": 200,
-         *       "rawbody": "captured"
+         *       "rawbody": "captured",
+         *       "delivered": true,
+         *       "to": "tickets@example.com",
+         *       "subject": "[Herald] Herald test notification: a sample incident",
+         *       "request_body": "High incident ..."
          *     }
          */
         "Email-Test-Response": {
-            /** @description The first 20 KB of the target's answer. */
-            rawbody: string;
             /** @description The target's HTTP status; 0 when it could not be reached. */
             code: number;
+            /** @description The first 20 KB of the target's answer. */
+            rawbody: string;
+            /** @description Whether a delivery answered so would be recorded delivered. */
+            delivered: boolean;
+            /** @description Why not, as the attempts log would say (a retry or a permanent failure). */
+            reason?: string;
+            /** @description What Herald sent: the rendering of the sample notification. */
+            request_body: string;
+            /** @description `email` integrations: the address the test e-mail went to. */
+            to?: string;
+            /** @description `email` integrations: the test e-mail's subject. */
+            subject?: string;
         };
         /**
+         * @description An `email` integration's configuration as its create request takes it (`name` may be left out), and which notification type's sample to send. Nothing is stored.
          * @example {
-         *       "email": "soc@example.com"
+         *       "email": "tickets@example.com",
+         *       "subject_template": "[Herald] {{display.summary}}"
          *     }
          */
         "Email-Test-Request": {
-            /** Format: email */
+            /**
+             * Format: email
+             * @description The one address every notification is e-mailed to, e.g. a ticketing system's mailbox.
+             * @example tickets@example.com
+             */
             email: string;
+            /**
+             * @description Mustache template of the e-mail's subject, rendered like a subscription's `options.email_subject` (which it overrides, as it does the notification type's `default_email_subject`) against `notification`, `notification_data`, `asset_data`, `payload`, `account` and `display`. Checked when saved; an empty string removes it.
+             * @example [Herald] {{display.threat}} incident {{payload.long_incident_id}}: {{display.summary}}
+             */
+            subject_template?: string;
+            /** @example My Webhook */
+            name?: string;
+            /** @description May be left out; if sent it must be `email`. */
+            type?: string;
+            /**
+             * @description Which notification type's sample to send (`incidents/alerts` by default).
+             * @default incidents/alerts
+             * @example incidents/alerts
+             */
+            notification_type?: string;
         };
         /**
          * @description An integration's configuration as its create request takes it (`target_url`, `routing_key`, `token`...; `name` may be left out), and which notification type's sample to send. Nothing is stored.
@@ -4548,7 +4625,7 @@ export interface operations {
             path: {
                 /** @description AIMS account id. */
                 account_id: string;
-                /** @description An integration type (`get_integration_types`); one Herald does not have yet (`email`, ...) is a 400. */
+                /** @description An integration type (`get_integration_types`); one Herald does not have yet (`ms_power_automate`, ...) is a 400. */
                 type: string;
             };
             cookie?: never;
@@ -5835,7 +5912,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The provider's answer */
+            /** @description What was sent, and the provider's answer */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5916,7 +5993,7 @@ export interface operations {
             path: {
                 /** @description AIMS account id. */
                 account_id: string;
-                /** @description An integration type (`get_integration_types`); one Herald does not have yet (`email`, ...) is a 400. */
+                /** @description An integration type (`get_integration_types`); one Herald does not have yet (`ms_power_automate`, ...) is a 400. */
                 type: string;
             };
             cookie?: never;

@@ -12,6 +12,7 @@ export const INTEGRATION_TYPES = [
   "jira",
   "jsd",
   "snow",
+  "email",
 ] as const;
 export type IntegrationKind = (typeof INTEGRATION_TYPES)[number];
 

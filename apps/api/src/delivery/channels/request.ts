@@ -1,8 +1,6 @@
-// The HTTP request an integration of a channel type (everything but `webhook`, which delivery/webhook.ts signs) makes
-// for one notification: its vendor's URL, body and headers, rendered from the view. Pure: no clock, no I/O.
+// The HTTP request an integration of an alert-channel type makes for one notification: its vendor's URL, body and headers, rendered from the view. Pure: no clock, no I/O.
 import type { IntegrationRow } from "@herald/db";
 import Mustache from "mustache";
-import { isTicketing, type TicketingType } from "../tickets/render";
 import { USER_AGENT } from "../webhook";
 import type { NotificationView, RenderOptions } from "./message";
 import { renderDiscord } from "./render-discord";
@@ -17,11 +15,16 @@ export interface ChannelRequest {
   body: string;
 }
 
-type ChannelRow = IntegrationRow & { type: Exclude<IntegrationRow["type"], "webhook" | TicketingType> };
+/**
+ * The alert channels: one vendor call per notification with a rendered message. Named, not "every type but": a
+ * webhook is signed (delivery/webhook.ts), an `email` integration is e-mailed, ticketing types (delivery/tickets) may
+ * make two calls, and a type added later is none of these until it says so.
+ */
+const CHANNEL_TYPES = ["slack", "msteams", "pagerduty", "discord", "splunk_hec"] as const;
+type ChannelRow = IntegrationRow & { type: (typeof CHANNEL_TYPES)[number] };
 
-/** The alert channels: one vendor call per notification (ticketing types, delivery/tickets, may make two). */
 export function isChannel(integration: IntegrationRow): integration is ChannelRow {
-  return integration.type !== "webhook" && !isTicketing(integration);
+  return (CHANNEL_TYPES as readonly string[]).includes(integration.type);
 }
 
 const JSON_HEADERS = { "content-type": "application/json", "user-agent": USER_AGENT };

@@ -53,6 +53,16 @@ function renderSubject(template: string, view: TemplateView): string {
   }
 }
 
+/** Why a subject template would not render (an unclosed tag or section), or undefined when it is fine. */
+export function subjectTemplateProblem(template: string): string | undefined {
+  try {
+    new Mustache.Writer().parse(template); // a fresh writer, as above: nothing user-written is cached
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 const templateWriter = new Mustache.Writer();
 // Lookup functions rather than objects, so that `{{> constructor}}` finds nothing on Object.prototype.
 const noPartials = () => undefined;

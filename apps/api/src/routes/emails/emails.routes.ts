@@ -29,12 +29,18 @@ export const testEmail = createRoute({
   method: "post",
   path: "/{account_id}/email/test",
   tags,
-  summary: "Send a test e-mail",
+  summary: "Send a test e-mail through an unsaved email integration",
   description:
-    "As Alert Logic's console calls it: sends a sample incident e-mail to `email` through the configured transport " +
-    "and answers the provider's status and body (`captured` with the capture transport). `code` is 0 when the " +
-    "provider could not be reached. Needs the admin role.",
+    "As Alert Logic's console tests an `email` (e-mail ticketing) connection before saving it: the configuration in " +
+    "the body (`email`, optional `subject_template`), checked as a create request of type `email` would be, " +
+    "receives one sample notification rendered as its deliveries would be, sent through the configured transport. " +
+    "Answers what was sent (`to`, `subject`, the text body in `request_body`) and the provider's status and body " +
+    "(`captured` with the capture transport; `code` 0 when the provider could not be reached). Nothing is stored. " +
+    "Needs the admin role.",
   security: SECURITY,
   request: { params: AccountIdParam, body: jsonBody(EmailTestRequest) },
-  responses: { 200: jsonContent(EmailTestResponse, "The provider's answer"), ...errorResponses(400, 403, 413, 415) },
+  responses: {
+    200: jsonContent(EmailTestResponse, "What was sent, and the provider's answer"),
+    ...errorResponses(400, 403, 413, 415),
+  },
 });

@@ -61,7 +61,7 @@ export const createIntegrationOfType = createRoute({
   description:
     `${adminOnly} As Alert Logic's console creates one: \`create_integration\` with the type named in the path. ` +
     "The body's `type` may be left out; one that differs from the path's is a 400, and so is a type Herald does " +
-    "not have yet (`jira`, `email`...).",
+    "not have yet (`jira`, `snow`...).",
   security: SECURITY,
   request: { params: IntegrationTypeParam, body: jsonBody(CreateIntegrationOfTypeRequest) },
   responses: { 201: jsonContent(Integration, "Created"), ...errorResponses(400, 403, 413, 415) },

@@ -1,0 +1,275 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createServices } from "../src/services/container";
+import { ACME, ACME_WRITER, call, expectError, login, unique } from "./helpers";
+
+// `email` (e-mail ticketing) integrations through the API (issue #16): what the type takes, refuses and shows, and
+// its test calls. Delivery end to end is scenarios/email-integration.scenarios.ts; Resend's statuses are
+// integrations.email-resend.test.ts.
+
+const ACCOUNT = "12345678";
+const path = `/herald/v2/${ACCOUNT}/integrations`;
+
+let token: string;
+beforeAll(async () => {
+  token = await login(ACME);
+});
+
+const mailbox = () => `${unique("tickets")}@example.com`;
+
+async function create(body: Record<string, unknown>, at = path) {
+  return call("POST", at, { token, body: { name: unique("tickets"), ...body } });
+}
+
+async function created(body: Record<string, unknown>) {
+  const result = await create({ type: "email", ...body });
+  expect(result.status, JSON.stringify(result.body)).toBe(201);
+  return result.body as { id: string; type: string; email: string; subject_template?: string; name: string };
+}
+
+/** The stored row, as SQLite holds it. */
+async function rawRow(id: string) {
+  const result = await createServices(env).db.$client.execute({
+    sql: "select type, target_url, headers, config, secrets from integrations where id = ?",
+    args: [id],
+  });
+  const row = result.rows[0] as unknown as Record<string, string>;
+  return {
+    type: row.type,
+    targetUrl: row.target_url,
+    headers: JSON.parse(row.headers ?? "{}"),
+    config: JSON.parse(row.config ?? "{}"),
+    secrets: JSON.parse(row.secrets ?? "{}"),
+  };
+}
+
+async function count(): Promise<number> {
+  return (await call("GET", path, { token })).body.integrations.length;
+}
+
+interface CapturedEmail {
+  delivery_id: string | null;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+async function emailsTo(to: string): Promise<CapturedEmail[]> {
+  const result = await call("GET", `/herald/v2/${ACCOUNT}/emails?limit=200`, { token });
+  return (result.body.emails as CapturedEmail[]).filter((email) => email.to === to);
+}
+
+const BAD_ADDRESSES = [
+  ["two addresses", "a@example.com, b@example.com"],
+  ["a display name", "Tickets <tickets@example.com>"],
+  ["no domain", "tickets@"],
+  ["no @", "tickets.example.com"],
+  ["a space", "tick ets@example.com"],
+  ["a header injection", "tickets@example.com\r\nBcc: x@example.com"],
+  ["a number", 42],
+] as const;
+
+describe("creating email integrations", () => {
+  it("answers its shape, the address as it is (not a credential), and stores the address and subject only", async () => {
+    const email = mailbox();
+    const subject_template = "[SOC] {{display.threat}}: {{display.summary}}";
+    const answer = await created({ email, subject_template });
+    expect(Object.keys(answer).sort()).toEqual([
+      "account_id",
+      "created",
+      "email",
+      "id",
+      "modified",
+      "name",
+      "subject_template",
+      "type",
+    ]);
+    expect(answer).toMatchObject({ type: "email", email, subject_template });
+    expect(await rawRow(answer.id)).toEqual({
+      type: "email",
+      targetUrl: email,
+      headers: {},
+      config: { subject_template },
+      secrets: {},
+    });
+    const read = await call("GET", `${path}/${answer.id}`, { token });
+    expect(read.body).toEqual(answer);
+  });
+
+  it("leaves subject_template out when none (or an empty one) was given", async () => {
+    const plain = await created({ email: mailbox() });
+    expect(plain).not.toHaveProperty("subject_template");
+    const empty = await created({ email: mailbox(), subject_template: "" });
+    expect(empty).not.toHaveProperty("subject_template");
+    expect((await rawRow(empty.id)).config).toEqual({});
+  });
+
+  it("creates one by type in the path, as Alert Logic's console does ({name, email})", async () => {
+    const email = mailbox();
+    const result = await create({ email }, `${path}/email`);
+    expect(result.status, JSON.stringify(result.body)).toBe(201);
+    expect(result.body).toMatchObject({ type: "email", email });
+    expectError(await create({ type: "webhook", email }, `${path}/email`), 400, "invalid_value", { path: "type" });
+  });
+
+  it.each(BAD_ADDRESSES)("refuses an address with %s: 400 naming email, storing nothing", async (_case, email) => {
+    const before = await count();
+    const result = await create({ type: "email", email });
+    expect(result.status).toBe(400);
+    expect(result.body.path).toBe("email");
+    expect(await count()).toBe(before);
+  });
+
+  it("refuses a missing address: 400 naming email", async () => {
+    const result = await create({ type: "email" });
+    expectError(result, 400, "missing_required_property", { details: "email" });
+  });
+
+  it.each([
+    ["an unclosed tag", "Incident {{payload.id"],
+    ["an unclosed section", "{{#payload}}Incident"],
+    ["a mismatched section", "{{#a}}x{{/b}}"],
+  ])("refuses a subject template with %s: 400 naming subject_template, storing nothing", async (_case, template) => {
+    const before = await count();
+    const result = await create({ type: "email", email: mailbox(), subject_template: template });
+    expectError(result, 400, "invalid_value", { path: "subject_template" });
+    expect(result.body.details).toMatch(/^is not a valid Mustache template: /);
+    expect(await count()).toBe(before);
+  });
+
+  it("drops other types' properties on create, as every type does, and needs the admin role", async () => {
+    const result = await create({ type: "email", email: mailbox(), target_url: "https://example.com/hook" });
+    // An unknown property of the type is dropped, as for every type; nothing of it is stored.
+    expect(result.status).toBe(201);
+    expect(await rawRow(result.body.id)).toMatchObject({ targetUrl: result.body.email, headers: {} });
+    const writer = await login(ACME_WRITER);
+    const refused = await call("POST", path, { token: writer, body: { name: "x", type: "email", email: mailbox() } });
+    expectError(refused, 403, "forbidden");
+  });
+
+  it("is listed by get_integration_types with the JSON Schema of its configuration", async () => {
+    const result = await call("GET", "/herald/v2/integration_types", { token });
+    const email = result.body.integration_types.find((type: { name: string }) => type.name === "email");
+    expect(email.description).toMatch(/e-mail/i);
+    expect(email.configuration.required).toEqual(expect.arrayContaining(["name", "type", "email"]));
+    expect(email.configuration.properties).toMatchObject({
+      email: { type: "string", format: "email" },
+      subject_template: { type: "string", maxLength: 1000 },
+    });
+  });
+});
+
+describe("updating email integrations", () => {
+  it("changes the address and the subject template, each checked as on create; '' removes the template", async () => {
+    const integration = await created({ email: mailbox(), subject_template: "first {{payload.x}}" });
+    const itemPath = `${path}/${integration.id}`;
+    const moved = mailbox();
+    const updated = await call("PUT", itemPath, { token, body: { email: moved, subject_template: "second" } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ email: moved, subject_template: "second" });
+
+    const renamed = await call("PUT", itemPath, { token, body: { name: "renamed" } });
+    expect(renamed.body).toMatchObject({ name: "renamed", email: moved, subject_template: "second" });
+
+    const stored = await rawRow(integration.id);
+    expectError(
+      await call("PUT", itemPath, { token, body: { email: "a@example.com, b@example.com" } }),
+      400,
+      "invalid_value",
+      {
+        path: "email",
+      },
+    );
+    expectError(await call("PUT", itemPath, { token, body: { subject_template: "{{#open}}" } }), 400, "invalid_value", {
+      path: "subject_template",
+    });
+    expect(await rawRow(integration.id)).toEqual(stored);
+
+    const cleared = await call("PUT", itemPath, { token, body: { subject_template: "" } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).not.toHaveProperty("subject_template");
+    expect(cleared.body.email).toBe(moved);
+  });
+
+  it("refuses other types' properties and a change of type", async () => {
+    const integration = await created({ email: mailbox() });
+    const itemPath = `${path}/${integration.id}`;
+    for (const [property, value] of [
+      ["target_url", "https://example.com/hook"],
+      ["headers", { "X-A": "1" }],
+      ["token", "11111111-2222-3333-4444-555555555555"],
+    ] as const) {
+      expectError(await call("PUT", itemPath, { token, body: { [property]: value } }), 400, "invalid_value", {
+        path: property,
+      });
+    }
+    expectError(await call("PUT", itemPath, { token, body: { type: "webhook" } }), 400, "invalid_value", {
+      path: "type",
+    });
+    // ...and no other type takes the e-mail ones.
+    const hook = await call("POST", path, {
+      token,
+      body: { name: unique("hook"), target_url: "https://example.com/hook" },
+    });
+    expectError(
+      await call("PUT", `${path}/${hook.body.id}`, { token, body: { email: mailbox() } }),
+      400,
+      "invalid_value",
+      { path: "email" },
+    );
+  });
+});
+
+describe("test calls", () => {
+  it("POST .../integrations/{id}/test sends one sample e-mail of the chosen type and answers what was sent", async () => {
+    const email = mailbox();
+    const integration = await created({ email, subject_template: "[Report] {{payload.report_name}}" });
+    const result = await call("POST", `${path}/${integration.id}/test`, {
+      token,
+      body: { notification_type: "report/scheduled" },
+    });
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({
+      code: 200,
+      rawbody: "captured",
+      delivered: true,
+      to: email,
+      subject: "[Report] Herald test report",
+    });
+    const [captured, ...more] = await emailsTo(email);
+    expect(more).toEqual([]);
+    expect(captured).toMatchObject({ delivery_id: null, subject: "[Report] Herald test report" });
+    expect(captured?.text).toBe(result.body.request_body);
+    expect(captured?.text).toContain("Herald test report");
+  });
+
+  it("POST /{account_id}/email/test takes an unsaved configuration, checked like a create; nothing is stored", async () => {
+    const email = mailbox();
+    const before = await count();
+    const result = await call("POST", `/herald/v2/${ACCOUNT}/email/test`, {
+      token,
+      body: { email, subject_template: "[Test] {{account.name}}: {{display.summary}}" },
+    });
+    expect(result.status).toBe(200);
+    const subject = "[Test] Acme Dev: Herald test notification: a sample incident";
+    expect(result.body).toMatchObject({ code: 200, delivered: true, to: email, subject });
+    expect(await emailsTo(email)).toEqual([expect.objectContaining({ subject })]);
+    expect(await count()).toBe(before);
+
+    const broken = await call("POST", `/herald/v2/${ACCOUNT}/email/test`, {
+      token,
+      body: { email: mailbox(), subject_template: "{{#x}}" },
+    });
+    expectError(broken, 400, "invalid_value", { path: "subject_template" });
+    const list = await call("POST", `/herald/v2/${ACCOUNT}/email/test`, {
+      token,
+      body: { email: "a@example.com; b@example.com" },
+    });
+    expectError(list, 400, "invalid_value", { path: "email" });
+    const otherType = await call("POST", `/herald/v2/${ACCOUNT}/email/test`, {
+      token,
+      body: { email: mailbox(), type: "slack" },
+    });
+    expectError(otherType, 400, "invalid_value", { path: "type" });
+  });
+});
