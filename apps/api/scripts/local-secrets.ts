@@ -10,7 +10,7 @@ export function dataDirectory(): string {
   return fileURLToPath(new URL("../.data/node", import.meta.url));
 }
 
-function parseEnvFile(text: string): Record<string, string> {
+export function parseEnvFile(text: string): Record<string, string> {
   const entries = text
     .split("\n")
     .map((line) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim()))
@@ -27,14 +27,9 @@ function parseEnvFile(text: string): Record<string, string> {
 export function loadLocalSecrets(path: string, env: Record<string, string | undefined>): string | undefined {
   const existing = existsSync(path) ? readFileSync(path, "utf8") : "";
   const stored = parseEnvFile(existing);
-  const missing: Record<string, string> = {};
-  if (!env.AUTH_TOKEN_SECRET && !stored.AUTH_TOKEN_SECRET) {
-    missing.AUTH_TOKEN_SECRET = randomBytes(32).toString("hex");
-  }
-  if (!env.ENCRYPTION_KEY && !stored.ENCRYPTION_KEY) {
-    missing.ENCRYPTION_KEY = randomBytes(32).toString("base64");
-    missing.ENCRYPTION_KEY_ID = "local";
-  }
+  // A variable set to nothing in the environment does not hide the stored value.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value));
+  const missing = generatedSecrets({ ...stored, ...present }, "local");
   for (const [name, value] of Object.entries({ ...stored, ...missing })) env[name] ||= value;
   if (Object.keys(missing).length === 0) return undefined;
   mkdirSync(dirname(path), { recursive: true });
@@ -42,4 +37,21 @@ export function loadLocalSecrets(path: string, env: Record<string, string | unde
   const lines = Object.entries(missing).map(([name, value]) => `${name}=${value}`);
   writeFileSync(path, `${existing}${separator}${lines.join("\n")}\n`, { mode: 0o600 });
   return path;
+}
+
+/**
+ * The token secret and the encryption key (with `keyId`) that `given` lacks, freshly generated; nothing when it has
+ * them. An encryption key comes with its id, and an id alone does not count.
+ */
+export function generatedSecrets(
+  given: Record<string, string | undefined>,
+  keyId = new Date().toISOString().slice(0, 7),
+): Record<string, string> {
+  const generated: Record<string, string> = {};
+  if (!given.AUTH_TOKEN_SECRET) generated.AUTH_TOKEN_SECRET = randomBytes(32).toString("hex");
+  if (!given.ENCRYPTION_KEY) {
+    generated.ENCRYPTION_KEY = randomBytes(32).toString("base64");
+    generated.ENCRYPTION_KEY_ID = keyId;
+  }
+  return generated;
 }
