@@ -1,7 +1,9 @@
-// Webhook payload conversion (`payload_conversion_type: json`): Alert Logic's `{{field_path}}` templates. A template
-// is JSON text with placeholders; each placeholder takes a value from the notification document, JSON-escaped for
-// where it stands, so data can never break out of a string or add members. Compiled once per template text.
+// Webhook payload conversion. `json`: Alert Logic's `{{field_path}}` templates. A template is JSON text with
+// placeholders; each placeholder takes a value from the notification document, JSON-escaped for where it stands, so
+// data can never break out of a string or add members. Compiled once per template text. `jq`: a jq program, tenant
+// code run in a sandbox with time, memory, stack and output limits (jq/sandbox.ts).
 import { LRUCache } from "lru-cache";
+import { JQ_LIMITS, type JqLimits, runJq } from "./jq/sandbox";
 
 /** The longest template a webhook may store (characters). */
 export const MAX_TEMPLATE_LENGTH = 65_536;
@@ -158,6 +160,42 @@ export function jsonTemplate(template: string): JsonTemplate {
   return found;
 }
 
+/** Why a jq program cannot be stored (length, text that is not valid Unicode), before the sandbox compiles it. */
+function jqTextProblem(program: string): string | undefined {
+  if (program.trim() === "") return "is empty";
+  if (program.length > MAX_TEMPLATE_LENGTH) return `is ${program.length} characters long, over ${MAX_TEMPLATE_LENGTH}`;
+  if (LONE_SURROGATE.test(program)) return "contains a lone surrogate (text that is not valid Unicode)";
+  return undefined;
+}
+
+// Programs seen to compile, so a delivery does not compile a stored program twice in the same isolate to know it.
+const compiledJq = new LRUCache<string, true>({ max: 500 });
+
+/**
+ * Checks a jq program as saving does: the text, then a compile in the sandbox. Throws a TemplateError naming the
+ * problem (the engine's parse error, with its line and column).
+ */
+export async function checkJqProgram(program: string, limits: JqLimits = JQ_LIMITS): Promise<void> {
+  const problem = jqTextProblem(program);
+  if (problem) throw new TemplateError(problem);
+  if (compiledJq.has(program)) return;
+  const compiled = await runJq(program, undefined, limits);
+  if (!compiled.ok) throw new TemplateError(`does not compile: ${compiled.reason}`);
+  compiledJq.set(program, true);
+}
+
+/** The body the jq program makes of the notification document, or why there is none. */
+export async function convertWithJq(
+  program: string,
+  document: unknown,
+  limits: JqLimits = JQ_LIMITS,
+): Promise<Conversion> {
+  const problem = jqTextProblem(program);
+  if (problem) return { ok: false, reason: `payload_template: the jq program ${problem}` };
+  const run = await runJq(program, JSON.stringify(document), limits);
+  return run.ok ? { ok: true, body: run.body } : { ok: false, reason: `payload_template: ${run.reason}` };
+}
+
 /** How a webhook integration's stored settings shape its body. */
 export interface ConversionSettings {
   payload_conversion_type?: unknown;
@@ -165,10 +203,16 @@ export interface ConversionSettings {
 }
 
 /** The body a webhook sends: the notification document as it is, or converted by the integration's template. */
-export function convertPayload(settings: ConversionSettings, document: unknown, defaultBody: () => string): Conversion {
-  if (settings.payload_conversion_type !== "json") return { ok: true, body: defaultBody() };
+export async function convertPayload(
+  settings: ConversionSettings,
+  document: unknown,
+  defaultBody: () => string,
+): Promise<Conversion> {
+  const type = settings.payload_conversion_type;
+  if (type !== "json" && type !== "jq") return { ok: true, body: defaultBody() };
   if (typeof settings.payload_template !== "string")
-    return { ok: false, reason: "payload_template: json conversion without a template" };
+    return { ok: false, reason: `payload_template: ${type} conversion without a template` };
+  if (type === "jq") return convertWithJq(settings.payload_template, document);
   try {
     return jsonTemplate(settings.payload_template).render(document);
   } catch (error) {

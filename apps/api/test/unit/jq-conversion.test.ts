@@ -1,0 +1,139 @@
+// jq conversion on the seed's notification types: the README's programs and what they make of each document. The
+// golden files fix the bodies receivers get; the checks beside them hold the values, so a regression fails even when
+// the goldens are re-recorded.
+import { notification } from "@herald/contracts/alertlogic-examples";
+import { describe, expect, it } from "vitest";
+import { checkJqProgram, convertWithJq, TemplateError } from "../../src/delivery/payload-conversion";
+import { documentOf, healthView, reportView } from "./channel-views";
+
+const incident = { ...structuredClone(notification), type: "incidents/alerts" };
+const report = documentOf(reportView());
+const health = documentOf(healthView());
+
+// The README's example and its table, in the same words.
+const TICKET =
+  '{summary: "\\(.notification_data.threat_level) incident \\(.payload.long_incident_id)", ' +
+  'priority: (if .notification_data.threat_level == "high" then 1 elif .notification_data.threat_level == "medium" ' +
+  'then 2 else 3 end), attackers: (.notification_data.attackers // [] | join(", ")), ' +
+  "customer: {id: (.payload.cid | tonumber), name: .payload.customer_name}}";
+const CHAT = '{text: "[\\(.type)] \\(.payload.attack_summary // .payload.summary // "notification \\(.id)")"}';
+const RENAMED = ".payload | with_entries(.key |= ascii_upcase)";
+const PER_ATTACKER =
+  ".payload.long_incident_id as $incident | [.notification_data.attackers[]? | {ip: ., incident: $incident}]";
+const FILES = "{report: .payload.report_name, files: [.attachments[] | {name, url}]}";
+const BASE64 = "{data: (.payload | tojson | @base64)}";
+const TOTALS =
+  "{events: (.payload.events // [] | length), sum: (reduce (.payload.events // [])[] as $e (0; . + ($e.count // 0)))}";
+
+async function convert(program: string, document: unknown): Promise<string> {
+  const result = await convertWithJq(program, document);
+  if (!result.ok) throw new Error(result.reason);
+  return result.body;
+}
+
+describe("golden jq conversions of the seed's notification types", () => {
+  it("incidents/alerts: the README's ticket", async () => {
+    const body = await convert(TICKET, incident);
+    await expect(body).toMatchFileSnapshot("./__golden__/jq-conversion/incidents-alerts-ticket.json");
+    expect(JSON.parse(body)).toEqual({
+      summary: "high incident longeyeisid",
+      priority: 1,
+      attackers: "78.0.0.0",
+      customer: { id: 68450188, name: "Albert Conglomerate" },
+    });
+  });
+
+  it("incidents/alerts: a chat message, one entry per attacker, base64", async () => {
+    expect(JSON.parse(await convert(CHAT, incident))).toEqual({
+      text: `[incidents/alerts] ${notification.payload.attack_summary}`,
+    });
+    expect(JSON.parse(await convert(PER_ATTACKER, incident))).toEqual([{ ip: "78.0.0.0", incident: "longeyeisid" }]);
+    const encoded = JSON.parse(await convert(BASE64, incident)).data;
+    expect(JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0))))).toEqual(
+      notification.payload,
+    );
+  });
+
+  it("report/scheduled: its files", async () => {
+    const body = await convert(FILES, report);
+    await expect(body).toMatchFileSnapshot("./__golden__/jq-conversion/report-scheduled-files.json");
+    expect(JSON.parse(body)).toEqual({
+      report: "Weekly threat summary",
+      files: [
+        {
+          name: "weekly-threat-summary.pdf",
+          url: "https://reports.example.com/r/F6103D82/weekly-threat-summary.pdf",
+        },
+        { name: "weekly-threat-summary.csv", url: "https://reports.example.com/r/F6103D82/weekly-threat-summary.csv" },
+      ],
+    });
+    expect(JSON.parse(await convert(CHAT, report))).toEqual({
+      text: "[report/scheduled] The weekly threat summary for 23 February to 1 March is ready.",
+    });
+  });
+
+  it("health/alerts: renamed keys, and totals over a missing list", async () => {
+    const body = await convert(RENAMED, health);
+    await expect(body).toMatchFileSnapshot("./__golden__/jq-conversion/health-alerts-renamed.json");
+    const renamed = JSON.parse(body);
+    expect(renamed.SUMMARY).toBe("Appliance ids-appliance-01 has sent no data for 15 minutes");
+    expect(Object.keys(renamed).every((key) => key === key.toUpperCase())).toBe(true);
+    expect(JSON.parse(await convert(TOTALS, health))).toEqual({ events: 0, sum: 0 });
+    expect(
+      JSON.parse(await convert(TOTALS, { payload: { events: [{ count: 2 }, { count: 5 }, { other: 1 }] } })),
+    ).toEqual({ events: 3, sum: 7 });
+  });
+
+  it("what jq itself answers for the common forms", async () => {
+    const cases: Array<[string, unknown, unknown]> = [
+      ['.payload.missing // "none"', { payload: {} }, "none"],
+      ["[.[] | select(. > 1)]", [1, 2, 3], [2, 3]],
+      ["[.[1:], .[:1], .[-1:]]", [1, 2, 3], [[2, 3], [1], [3]]],
+      ["[limit(3; range(1e8))]", null, [0, 1, 2]],
+      [". as $x | reduce range(4) as $i (0; . + $i * $x)", 2, 12],
+      ["tostring", { a: [1] }, '{"a":[1]}'],
+      ["@base64", "héllo", "aMOpbGxv"],
+      ['"\\(.a) and \\(.b)"', { a: 1, b: "two" }, "1 and two"],
+      ['if . then "yes" else "no" end', false, "no"],
+      ['to_entries | map("\\(.key)=\\(.value)") | join("&")', { a: 1, b: 2 }, "a=1&b=2"],
+      ["[paths] | length", { a: { b: 1 } }, 2],
+      ["keys", { b: 1, a: 2, B: 3 }, ["B", "a", "b"]],
+    ];
+    for (const [program, input, expected] of cases)
+      expect(JSON.parse(await convert(program, input)), program).toEqual(expected);
+  });
+});
+
+describe("checking a jq program when saved", () => {
+  async function problem(program: string): Promise<string> {
+    try {
+      await checkJqProgram(program);
+    } catch (error) {
+      if (error instanceof TemplateError) return error.message;
+      throw error;
+    }
+    throw new Error("compiled");
+  }
+
+  it("names a syntax error with its position", async () => {
+    expect(await problem("{")).toBe("does not compile: unexpected <end-of-program> at 1:2 in object at 1:1");
+  });
+
+  it("names a function the engine does not have", async () => {
+    expect(await problem('strftime("%Y")')).toContain("strftime/1");
+  });
+
+  it("refuses a lone surrogate and an empty program before compiling", async () => {
+    expect(await problem('"\uD800"')).toContain("lone surrogate");
+    expect(await problem("  ")).toBe("is empty");
+  });
+
+  it("accepts a program that compiles, even one that would loop: limits are for runs", async () => {
+    await expect(checkJqProgram("def f: f; f")).resolves.toBeUndefined();
+    await expect(checkJqProgram(TICKET)).resolves.toBeUndefined();
+  });
+
+  it("a jq string escape for a lone surrogate is data: the body escapes it", async () => {
+    expect(await convert('{a: "\\ud800"}', null)).toBe('{"a":"\\ud800"}');
+  });
+});
