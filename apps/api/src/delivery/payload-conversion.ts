@@ -184,16 +184,43 @@ export async function checkJqProgram(program: string, limits: JqLimits = JQ_LIMI
   compiledJq.set(program, true);
 }
 
+/** Runs in a row that reached a limit before an account's program is suspended, and for how long. */
+export const JQ_STRIKES = { limit: 3, suspendMs: 60_000 };
+
+// One hostile program costs up to its limit per leg; a batch of a hundred such legs would spend the invocation's CPU
+// on it alone. So a program (per account) that reached a limit JQ_STRIKES.limit times in a row, in this isolate or
+// process, is not run for JQ_STRIKES.suspendMs: its legs fail at once, saying so. A run that succeeds clears it.
+const strikes = new LRUCache<string, { count: number; reason: string; until: number }>({ max: 1_000 });
+
 /** The body the jq program makes of the notification document, or why there is none. */
 export async function convertWithJq(
   program: string,
   document: unknown,
   limits: JqLimits = JQ_LIMITS,
+  now: () => number = Date.now,
 ): Promise<Conversion> {
   const problem = jqTextProblem(program);
   if (problem) return { ok: false, reason: `payload_template: the jq program ${problem}` };
+  const account = (document as { account_id?: unknown } | null)?.account_id;
+  const key = `${typeof account === "string" ? account : ""}\n${program}`;
+  const struck = strikes.get(key);
+  if (struck && struck.count >= JQ_STRIKES.limit && now() < struck.until)
+    return {
+      ok: false,
+      reason:
+        `payload_template: not run: the jq program reached its limits ${struck.count} times in a row ` +
+        `(last: ${struck.reason}); suspended for ${JQ_STRIKES.suspendMs / 1000} s`,
+    };
   const run = await runJq(program, JSON.stringify(document), limits);
-  return run.ok ? { ok: true, body: run.body } : { ok: false, reason: `payload_template: ${run.reason}` };
+  if (run.ok) {
+    strikes.delete(key);
+    return { ok: true, body: run.body };
+  }
+  if (run.limit) {
+    const count = struck && now() >= struck.until && struck.count >= JQ_STRIKES.limit ? 1 : (struck?.count ?? 0) + 1;
+    strikes.set(key, { count, reason: run.reason, until: now() + JQ_STRIKES.suspendMs });
+  }
+  return { ok: false, reason: `payload_template: ${run.reason}` };
 }
 
 /** How a webhook integration's stored settings shape its body. */

@@ -3,7 +3,8 @@
 // the goldens are re-recorded.
 import { notification } from "@herald/contracts/alertlogic-examples";
 import { describe, expect, it } from "vitest";
-import { checkJqProgram, convertWithJq, TemplateError } from "../../src/delivery/payload-conversion";
+import { JQ_LIMITS } from "../../src/delivery/jq/sandbox";
+import { checkJqProgram, convertWithJq, JQ_STRIKES, TemplateError } from "../../src/delivery/payload-conversion";
 import { documentOf, healthView, reportView } from "./channel-views";
 
 const incident = { ...structuredClone(notification), type: "incidents/alerts" };
@@ -135,5 +136,42 @@ describe("checking a jq program when saved", () => {
 
   it("a jq string escape for a lone surrogate is data: the body escapes it", async () => {
     expect(await convert('{a: "\\ud800"}', null)).toBe('{"a":"\\ud800"}');
+  });
+});
+
+describe("a program that keeps reaching its limits", () => {
+  it("is suspended for its account after JQ_STRIKES.limit runs in a row, then runs again", async () => {
+    let clock = 1_000_000;
+    const now = () => clock;
+    const program = `def f${crypto.randomUUID().slice(0, 8)}: [.]; def loop: loop; loop`;
+    const mine = { account_id: "1111" };
+    for (let run = 0; run < JQ_STRIKES.limit; run++) {
+      const result = await convertWithJq(program, mine, JQ_LIMITS, now);
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining("stack limit") });
+    }
+    const started = performance.now();
+    const suspended = await convertWithJq(program, mine, JQ_LIMITS, now);
+    expect(suspended).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^payload_template: not run: the jq program reached its limits 3 times in a row/),
+    });
+    expect(performance.now() - started).toBeLessThan(50);
+    // Another account's identical program is its own.
+    const theirs = await convertWithJq(program, { account_id: "2222" }, JQ_LIMITS, now);
+    expect(theirs).toMatchObject({ ok: false, reason: expect.stringContaining("stack limit") });
+    // After the suspension it runs (and is stopped) again.
+    clock += JQ_STRIKES.suspendMs;
+    const again = await convertWithJq(program, mine, JQ_LIMITS, now);
+    expect(again).toMatchObject({ ok: false, reason: expect.stringContaining("stack limit") });
+  });
+
+  it("is not suspended for errors of its own (a jq error is not a limit)", async () => {
+    const program = '.a - "x"';
+    for (let run = 0; run <= JQ_STRIKES.limit; run++) {
+      const result = await convertWithJq(program, { account_id: "3333", a: 1 }, JQ_LIMITS);
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining("cannot be subtracted") });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.reason).not.toContain("not run");
+    }
   });
 });
