@@ -14,6 +14,12 @@ export const HOSTILE_PROGRAMS: HostileCase[] = [
   { name: "recursion that builds (def f: [f]; f)", program: "def f: [f]; f", reason: /stack limit/ },
   { name: "repeat(.)", program: "[repeat(.)]", reason: /stack limit|time limit|memory limit/ },
   { name: "while(true; .)", program: "last(while(true; .))", reason: /time limit/ },
+  {
+    name: "a loop whose interruption error suppression would swallow",
+    program: "[range(1e9) | (last(while(true; .)))?] | length",
+    reason: /time limit/,
+  },
+  { name: "a loop on the left of //", program: "last(while(true; .)) // 1", reason: /time limit/ },
   { name: "a loop that never yields", program: "reduce range(1e9) as $x (0; . + $x)", reason: /time limit/ },
   { name: "[range(1e8)]", program: "[range(1e8)]", reason: /time limit|memory limit/ },
   { name: "a string repeated into megabytes", program: '"x" * 100000000', reason: /memory limit|time limit/ },

@@ -99,6 +99,8 @@ describe("golden jq conversions of the seed's notification types", () => {
       ['to_entries | map("\\(.key)=\\(.value)") | join("&")', { a: 1, b: 2 }, "a=1&b=2"],
       ["[paths] | length", { a: { b: 1 } }, 2],
       ["keys", { b: 1, a: 2, B: 3 }, ["B", "a", "b"]],
+      ["[.[]?]", { a: null, b: 1 }, [null, 1]],
+      ["[.[] | ascii_downcase?]", ["A", 1, null], ["a"]],
     ];
     for (const [program, input, expected] of cases)
       expect(JSON.parse(await convert(program, input)), program).toEqual(expected);

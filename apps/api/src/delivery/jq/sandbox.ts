@@ -10,10 +10,11 @@ export interface JqLimits {
   timeMs: number;
   /**
    * Interrupt checks per run: QuickJS asks the handler every few thousand instructions, so this bounds the work on
-   * every runtime, workerd included. About 5,000 checks are one second of a busy loop on one core.
+   * every runtime, workerd included. Between about 1,500 and 5,000 checks are one second of busy work here, as the
+   * program allocates more or less between checks.
    */
   interruptChecks: number;
-  /** Bytes the sandbox may allocate in one run, the engine's own ~2 MiB included. */
+  /** Bytes the sandbox may allocate in one run, the engine's own (under 1 MiB) included. */
   memoryBytes: number;
   /** Bytes of QuickJS stack: deep recursion ends here, well before the host's own stack. */
   stackBytes: number;
@@ -145,6 +146,12 @@ export async function runJq(program: string, input: string | undefined, limits: 
         const text = errorText(context.dump(result.error));
         result.error.dispose();
         return limitReached(text, overTime, limits) ?? { ok: false, reason: text };
+      }
+      // jqjs's `?` and `//` let the engine's own errors through (patches/); should a path swallow the interruption
+      // all the same, a run past its budget still fails.
+      if (overTime) {
+        result.value.dispose();
+        return limitReached("interrupted", true, limits) as JqRun;
       }
       const answer = JSON.parse(context.getString(result.value)) as {
         compiled?: true;
