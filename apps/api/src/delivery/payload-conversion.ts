@@ -168,7 +168,7 @@ function jqTextProblem(program: string): string | undefined {
   return undefined;
 }
 
-// Programs seen to compile, so a delivery does not compile a stored program twice in the same isolate to know it.
+// Programs seen to compile in this isolate or process: saving the same program again skips the sandbox.
 const compiledJq = new LRUCache<string, true>({ max: 500 });
 
 /**

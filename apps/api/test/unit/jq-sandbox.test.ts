@@ -31,4 +31,10 @@ describe("jq sandbox in workerd", () => {
     expect(await runJq("def map(f): 42; map(.)", "[1]")).toEqual({ ok: true, body: "42" });
     expect(await runJq("map(. + 1)", "[1]")).toEqual({ ok: true, body: "[2]" });
   });
+
+  it("keeps the start of an error that quotes a lot of data", async () => {
+    const result = await runJq('[1] | .["x" * 5000]', SAMPLE_DOCUMENT);
+    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/^Cannot index array with string "xxx/) });
+    if (!result.ok) expect(result.reason.length).toBeLessThanOrEqual(501);
+  });
 });

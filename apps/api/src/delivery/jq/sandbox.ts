@@ -79,11 +79,17 @@ const RUNNER = `(program, input, maxChars) => {
   return JSON.stringify({ results });
 }`;
 
+// jqjs's messages quote the data they fail on: the attempts log keeps the start.
+const MAX_ERROR_LENGTH = 500;
+
 /** The text of an error thrown inside the sandbox: jqjs throws strings as well as Error objects. */
 function errorText(error: unknown): string {
-  if (typeof error === "string") return error;
-  if (error && typeof error === "object" && "message" in error) return String((error as { message: unknown }).message);
-  return JSON.stringify(error) ?? String(error);
+  let text: string;
+  if (typeof error === "string") text = error;
+  else if (error && typeof error === "object" && "message" in error)
+    text = String((error as { message: unknown }).message);
+  else text = JSON.stringify(error) ?? String(error);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
 }
 
 function limitReached(text: string, overTime: boolean, limits: JqLimits): JqRun | undefined {
