@@ -3,7 +3,7 @@
 // programs included, is in the shared scenarios (scenarios/delivery.scenarios.ts), on both runtimes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT, receiver } from "./delivery-helpers";
-import { ACME, call, expectHeraldError, login, unique } from "./helpers";
+import { ACME, call, callText, expectHeraldError, login, unique } from "./helpers";
 
 let token: string;
 beforeAll(async () => {
@@ -51,6 +51,30 @@ describe("saving a jq conversion", () => {
     expectHeraldError(result, 400, "invalid_value");
     expect(result.body.path).toBe("payload_template");
     expect(result.body.details).toContain(problem);
+    const list = await call("GET", integrationsPath, { token });
+    expect(list.body.integrations.map((i: { name: string }) => i.name)).not.toContain(name);
+  });
+
+  it.each([
+    ["a lone 0xFF byte", [0xff]],
+    ["an encoded surrogate", [0xed, 0xa0, 0x80]],
+  ])("refuses a program with invalid UTF-8 (%s): 400 invalid_json, nothing stored", async (_label, bytes) => {
+    const name = unique("bytes");
+    const text = JSON.stringify({
+      name,
+      target_url: "https://hooks.example.com/x",
+      payload_conversion_type: "jq",
+      payload_template: '{a: "\u0001"}',
+    });
+    const [head, tail] = text.split("\\u0001") as [string, string];
+    const encoder = new TextEncoder();
+    const result = await callText("POST", integrationsPath, {
+      token,
+      headers: { "content-type": "application/json" },
+      body: new Uint8Array([...encoder.encode(head), ...bytes, ...encoder.encode(tail)]),
+    });
+    expect(result.status).toBe(400);
+    expect(JSON.parse(result.text)).toMatchObject({ error: "invalid_json" });
     const list = await call("GET", integrationsPath, { token });
     expect(list.body.integrations.map((i: { name: string }) => i.name)).not.toContain(name);
   });
