@@ -85,6 +85,74 @@ describe("golden jq conversions of the seed's notification types", () => {
     ).toEqual({ events: 3, sum: 7 });
   });
 
+  it("the other seed types: incidents/notification, observations, scheduled Tableau reports and searches", async () => {
+    const at = Math.floor(Date.parse("2026-03-02T08:00:00.000Z") / 1000);
+    const base = { account_id: "12345678", asset_data: {}, status: "dispatched", created: { at, by: "producer" } };
+    const documents = {
+      "incidents/notification": { ...structuredClone(notification), type: "incidents/notification" },
+      "observations/notification": {
+        ...base,
+        id: "0B9F5E4C-5E1B-4B8E-9E59-2E6C1D0A7F31",
+        type: "observations/notification",
+        notification_data: { correlation_id: "6A4B7C2D-1E3F-4A5B-8C9D-0E1F2A3B4C5D", threat_level: "medium" },
+        payload: { attack_summary: "Suspicious PowerShell from 10.0.4.17", correlation_id: "6A4B7C2D" },
+        attachments: [],
+      },
+      "tableau/notifications": {
+        ...base,
+        id: "3E7A1C90-4B2D-4F6E-9A8B-7C6D5E4F3A2B",
+        type: "tableau/notifications",
+        notification_data: { schedule_id: "F6103D82-A358-1005-8001-0242AC110020" },
+        payload: { report_name: "Weekly threat summary", cadence: "weekly, Monday 08:00 UTC" },
+        attachments: [{ name: "threat-summary.pdf", url: "https://reports.example.com/threat-summary.pdf" }],
+      },
+      "search/notifications": {
+        ...base,
+        id: "8D2C4B6A-1F3E-4D5C-9B7A-6E5F4D3C2B1A",
+        type: "search/notifications",
+        notification_data: { schedule_id: "A1B2C3D4-0000-4000-8000-000000000001" },
+        payload: { search_name: "Failed logins by host", row_count: 42 },
+        attachments: [{ name: "failed-logins.csv", url: "https://reports.example.com/failed-logins.csv" }],
+      },
+    };
+    const program =
+      '{title: "\\(.type): \\(.payload.attack_summary // .payload.report_name // .payload.search_name)", ' +
+      "rule: .notification_data.correlation_id, schedule: .notification_data.schedule_id, " +
+      "files: [.attachments[]? | .url]}";
+    const bodies: Record<string, unknown> = {};
+    for (const [type, document] of Object.entries(documents))
+      bodies[type] = JSON.parse(await convert(program, document));
+    await expect(JSON.stringify(bodies, null, 2)).toMatchFileSnapshot(
+      "./__golden__/jq-conversion/other-seed-types.json",
+    );
+    expect(bodies).toEqual({
+      "incidents/notification": {
+        title: `incidents/notification: ${notification.payload.attack_summary}`,
+        rule: null,
+        schedule: null,
+        files: notification.attachments.map((attachment: { url: string }) => attachment.url),
+      },
+      "observations/notification": {
+        title: "observations/notification: Suspicious PowerShell from 10.0.4.17",
+        rule: "6A4B7C2D-1E3F-4A5B-8C9D-0E1F2A3B4C5D",
+        schedule: null,
+        files: [],
+      },
+      "tableau/notifications": {
+        title: "tableau/notifications: Weekly threat summary",
+        rule: null,
+        schedule: "F6103D82-A358-1005-8001-0242AC110020",
+        files: ["https://reports.example.com/threat-summary.pdf"],
+      },
+      "search/notifications": {
+        title: "search/notifications: Failed logins by host",
+        rule: null,
+        schedule: "A1B2C3D4-0000-4000-8000-000000000001",
+        files: ["https://reports.example.com/failed-logins.csv"],
+      },
+    });
+  });
+
   it("what jq itself answers for the common forms", async () => {
     const cases: Array<[string, unknown, unknown]> = [
       ['.payload.missing // "none"', { payload: {} }, "none"],
