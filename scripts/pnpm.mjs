@@ -62,6 +62,10 @@ export function runApiEntry(entry, args) {
   const apiDir = new URL("apps/api/", root);
   // As `pnpm run` would: the workspace's binaries (wrangler) on the PATH.
   const bins = [new URL("node_modules/.bin", apiDir), new URL("node_modules/.bin", root)].map((url) => url.pathname);
+  // The jq engine's files are generated, not committed (apps/api/scripts/generate-jq-engine.mjs): an install with
+  // nothing to do runs no postinstall, so they are made here too, as the api's own scripts do.
+  const generated = spawnSync(process.execPath, ["scripts/generate-jq-engine.mjs"], { cwd: apiDir, stdio: "inherit" });
+  if (generated.status !== 0) process.exit(generated.status ?? 1);
   const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: apiDir,
     stdio: "inherit",

@@ -79,7 +79,7 @@ describe("saving a webhook's conversion settings", () => {
     [{ payload_conversion_type: "json", payload_template: '{"a": "{{payload.x"}' }, "has no closing }}"],
     [{ payload_conversion_type: "json", payload_template: '{"a": {{#payload}}}' }, "is not a field path"],
     [{ payload_conversion_type: "json", payload_template: '{"a": "\uD800"}' }, "lone surrogate"],
-    [{ payload_template: '{"a": 1}' }, "applies only with payload_conversion_type json"],
+    [{ payload_template: '{"a": 1}' }, "applies only with payload_conversion_type json or jq"],
   ])("answers 400 naming payload_template for %j, and stores nothing", async (body, problem) => {
     const name = unique("refused");
     const result = await call("POST", integrationsPath, {
@@ -94,7 +94,7 @@ describe("saving a webhook's conversion settings", () => {
   });
 
   it.each([
-    [{ payload_conversion_type: "jq", payload_template: "." }, "payload_conversion_type"],
+    [{ payload_conversion_type: "xslt", payload_template: "." }, "payload_conversion_type"],
     [{ method: "GET" }, "method"],
     [{ auth_header: "Bearer a\r\nX-Injected: 1" }, "auth_header"],
   ])("answers 400 for %j", async (body, path) => {

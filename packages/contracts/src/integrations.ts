@@ -201,11 +201,12 @@ const headerFields = { headers: WebhookHeaders.optional(), header: headerAlias }
 
 // ---- Webhook payload conversion and call settings (Alert Logic's connection fields of the same names).
 
-export const PAYLOAD_CONVERSION_TYPES = ["default", "json"] as const;
+export const PAYLOAD_CONVERSION_TYPES = ["default", "json", "jq"] as const;
 export const PayloadConversionType = z.enum(PAYLOAD_CONVERSION_TYPES).openapi("Payload-Conversion-Type", {
   description:
     "What a webhook sends: `default`, the notification document as it is; `json`, the `payload_template` with " +
-    "its `{{field_path}}` placeholders filled from the notification document.",
+    "its `{{field_path}}` placeholders filled from the notification document; `jq`, the one JSON value the jq " +
+    "program in `payload_template` makes of the notification document (run with time, memory and output limits).",
   example: "json",
 });
 export type PayloadConversionType = z.infer<typeof PayloadConversionType>;
@@ -220,7 +221,8 @@ const payloadTemplate = z
       "document: `id`, `type`, `account_id`, `payload.x`, `notification_data.y`, `asset_data.z`, numeric segments " +
       "index arrays). A placeholder standing for a whole value becomes that value's JSON (a missing field is " +
       "`null`); one inside a JSON string becomes its text, escaped (a missing field or null is empty, objects and " +
-      "arrays their JSON). Checked when saved.",
+      "arrays their JSON). For `jq` conversion: a jq program whose input is the notification document and whose " +
+      'one output value is the body (e.g. `{text: "Incident \\(.payload.long_incident_id)"}`). Checked when saved.',
     example: '{"title": "Incident {{payload.incident_id}}", "severity": {{notification_data.threat_level}}}',
   });
 
@@ -552,7 +554,10 @@ export const WebhookIntegration = z
     headers: WebhookHeaders,
     header: WebhookHeaders,
     payload_conversion_type: PayloadConversionType,
-    payload_template: z.string().optional().openapi({ description: "The `json` conversion's template." }),
+    payload_template: z
+      .string()
+      .optional()
+      .openapi({ description: "The `json` conversion's template or the `jq` conversion's program." }),
     method: webhookMethod,
     auth_header: masked("The `Authorization` header value.").optional(),
   })

@@ -106,7 +106,7 @@ export async function callIntegration(
     return { sent: true, body: request.body, result };
   }
   // The body signed and sent is the converted one: a receiver verifies what it received.
-  const converted = convertPayload(integration.config, input.document(), input.body);
+  const converted = await convertPayload(integration.config, input.document(), input.body);
   if (!converted.ok) return { sent: false, reason: converted.reason };
   const call = await signedWebhookCall({
     integration,

@@ -1,7 +1,9 @@
-// Webhook payload conversion (`payload_conversion_type: json`): Alert Logic's `{{field_path}}` templates. A template
-// is JSON text with placeholders; each placeholder takes a value from the notification document, JSON-escaped for
-// where it stands, so data can never break out of a string or add members. Compiled once per template text.
+// Webhook payload conversion. `json`: Alert Logic's `{{field_path}}` templates. A template is JSON text with
+// placeholders; each placeholder takes a value from the notification document, JSON-escaped for where it stands, so
+// data can never break out of a string or add members. Compiled once per template text. `jq`: a jq program, tenant
+// code run in a sandbox with time, memory, stack and output limits (jq/sandbox.ts).
 import { LRUCache } from "lru-cache";
+import { JQ_LIMITS, type JqLimits, runJq } from "./jq/sandbox";
 
 /** The longest template a webhook may store (characters). */
 export const MAX_TEMPLATE_LENGTH = 65_536;
@@ -158,6 +160,69 @@ export function jsonTemplate(template: string): JsonTemplate {
   return found;
 }
 
+/** Why a jq program cannot be stored (length, text that is not valid Unicode), before the sandbox compiles it. */
+function jqTextProblem(program: string): string | undefined {
+  if (program.trim() === "") return "is empty";
+  if (program.length > MAX_TEMPLATE_LENGTH) return `is ${program.length} characters long, over ${MAX_TEMPLATE_LENGTH}`;
+  if (LONE_SURROGATE.test(program)) return "contains a lone surrogate (text that is not valid Unicode)";
+  return undefined;
+}
+
+// Programs seen to compile in this isolate or process: saving the same program again skips the sandbox.
+const compiledJq = new LRUCache<string, true>({ max: 500 });
+
+/**
+ * Checks a jq program as saving does: the text, then a compile in the sandbox. Throws a TemplateError naming the
+ * problem (the engine's parse error, with its line and column).
+ */
+export async function checkJqProgram(program: string, limits: JqLimits = JQ_LIMITS): Promise<void> {
+  const problem = jqTextProblem(program);
+  if (problem) throw new TemplateError(problem);
+  if (compiledJq.has(program)) return;
+  const compiled = await runJq(program, undefined, limits);
+  if (!compiled.ok) throw new TemplateError(`does not compile: ${compiled.reason}`);
+  compiledJq.set(program, true);
+}
+
+/** Runs in a row that reached a limit before an account's program is suspended, and for how long. */
+export const JQ_STRIKES = { limit: 3, suspendMs: 60_000 };
+
+// One hostile program costs up to its limit per leg; a batch of a hundred such legs would spend the invocation's CPU
+// on it alone. So a program (per account) that reached a limit JQ_STRIKES.limit times in a row, in this isolate or
+// process, is not run for JQ_STRIKES.suspendMs: its legs fail at once, saying so. A run that succeeds clears it.
+const strikes = new LRUCache<string, { count: number; reason: string; until: number }>({ max: 1_000 });
+
+/** The body the jq program makes of the notification document, or why there is none. */
+export async function convertWithJq(
+  program: string,
+  document: unknown,
+  limits: JqLimits = JQ_LIMITS,
+  now: () => number = Date.now,
+): Promise<Conversion> {
+  const problem = jqTextProblem(program);
+  if (problem) return { ok: false, reason: `payload_template: the jq program ${problem}` };
+  const account = (document as { account_id?: unknown } | null)?.account_id;
+  const key = `${typeof account === "string" ? account : ""}\n${program}`;
+  const struck = strikes.get(key);
+  if (struck && struck.count >= JQ_STRIKES.limit && now() < struck.until)
+    return {
+      ok: false,
+      reason:
+        `payload_template: not run: the jq program reached its limits ${struck.count} times in a row ` +
+        `(last: ${struck.reason}); suspended for ${JQ_STRIKES.suspendMs / 1000} s`,
+    };
+  const run = await runJq(program, JSON.stringify(document), limits);
+  if (run.ok) {
+    strikes.delete(key);
+    return { ok: true, body: run.body };
+  }
+  if (run.limit) {
+    const count = struck && now() >= struck.until && struck.count >= JQ_STRIKES.limit ? 1 : (struck?.count ?? 0) + 1;
+    strikes.set(key, { count, reason: run.reason, until: now() + JQ_STRIKES.suspendMs });
+  }
+  return { ok: false, reason: `payload_template: ${run.reason}` };
+}
+
 /** How a webhook integration's stored settings shape its body. */
 export interface ConversionSettings {
   payload_conversion_type?: unknown;
@@ -165,10 +230,16 @@ export interface ConversionSettings {
 }
 
 /** The body a webhook sends: the notification document as it is, or converted by the integration's template. */
-export function convertPayload(settings: ConversionSettings, document: unknown, defaultBody: () => string): Conversion {
-  if (settings.payload_conversion_type !== "json") return { ok: true, body: defaultBody() };
+export async function convertPayload(
+  settings: ConversionSettings,
+  document: unknown,
+  defaultBody: () => string,
+): Promise<Conversion> {
+  const type = settings.payload_conversion_type;
+  if (type !== "json" && type !== "jq") return { ok: true, body: defaultBody() };
   if (typeof settings.payload_template !== "string")
-    return { ok: false, reason: "payload_template: json conversion without a template" };
+    return { ok: false, reason: `payload_template: ${type} conversion without a template` };
+  if (type === "jq") return convertWithJq(settings.payload_template, document);
   try {
     return jsonTemplate(settings.payload_template).render(document);
   } catch (error) {

@@ -9,7 +9,7 @@ import type {
 } from "@herald/contracts";
 import type { IntegrationKind, IntegrationRow } from "@herald/db";
 import { subjectTemplateProblem } from "../delivery/email/render";
-import { jsonTemplate, TemplateError } from "../delivery/payload-conversion";
+import { checkJqProgram, jsonTemplate, TemplateError } from "../delivery/payload-conversion";
 import { RESERVED_WEBHOOK_HEADERS } from "../delivery/webhook";
 import { ApiError } from "../errors";
 import { stamp } from "../mappers/stamp";
@@ -81,27 +81,48 @@ interface WebhookSettings {
 
 /**
  * A webhook's conversion settings as stored: only what differs from the defaults (no conversion, POST), a `json`
- * template compiled first, so one that does not compile or would not give JSON is a 400 naming the problem.
+ * template compiled first, so one that does not compile or would not give JSON is a 400 naming the problem. A `jq`
+ * program is compiled in its sandbox, which is asynchronous: checkConversion, before the row is written.
  */
 function webhookConfig(settings: WebhookSettings): Record<string, unknown> {
   const conversion = settings.payload_conversion_type ?? "default";
   const template = settings.payload_template ?? "";
-  if (conversion === "json") {
-    if (template.trim() === "") throw ApiError.invalid("payload_template", "json conversion needs a payload_template");
-    try {
-      jsonTemplate(template);
-    } catch (error) {
-      if (error instanceof TemplateError) throw ApiError.invalid("payload_template", `the template ${error.message}`);
-      throw error;
+  if (conversion === "json" || conversion === "jq") {
+    if (template.trim() === "")
+      throw ApiError.invalid("payload_template", `${conversion} conversion needs a payload_template`);
+    if (conversion === "json") {
+      try {
+        jsonTemplate(template);
+      } catch (error) {
+        if (error instanceof TemplateError) throw ApiError.invalid("payload_template", `the template ${error.message}`);
+        throw error;
+      }
     }
   } else if (template !== "") {
-    throw ApiError.invalid("payload_template", "a payload_template applies only with payload_conversion_type json");
+    throw ApiError.invalid(
+      "payload_template",
+      "a payload_template applies only with payload_conversion_type json or jq",
+    );
   }
   return defined({
     payload_conversion_type: conversion === "default" ? undefined : conversion,
     payload_template: conversion === "default" ? undefined : template,
     method: settings.method === "POST" ? undefined : settings.method,
   });
+}
+
+/**
+ * Compiles a `jq` program about to be stored (or test-called) in its sandbox: one that does not compile is a 400
+ * naming the problem, with the engine's line and column.
+ */
+export async function checkConversion(config: Record<string, unknown> | undefined): Promise<void> {
+  if (config?.payload_conversion_type !== "jq" || typeof config.payload_template !== "string") return;
+  try {
+    await checkJqProgram(config.payload_template);
+  } catch (error) {
+    if (error instanceof TemplateError) throw ApiError.invalid("payload_template", `the jq program ${error.message}`);
+    throw error;
+  }
 }
 
 /** `auth_header` is the Authorization header: a custom one as well would make two. */
@@ -360,7 +381,10 @@ export function toIntegration(row: IntegrationRow): Integration {
         target_url: row.targetUrl,
         headers,
         header: headers,
-        payload_conversion_type: settings.payload_conversion_type === "json" ? "json" : "default",
+        payload_conversion_type:
+          settings.payload_conversion_type === "json" || settings.payload_conversion_type === "jq"
+            ? settings.payload_conversion_type
+            : "default",
         ...(settings.payload_template === undefined ? {} : { payload_template: settings.payload_template }),
         method: (settings.method as WebhookIntegration["method"] | undefined) ?? "POST",
         ...(row.secrets.auth_header === undefined ? {} : { auth_header: credential("auth_header") }),

@@ -12,6 +12,7 @@ import { ApiError } from "../errors";
 import { findOpenIntegration } from "../security/integration-secrets";
 import { checkIntegrationUrl } from "../security/vendor-urls";
 import type { ServiceContext } from "./context";
+import { checkConversion } from "./integration-config";
 import { createRequestOfType, newIntegrationRow } from "./integrations";
 
 const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
@@ -83,7 +84,9 @@ export async function testIntegrationConfiguration(
 ): Promise<IntegrationTestResponse> {
   const { notification_type, ...configuration } = body;
   const request = createRequestOfType(type, { name: "Herald test", ...configuration });
-  return callWithSample(ctx, accountId, newIntegrationRow(ctx, accountId, request), notification_type);
+  const row = newIntegrationRow(ctx, accountId, request);
+  await checkConversion(row.config);
+  return callWithSample(ctx, accountId, row, notification_type);
 }
 
 async function callWithSample(

@@ -25,7 +25,7 @@ import {
   sealSigningSecret,
 } from "../security/integration-secrets";
 import type { ServiceContext } from "./context";
-import { storedFromCreate, storedFromUpdate, toIntegration } from "./integration-config";
+import { checkConversion, storedFromCreate, storedFromUpdate, toIntegration } from "./integration-config";
 import { configurationSchema, INTEGRATION_TYPE_DESCRIPTIONS } from "./integration-types";
 
 export { toIntegration } from "./integration-config";
@@ -111,6 +111,7 @@ export async function createIntegration(
   body: CreateIntegrationRequest,
 ): Promise<Integration> {
   const row = newIntegrationRow(ctx, accountId, body);
+  await checkConversion(row.config);
   const box = ctx.services.secrets;
   await insertIntegration(ctx.services.db, {
     ...row,
@@ -129,6 +130,7 @@ export async function updateIntegration(
 ): Promise<Integration> {
   const current = await requireIntegration(ctx, accountId, id);
   const changes = storedFromUpdate(current, body, urlPolicy(ctx));
+  await checkConversion(changes.config);
   const box = ctx.services.secrets;
   const row = await updateRow(ctx.services.db, accountId, current.id, {
     name: body.name,

@@ -435,4 +435,63 @@ export function defineDeliveryScenarios(harness: Harness) {
       expect(result.body).toEqual({ code: 0, rawbody: "timeout after 1000 ms" });
     });
   });
+
+  describe("jq payload conversion", () => {
+    async function jqIntegration(targetUrl: string, program: string) {
+      const result = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
+        token,
+        body: { name: unique("jq"), target_url: targetUrl, payload_conversion_type: "jq", payload_template: program },
+      });
+      expect(result.status).toBe(201);
+      return result.body as { id: string };
+    }
+
+    it("sends the program's value, and fails hostile programs permanently while the others deliver", async () => {
+      const [converted, looping, recursing, plain] = await Promise.all([
+        receiver(),
+        receiver(),
+        receiver(),
+        receiver(),
+      ]);
+      const integrations = [
+        await jqIntegration(
+          converted.url,
+          '{text: "\\(.payload.threat) incident \\(.payload.long_incident_id): \\(.payload.attack_summary)", ' +
+            "escalated: .notification_data.escalated, type}",
+        ),
+        await jqIntegration(looping.url, "last(while(true; .))"),
+        await jqIntegration(recursing.url, "def f: [f]; f"),
+        await createIntegration(token, plain.url),
+      ];
+      const type = await freshType(platform);
+      await subscribe(
+        token,
+        type,
+        integrations.map(({ id }) => ({ subscriber: id, subscriber_type: "connection" })),
+      );
+      const notification = await send(token, type);
+      const legs = await settled(token, notification.id, 4);
+      const leg = (index: number) => legs.find((one) => one.destination === integrations[index]!.id)!;
+
+      expect(leg(0).status).toBe("DELIVRD");
+      const [received] = await converted.calls();
+      expect(JSON.parse(received!.body)).toEqual({
+        text: expect.stringMatching(/^High incident incident-.+: SSH brute force$/),
+        escalated: true,
+        type,
+      });
+      for (const [index, target, limit] of [
+        [1, looping, /time limit/],
+        [2, recursing, /stack limit|memory limit/],
+      ] as const) {
+        expect(leg(index).status).toBe("FAILED");
+        expect(leg(index).attempts).toHaveLength(1);
+        expect(leg(index).last_error).toMatch(limit);
+        expect(leg(index).last_error).toMatch(/^payload_template: the jq program/);
+        expect(await target.calls()).toEqual([]);
+      }
+      expect(leg(3).status).toBe("DELIVRD");
+      expect(await plain.calls()).toHaveLength(1);
+    });
+  });
 }

@@ -173,3 +173,20 @@ export const CASES = {
   unicode: unicodeView,
   empty: emptyView,
 } as const;
+
+/** The notification document a webhook carries (what payload conversions read), from a channel test view. */
+export function documentOf(view: NotificationView) {
+  const at = Math.floor(Date.parse(view.createdAt) / 1000);
+  return {
+    id: view.id,
+    account_id: view.accountId,
+    type: view.type,
+    notification_data: view.notificationData,
+    asset_data: view.assetData,
+    payload: view.payload,
+    attachments: view.attachments,
+    status: "dispatched",
+    created: { at, by: "producer" },
+    modified: { at, by: "producer" },
+  };
+}

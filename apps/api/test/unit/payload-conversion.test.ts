@@ -1,6 +1,5 @@
 import { notification } from "@herald/contracts/alertlogic-examples";
 import { describe, expect, it } from "vitest";
-import type { NotificationView } from "../../src/delivery/channels/message";
 import {
   convertPayload,
   jsonTemplate,
@@ -8,27 +7,10 @@ import {
   MAX_TEMPLATE_LENGTH,
   TemplateError,
 } from "../../src/delivery/payload-conversion";
-import { healthView, reportView } from "./channel-views";
+import { documentOf, healthView, reportView } from "./channel-views";
 
 // Golden files fix what receivers get for the seed's notification types; the checks below hold the escaping and
 // the limits, so a regression fails even when the goldens are re-recorded.
-
-/** The notification document a webhook carries, from a channel test view. */
-function documentOf(view: NotificationView) {
-  const at = Math.floor(Date.parse(view.createdAt) / 1000);
-  return {
-    id: view.id,
-    account_id: view.accountId,
-    type: view.type,
-    notification_data: view.notificationData,
-    asset_data: view.assetData,
-    payload: view.payload,
-    attachments: view.attachments,
-    status: "dispatched",
-    created: { at, by: "producer" },
-    modified: { at, by: "producer" },
-  };
-}
 
 const incident = { ...structuredClone(notification), type: "incidents/alerts" };
 
@@ -273,17 +255,17 @@ describe("templates refused when saved", () => {
 });
 
 describe("convertPayload", () => {
-  it("without json conversion sends the default body", () => {
-    const result = convertPayload({}, incident, () => "DEFAULT");
+  it("without json conversion sends the default body", async () => {
+    const result = await convertPayload({}, incident, () => "DEFAULT");
     expect(result).toEqual({ ok: true, body: "DEFAULT" });
-    expect(convertPayload({ payload_conversion_type: "default" }, incident, () => "D")).toEqual({
+    expect(await convertPayload({ payload_conversion_type: "default" }, incident, () => "D")).toEqual({
       ok: true,
       body: "D",
     });
   });
 
-  it("with json conversion sends the template's rendering", () => {
-    const result = convertPayload(
+  it("with json conversion sends the template's rendering", async () => {
+    const result = await convertPayload(
       { payload_conversion_type: "json", payload_template: '{"id": {{id}}}' },
       incident,
       () => "DEFAULT",
@@ -291,8 +273,29 @@ describe("convertPayload", () => {
     expect(result).toEqual({ ok: true, body: `{"id": "${notification.id}"}` });
   });
 
-  it("a stored template that does not compile fails permanently with the reason", () => {
-    const result = convertPayload({ payload_conversion_type: "json", payload_template: "{" }, incident, () => "D");
+  it("a stored template that does not compile fails permanently with the reason", async () => {
+    const result = await convertPayload(
+      { payload_conversion_type: "json", payload_template: "{" },
+      incident,
+      () => "D",
+    );
     expect(result).toEqual({ ok: false, reason: expect.stringContaining("payload_template is not valid JSON") });
+  });
+
+  it("with jq conversion sends the program's one value", async () => {
+    const result = await convertPayload(
+      { payload_conversion_type: "jq", payload_template: "{id, type}" },
+      incident,
+      () => "DEFAULT",
+    );
+    expect(result).toEqual({ ok: true, body: JSON.stringify({ id: notification.id, type: "incidents/alerts" }) });
+  });
+
+  it("a stored jq program that fails says why, permanently", async () => {
+    const result = await convertPayload({ payload_conversion_type: "jq", payload_template: "{" }, incident, () => "D");
+    expect(result).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^payload_template: unexpected <end-of-program>/),
+    });
   });
 });

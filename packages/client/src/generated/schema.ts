@@ -1606,7 +1606,7 @@ export interface components {
             headers: components["schemas"]["Webhook-Headers"];
             header: components["schemas"]["Webhook-Headers"];
             payload_conversion_type: components["schemas"]["Payload-Conversion-Type"];
-            /** @description The `json` conversion's template. */
+            /** @description The `json` conversion's template or the `jq` conversion's program. */
             payload_template?: string;
             /**
              * @description The HTTP method of each call; `POST` by default.
@@ -1630,11 +1630,11 @@ export interface components {
             [key: string]: string;
         };
         /**
-         * @description What a webhook sends: `default`, the notification document as it is; `json`, the `payload_template` with its `{{field_path}}` placeholders filled from the notification document.
+         * @description What a webhook sends: `default`, the notification document as it is; `json`, the `payload_template` with its `{{field_path}}` placeholders filled from the notification document; `jq`, the one JSON value the jq program in `payload_template` makes of the notification document (run with time, memory and output limits).
          * @example json
          * @enum {string}
          */
-        "Payload-Conversion-Type": "default" | "json";
+        "Payload-Conversion-Type": "default" | "json" | "jq";
         "Integration-Slack": {
             id: string;
             account_id: string;
@@ -1893,7 +1893,7 @@ export interface components {
             };
             payload_conversion_type?: components["schemas"]["Payload-Conversion-Type"];
             /**
-             * @description For `json` conversion: JSON text with `{{field_path}}` placeholders (dotted paths into the notification document: `id`, `type`, `account_id`, `payload.x`, `notification_data.y`, `asset_data.z`, numeric segments index arrays). A placeholder standing for a whole value becomes that value's JSON (a missing field is `null`); one inside a JSON string becomes its text, escaped (a missing field or null is empty, objects and arrays their JSON). Checked when saved.
+             * @description For `json` conversion: JSON text with `{{field_path}}` placeholders (dotted paths into the notification document: `id`, `type`, `account_id`, `payload.x`, `notification_data.y`, `asset_data.z`, numeric segments index arrays). A placeholder standing for a whole value becomes that value's JSON (a missing field is `null`); one inside a JSON string becomes its text, escaped (a missing field or null is empty, objects and arrays their JSON). For `jq` conversion: a jq program whose input is the notification document and whose one output value is the body (e.g. `{text: "Incident \(.payload.long_incident_id)"}`). Checked when saved.
              * @example {"title": "Incident {{payload.incident_id}}", "severity": {{notification_data.threat_level}}}
              */
             payload_template?: string;
@@ -2151,7 +2151,7 @@ export interface components {
             };
             payload_conversion_type?: components["schemas"]["Payload-Conversion-Type"];
             /**
-             * @description For `json` conversion: JSON text with `{{field_path}}` placeholders (dotted paths into the notification document: `id`, `type`, `account_id`, `payload.x`, `notification_data.y`, `asset_data.z`, numeric segments index arrays). A placeholder standing for a whole value becomes that value's JSON (a missing field is `null`); one inside a JSON string becomes its text, escaped (a missing field or null is empty, objects and arrays their JSON). Checked when saved.
+             * @description For `json` conversion: JSON text with `{{field_path}}` placeholders (dotted paths into the notification document: `id`, `type`, `account_id`, `payload.x`, `notification_data.y`, `asset_data.z`, numeric segments index arrays). A placeholder standing for a whole value becomes that value's JSON (a missing field is `null`); one inside a JSON string becomes its text, escaped (a missing field or null is empty, objects and arrays their JSON). For `jq` conversion: a jq program whose input is the notification document and whose one output value is the body (e.g. `{text: "Incident \(.payload.long_incident_id)"}`). Checked when saved.
              * @example {"title": "Incident {{payload.incident_id}}", "severity": {{notification_data.threat_level}}}
              */
             payload_template?: string;
