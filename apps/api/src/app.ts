@@ -17,6 +17,7 @@ import { notificationsRouter } from "./routes/notifications/notifications.index"
 import { createRouter } from "./routes/router";
 import { subscriptionsRouter } from "./routes/subscriptions/subscriptions.index";
 import { usersRouter } from "./routes/users/users.index";
+import { checkReady } from "./services/health";
 
 /** The contract's limit for request bodies; larger ones answer 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -59,7 +60,9 @@ export function createApp() {
     description: "Access key id as the user name, secret as the password.",
   });
 
+  // Liveness (the process answers) and readiness (its database answers too): for load balancers and HEALTHCHECKs.
   app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/health/ready", async (c) => c.json(await checkReady(c.var.services)));
   app.route("/", aimsRouter);
   app.route("/herald/v2", notificationTypesRouter);
   app.route("/herald/v2", notificationsRouter);

@@ -28,8 +28,9 @@ import {
 import { ACME, BASE, basicAuth, login, PLATFORM, unique } from "./helpers";
 
 const FAULTY_HOST = "faulty-libsql.test";
-// A short deadline, so the hung database answers 503 in a quarter of a second rather than the default ten.
-const faulty = { ...env, LIBSQL_URL: `http://${FAULTY_HOST}`, LIBSQL_TIMEOUT_MS: "250" };
+// A short deadline, so the hung database answers 503 in a second rather than the default ten; not shorter: a healthy
+// answer must come within it on a busy machine running two test files at once (at 250 ms one did not).
+const faulty = { ...env, LIBSQL_URL: `http://${FAULTY_HOST}`, LIBSQL_TIMEOUT_MS: "1000" };
 /**
  * refused, reset: the connection fails before or during the answer (made at this isolate's fetch, which is where the
  * Worker meets the network; miniflare's outbound service cannot fail a connection). http-503, busy: the server
@@ -113,6 +114,20 @@ async function subscriptionNamed(name: string) {
 }
 
 describe.each(FAULTS)("a database that is %s", (fault) => {
+  it("is not ready: /health/ready answers 503 with Retry-After while /health (liveness) stays 200", async () => {
+    expect(await request("GET", "/health/ready")).toMatchObject({ status: 200, body: { status: "ready" } });
+    await database(fault);
+    const logged = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      expectUnavailable(await request("GET", "/health/ready"), "readiness");
+      expect(await request("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok" } });
+    } finally {
+      await database("up");
+      logged.mockRestore();
+    }
+    expect(await request("GET", "/health/ready")).toMatchObject({ status: 200, body: { status: "ready" } });
+  });
+
   it("answers 503 service_unavailable with Retry-After to reads, writes and logins, and stores nothing", async () => {
     const integration = await createIntegration(token, "https://hooks.example.com/faults");
     const name = unique(`down-${fault}`);

@@ -1,6 +1,11 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type AccessKeyRow, type AccountRow, accessKeys, accounts, type UserRow, users } from "../schema";
+
+/** One round trip to the database that reads nothing of anyone's: throws when it cannot be reached. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.run(sql`SELECT 1`);
+}
 
 /** Whether any account exists (a fresh self-host has none until one is provisioned). */
 export async function hasAccounts(db: Db): Promise<boolean> {
