@@ -6,10 +6,12 @@ import {
   deliveries,
   FAILING_STREAK,
   failDeliveries,
+  findNotificationType,
   type IntegrationStreak,
   insertIntegration,
   integrations,
   notifications,
+  OPERATIONAL_EVENT_TYPES,
   recordAttempts,
 } from "../src";
 import { newId, openTestDb, pendingLeg, type TestDb } from "./support";
@@ -90,6 +92,16 @@ const streakOf = (
 
 const typesOf = async (ids: Array<{ id: string }>) =>
   Promise.all(ids.map(async ({ id }) => (await t.db.select().from(notifications).where(eq(notifications.id, id)))[0]));
+
+describe("the herald/* notification types", () => {
+  it("are seeded by the migrations, with a default template among their templates and an e-mail subject", async () => {
+    for (const type of Object.values(OPERATIONAL_EVENT_TYPES)) {
+      const row = await findNotificationType(t.db, type);
+      expect(row?.templates).toContain(row?.defaultTemplate);
+      expect(row?.defaultEmailSubject).toMatch(/\{\{payload\.[a-z_]+\}\}/);
+    }
+  });
+});
 
 describe("herald/delivery.exhausted", () => {
   it("is emitted once for a leg that ends FAILED: a replayed batch and the dead-letter consumer emit nothing", async () => {
