@@ -4,7 +4,16 @@ import { and, eq, like, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
 import { createServices } from "../src/services/container";
-import { ACCOUNT, createIntegration, freshType, receiver, send, settled, subscribe } from "./delivery-helpers";
+import {
+  ACCOUNT,
+  ACME_USER,
+  createIntegration,
+  freshType,
+  receiver,
+  send,
+  settled,
+  subscribe,
+} from "./delivery-helpers";
 import { ACME, call, GLOBEX, login, PLATFORM } from "./helpers";
 
 // Herald's operational events end to end, inside workerd on the real queues: the causes (a 410, retries running out,
@@ -32,10 +41,12 @@ beforeAll(async () => {
 });
 
 /** A receiver subscribed through a fresh integration to `type`, for notifications whose `payload.<key>` is `value`. */
-async function watcher(type: string, key: string, value: string, steps = [{ status: 200 }]) {
+async function watcher(type: string, key: string, value: string, steps = [{ status: 200 }], user?: string) {
   const target = await receiver(steps);
   const integration = await createIntegration(token, target.url);
-  await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }], {
+  const subscribers = [{ subscriber: integration.id, subscriber_type: "connection" }];
+  if (user) subscribers.push({ subscriber: user, subscriber_type: "user" });
+  await subscribe(token, type, subscribers, {
     filters: { "=": [{ source: `payload.${key}` }, value] },
   });
   return { target, integration };
@@ -45,7 +56,8 @@ describe("operational events", () => {
   it("a 410 disables the integration and emits herald/integration.disabled to its account's subscribers only", async () => {
     const goneTarget = await receiver([{ status: 410 }]);
     const gone = await createIntegration(token, goneTarget.url);
-    const watch = await watcher("herald/integration.disabled", "integration_id", gone.id);
+    // Watched by a webhook and by e-mail to the seeded user.
+    const watch = await watcher("herald/integration.disabled", "integration_id", gone.id, [{ status: 200 }], ACME_USER);
     // Globex watches the same type: another account's integration is none of its business.
     const globexTarget = await receiver();
     const globexHook = await call("POST", "/herald/v2/87654321/integrations", {
@@ -87,6 +99,13 @@ describe("operational events", () => {
     expect(typeof event!.payload.integration_name).toBe("string");
     expect(typeof event!.payload.disabled_at).toBe("number");
     expect(JSON.stringify(body)).toContain(gone.id);
+    // The e-mail's subject is the type's default.
+    const legs = await settled(token, event!.id, 2);
+    const email = legs.find((l) => l.channel === "email");
+    expect(email).toMatchObject({ status: "DELIVRD" });
+    expect(email?.subject).toBe(
+      `Herald disabled integration ${event!.payload.integration_name} : HTTP 410: the endpoint is gone`,
+    );
     // Exactly one event, in Acme only; Globex's subscriber heard nothing.
     expect(await events("herald/integration.disabled", "integration_id", gone.id)).toHaveLength(1);
     expect(await globexTarget.calls()).toEqual([]);
