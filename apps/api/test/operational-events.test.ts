@@ -2,6 +2,8 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { deliveries as deliveryRows, FAILING_STREAK, integrations, notifications } from "@herald/db";
 import { and, eq, like, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { sweepStalledWork } from "../src/consumers/sweeper";
+import { fanOutBatch } from "../src/delivery/fanout";
 import worker from "../src/index";
 import { createServices } from "../src/services/container";
 import {
@@ -9,6 +11,7 @@ import {
   ACME_USER,
   createIntegration,
   freshType,
+  ISOLATED_SWEEP_GRACE_MS,
   receiver,
   send,
   settled,
@@ -212,5 +215,44 @@ describe("operational events", () => {
     expect(row).toMatchObject({ consecutiveFailures: 0, failingSince: null });
     const legs = await db().select().from(deliveryRows).where(eq(deliveryRows.notificationId, event!.id));
     expect(legs).toHaveLength(1);
+  });
+
+  it("an event whose fan-out send was lost is stored all the same, and the sweeper queues it", async () => {
+    const target = await receiver([{ status: 400 }]);
+    const integration = await createIntegration(token, target.url);
+    const watch = await watcher("herald/delivery.exhausted", "destination", integration.id);
+    const type = await freshType(platform);
+    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    // The notification is fanned out here rather than by the queue, and its leg delivered by a consumer whose sends
+    // to the fan-out queue fail.
+    const held = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockResolvedValue(undefined as never);
+    const notification = await send(token, type).finally(() => held.mockRestore());
+    const [leg] = await fanOutBatch(createServices(env), [notification.id]);
+    const lost = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockRejectedValue(new Error("queue unavailable"));
+    try {
+      const batch = createMessageBatch("herald-deliveries", [
+        {
+          id: "lost",
+          timestamp: new Date(),
+          attempts: 1,
+          body: { v: 2, account_id: ACCOUNT, delivery_ids: [leg!.id] },
+        },
+      ]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env, ctx);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["lost"]);
+      expect(lost).toHaveBeenCalledTimes(1);
+    } finally {
+      lost.mockRestore();
+    }
+    const [event] = await events("herald/delivery.exhausted", "delivery_id", leg!.id);
+    expect(event).toMatchObject({ status: "created" });
+    expect(await watch.target.calls()).toEqual([]);
+
+    // Aged past the grace of a sweep only this test runs (the tests of this file share the database).
+    const longAgo = Date.now() - ISOLATED_SWEEP_GRACE_MS - 60_000;
+    await db().update(notifications).set({ createdAt: longAgo }).where(eq(notifications.id, event!.id));
+    await sweepStalledWork({ ...env, SWEEP_GRACE_SECONDS: String(ISOLATED_SWEEP_GRACE_MS / 1000) });
+    await vi.waitFor(async () => expect(await watch.target.calls()).toHaveLength(1), waiting);
   });
 });
