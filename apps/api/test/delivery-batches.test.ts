@@ -4,7 +4,7 @@ import { fanOutBatch } from "../src/delivery/fanout";
 import worker from "../src/index";
 import { createServices } from "../src/services/container";
 import { COUNTED_LIBSQL_HOST } from "./control.node";
-import { ACCOUNT, createIntegration, freshType, receiver, send, subscribe } from "./delivery-helpers";
+import { ACCOUNT, createIntegration, freshType, receiver, type Step, send, subscribe } from "./delivery-helpers";
 import { JIRA_HOST } from "./fakes/jira";
 import { ACME, call, login, PLATFORM, unique } from "./helpers";
 
@@ -33,8 +33,8 @@ beforeAll(async () => {
 });
 
 /** `notifications` notifications of a fresh type reaching `destinations` webhooks, fanned out, none of them sent. */
-async function pendingLegs(destinations: number, notifications = 1) {
-  const target = await receiver();
+async function pendingLegs(destinations: number, notifications = 1, steps?: Step[]) {
+  const target = await receiver(steps);
   const type = await freshType(platform);
   const integrations = [];
   for (let i = 0; i < destinations; i++) integrations.push(await createIntegration(token, `${target.url}/${i}`));
@@ -98,6 +98,43 @@ describe("a delivery batch's cost to the database", () => {
       { requests: 2, statements: 9 },
       { requests: 2, statements: 9 },
     ]);
+  });
+
+  it("adds no round trip for the operational events of failed legs: they go in with the record", async () => {
+    const costs: DatabaseCalls[] = [];
+    const queued: number[] = [];
+    for (const size of [1, 20]) {
+      // `size` notifications to one integration that answers 410: every leg fails, the integration is disabled.
+      const { notifications } = await pendingLegs(1, size, [{ status: 410 }]);
+      const legs = await fanOutBatch(
+        createServices(env),
+        notifications.map((n) => n.id),
+      );
+      const spy = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockResolvedValue(undefined as never);
+      try {
+        costs.push(
+          await databaseCalls(() =>
+            deliverInOneBatch(
+              legs.map((leg) => leg.id),
+              10,
+            ),
+          ),
+        );
+        queued.push(spy.mock.calls.flatMap(([messages]) => [...messages]).length);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+    // The record round trip has 5 statements more than a delivered batch's 3, whatever the number of legs: disable the
+    // integration, move its failure streak, and one insert per kind of event (delivery.exhausted, integration.disabled,
+    // integration.failing). A delivered batch adds none (the first test).
+    expect(costs).toEqual([
+      { requests: 2, statements: 14 },
+      { requests: 2, statements: 14 },
+    ]);
+    // Queued for fan-out: a delivery.exhausted per leg, the integration.disabled, and for 20 failures in a row the
+    // integration.failing.
+    expect(queued).toEqual([2, 22]);
   });
 
   it("adds no round trip for Jira legs: ticket links read with the claim, written with the record", async () => {

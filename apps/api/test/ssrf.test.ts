@@ -217,6 +217,8 @@ async function storedIntegration(targetUrl: string): Promise<string> {
     previousSecretExpiresAt: null,
     disabledAt: null,
     disabledReason: null,
+    consecutiveFailures: 0,
+    failingSince: null,
     createdAt: now,
     createdBy: "ssrf-test",
     modifiedAt: now,

@@ -15,6 +15,7 @@ export * from "./repositories/idempotency";
 export * from "./repositories/integrations";
 export * from "./repositories/notification-types";
 export * from "./repositories/notifications";
+export * from "./repositories/operational-events";
 export * from "./repositories/subscribers";
 export * from "./repositories/subscriptions";
 export * from "./repositories/users";

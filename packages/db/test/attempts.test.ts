@@ -80,10 +80,12 @@ describe("recordAttempts", () => {
     await claimDeliveries(t.db, [leg.id], 1_000, 100);
     await claimDeliveries(t.db, [leg.id], 1_200, 100);
 
-    expect(await recordAttempts(t.db, { records: [record(leg, "PENDING", 500)], now: 2_000 })).toEqual(
+    expect((await recordAttempts(t.db, { records: [record(leg, "PENDING", 500)], now: 2_000 })).recorded).toEqual(
       new Set([leg.id]),
     );
-    expect(await recordAttempts(t.db, { records: [record(leg, "DELIVRD", 200)], now: 2_000 })).toEqual(new Set());
+    expect((await recordAttempts(t.db, { records: [record(leg, "DELIVRD", 200)], now: 2_000 })).recorded).toEqual(
+      new Set(),
+    );
 
     // The leg and its attempts tell the same story: the first record, and nothing of the second.
     expect(await findDeliveryForReceipt(t.db, leg.id)).toMatchObject({
@@ -100,7 +102,7 @@ describe("recordAttempts", () => {
     const [taken, first, second] = [await pendingLeg(t.db, 0), await pendingLeg(t.db, 0), await pendingLeg(t.db, 0)];
     await recordAttempts(t.db, { records: [record(taken, "DELIVRD", 200)], now: 2_000 });
 
-    const recorded = await recordAttempts(t.db, {
+    const { recorded } = await recordAttempts(t.db, {
       records: [record(first, "DELIVRD", 204), record(taken, "PENDING", 503), record(second, "FAILED", 404)],
       now: 3_000,
     });
@@ -143,7 +145,7 @@ describe("recordAttempts", () => {
   it("disables the integrations that answered 410 in the same round trip", async () => {
     const leg = await pendingLeg(t.db, 0);
     // The integration row is not needed for the statement to run: it updates whatever matches.
-    const recorded = await recordAttempts(t.db, {
+    const { recorded } = await recordAttempts(t.db, {
       records: [record(leg, "FAILED", 410)],
       now: 7_000,
       disable: [{ accountId: leg.accountId, id: leg.destination, reason: "HTTP 410" }],
@@ -167,6 +169,8 @@ describe("reserveCallSlots", () => {
       previousSecretExpiresAt: null,
       disabledAt: null,
       disabledReason: null,
+      consecutiveFailures: 0,
+      failingSince: null,
       createdAt: 1,
       createdBy: "U",
       modifiedAt: 1,
@@ -197,7 +201,7 @@ describe("failDeliveries", () => {
   it("fails only the legs still waiting and completes their notifications", async () => {
     const [waiting, delivered] = [await pendingLeg(t.db, 0), await pendingLeg(t.db, 0)];
     await recordAttempts(t.db, { records: [record(delivered, "DELIVRD", 200)], now: 2_000 });
-    expect(await failDeliveries(t.db, [waiting.id, delivered.id], 3_000, "kept crashing")).toBe(1);
+    expect(await failDeliveries(t.db, [waiting.id, delivered.id], 3_000, "kept crashing")).toMatchObject({ failed: 1 });
     const rows = await t.db
       .select()
       .from(deliveries)

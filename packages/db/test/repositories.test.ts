@@ -212,6 +212,8 @@ describe("integrations", () => {
       previousSecretExpiresAt: null,
       disabledAt: null,
       disabledReason: null,
+      consecutiveFailures: 0,
+      failingSince: null,
       createdAt: 1,
       createdBy: "U",
       modifiedAt: 1,

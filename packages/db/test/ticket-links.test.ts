@@ -35,6 +35,8 @@ async function incident(payload: Record<string, unknown>, legs: number, type: "j
     previousSecretExpiresAt: null,
     disabledAt: null,
     disabledReason: null,
+    consecutiveFailures: 0,
+    failingSince: null,
     createdAt: 1,
     createdBy: "U",
     modifiedAt: 1,

@@ -1,6 +1,7 @@
 import { DeliveryMessage, FanoutMessage } from "@herald/contracts";
 import { failDeliveries, NOTIFICATION_STATUS, setNotificationStatus } from "@herald/db";
 import { z } from "zod";
+import { queueEvents } from "../delivery/deliver-batch";
 import type { Services } from "../env";
 import { legsOf } from "../queues/producers";
 import { settleBatch } from "./settle";
@@ -15,7 +16,13 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, services:
   await settleBatch(batch, DeadLetter, async (messages) => {
     const now = services.now();
     const legs = messages.flatMap((message) => ("notification_id" in message.body ? [] : legsOf(message.body)));
-    await failDeliveries(services.db, legs, now, "delivery kept failing inside Herald; see the logs");
+    const { events } = await failDeliveries(
+      services.db,
+      legs,
+      now,
+      "delivery kept failing inside Herald; see the logs",
+    );
+    await queueEvents(services, events);
     for (const message of messages) {
       if ("notification_id" in message.body) {
         const { account_id, notification_id } = message.body;

@@ -2,12 +2,16 @@ import {
   type AttemptRecord,
   claimDeliveries,
   type DeliveryRow,
+  type EmittedEvent,
+  type IntegrationRow,
+  type IntegrationStreak,
   loadRenderContext,
   type RenderContext,
   recordAttempts,
 } from "@herald/db";
 import type { Services } from "../env";
 import { loggable } from "../errors";
+import { enqueueFanouts } from "../queues/producers";
 import { type AttemptReport, attemptEmail, attemptIntegration, permanent } from "./attempts";
 import { attemptAll, planPacedCalls } from "./call-plan";
 import { decideAttempt, type LegDisposition, unclaimedDisposition } from "./decide";
@@ -148,10 +152,11 @@ export async function deliverBatch(
     return [{ leg, report, decision, record }];
   });
 
-  const recorded = await recordAttempts(services.db, {
+  const { recorded, events } = await recordAttempts(services.db, {
     records: decisions.map((d) => d.record),
     now,
     disable: gone(decisions),
+    streaks: streaks(decisions, integrationOf, (leg) => batch.notifications.get(leg.notificationId)?.type),
     backOff: throttled(decisions, now),
     defer: plan.defer,
     leaseUntil: plan.leaseUntil,
@@ -185,7 +190,54 @@ export async function deliverBatch(
     );
     dispositions.set(leg.id, { kind: "done" });
   }
+  await queueEvents(services, events);
   return dispositions;
+}
+
+/**
+ * Queues the fan-out of the operational events a recording emitted. They are stored already: a send that fails is
+ * logged and left to the sweeper, which queues any notification still `created`.
+ */
+export async function queueEvents(services: Services, events: readonly EmittedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  try {
+    await enqueueFanouts(services.queues.fanout, events);
+  } catch (error) {
+    console.error(
+      JSON.stringify({ level: "error", message: "operational events not queued", error: loggable(error).message }),
+    );
+  }
+}
+
+/**
+ * Each enabled integration's attempts in this batch, for its failure streak: those with a failed attempt, and those
+ * with a delivered one and a streak to reset. Legs of `herald/*` notifications do not count (no loops; the recording
+ * checks again).
+ */
+function streaks(
+  decisions: ReadonlyArray<{ leg: DeliveryRow; record: AttemptRecord }>,
+  integrationOf: (leg: DeliveryRow) => IntegrationRow | undefined,
+  typeOf: (leg: DeliveryRow) => string | undefined,
+): IntegrationStreak[] {
+  const byId = new Map<string, IntegrationStreak & { failedAttemptIds: string[]; deliveredAttemptIds: string[] }>();
+  const counts = new Map<string, number>();
+  for (const { leg, record } of decisions) {
+    const integration = integrationOf(leg);
+    if (!integration || integration.disabledAt !== null || typeOf(leg)?.startsWith("herald/") !== false) continue;
+    counts.set(integration.id, integration.consecutiveFailures);
+    let streak = byId.get(integration.id);
+    if (!streak) {
+      streak = { accountId: leg.accountId, id: integration.id, failedAttemptIds: [], deliveredAttemptIds: [] };
+      byId.set(integration.id, streak);
+    }
+    const failed = record.status === "FAILED" || (record.status === "PENDING" && record.scheduleStart === undefined);
+    if (failed) streak.failedAttemptIds.push(record.attemptId);
+    else if (record.status !== "PENDING") streak.deliveredAttemptIds.push(record.attemptId);
+  }
+  return [...byId.values()].filter(
+    (streak) =>
+      streak.failedAttemptIds.length > 0 || (streak.deliveredAttemptIds.length > 0 && (counts.get(streak.id) ?? 0) > 0),
+  );
 }
 
 /** The integrations whose target answered 410 in this batch, once each however many legs went to them. */

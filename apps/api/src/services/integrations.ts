@@ -98,6 +98,8 @@ export function newIntegrationRow(
     previousSecretExpiresAt: null,
     disabledAt: null,
     disabledReason: null,
+    consecutiveFailures: 0,
+    failingSince: null,
     createdAt: now,
     createdBy: ctx.auth.userId,
     modifiedAt: now,
@@ -141,6 +143,9 @@ export async function updateIntegration(
     // An update is how an operator says the target works again after a 410 disabled it.
     disabledAt: null,
     disabledReason: null,
+    // A new failure streak starts (herald/integration.failing is emitted again if it fails again).
+    consecutiveFailures: 0,
+    failingSince: null,
     modifiedAt: ctx.services.now(),
     modifiedBy: ctx.auth.userId,
   });

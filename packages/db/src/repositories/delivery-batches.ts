@@ -26,6 +26,15 @@ import {
   type UserRow,
   users,
 } from "../schema";
+import {
+  deliveryExhaustedEvents,
+  type EmittedEvent,
+  type IntegrationStreak,
+  integrationDisabledEvents,
+  integrationFailingEvents,
+  moveStreaks,
+  toEmitted,
+} from "./operational-events";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ticket links: which ticket a ticketing integration opened for an incident.
@@ -298,6 +307,17 @@ export interface RecordAttemptsInput {
    * batch. Guarded by the lease this batch holds (`leaseUntil`).
    */
   release?: { deliveryIds: readonly string[]; at: number; leaseUntil: number };
+  /**
+   * The attempts of this batch at each integration, for its failure streak (`herald/integration.failing`). Only
+   * integrations whose streak may move need be given: those with a failed attempt, or a delivered one and a streak.
+   */
+  streaks?: readonly IntegrationStreak[];
+}
+
+/** The legs an attempt was recorded for, and the operational events the recording emitted (to queue for fan-out). */
+export interface RecordedAttempts {
+  recorded: Set<string>;
+  events: EmittedEvent[];
 }
 
 /**
@@ -307,10 +327,10 @@ export interface RecordAttemptsInput {
  * in. A consumer that outlived its lease and finds its attempt number taken records nothing for that leg, and its
  * siblings are recorded all the same. Answers the ids of the legs recorded.
  */
-export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promise<Set<string>> {
+export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promise<RecordedAttempts> {
   const { records, now } = input;
   const nothingElse = !input.defer?.length && !input.tickets?.length && !input.ticketBatch && !input.release;
-  if (records.length === 0 && nothingElse) return new Set();
+  if (records.length === 0 && nothingElse) return { recorded: new Set(), events: [] };
   const rows = JSON.stringify(records);
   const field = (name: keyof AttemptRecord) => sql.raw(`json_extract(j.value, '$.${name}')`);
   // Absent keys keep the leg's value; present ones (null included) replace it.
@@ -380,8 +400,30 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
       now,
     ),
   ];
-  const [inserted] = (await db.batch(statements)) as [Array<{ delivery_id: string }>, ...unknown[]];
-  return new Set(inserted.map((row) => row.delivery_id));
+  // Operational events, in the same round trip and only when something may emit one (the happy path adds nothing).
+  const events: BatchItem<"sqlite">[] = [];
+  const failed = records.filter((record) => record.status === "FAILED");
+  if (failed.length > 0) {
+    const legs = failed.map((r) => ({ deliveryId: r.deliveryId, attempt: r.attempt, attemptId: r.attemptId }));
+    events.push(deliveryExhaustedEvents(db, legs, now));
+  }
+  if (input.disable?.length) {
+    events.push(
+      integrationDisabledEvents(
+        db,
+        input.disable.map((integration) => integration.id),
+        now,
+      ),
+    );
+  }
+  const streaks = input.streaks ?? [];
+  if (streaks.length > 0) statements.push(moveStreaks(db, streaks, now));
+  const failing = streaks.filter((streak) => streak.failedAttemptIds.length > 0).map((streak) => streak.id);
+  if (failing.length > 0) events.push(integrationFailingEvents(db, failing, now));
+  const results = (await db.batch([...statements, ...events] as Statements)) as unknown[];
+  const inserted = results[0] as Array<{ delivery_id: string }>;
+  const emitted = results.slice(statements.length) as Array<Array<{ id: string; account_id: string }>>;
+  return { recorded: new Set(inserted.map((row) => row.delivery_id)), events: emitted.flatMap(toEmitted) };
 }
 
 function ticketLinkStatements(
@@ -513,17 +555,28 @@ export function completeNotificationsOfLegs(db: Db, deliveryIds: readonly string
  * Fails the legs among `ids` that are still PENDING or SENT (the dead-letter consumer: their messages kept crashing
  * Herald), and completes their notifications, in one round trip. Answers how many legs it failed.
  */
-export async function failDeliveries(db: Db, ids: readonly string[], now: number, error: string): Promise<number> {
-  if (ids.length === 0) return 0;
-  const [failed] = await db.batch([
+export async function failDeliveries(
+  db: Db,
+  ids: readonly string[],
+  now: number,
+  error: string,
+): Promise<{ failed: number; events: EmittedEvent[] }> {
+  if (ids.length === 0) return { failed: 0, events: [] };
+  const [failed, , events] = await db.batch([
     db
       .update(deliveries)
       .set({ status: "FAILED", leaseUntil: null, lastError: error, modifiedAt: now })
       .where(and(inJson(deliveries.id, ids), sql`+${deliveries.status} IN ('PENDING', 'SENT')`))
       .returning({ id: deliveries.id }),
     completeNotificationsOfLegs(db, ids, now),
+    // Each leg failed here once: its id (and attempts) make the event's, so a replayed dead letter emits nothing.
+    deliveryExhaustedEvents(
+      db,
+      ids.map((deliveryId) => ({ deliveryId, attempt: null, attemptId: null })),
+      now,
+    ),
   ]);
-  return failed.length;
+  return { failed: failed.length, events: toEmitted(events) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

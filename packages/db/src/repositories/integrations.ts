@@ -43,7 +43,18 @@ export async function insertIntegration(db: Db, row: NewIntegration): Promise<vo
 }
 
 export type IntegrationChanges = Partial<
-  Pick<IntegrationRow, "name" | "targetUrl" | "headers" | "config" | "secrets" | "disabledAt" | "disabledReason">
+  Pick<
+    IntegrationRow,
+    | "name"
+    | "targetUrl"
+    | "headers"
+    | "config"
+    | "secrets"
+    | "disabledAt"
+    | "disabledReason"
+    | "consecutiveFailures"
+    | "failingSince"
+  >
 > &
   Pick<IntegrationRow, "modifiedAt" | "modifiedBy">;
 

@@ -1,4 +1,4 @@
-import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { accounts } from "./accounts";
 import { auditColumns, epochMs } from "./columns";
 
@@ -47,6 +47,13 @@ export const integrations = sqliteTable(
     /** Set when the target answered 410 Gone: deliveries to it stop until it is updated. */
     disabledAt: epochMs("disabled_at"),
     disabledReason: text("disabled_reason"),
+    /**
+     * Failed attempts in a row at this integration, across legs (a delivered one resets it), and when the streak's
+     * first failure was recorded: `herald/integration.failing` is emitted once per streak, keyed by `failingSince`.
+     * Legs of `herald/*` notifications do not count (no loops).
+     */
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    failingSince: epochMs("failing_since"),
     ...auditColumns,
   },
   (t) => [index("integrations_account_idx").on(t.accountId)],
