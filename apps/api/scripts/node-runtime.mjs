@@ -9,7 +9,7 @@
 // import.meta.url)`: wrangler.jsonc, the migrations, the default data directory) resolve from bin/, one level under
 // the directory, as they do from node/, scripts/ and packages/db/src/ in the tree.
 import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +45,9 @@ async function bundle() {
   const generated = spawnSync(process.execPath, ["scripts/generate-jq-engine.mjs"], { cwd: apiDir, stdio: "inherit" });
   if (generated.status !== 0) process.exit(generated.status ?? 1);
   const esbuild = await import("esbuild");
+  // Cleared before each build, so only a directory this script made (or an empty one) is ever cleared.
+  if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(join(outDir, "bin", "server.mjs")))
+    throw new Error(`${outDir} is not empty and holds no earlier build (bin/server.mjs): not clearing it`);
   rmSync(outDir, { recursive: true, force: true });
   await esbuild.build({
     absWorkingDir: apiDir,
