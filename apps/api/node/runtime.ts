@@ -2,7 +2,9 @@
 // file (or any LIBSQL_URL) and in-process queues that behave like Cloudflare Queues. Two threads: this one answers
 // HTTP; the pipeline thread (pipeline-thread.ts) runs the queues, the consumers and the sweeper, each with its own
 // database connection, so deliveries never hold up an ingest. Nothing here is business logic.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Db } from "@herald/db";
 import { type ServerType, serve } from "@hono/node-server";
@@ -189,12 +191,8 @@ function redactUrl(url: string): string {
 
 /** Starts pipeline-thread.ts and answers once its queues take messages. */
 async function startPipelineThread(data: PipelineThreadData): Promise<Pipeline> {
-  // The thread loads TypeScript through tsx's loader, registered inside it before the entry is imported (a loader
-  // given as --import does not reach a worker's own first import), resolved from here whatever the working directory.
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const entry = new URL("./pipeline-thread.ts", import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: data });
+  const [entry, options] = pipelineThreadEntry();
+  const worker = new Worker(entry, { ...options, workerData: data });
   const channel = new PipelineChannel(worker);
   await new Promise<void>((resolve, reject) => {
     const ready = (message: { op?: string }) => {
@@ -220,4 +218,21 @@ async function startPipelineThread(data: PipelineThreadData): Promise<Pipeline> 
       await worker.terminate();
     },
   };
+}
+
+/**
+ * How to start pipeline-thread: the bundled entry beside this module in the self-host build (bin/, see
+ * scripts/node-runtime.mjs), else the TypeScript source through tsx's loader, registered inside the thread before the
+ * entry is imported (a loader given as --import does not reach a worker's own first import), resolved from here
+ * whatever the working directory.
+ */
+function pipelineThreadEntry(): [string | URL, { eval?: boolean }] {
+  const bundled = new URL("./pipeline-thread.mjs", import.meta.url);
+  if (existsSync(fileURLToPath(bundled))) return [bundled, {}];
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const entry = new URL("./pipeline-thread.ts", import.meta.url).href;
+  return [
+    `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`,
+    { eval: true },
+  ];
 }

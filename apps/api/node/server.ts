@@ -2,7 +2,9 @@
 // (AUTH_TOKEN_SECRET, ENCRYPTION_KEY, LIBSQL_URL, ...); HERALD_PORT and HERALD_HOST choose where it listens,
 // HERALD_DATA_DIR where the embedded database and generated secrets live. `--dev` serves the development accounts
 // (their keys are public) from a database of its own and allows loopback targets, as `npm run dev` does.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Db } from "@herald/db";
 
@@ -12,6 +14,11 @@ const USAGE = `usage: npm run serve [-- --dev]
   --help    this text
 environment: HERALD_PORT (8787), HERALD_HOST (127.0.0.1), HERALD_DATA_DIR (apps/api/.data/node), LIBSQL_URL
              (file:<data dir>/herald.db), LIBSQL_AUTH_TOKEN, and the Worker's variables (README, Configuration)`;
+
+// The operator CLI, as this start can run it: beside this entry in the self-host build (bin/admin.mjs, see
+// scripts/node-runtime.mjs), else through the workspace.
+const bundledAdmin = new URL("./admin.mjs", import.meta.url);
+const ADMIN = existsSync(bundledAdmin) ? `node ${fileURLToPath(bundledAdmin)}` : "pnpm --filter @herald/api admin";
 
 /** Refused outside --dev: anyone who read the README can sign in with these keys. */
 class DevelopmentKeysError extends Error {}
@@ -54,7 +61,7 @@ async function developmentAccounts(db: Db): Promise<void> {
   if (present.length === 0) return;
   throw new DevelopmentKeysError(
     `this database holds the public development keys (${present.join(", ")}), which anyone can sign in with; ` +
-      `remove them with \`LIBSQL_URL=${env.LIBSQL_URL} pnpm --filter @herald/api admin remove-dev-keys\`, ` +
+      `remove them with \`LIBSQL_URL=${env.LIBSQL_URL} ${ADMIN} remove-dev-keys\`, ` +
       "or start with --dev to develop against it",
   );
 }
@@ -77,7 +84,7 @@ console.log(
 );
 if (!(await hasAccounts(runtime.db))) {
   console.log(
-    `herald: no accounts yet; create one with\n  LIBSQL_URL=${env.LIBSQL_URL} pnpm --filter @herald/api admin provision-account ` +
+    `herald: no accounts yet; create one with\n  LIBSQL_URL=${env.LIBSQL_URL} ${ADMIN} provision-account ` +
       '--account-id 12345678 --account-name "Acme" --user-id <uuid> --user-name "Ada" --role admin\n' +
       "  (or start with --dev for the development accounts)",
   );
