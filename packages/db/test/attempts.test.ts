@@ -12,7 +12,7 @@ import {
   recordAttempts,
   reserveCallSlots,
 } from "../src";
-import { newId, openTestDb, pendingLeg, type TestDb } from "./support";
+import { integrationRow, newId, openTestDb, pendingLeg, type TestDb } from "./support";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -157,25 +157,16 @@ describe("recordAttempts", () => {
 describe("reserveCallSlots", () => {
   it("reserves runs of slots in turn and lengthens only the leases the batch still holds", async () => {
     const [held, takenOver] = [await pendingLeg(t.db, 0), await pendingLeg(t.db, 0)];
-    await insertIntegration(t.db, {
-      id: held.destination,
-      accountId: held.accountId,
-      name: "slack",
-      type: "slack",
-      targetUrl: "https://hooks.slack.com/services/T/B/x",
-      headers: {},
-      signingSecret: "whsec_dGVzdA==",
-      previousSigningSecret: null,
-      previousSecretExpiresAt: null,
-      disabledAt: null,
-      disabledReason: null,
-      consecutiveFailures: 0,
-      failingSince: null,
-      createdAt: 1,
-      createdBy: "U",
-      modifiedAt: 1,
-      modifiedBy: "U",
-    });
+    await insertIntegration(
+      t.db,
+      integrationRow({
+        id: held.destination,
+        accountId: held.accountId,
+        name: "slack",
+        type: "slack",
+        targetUrl: "https://hooks.slack.com/services/T/B/x",
+      }),
+    );
     expect((await claimDeliveries(t.db, [held.id, takenOver.id], 1_000, 30_000)).claimed).toHaveLength(2);
     // Another consumer took the second leg over after this batch's lease ran out (a stalled consumer).
     await t.db.update(deliveries).set({ leaseUntil: 99_000 }).where(eq(deliveries.id, takenOver.id));

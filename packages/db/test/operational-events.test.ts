@@ -14,7 +14,7 @@ import {
   OPERATIONAL_EVENT_TYPES,
   recordAttempts,
 } from "../src";
-import { newId, openTestDb, pendingLeg, type TestDb } from "./support";
+import { integrationRow, newId, openTestDb, pendingLeg, type TestDb } from "./support";
 
 // The statements that emit Herald's operational events, against a real libSQL database: what goes in, under which
 // id, and that nothing goes in twice.
@@ -45,25 +45,10 @@ function record(leg: Pick<DeliveryRow, "id" | "accountId">, status: AttemptRecor
 async function integrationWithLegs() {
   const first = await pendingLeg(t.db, 0);
   const id = newId();
-  await insertIntegration(t.db, {
-    id,
-    accountId: first.accountId,
-    name: "ops hook",
-    type: "webhook",
-    targetUrl: "https://hooks.example/ops",
-    headers: {},
-    signingSecret: "whsec_dGVzdA==",
-    previousSigningSecret: null,
-    previousSecretExpiresAt: null,
-    disabledAt: null,
-    disabledReason: null,
-    consecutiveFailures: 0,
-    failingSince: null,
-    createdAt: 1,
-    createdBy: "U",
-    modifiedAt: 1,
-    modifiedBy: "U",
-  });
+  await insertIntegration(
+    t.db,
+    integrationRow({ id, accountId: first.accountId, name: "ops hook", targetUrl: "https://hooks.example/ops" }),
+  );
   const leg = async (type = "incidents/alerts") => {
     const made = await pendingLeg(t.db, 0);
     await t.db

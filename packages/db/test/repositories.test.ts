@@ -20,7 +20,7 @@ import {
   type SubscriberRow,
   type SubscriptionRow,
 } from "../src";
-import { newId, openTestDb, type TestDb, uniqueAccountId } from "./support";
+import { integrationRow, newId, openTestDb, type TestDb, uniqueAccountId } from "./support";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -200,25 +200,16 @@ describe("integrations", () => {
   it("deleting one unsubscribes it from every subscription of the account", async () => {
     const mine = await account();
     const integrationId = newId();
-    await insertIntegration(t.db, {
-      id: integrationId,
-      accountId: mine,
-      name: "hook",
-      type: "webhook",
-      targetUrl: "https://hooks.example.com",
-      headers: {},
-      signingSecret: "whsec_dGVzdA==",
-      previousSigningSecret: null,
-      previousSecretExpiresAt: null,
-      disabledAt: null,
-      disabledReason: null,
-      consecutiveFailures: 0,
-      failingSince: null,
-      createdAt: 1,
-      createdBy: "U",
-      modifiedAt: 1,
-      modifiedBy: "U",
-    });
+    await insertIntegration(
+      t.db,
+      integrationRow({
+        id: integrationId,
+        accountId: mine,
+        name: "hook",
+        type: "webhook",
+        targetUrl: "https://hooks.example.com",
+      }),
+    );
     const s = subscription(mine);
     await insertSubscription(t.db, s, [
       subscriber(mine, s.id, integrationId, "connection"),

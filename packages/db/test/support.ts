@@ -5,6 +5,7 @@ import {
   type DeliveryRow,
   deliveries,
   insertNotification,
+  type NewIntegration,
   type NotificationStatus,
   newLeg,
   provisionAccount,
@@ -90,4 +91,28 @@ export async function pendingLeg(db: Db, nextAttemptAt: number): Promise<Deliver
   });
   await db.insert(deliveries).values(leg);
   return leg;
+}
+
+/** An integration row as the API stores one: `overrides` names what the test is about (id, account, type, URL). */
+export function integrationRow(
+  overrides: Pick<NewIntegration, "id" | "accountId"> & Partial<NewIntegration>,
+): NewIntegration {
+  return {
+    name: "hook",
+    type: "webhook",
+    targetUrl: "https://hooks.example.com",
+    headers: {},
+    signingSecret: "whsec_dGVzdA==",
+    previousSigningSecret: null,
+    previousSecretExpiresAt: null,
+    disabledAt: null,
+    disabledReason: null,
+    consecutiveFailures: 0,
+    failingSince: null,
+    createdAt: 1,
+    createdBy: "U",
+    modifiedAt: 1,
+    modifiedBy: "U",
+    ...overrides,
+  };
 }

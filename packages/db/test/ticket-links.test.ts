@@ -10,7 +10,7 @@ import {
   ticketIncidentKey,
   ticketLinks,
 } from "../src";
-import { newId, openTestDb, storedNotification, type TestDb } from "./support";
+import { integrationRow, newId, openTestDb, storedNotification, type TestDb } from "./support";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -23,25 +23,10 @@ async function incident(payload: Record<string, unknown>, legs: number, type: "j
   const { id: notificationId, accountId } = await storedNotification(t.db, "dispatched", 0);
   await t.db.update(notifications).set({ payload }).where(eq(notifications.id, notificationId));
   const integrationId = newId();
-  await insertIntegration(t.db, {
-    id: integrationId,
-    accountId,
-    name: type,
-    type,
-    targetUrl: "https://acme.atlassian.net",
-    headers: {},
-    signingSecret: "whsec_dGVzdA==",
-    previousSigningSecret: null,
-    previousSecretExpiresAt: null,
-    disabledAt: null,
-    disabledReason: null,
-    consecutiveFailures: 0,
-    failingSince: null,
-    createdAt: 1,
-    createdBy: "U",
-    modifiedAt: 1,
-    modifiedBy: "U",
-  });
+  await insertIntegration(
+    t.db,
+    integrationRow({ id: integrationId, accountId, name: type, type, targetUrl: "https://acme.atlassian.net" }),
+  );
   // One leg per notification and integration: each leg here is another notification about the same incident.
   const [first] = await t.db.select().from(notifications).where(eq(notifications.id, notificationId));
   const ids = [notificationId, ...Array.from({ length: legs - 1 }, () => newId())];
