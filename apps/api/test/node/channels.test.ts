@@ -1,42 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe } from "vitest";
-import { type NodeRuntime, startNodeRuntime } from "../../node/runtime";
-import { prepareLocalDb } from "../../scripts/prepare-local-db";
-import { startVendorFakes, type VendorFakesServer } from "../fakes/serve.node";
-import { provisionTestKeys } from "../fixtures.node";
-import { NODE_TEST_ENV, nodeHarness, type ReceiverServer, startReceiverServer } from "../harness.node";
+import { describe } from "vitest";
 import { defineChannelScenarios } from "../scenarios/channel.scenarios";
+import { useNodeRuntime } from "./shared-runtime";
 
 // The alert-channel scenarios on the Node runtime: the vendor fakes on one loopback port, which vendor types may
 // target because the runtime runs with ALLOW_LOOPBACK_TARGETS (as `npm run dev` does). The burst is the issue's 100.
 
-let runtime: NodeRuntime;
-let receivers: ReceiverServer;
-let vendors: VendorFakesServer;
-let dbPath: string;
-
-beforeAll(async () => {
-  dbPath = join(mkdtempSync(join(tmpdir(), "herald-node-channels-")), "herald.db");
-  await prepareLocalDb(dbPath);
-  await provisionTestKeys(dbPath);
-  receivers = await startReceiverServer();
-  vendors = await startVendorFakes();
-  runtime = await startNodeRuntime({ port: 0, env: { ...NODE_TEST_ENV, LIBSQL_URL: `file:${dbPath}` } });
-});
-
-afterAll(async () => {
-  await runtime?.close();
-  await vendors?.close();
-  await receivers?.close();
-  if (dbPath) rmSync(dirname(dbPath), { recursive: true, force: true });
-});
+const { harness, vendorUrl } = useNodeRuntime("channels", { vendors: true });
 
 describe.concurrent("alert channels on the Node runtime", () => {
-  const harness = nodeHarness(
-    () => runtime.url,
-    () => receivers,
-  );
-  defineChannelScenarios({ ...harness, vendorUrl: (url) => vendors.loopbackUrl(url) }, { burst: 100 });
+  defineChannelScenarios({ ...harness, vendorUrl }, { burst: 100 });
 });

@@ -238,6 +238,11 @@ export const INJECTED_FAULT_LOG_LINES: ExpectedLogLine[] = [
     ),
   },
   {
+    reason: "a consumer could not queue the operational events it recorded; the sweeper will",
+    pattern:
+      /^\{"level":"error","message":"operational events not queued","error":"Error: injected fault: sending a batch to herald-fanout failed"\}$/,
+  },
+  {
     reason: "the API could not queue a notification's fan-out; the sweeper will",
     pattern: new RegExp(
       `^\\{"level":"warn","notification_id":"[^"]+","message":"fan-out not queued; the sweeper will",` +
