@@ -31,9 +31,11 @@ const API_LAYERS = [
       `${API}env\\.ts$`,
       `${API}settings\\.ts$`,
       `${API}ports\\.ts$`,
+      `${API}observability/`,
     ],
     why:
-      "auth, security, row→contract mappers, errors, settings, the interfaces the domain implements (ports.ts) and " +
+      "auth, security, row→contract mappers, errors, settings, the interfaces the domain implements (ports.ts), the " +
+      "Workers telemetry (observability/) and " +
       "the Env/Services types are what every layer above shares; " +
       "they may lean on each other and on lib, never on queues, delivery, services or the edges",
   },

@@ -122,6 +122,9 @@ export default defineConfig({
     // Two files side by side (on two cores, 462 s → 281 s): each has its own miniflare, database, switches and fakes
     // (createControl, createFakeInternet), so nothing one file does reaches another.
     maxWorkers: 2,
+    // Herald's telemetry lines (one per request and batch, src/observability/worker-telemetry.ts) would bury what a
+    // failing test printed; test/observability.test.ts reads them itself.
+    onConsoleLog: (log) => !log.startsWith('{"level":"info","event":"herald.'),
     reporters: ["default", "../../scripts/vitest-progress.mjs", ["json", { outputFile: "test-results/vitest.json" }]],
   },
 });

@@ -5,6 +5,7 @@ import { provideDatabase } from "../src/services/container";
 import { countingClient, countingQueue, emptyCounters } from "./counting";
 import { openDatabase } from "./database";
 import { startPipeline } from "./pipeline";
+import { createNodeTelemetry, queueGauge } from "./telemetry";
 import type { PipelineReply, PipelineRequest } from "./thread-queue";
 
 export interface PipelineThreadData {
@@ -19,14 +20,18 @@ if (!port) throw new Error("pipeline-thread.ts runs as a worker thread of the No
 const { vars, sweepIntervalMs, countCalls } = workerData as PipelineThreadData;
 const counters = emptyCounters();
 const url = vars.LIBSQL_URL as string;
+// The HTTP thread checked the OTEL_* settings before it started this one.
+const observability = createNodeTelemetry(vars, { thread: "pipeline", processMetrics: false });
 const db = await openDatabase(url, vars.LIBSQL_AUTH_TOKEN, {
-  ...(countCalls ? { wrapClient: (client) => countingClient(client, counters) } : {}),
+  wrapClient: (client) => observability.wrapClient(countCalls ? countingClient(client, counters) : client),
 });
 provideDatabase(url, vars.LIBSQL_AUTH_TOKEN, db);
 const pipeline = await startPipeline(vars, {
   sweepIntervalMs,
+  telemetry: observability.telemetry,
   ...(countCalls ? { hooks: { wrapProducer: (name, queue) => countingQueue(name, queue, counters) } } : {}),
 });
+queueGauge(observability.metrics, pipeline);
 
 port.on("message", (request: PipelineRequest) => {
   const reply = (answer: PipelineReply) => port.postMessage(answer);
@@ -38,8 +43,11 @@ port.on("message", (request: PipelineRequest) => {
       await queue.sendBatch(request.messages);
     } else if (request.op === "counters") {
       return counters;
+    } else if (request.op === "metrics") {
+      return observability.metrics.registry.getMetricsAsJSON();
     } else {
       await pipeline.close();
+      await observability.close();
       db.$client.close();
     }
   };

@@ -8,10 +8,12 @@ import { parse as parseJsonc } from "jsonc-parser";
 import { consumeQueue } from "../src/consumers";
 import { recoverUnfinishedWork, sweepStalledWork } from "../src/consumers/sweeper";
 import type { Env } from "../src/env";
+import type { Telemetry } from "../src/ports";
 import { QUEUES } from "../src/queues/producers";
 import { parseSettings, parseWholeNumber } from "../src/settings";
 import type { ServerCounters } from "./counting";
 import { LocalQueue } from "./local-queue";
+import type { MetricsSnapshot } from "./metrics";
 import { createTargetFetcher, type Resolver } from "./target-fetch";
 
 interface ConsumerConfig {
@@ -52,6 +54,8 @@ export interface Pipeline {
   producers: { FANOUT_QUEUE: Queue<unknown>; DELIVERY_QUEUE: Queue<unknown> };
   /** What a pipeline in another thread counted there (node/counting.ts). */
   counters?: () => Promise<ServerCounters>;
+  /** The metrics a pipeline in another thread recorded there, for /metrics to add up (node/metrics.ts). */
+  metrics?: () => Promise<MetricsSnapshot>;
   close(): Promise<void>;
 }
 
@@ -59,6 +63,8 @@ export interface Pipeline {
 export interface LocalPipeline extends Pipeline {
   /** The queues themselves, by name: what another thread's producers, already wrapped there, send into. */
   queue(name: string): Queue<unknown> | undefined;
+  /** Messages waiting or being handled in each queue (the dead-letter queues among them). */
+  backlogs(): Array<{ queue: string; messages: number }>;
 }
 
 /**
@@ -67,7 +73,7 @@ export interface LocalPipeline extends Pipeline {
  */
 export async function startPipeline(
   vars: Record<string, string>,
-  options: { sweepIntervalMs: number; hooks?: PipelineHooks },
+  options: { sweepIntervalMs: number; hooks?: PipelineHooks; telemetry?: Telemetry },
 ): Promise<LocalPipeline> {
   const hooks = options.hooks ?? {};
   const queues = new Map(wrangler.queues.consumers.map((consumer) => [consumer.queue, new LocalQueue(consumer.queue)]));
@@ -78,7 +84,7 @@ export async function startPipeline(
     hooks.resolver,
   );
   const producers = { FANOUT_QUEUE: producer(QUEUES.fanout), DELIVERY_QUEUE: producer(QUEUES.delivery) };
-  const env = { ...vars, TARGET_FETCHER: targetFetcher, ...producers } as unknown as Env;
+  const env = { ...vars, TARGET_FETCHER: targetFetcher, TELEMETRY: options.telemetry, ...producers } as unknown as Env;
 
   // On Cloudflare a longer wait fills batches and saves consumer invocations; in one process a batch costs nothing,
   // and the wait only adds latency (while the consumers are busy, batches fill anyway).
@@ -112,6 +118,7 @@ export async function startPipeline(
   return {
     producers,
     queue: (name) => queues.get(name),
+    backlogs: () => [...queues.values()].map((local) => ({ queue: local.name, messages: local.backlog })),
     async close() {
       clearInterval(sweeper);
       for (const local of queues.values()) await local.close();

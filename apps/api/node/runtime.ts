@@ -17,10 +17,14 @@ import { provideDatabase } from "../src/services/container";
 import { parseSettings } from "../src/settings";
 import { addCounters, countingClient, countingQueue, emptyCounters, type ServerCounters } from "./counting";
 import { openDatabase } from "./database";
-import { type Pipeline, type PipelineHooks, startPipeline, wrangler } from "./pipeline";
+import { type MetricsSnapshot, metricsText } from "./metrics";
+import { listenForMetrics, METRICS_PATH, metricsOptionsProblem, serveMetrics } from "./metrics-endpoint";
+import { type LocalPipeline, type Pipeline, type PipelineHooks, startPipeline, wrangler } from "./pipeline";
 import type { PipelineThreadData } from "./pipeline-thread";
 import { createTargetFetcher } from "./target-fetch";
+import { backlogGauges, createNodeTelemetry, queueGauge } from "./telemetry";
 import { PipelineChannel, ThreadQueue } from "./thread-queue";
+import { TracingSettingError } from "./tracing";
 
 export interface NodeRuntimeOptions extends PipelineHooks {
   /** Variables and secrets, as the Worker would get them (process.env by default). */
@@ -45,6 +49,11 @@ export interface NodeRuntimeOptions extends PipelineHooks {
    * development accounts here); what it throws stops the start, with everything opened so far closed.
    */
   beforeServing?: (db: Db) => Promise<void>;
+  /**
+   * Serves Prometheus metrics at /metrics: on the API's port to requests bearing `token`, and/or without a token on a
+   * port of its own (`port`, on `hostname`, 127.0.0.1 by default). Neither: no /metrics.
+   */
+  metrics?: { token?: string; port?: number; hostname?: string };
 }
 
 /** A start that cannot go on for a reason an operator fixes (the database, the port): one line says which. */
@@ -64,6 +73,8 @@ export interface NodeRuntime {
   env: Env;
   /** The HTTP thread's database (already migrated). */
   db: Db;
+  /** Where /metrics is served without a token, when `metrics.port` asked for a port of its own. */
+  metricsUrl?: string;
   /** What the runtime has paid since it started, both threads together (zero unless `countCalls`). */
   counters(): Promise<ServerCounters>;
   close(): Promise<void>;
@@ -83,21 +94,34 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
   };
   // A bad setting stops the host here, with one line naming it, before it opens anything (src/settings.ts).
   const settings = parseSettings(vars);
+  const metricsOptions = options.metrics ?? {};
+  const metricsProblem = metricsOptionsProblem(metricsOptions);
+  if (metricsProblem) throw new StartupError(metricsProblem);
+  const observability = (() => {
+    try {
+      return createNodeTelemetry(vars, { thread: "http", processMetrics: true });
+    } catch (error) {
+      if (error instanceof TracingSettingError) throw new StartupError(error.message);
+      throw error;
+    }
+  })();
   const counters = emptyCounters();
   const count = options.countCalls === true;
   const db = await openDatabase(url, source.LIBSQL_AUTH_TOKEN, {
     migrate: true,
     wrapClient: (client) => {
       const wrapped = options.wrapDbClient?.(client) ?? client;
-      return count ? countingClient(wrapped, counters) : wrapped;
+      return observability.wrapClient(count ? countingClient(wrapped, counters) : wrapped);
     },
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
+    await observability.close();
     throw new StartupError(`cannot open the database at ${redactUrl(url)} (LIBSQL_URL): ${rootCause(error)}`);
   });
   try {
     await options.beforeServing?.(db);
   } catch (error) {
     db.$client.close();
+    await observability.close();
     throw error;
   }
   provideDatabase(url, source.LIBSQL_AUTH_TOKEN, db);
@@ -109,6 +133,7 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
   const pipeline = inline
     ? await startPipeline(vars, {
         sweepIntervalMs,
+        telemetry: observability.telemetry,
         hooks: {
           ...options,
           wrapProducer: (name, queue) => countProducer(name, options.wrapProducer?.(name, queue) ?? queue),
@@ -125,7 +150,16 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
 
   // The webhook test call is made from here: it needs the same connect-time address checks as deliveries.
   const targetFetcher = createTargetFetcher({ allowLoopback: settings.allowLoopbackTargets }, options.resolver);
-  const env = { ...vars, TARGET_FETCHER: targetFetcher, ...producers } as unknown as Env;
+  const env = {
+    ...vars,
+    TARGET_FETCHER: targetFetcher,
+    TELEMETRY: observability.telemetry,
+    ...producers,
+  } as unknown as Env;
+  backlogGauges(observability.metrics, db);
+  if ("backlogs" in pipeline) queueGauge(observability.metrics, pipeline as LocalPipeline);
+  const scrape = async () =>
+    metricsText(observability.metrics.registry, pipeline.metrics ? [await pipeline.metrics()] : []);
 
   const app = options.compose ? options.compose(createApp()) : createApp();
   const pending = new Set<Promise<unknown>>();
@@ -140,7 +174,13 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
   const listenOn = { port: options.port ?? 8787, hostname: options.hostname ?? "127.0.0.1" };
   const server: ServerType = await new Promise<ServerType>((resolve, reject) => {
     const started = serve(
-      { fetch: (request) => app.fetch(request, env, executionContext as unknown as ExecutionContext), ...listenOn },
+      {
+        fetch: (request) =>
+          metricsOptions.token !== undefined && new URL(request.url).pathname === METRICS_PATH
+            ? serveMetrics(request, scrape, metricsOptions.token)
+            : app.fetch(request, env, executionContext as unknown as ExecutionContext),
+        ...listenOn,
+      },
       () => resolve(started),
     );
     started.once("error", reject);
@@ -148,14 +188,27 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
     await pipeline.close();
     await targetFetcher.close();
     db.$client.close();
-    const code = (error as { code?: unknown }).code;
-    if (code === "EADDRINUSE" || code === "EACCES")
-      throw new StartupError(
-        `cannot listen on ${listenOn.hostname}:${listenOn.port} (${code === "EADDRINUSE" ? "in use" : "not allowed"}); ` +
-          "choose another with HERALD_PORT (and HERALD_HOST)",
-      );
-    throw error;
+    await observability.close();
+    throw listenError(error, listenOn, "HERALD_PORT (and HERALD_HOST)");
   });
+  const metricsServer =
+    metricsOptions.port === undefined
+      ? undefined
+      : await listenForMetrics(
+          { port: metricsOptions.port, hostname: metricsOptions.hostname ?? "127.0.0.1" },
+          scrape,
+        ).catch(async (error: unknown) => {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await pipeline.close();
+          await targetFetcher.close();
+          db.$client.close();
+          await observability.close();
+          throw listenError(
+            error,
+            { port: metricsOptions.port ?? 0, hostname: metricsOptions.hostname ?? "127.0.0.1" },
+            "HERALD_METRICS_PORT",
+          );
+        });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? 8787);
 
@@ -167,14 +220,27 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
       const total = addCounters(emptyCounters(), counters);
       return pipeline.counters ? addCounters(total, await pipeline.counters()) : total;
     },
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (metricsServer) await metricsServer.close();
       await Promise.allSettled(pending);
       await pipeline.close();
       await targetFetcher.close();
       db.$client.close();
+      await observability.close();
     },
   };
+}
+
+/** A listener that could not start, as one line naming the setting that chooses another place. */
+function listenError(error: unknown, at: { port: number; hostname: string }, setting: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code !== "EADDRINUSE" && code !== "EACCES") return error;
+  return new StartupError(
+    `cannot listen on ${at.hostname}:${at.port} (${code === "EADDRINUSE" ? "in use" : "not allowed"}); ` +
+      `choose another with ${setting}`,
+  );
 }
 
 /** A database URL fit for a log line: no credentials, no auth token in the query. */
@@ -213,6 +279,7 @@ async function startPipelineThread(data: PipelineThreadData): Promise<Pipeline> 
       DELIVERY_QUEUE: new ThreadQueue(channel, QUEUES.delivery),
     },
     counters: async () => (await channel.call({ op: "counters" })) as ServerCounters,
+    metrics: async () => (await channel.call({ op: "metrics" })) as MetricsSnapshot,
     async close() {
       await channel.call({ op: "close" }).catch(() => {});
       await worker.terminate();

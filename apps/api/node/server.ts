@@ -13,7 +13,9 @@ const USAGE = `usage: npm run serve [-- --dev]
   --dev     the development accounts (public keys, see the README) in a database of their own, loopback targets
   --help    this text
 environment: HERALD_PORT (8787), HERALD_HOST (127.0.0.1), HERALD_DATA_DIR (apps/api/.data/node), LIBSQL_URL
-             (file:<data dir>/herald.db), LIBSQL_AUTH_TOKEN, and the Worker's variables (README, Configuration)`;
+             (file:<data dir>/herald.db), LIBSQL_AUTH_TOKEN, and the Worker's variables (README, Configuration)
+metrics:     HERALD_METRICS_TOKEN (/metrics on HERALD_PORT with that bearer token) and/or HERALD_METRICS_PORT
+             (/metrics on its own port, no token, on HERALD_METRICS_HOST, 127.0.0.1); traces: OTEL_* (README)`;
 
 // The operator CLI, as this start can run it: beside this entry in the self-host build (bin/admin.mjs, see
 // scripts/node-runtime.mjs), else through the workspace.
@@ -71,6 +73,11 @@ const runtime = await startNodeRuntime({
   port: Number(process.env.HERALD_PORT ?? 8787),
   hostname: process.env.HERALD_HOST ?? "127.0.0.1",
   beforeServing: developmentAccounts,
+  metrics: {
+    ...(process.env.HERALD_METRICS_TOKEN ? { token: process.env.HERALD_METRICS_TOKEN } : {}),
+    ...(process.env.HERALD_METRICS_PORT ? { port: Number(process.env.HERALD_METRICS_PORT) } : {}),
+    ...(process.env.HERALD_METRICS_HOST ? { hostname: process.env.HERALD_METRICS_HOST } : {}),
+  },
 }).catch((error: unknown) => {
   // What an operator can fix is one line naming it, not a stack trace.
   if (!(error instanceof SettingsError || error instanceof StartupError || error instanceof DevelopmentKeysError))
@@ -82,6 +89,7 @@ console.log(
   `herald: serving on ${runtime.url} (Node runtime, database ${env.LIBSQL_URL}` +
     `${flags.dev ? ", development accounts" : ""})`,
 );
+if (runtime.metricsUrl) console.log(`herald: metrics on ${runtime.metricsUrl}`);
 if (!(await hasAccounts(runtime.db))) {
   console.log(
     `herald: no accounts yet; create one with\n  LIBSQL_URL=${env.LIBSQL_URL} ${ADMIN} provision-account ` +

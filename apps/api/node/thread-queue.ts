@@ -5,6 +5,7 @@ import type { Worker } from "node:worker_threads";
 export type PipelineRequest =
   | { id: number; op: "send"; queue: string; messages: Array<{ body: unknown; delaySeconds?: number }> }
   | { id: number; op: "counters" }
+  | { id: number; op: "metrics" }
   | { id: number; op: "close" };
 
 export type PipelineReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: string };

@@ -4,6 +4,7 @@ import { METHOD_NAME_ALL } from "hono/router";
 import { TrieRouter } from "hono/router/trie-router";
 import { ApiError, onError, respondWithError } from "./errors";
 import { accountAccess, authenticate } from "./middleware/authenticate";
+import { observe } from "./middleware/observe";
 import { services } from "./middleware/services";
 import { requireUtf8Json } from "./middleware/utf8-body";
 import { aimsRouter } from "./routes/aims/aims.index";
@@ -25,6 +26,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export function createApp() {
   const app = createRouter();
 
+  app.use("*", observe);
   app.use("*", requestId({ headerName: "x-request-id" }));
   app.use(
     "*",

@@ -1,7 +1,7 @@
 import type { DeliveryMessage, FanoutMessage } from "@herald/contracts";
 import type { Db } from "@herald/db";
 import type { AuthContext } from "./auth/auth-context";
-import type { EmailTransport, HotReads } from "./ports";
+import type { EmailTransport, HotReads, Telemetry } from "./ports";
 import type { SecretBox } from "./security/secret-box";
 import type { DeliverySettings, Settings } from "./settings";
 
@@ -61,6 +61,13 @@ export interface Env {
   /** Sender address, e.g. `Herald <notifications@example.com>`. */
   EMAIL_FROM?: string;
   RESEND_API_KEY?: string;
+  /**
+   * Where Herald's metrics and traces go: the Node runtime binds Prometheus and OpenTelemetry (node/telemetry.ts);
+   * unbound (Workers), structured log lines and ANALYTICS.
+   */
+  TELEMETRY?: Telemetry;
+  /** Workers Analytics Engine dataset for Herald's events (wrangler.jsonc `analytics_engine_datasets`); optional. */
+  ANALYTICS?: AnalyticsEngineDataset;
   /** Resend's API base URL; tests point it at a local fake. */
   RESEND_API_URL?: string;
   /** `whsec_...` secret of the Resend webhook that reports delivery events. */
@@ -93,6 +100,8 @@ export interface Services {
   secrets: SecretBox;
   /** The account and notification type every send reads, cached briefly (src/services/hot-reads.ts). */
   hotReads: HotReads;
+  /** Counts what Herald does and carries traces (ports.ts Telemetry). */
+  telemetry: Telemetry;
 }
 
 export interface AppEnv {
@@ -101,5 +110,7 @@ export interface AppEnv {
     services: Services;
     auth: AuthContext;
     requestId: string;
+    /** The W3C traceparent of the request's span: what a send stores, to carry on to the targets. */
+    traceparent: string;
   };
 }

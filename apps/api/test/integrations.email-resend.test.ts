@@ -76,6 +76,7 @@ async function attemptThroughResend(to: string) {
     status: "created",
     longIncidentId: null,
     requeuedAt: null,
+    traceparent: null,
     createdAt: now,
     createdBy: "test",
     modifiedAt: now,

@@ -92,6 +92,7 @@ async function resendLeg(): Promise<{ leg: Leg; emailId: string }> {
     status: "created",
     longIncidentId: null,
     requeuedAt: null,
+    traceparent: null,
     createdAt: now,
     createdBy: "test",
     modifiedAt: now,

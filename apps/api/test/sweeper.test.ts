@@ -47,6 +47,7 @@ describe("the sweeper after an outage", () => {
       status,
       longIncidentId: "sweeper-outage",
       requeuedAt: null,
+      traceparent: null,
       createdAt: longAgo,
       createdBy: "test",
       modifiedAt: longAgo,

@@ -37,6 +37,7 @@ function notification(accountId: string): NotificationRow {
     status: "created",
     longIncidentId: null,
     requeuedAt: null,
+    traceparent: null,
     createdAt: sequence,
     createdBy: "U",
     modifiedAt: sequence,

@@ -235,6 +235,7 @@ describe("notification pages", () => {
       status: "created" as const,
       longIncidentId: null,
       requeuedAt: null,
+      traceparent: null,
       createdAt,
       createdBy: "U",
       modifiedAt: createdAt,

@@ -68,6 +68,7 @@ export async function storedNotification(
     status,
     longIncidentId: null,
     requeuedAt: null,
+    traceparent: null,
     createdAt,
     createdBy: "U",
     modifiedAt: createdAt,

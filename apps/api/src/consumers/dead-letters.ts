@@ -23,6 +23,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, services:
       "delivery kept failing inside Herald; see the logs",
     );
     await queueEvents(services, events);
+    services.telemetry.record([{ kind: "dead_letters", queue: batch.queue, messages: messages.length }]);
     for (const message of messages) {
       if ("notification_id" in message.body) {
         const { account_id, notification_id } = message.body;

@@ -16,5 +16,6 @@ export async function consumeFanout(batch: MessageBatch<unknown>, services: Serv
     );
     await enqueueDeliveries(services.queues.delivery, pending);
     for (const message of messages) message.ack();
+    services.telemetry.record([{ kind: "fanout", notifications: messages.length, legs: pending.length }]);
   });
 }

@@ -15,12 +15,22 @@ const SWEEP_LIMIT = 500;
  */
 export async function sweepStalledWork(env: Env): Promise<{ notifications: number; deliveries: number }> {
   const services = createServices(env);
-  const now = services.now();
-  const stalled = await takeStalledWork(services.db, now, services.sweepGraceMs, SWEEP_LIMIT);
-  await enqueueFanouts(services.queues.fanout, stalled.notifications);
-  await enqueueDeliveries(services.queues.delivery, stalled.deliveries);
-  await purgeIdempotencyKeys(services.db, now - IDEMPOTENCY_WINDOW_MS);
-  return { notifications: stalled.notifications.length, deliveries: stalled.deliveries.length };
+  return services.telemetry.span("herald.sweep", {}, async (span) => {
+    try {
+      const now = services.now();
+      const stalled = await takeStalledWork(services.db, now, services.sweepGraceMs, SWEEP_LIMIT);
+      await enqueueFanouts(services.queues.fanout, stalled.notifications);
+      await enqueueDeliveries(services.queues.delivery, stalled.deliveries);
+      await purgeIdempotencyKeys(services.db, now - IDEMPOTENCY_WINDOW_MS);
+      const swept = { notifications: stalled.notifications.length, deliveries: stalled.deliveries.length };
+      services.telemetry.record([{ kind: "sweep", ok: true, ...swept }]);
+      return swept;
+    } catch (error) {
+      span.fail(String(error));
+      services.telemetry.record([{ kind: "sweep", ok: false, notifications: 0, deliveries: 0 }]);
+      throw error;
+    }
+  });
 }
 
 const RECOVERY_PAGE = 500;

@@ -46,6 +46,8 @@ export interface IntegrationTarget {
   tickets?: TicketBook;
   /** What an `email` integration renders its e-mail from. */
   email: () => EmailInput;
+  /** The attempt's W3C traceparent, which webhooks carry to the target (none for a test call). */
+  traceparent?: string;
 }
 
 /** What an e-mail renders from: the leg's template and subject template, the type's name, the notification. */
@@ -68,6 +70,7 @@ export interface CallInput {
   /** The batch's tickets per incident; without it (a test call) a ticketing type opens a ticket. */
   tickets?: TicketBook;
   email: () => EmailInput;
+  traceparent?: string;
 }
 
 export type IntegrationCall =
@@ -115,6 +118,8 @@ export async function callIntegration(
     now: services.now(),
     timeoutMs,
   });
+  // Not signed (Standard Webhooks signs the id, timestamp and body): a receiver joins the producer's trace with it.
+  if (input.traceparent !== undefined) call.headers.traceparent = input.traceparent;
   return { sent: true, body: converted.body, result: await callWebhook(call, services.targetFetch) };
 }
 

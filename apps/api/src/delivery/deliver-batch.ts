@@ -6,11 +6,13 @@ import {
   type IntegrationRow,
   type IntegrationStreak,
   loadRenderContext,
+  type NotificationRow,
   type RenderContext,
   recordAttempts,
 } from "@herald/db";
 import type { Services } from "../env";
 import { loggable } from "../errors";
+import type { TelemetryEvent } from "../ports";
 import { enqueueFanouts } from "../queues/producers";
 import { type AttemptReport, attemptEmail, attemptIntegration, permanent } from "./attempts";
 import { attemptAll, planPacedCalls } from "./call-plan";
@@ -89,7 +91,31 @@ export async function deliverBatch(
   const attempted = batch.claimed.filter((leg) => !deferred.has(leg.id) && !waits.has(leg.id));
 
   const targets = integrationTargets(services, integrationOf, context, tickets);
-  const attempt = async (leg: DeliveryRow): Promise<AttemptReport | undefined> => {
+  const channelOf = (leg: DeliveryRow) => (leg.channel === "email" ? "email" : (integrationOf(leg)?.type ?? "webhook"));
+  // Each attempt is a span of the send's trace (the notification keeps its traceparent), so a producer's trace shows
+  // every call its notification led to; webhooks carry the attempt's traceparent on to the target.
+  const attempt = (leg: DeliveryRow): Promise<AttemptReport | undefined> => {
+    const notification = batch.notifications.get(leg.notificationId);
+    return services.telemetry.span(
+      "herald.attempt",
+      {
+        parent: notification?.traceparent,
+        attributes: {
+          "herald.delivery_id": leg.id,
+          "herald.channel": channelOf(leg),
+          "herald.attempt": leg.attempts + 1,
+        },
+      },
+      async (span) => {
+        const report = await attemptIn(span.traceparent, leg);
+        if (report?.responseCode !== undefined)
+          span.setAttributes({ "http.response.status_code": report.responseCode });
+        if (report && report.outcome.kind !== "delivered") span.fail(report.outcome.reason);
+        return report;
+      },
+    );
+  };
+  const attemptIn = async (traceparent: string, leg: DeliveryRow): Promise<AttemptReport | undefined> => {
     try {
       const notification = batch.notifications.get(leg.notificationId);
       if (!notification) return permanent("the notification no longer exists");
@@ -98,7 +124,8 @@ export async function deliverBatch(
       // at fan-out keeps fan-out blind to integration types (it reads subscribers only, no join), reuses what the claim
       // already read (the integration, its account check, deleted and disabled handling) and stays right if the
       // integration is deleted meanwhile; the render context below is loaded for it as for every non-webhook type.
-      if (leg.channel === "webhook") return await attemptIntegration(services, leg, await targets(leg, notification));
+      if (leg.channel === "webhook")
+        return await attemptIntegration(services, leg, { ...(await targets(leg, notification)), traceparent });
       return await attemptEmail(services, leg, notification, context as RenderContext);
     } catch (error) {
       console.error(
@@ -110,6 +137,7 @@ export async function deliverBatch(
         }),
       );
       dispositions.set(leg.id, { kind: "crashed" });
+      services.telemetry.record([{ kind: "attempt", channel: channelOf(leg), outcome: "crashed", durationMs: 0 }]);
       return undefined;
     }
   };
@@ -190,8 +218,28 @@ export async function deliverBatch(
     );
     dispositions.set(leg.id, { kind: "done" });
   }
+  services.telemetry.record(
+    decisions.flatMap(({ leg, report, decision }) => [
+      { kind: "attempt", channel: channelOf(leg), outcome: report.outcome.kind, durationMs: report.durationMs },
+      ...(recorded.has(leg.id)
+        ? settledEvent(channelOf(leg), decision.status, batch.notifications.get(leg.notificationId), now)
+        : []),
+    ]),
+  );
   await queueEvents(services, events);
   return dispositions;
+}
+
+/** A leg that reached a final status, with how long it took from the send when it was delivered. */
+function settledEvent(
+  channel: string,
+  status: AttemptRecord["status"],
+  notification: NotificationRow | undefined,
+  now: number,
+): TelemetryEvent[] {
+  if (status === "FAILED") return [{ kind: "settled", channel, status }];
+  if (status !== "SENT" && status !== "DELIVRD") return [];
+  return [{ kind: "settled", channel, status, ...(notification ? { latencyMs: now - notification.createdAt } : {}) }];
 }
 
 /**

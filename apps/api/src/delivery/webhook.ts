@@ -14,6 +14,7 @@ export const RESERVED_WEBHOOK_HEADERS = new Set([
   "webhook-id",
   "webhook-timestamp",
   "webhook-signature",
+  "traceparent",
 ]);
 
 export const USER_AGENT = "Herald-Webhooks/1.0";

@@ -1,6 +1,8 @@
 import { createDb, type Db } from "@herald/db";
 import { createEmailTransport } from "../delivery/email/transport";
 import type { Env, Services, TargetFetcher } from "../env";
+import { workerTelemetry } from "../observability/worker-telemetry";
+import type { Telemetry } from "../ports";
 import { secretBoxFor } from "../security/secret-box";
 import { parseSettings, type Settings } from "../settings";
 import { createHotReads } from "./hot-reads";
@@ -31,6 +33,21 @@ function databaseFor({ url, authToken, timeoutMs }: Settings["database"]): Db {
     databases.set(key, db);
   }
   return db;
+}
+
+const telemetryByEnv = new WeakMap<Env, Telemetry>();
+
+/**
+ * The host's telemetry (Env.TELEMETRY), or the Workers one over the ANALYTICS binding. Needs no settings: a request
+ * that fails on a bad setting is still counted.
+ */
+export function telemetryFor(env: Env): Telemetry {
+  let telemetry = telemetryByEnv.get(env);
+  if (!telemetry) {
+    telemetry = env.TELEMETRY ?? workerTelemetry(env.ANALYTICS);
+    telemetryByEnv.set(env, telemetry);
+  }
+  return telemetry;
 }
 
 // Built once per bindings object: workerd hands every request of an isolate the same `env`, so the settings are
@@ -70,5 +87,6 @@ function buildServices(env: Env, settings: Settings): Services {
     email: createEmailTransport(settings.email, { db, now, newId }),
     secrets: secretBoxFor(settings.encryption),
     hotReads: createHotReads(db),
+    telemetry: telemetryFor(env),
   };
 }

@@ -38,8 +38,13 @@ export async function sendNotification(
   ctx: ServiceContext,
   accountId: string,
   body: SendNotificationRequest,
-  idempotencyKey?: string,
+  options: {
+    idempotencyKey?: string | undefined;
+    /** The request's span, parent of every attempt of this notification's legs (Telemetry.span). */
+    traceparent?: string | undefined;
+  } = {},
 ): Promise<SendResult> {
+  const { idempotencyKey } = options;
   const { db, now: clock } = ctx.services;
   const account = await ctx.services.hotReads.account(accountId);
   if (!account?.active) {
@@ -65,6 +70,7 @@ export async function sendNotification(
     status: NOTIFICATION_STATUS.created,
     longIncidentId: typeof longIncidentId === "string" && longIncidentId !== "" ? longIncidentId : null,
     requeuedAt: null,
+    traceparent: options.traceparent ?? null,
     createdAt: now,
     createdBy: ctx.auth.userId,
     modifiedAt: now,
@@ -82,6 +88,7 @@ export async function sendNotification(
     if (replay) return { notification: replay, replayed: true };
     throw error;
   }
+  ctx.services.telemetry.record([{ kind: "notifications", type: row.type, count: 1 }]);
 
   try {
     await enqueueFanouts(ctx.services.queues.fanout, [row]);

@@ -56,6 +56,66 @@ export function defineDeliveryScenarios(harness: Harness) {
     });
   });
 
+  describe("trace context", () => {
+    const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/;
+
+    it("carries the producer's trace to the target: each attempt a span of its own in the send's trace", async () => {
+      const { target, notification } = await (async () => {
+        const target = await receiver([{ status: 500 }, { status: 200 }]);
+        const integration = await createIntegration(token, target.url);
+        const type = await freshType(platform);
+        await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+        const producer = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        return { target, notification: await send(token, type, {}, { traceparent: producer }) };
+      })();
+      await settled(token, notification.id, 1);
+
+      const calls = await target.calls();
+      expect(calls).toHaveLength(2);
+      const carried = calls.map((received) => TRACEPARENT.exec(received.headers.traceparent ?? ""));
+      for (const match of carried) {
+        expect(match?.[1]).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+        expect(match?.[2]).not.toBe("00f067aa0ba902b7");
+      }
+      // A retry is another attempt, so another span; the producer's sampling decision holds for both.
+      expect(carried[0]?.[2]).not.toBe(carried[1]?.[2]);
+      for (const received of calls) expect(received.headers.traceparent?.endsWith("-01")).toBe(true);
+    });
+
+    it("starts a trace for a send that carries none, and ignores a malformed traceparent", async () => {
+      const target = await receiver();
+      const integration = await createIntegration(token, target.url);
+      const type = await freshType(platform);
+      await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+      const plain = await send(token, type);
+      const malformed = await send(
+        token,
+        type,
+        {},
+        { traceparent: "00-00000000000000000000000000000000-00f067aa0ba902b7-01" },
+      );
+      await settled(token, plain.id, 1);
+      await settled(token, malformed.id, 1);
+
+      const traces = (await target.calls()).map(
+        (received) => TRACEPARENT.exec(received.headers.traceparent ?? "")?.[1],
+      );
+      expect(traces).toHaveLength(2);
+      for (const trace of traces) expect(trace).toMatch(/^[0-9a-f]{32}$/);
+      expect(traces).not.toContain("00000000000000000000000000000000");
+      expect(new Set(traces).size).toBe(2);
+    });
+
+    it("refuses an integration header named traceparent: Herald sets it", async () => {
+      const result = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
+        token,
+        body: { name: unique("hook"), target_url: "https://example.com/hook", headers: { TraceParent: "x" } },
+      });
+      expect(result.status).toBe(400);
+      expect(JSON.stringify(result.body)).toMatch(/traceparent/i);
+    });
+  });
+
   describe("webhook failures", () => {
     it("retries a 500 and delivers on the next attempt", async () => {
       const { target, notification } = await webhookScenario(token, platform, [

@@ -190,3 +190,29 @@ export async function listPendingDeliveries(db: Db, afterId: string, limit: numb
     .orderBy(asc(deliveries.id))
     .limit(limit);
 }
+
+/** Where a backlog count stops: readiness probes and metric scrapes run it often, and past this the size is moot. */
+export const BACKLOG_COUNT_CAP = 10_000;
+
+export interface Backlog {
+  /** Legs due for an attempt now and not being attempted (PENDING, due, no live lease), up to BACKLOG_COUNT_CAP. */
+  dueDeliveries: number;
+  /** Notifications stored and not yet fanned out, up to BACKLOG_COUNT_CAP. */
+  unfannedNotifications: number;
+}
+
+/** How much work waits, across accounts: two bounded index scans in one round trip. */
+export async function countBacklog(db: Db, now: number): Promise<Backlog> {
+  const [due, unfanned] = await db.batch([
+    db.all<{ n: number }>(sql`
+      SELECT count(*) AS n FROM (
+        SELECT 1 FROM ${deliveries}
+        WHERE ${deliveries.status} = 'PENDING' AND ${deliveries.nextAttemptAt} <= ${now}
+          AND (${deliveries.leaseUntil} IS NULL OR ${deliveries.leaseUntil} < ${now})
+        LIMIT ${BACKLOG_COUNT_CAP})`),
+    db.all<{ n: number }>(sql`
+      SELECT count(*) AS n FROM (
+        SELECT 1 FROM ${notifications} WHERE ${notifications.status} = 'created' LIMIT ${BACKLOG_COUNT_CAP})`),
+  ]);
+  return { dueDeliveries: Number(due[0]?.n ?? 0), unfannedNotifications: Number(unfanned[0]?.n ?? 0) };
+}

@@ -34,6 +34,8 @@ export const notifications = sqliteTable(
     // When the sweeper last queued the fan-out again (null: only when it was sent), so a notification whose message
     // waits in a backlog is queued again once per grace period, not on every sweep.
     requeuedAt: epochMs("requeued_at"),
+    // The W3C traceparent of the send's span: each attempt is a child of it, and webhooks carry it on to the target.
+    traceparent: text("traceparent"),
     ...auditColumns,
   },
   (t) => [

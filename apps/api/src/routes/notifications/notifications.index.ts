@@ -14,7 +14,10 @@ export const notificationsRouter = router
   .openapi(routes.sentNotification, async (c) => {
     const { account_id } = c.req.valid("param");
     const key = c.req.valid("header")["idempotency-key"];
-    const sent = await notifications.sendNotification(ctx(c), account_id, c.req.valid("json"), key);
+    const sent = await notifications.sendNotification(ctx(c), account_id, c.req.valid("json"), {
+      idempotencyKey: key,
+      traceparent: c.var.traceparent,
+    });
     if (sent.replayed) c.header("Idempotent-Replayed", "true");
     return c.json(sent.notification, 202);
   })
