@@ -141,9 +141,7 @@ export async function updateIntegration(
     body.signature_scheme !== undefined && body.signature_scheme !== signatureSchemeOf(current.signingSecret);
   const row = await updateRow(ctx.services.db, accountId, current.id, {
     name: body.name,
-    ...(schemeChanged
-      ? await newSigningKey(ctx, current, await generateSigningKey(body.signature_scheme), now)
-      : {}),
+    ...(schemeChanged ? await newSigningKey(ctx, current, await generateSigningKey(body.signature_scheme), now) : {}),
     targetUrl: changes.targetUrl,
     config: changes.config,
     headers: changes.headers && (await sealHeaders(box, current.id, changes.headers)),
