@@ -143,9 +143,10 @@ export async function sign(input: {
   const content = signedContent(input.id, String(input.timestamp), input.body);
   const entries = await Promise.all(
     input.keys.map(async (key) => {
-      if (isHmac(key))
-        return `v1,${toBase64(new Uint8Array(await crypto.subtle.sign("HMAC", await importHmacKey(key, "sign"), content)))}`;
-      return `v1a,${toBase64(new Uint8Array(await crypto.subtle.sign(ED25519, await importSecretKey(key), content)))}`;
+      const signature = isHmac(key)
+        ? await crypto.subtle.sign("HMAC", await importHmacKey(key, "sign"), content)
+        : await crypto.subtle.sign(ED25519, await importSecretKey(key), content);
+      return `${isHmac(key) ? "v1" : "v1a"},${toBase64(new Uint8Array(signature))}`;
     }),
   );
   return entries.join(" ");
@@ -165,12 +166,13 @@ export async function verifySignature(
   if (hmacCandidates.length === 0 && ed25519Candidates.length === 0) return false;
   const content = signedContent(input.id, input.timestamp, input.body);
   for (const key of input.keys) {
-    const [algorithm, cryptoKey, candidates] = isHmac(key)
-      ? (["HMAC", await importHmacKey(key, "verify"), hmacCandidates] as const)
-      : ([ED25519, await importPublicKey(key), ed25519Candidates] as const);
+    const hmac = isHmac(key);
+    const candidates = hmac ? hmacCandidates : ed25519Candidates;
+    if (candidates.length === 0) continue;
+    const cryptoKey = hmac ? await importHmacKey(key, "verify") : await importPublicKey(key);
     for (const candidate of candidates) {
       // subtle.verify compares HMACs in constant time.
-      if (await crypto.subtle.verify(algorithm, cryptoKey, candidate, content)) return true;
+      if (await crypto.subtle.verify(hmac ? "HMAC" : ED25519, cryptoKey, candidate, content)) return true;
     }
   }
   return false;
