@@ -430,3 +430,109 @@ describe("DELETE /herald/v2/{account_id}/integrations/{id}", () => {
     expect((await call("GET", integrationPath(theirs.id, GLOBEX_ID), { token: globex })).status).toBe(200);
   });
 });
+
+describe("signature_scheme", () => {
+  const secretPath = (id: string) => `${integrationPath(id)}/secret`;
+
+  it("defaults to hmac-sha256, with no public key, and a whsec_ secret as before", async () => {
+    const created = await createIntegration();
+    expect(created.signature_scheme).toBe("hmac-sha256");
+    expect(created).not.toHaveProperty("public_key");
+    const secret = await call("GET", secretPath(created.id), { token: acme });
+    expect(secret.body).toEqual({ key: expect.stringMatching(/^whsec_/), signature_scheme: "hmac-sha256" });
+  });
+
+  it("makes an ed25519 webhook whose public key any member reads and only admins read as its secret", async () => {
+    const created = await createIntegration({ signature_scheme: "ed25519" });
+    expect(created.signature_scheme).toBe("ed25519");
+    expect(created.public_key).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
+    const read = await call("GET", integrationPath(created.id), { token: reader });
+    expect(read.status).toBe(200);
+    expect(read.body.public_key).toBe(created.public_key);
+    const secret = await call("GET", secretPath(created.id), { token: acme });
+    expect(secret.body).toEqual({ key: created.public_key, signature_scheme: "ed25519" });
+    expectHeraldError(await call("GET", secretPath(created.id), { token: writer }), 403, "forbidden");
+    // The secret key never leaves Herald: not in an answer, a list or the secret's.
+    const listed = await call("GET", integrationsPath(), { token: acme });
+    for (const body of [created, read.body, secret.body, listed.body])
+      expect(JSON.stringify(body)).not.toMatch(/whsk_/);
+  });
+
+  it("rotates an ed25519 key to a new ed25519 key, the previous one signing for the overlap", async () => {
+    const created = await createIntegration({ signature_scheme: "ed25519" });
+    const rotated = await call("POST", `${secretPath(created.id)}/rotate`, { token: acme });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body).toEqual({
+      key: expect.stringMatching(/^whpk_/),
+      signature_scheme: "ed25519",
+      previous_key_expires_at: expect.any(Number),
+    });
+    expect(rotated.body.key).not.toBe(created.public_key);
+    expect(rotated.body.previous_key_expires_at).toBeGreaterThan(nowSeconds());
+    expect((await call("GET", integrationPath(created.id), { token: acme })).body.public_key).toBe(rotated.body.key);
+  });
+
+  it("switches scheme on update, with a new key and the previous one kept for the overlap; the same scheme keeps the key", async () => {
+    const created = await createIntegration();
+    const before = (await call("GET", secretPath(created.id), { token: acme })).body.key as string;
+    const same = await call("PUT", integrationPath(created.id), {
+      token: acme,
+      body: { signature_scheme: "hmac-sha256" },
+    });
+    expect(same.status).toBe(200);
+    expect((await call("GET", secretPath(created.id), { token: acme })).body).toEqual({
+      key: before,
+      signature_scheme: "hmac-sha256",
+    });
+
+    const switched = await call("PUT", integrationPath(created.id), {
+      token: acme,
+      body: { signature_scheme: "ed25519" },
+    });
+    expect(switched.status).toBe(200);
+    expect(switched.body).toMatchObject({ signature_scheme: "ed25519", public_key: expect.stringMatching(/^whpk_/) });
+    const secret = await call("GET", secretPath(created.id), { token: acme });
+    expect(secret.body).toMatchObject({ key: switched.body.public_key, signature_scheme: "ed25519" });
+    expect(secret.body.previous_key_expires_at).toBeGreaterThan(nowSeconds());
+
+    const back = await call("PUT", integrationPath(created.id), {
+      token: acme,
+      body: { signature_scheme: "hmac-sha256" },
+    });
+    expect(back.body.signature_scheme).toBe("hmac-sha256");
+    expect(back.body).not.toHaveProperty("public_key");
+    const secretAgain = (await call("GET", secretPath(created.id), { token: acme })).body.key as string;
+    expect(secretAgain).toMatch(/^whsec_/);
+    expect(secretAgain).not.toBe(before);
+  });
+
+  it("answers 400 naming signature_scheme for a scheme Herald does not have, and stores or changes nothing", async () => {
+    const name = unique("bad-scheme");
+    const created = await call("POST", integrationsPath(), {
+      token: acme,
+      body: { name, target_url: "https://hooks.example.com/x", signature_scheme: "rsa" },
+    });
+    expectHeraldError(created, 400, "invalid_value");
+    expect(created.body.path).toBe("signature_scheme");
+    expect(await listedNames()).not.toContain(name);
+
+    const existing = await createIntegration();
+    const updated = await call("PUT", integrationPath(existing.id), {
+      token: acme,
+      body: { signature_scheme: "HMAC" },
+    });
+    expectHeraldError(updated, 400, "invalid_value");
+    expect(updated.body.path).toBe("signature_scheme");
+    expect((await call("GET", integrationPath(existing.id), { token: acme })).body).toEqual(existing);
+  });
+
+  it("answers 400 for signature_scheme on an integration that is not a webhook", async () => {
+    const slack = await createIntegration({
+      type: "slack",
+      target_url: "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+    });
+    const result = await call("PUT", integrationPath(slack.id), { token: acme, body: { signature_scheme: "ed25519" } });
+    expectHeraldError(result, 400, "invalid_value");
+    expect(result.body.path).toBe("signature_scheme");
+  });
+});

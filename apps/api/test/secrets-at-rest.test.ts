@@ -129,6 +129,29 @@ describe("integration secrets at rest", () => {
     expect(await tablesContaining([integration.name])).toEqual([`integrations holds ${integration.name}`]);
   });
 
+  it("stores Ed25519 secret keys sealed, the current and the previous, and nothing of them in clear anywhere", async () => {
+    const created = await call("POST", integrationsPath, {
+      token,
+      body: {
+        name: unique("sealed-ed25519"),
+        target_url: "https://hooks.example.com/ed25519",
+        signature_scheme: "ed25519",
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await call("POST", `${integrationsPath}/${id}/secret/rotate`, { token })).status).toBe(200);
+    const row = await rawRow(id);
+    expect(row.signing_secret).toMatch(SEALED_NOW);
+    expect(row.previous_signing_secret).toMatch(SEALED_NOW);
+    // Opened as Herald opens it: the two secret keys, whose base64 (and the seeds in it) no table holds.
+    const opened = await openedRow(id);
+    const keys = [opened.signingSecret, opened.previousSigningSecret as string];
+    for (const key of keys) expect(key).toMatch(/^whsk_/);
+    const seeds = keys.map((key) => key.slice("whsk_".length, "whsk_".length + 40));
+    expect(await tablesContaining([...keys, ...seeds])).toEqual([]);
+  });
+
   it("masks credential header values in every answer, and shows other headers as they are", async () => {
     const { bearer, apiKey, headers } = credentials();
     const masked = {

@@ -12,7 +12,10 @@ export type HeraldWebhookVariables<T = Notification> = {
 };
 
 export interface WebhookMiddlewareOptions {
-  /** The integration's signing secret, several during a rotation, or a function of the request that finds them. */
+  /**
+   * The integration's signing secret (`whsec_`) or public key (`whpk_`), several during a rotation, or a function of
+   * the request that finds them.
+   */
   secret:
     | string
     | readonly string[]

@@ -4,7 +4,8 @@ import {
   bodyBytes,
   checkTimestamp,
   DEFAULT_TOLERANCE_SECONDS,
-  decodeSecret,
+  decodeSigningKey,
+  decodeVerificationKey,
   type HeadersLike,
   isSignableId,
   readSignedHeaders,
@@ -26,7 +27,7 @@ export type WebhookVerificationReason =
   | "no_matching_signature"
   | "invalid_json";
 
-/** The webhook is not one Herald signed with the given secret(s), or not a fresh one. */
+/** The webhook is not one Herald signed with the given key(s), or not a fresh one. */
 export class WebhookVerificationError extends Error {
   override readonly name = "WebhookVerificationError";
   readonly reason: WebhookVerificationReason;
@@ -38,7 +39,10 @@ export class WebhookVerificationError extends Error {
 }
 
 export interface VerifyWebhookInput {
-  /** The integration's signing secret (`whsec_...`), or several while a rotation is under way. */
+  /**
+   * What `GET .../integrations/{id}/secret` answers: the integration's signing secret (`whsec_...`, HMAC `v1`
+   * signatures), or its public key (`whpk_...`, Ed25519 `v1a` signatures); several while a rotation is under way.
+   */
   secret: string | readonly string[];
   headers: HeadersLike;
   /** The raw body, exactly as received: parsing and re-serialising JSON changes the signed bytes. */
@@ -51,7 +55,7 @@ export interface VerifyWebhookInput {
 
 /** The parsed body of a webhook signed with (one of) `secret`; throws a `WebhookVerificationError` otherwise. */
 export async function verifyWebhook<T = Notification>(input: VerifyWebhookInput): Promise<T> {
-  const keys = secretKeys(input.secret);
+  const keys = decodeKeys(input.secret, decodeVerificationKey, "a key is not `whsec_` or `whpk_` followed by base64");
   const signed = readSignedHeaders(input.headers);
   if (!signed) {
     throw new WebhookVerificationError(
@@ -71,7 +75,7 @@ export async function verifyWebhook<T = Notification>(input: VerifyWebhookInput)
       break;
   }
   if (!(await verifySignature({ ...signed, keys, body: input.body }))) {
-    throw new WebhookVerificationError("no_matching_signature", "no webhook-signature entry matches the secret");
+    throw new WebhookVerificationError("no_matching_signature", "no webhook-signature entry matches the key");
   }
   try {
     return JSON.parse(new TextDecoder().decode(bodyBytes(input.body))) as T;
@@ -81,7 +85,7 @@ export async function verifyWebhook<T = Notification>(input: VerifyWebhookInput)
 }
 
 export interface SignWebhookInput {
-  /** One secret, or several: one `v1,` entry each. */
+  /** One key, or several: a `v1,` entry for each `whsec_` secret, a `v1a,` entry for each `whsk_` secret key. */
   secret: string | readonly string[];
   /** `webhook-id`; no dot, since it is part of the dot-separated signed content. */
   id: string;
@@ -99,17 +103,21 @@ export async function signWebhook(
 ): Promise<{ "webhook-id": string; "webhook-timestamp": string; "webhook-signature": string }> {
   if (!isSignableId(input.id)) throw new TypeError("the webhook id must be non-empty, without dots");
   const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = await sign({ keys: secretKeys(input.secret), id: input.id, timestamp, body: input.body });
+  const keys = decodeKeys(input.secret, decodeSigningKey, "a key is not `whsec_` or `whsk_` followed by base64");
+  const signature = await sign({ keys, id: input.id, timestamp, body: input.body });
   return { "webhook-id": input.id, "webhook-timestamp": String(timestamp), "webhook-signature": signature };
 }
 
-function secretKeys(secret: string | readonly string[]): Uint8Array<ArrayBuffer>[] {
+function decodeKeys<K>(
+  secret: string | readonly string[],
+  decode: (key: string) => K | undefined,
+  problem: string,
+): K[] {
   const secrets = typeof secret === "string" ? [secret] : [...secret];
-  if (secrets.length === 0) throw new WebhookVerificationError("invalid_secret", "no signing secret given");
-  return secrets.map((value) => {
-    const bytes = decodeSecret(value);
-    if (!bytes)
-      throw new WebhookVerificationError("invalid_secret", "a signing secret is not `whsec_` followed by base64");
-    return bytes;
-  });
+  if (secrets.length === 0) throw new WebhookVerificationError("invalid_secret", "no signing key given");
+  return secrets.map((value) => decode(value) ?? throwInvalid(problem));
+}
+
+function throwInvalid(message: string): never {
+  throw new WebhookVerificationError("invalid_secret", message);
 }

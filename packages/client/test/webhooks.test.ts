@@ -1,3 +1,4 @@
+import { generateKeyPair } from "@herald/webhooks";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { signWebhook, verifyWebhook, WebhookVerificationError, type WebhookVerificationReason } from "../src/index";
@@ -123,6 +124,42 @@ describe("verifyWebhook", () => {
     const notJson = await signWebhook({ secret: SECRET, id: "msg_T", body: "plain text", timestamp: NOW_SECONDS });
     expect(await reason(verifyWebhook({ secret: SECRET, headers: notJson, body: "plain text", now: NOW }))).toBe(
       "invalid_json",
+    );
+  });
+
+  it("verifies Ed25519 (v1a) signatures with the whpk_ public key, and not with another", async () => {
+    const pair = await generateKeyPair();
+    const other = await generateKeyPair();
+    const headers = await signed({ secret: pair.secretKey });
+    expect(headers["webhook-signature"]).toMatch(/^v1a,/);
+    await expect(verifyWebhook({ secret: pair.publicKey, headers, body: BODY, now: NOW })).resolves.toMatchObject({
+      id: "N1",
+    });
+    expect(await reason(verifyWebhook({ secret: other.publicKey, headers, body: BODY, now: NOW }))).toBe(
+      "no_matching_signature",
+    );
+    expect(await reason(verifyWebhook({ secret: SECRET, headers, body: BODY, now: NOW }))).toBe(
+      "no_matching_signature",
+    );
+    const changed = BODY.replace("High", "Low");
+    expect(await reason(verifyWebhook({ secret: pair.publicKey, headers, body: changed, now: NOW }))).toBe(
+      "no_matching_signature",
+    );
+  });
+
+  it("verifies a switch of scheme's overlap (v1 and v1a entries) with either key, and refuses a secret key", async () => {
+    const pair = await generateKeyPair();
+    const both = await signed({ secret: [pair.secretKey, SECRET] });
+    expect(both["webhook-signature"].split(" ").map((entry) => entry.split(",")[0])).toEqual(["v1a", "v1"]);
+    for (const key of [pair.publicKey, SECRET, [OTHER_SECRET, pair.publicKey]]) {
+      await expect(verifyWebhook({ secret: key, headers: both, body: BODY, now: NOW })).resolves.toBeTruthy();
+    }
+    // A receiver never needs the secret key: given one by mistake, it is named, not tried.
+    expect(await reason(verifyWebhook({ secret: pair.secretKey, headers: both, body: BODY, now: NOW }))).toBe(
+      "invalid_secret",
+    );
+    expect(await reason(verifyWebhook({ secret: "whpk_AAAA", headers: both, body: BODY, now: NOW }))).toBe(
+      "invalid_secret",
     );
   });
 

@@ -3,6 +3,7 @@ import {
   INTEGRATION_CONFIG_SCHEMAS,
   IntegrationTestRequest,
   IntegrationTestResponse,
+  SignatureScheme,
   WebhookHeaders,
 } from "./integrations";
 import { DeliveryStatus } from "./notifications";
@@ -156,7 +157,12 @@ export type CapturedEmailList = z.infer<typeof CapturedEmailList>;
 
 export const SigningSecret = z
   .object({
-    key: z.string().openapi({ description: "`whsec_...`: verify deliveries with it (Standard Webhooks)." }),
+    key: z.string().openapi({
+      description:
+        "What verifies deliveries (Standard Webhooks): the `whsec_` secret of an `hmac-sha256` integration, the " +
+        "`whpk_` public key of an `ed25519` one (its secret key never leaves Herald).",
+    }),
+    signature_scheme: SignatureScheme,
     previous_key_expires_at: EpochSeconds.optional().openapi({
       description: "While set, deliveries are also signed with the previous key, until then.",
     }),

@@ -243,11 +243,22 @@ const authHeader = z
     example: "Bearer 0123456789abcdef",
   });
 
+export const SIGNATURE_SCHEMES = ["hmac-sha256", "ed25519"] as const;
+export const SignatureScheme = z.enum(SIGNATURE_SCHEMES).openapi("Signature-Scheme", {
+  description:
+    "How a webhook's calls are signed (Standard Webhooks): `hmac-sha256` (the default), `v1,` entries made with a " +
+    "shared `whsec_` secret; or `ed25519`, `v1a,` entries made with a secret key only Herald holds, verified with its " +
+    "`whpk_` public key. Changing it replaces the signing key; the previous one keeps signing for the rotation overlap.",
+  example: "ed25519",
+});
+export type SignatureScheme = z.infer<typeof SignatureScheme>;
+
 const conversionFields = {
   payload_conversion_type: PayloadConversionType.optional(),
   payload_template: payloadTemplate.optional(),
   method: webhookMethod.optional(),
   auth_header: authHeader.optional(),
+  signature_scheme: SignatureScheme.optional(),
 };
 
 const webhookConfig = { target_url: targetUrl, ...headerFields, ...conversionFields };
@@ -519,6 +530,7 @@ export const UpdateIntegrationRequest = z
     username: snowUsername.optional(),
     password: credentialOrMask(snowPassword).optional(),
     subject_template: subjectTemplate.optional(),
+    signature_scheme: SignatureScheme.optional(),
   })
   .refine(aliasAgrees, aliasConflict)
   .transform(foldHeaderAlias)
@@ -560,6 +572,11 @@ export const WebhookIntegration = z
       .openapi({ description: "The `json` conversion's template or the `jq` conversion's program." }),
     method: webhookMethod,
     auth_header: masked("The `Authorization` header value.").optional(),
+    signature_scheme: SignatureScheme,
+    public_key: z.string().optional().openapi({
+      description: "With `ed25519` signatures: the `whpk_` public key that verifies the calls' `v1a` entries.",
+      example: "whpk_11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+    }),
   })
   .openapi("Integration-Webhook", {
     description: "A webhook integration. `header` repeats `headers` under the name Alert Logic's schema uses.",
@@ -573,6 +590,7 @@ export const WebhookIntegration = z
       header: { "X-Header": "HeaderValue" },
       payload_conversion_type: "default",
       method: "POST",
+      signature_scheme: "hmac-sha256",
       ...stampExample,
     },
   });

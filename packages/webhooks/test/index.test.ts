@@ -2,8 +2,14 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
 import {
   checkTimestamp,
+  decodePublicKey,
   decodeSecret,
+  decodeSecretKey,
+  decodeSigningKey,
+  decodeVerificationKey,
+  generateKeyPair,
   generateSecret,
+  publicKeyOf,
   readSignedHeaders,
   STANDARD_HEADERS,
   SVIX_HEADERS,
@@ -41,6 +47,80 @@ describe("sign and verifySignature", () => {
     await expect(sign({ ...input, keys: [] })).rejects.toThrow(TypeError);
     await expect(sign({ ...input, id: "msg.1" })).rejects.toThrow(TypeError);
     await expect(sign({ ...input, timestamp: 1.5 })).rejects.toThrow(TypeError);
+  });
+});
+
+// RFC 8032 section 7.1, test 1: its secret key (seed) and public key, as `whsk_` (seed then public key) and `whpk_`.
+// The `v1a` entry was made by another Ed25519 implementation (Python's `cryptography`, OpenSSL underneath) over
+// `msg_1.1614265330.${BODY}`: Ed25519 is deterministic, so an implementation that agrees makes the same bytes.
+const RFC_SECRET_KEY = "whsk_nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2DXWpgBgrEKt9VL/tPJZAc6DuFy89qmIyWvAhpo9wdRGg==";
+const RFC_PUBLIC_KEY = "whpk_11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+const RFC_V1A = "v1a,0txYCjZNku1Rh9rZZwMswwphTGS2Z9fSOedf+PQQzamY5Bqvjv5DrLOPbM0XdTDPOUd9b9InwDa9tthY78ccCQ==";
+const secretKey = (text: string) => decodeSecretKey(text) ?? expect.unreachable(`${text} does not decode`);
+const publicKey = (text: string) => decodePublicKey(text) ?? expect.unreachable(`${text} does not decode`);
+
+describe("Ed25519 (v1a)", () => {
+  it("signs the spec's content as another implementation does, from the 64-byte key or the seed alone", async () => {
+    const input = { id: "msg_1", timestamp: 1_614_265_330, body: BODY };
+    expect(await sign({ ...input, keys: [secretKey(RFC_SECRET_KEY)] })).toBe(RFC_V1A);
+    const seedOnly = `whsk_${btoa(String.fromCharCode(...secretKey(RFC_SECRET_KEY).seed))}`;
+    expect(await sign({ ...input, keys: [secretKey(seedOnly)] })).toBe(RFC_V1A);
+  });
+
+  it("verifies a v1a entry with its public key only: not another key, another body, or an HMAC secret", async () => {
+    const signed = { id: "msg_1", timestamp: "1614265330", body: BODY, signature: RFC_V1A };
+    const other = await generateKeyPair();
+    expect(await verifySignature({ ...signed, keys: [publicKey(RFC_PUBLIC_KEY)] })).toBe(true);
+    expect(await verifySignature({ ...signed, keys: [publicKey(other.publicKey), publicKey(RFC_PUBLIC_KEY)] })).toBe(
+      true,
+    );
+    expect(await verifySignature({ ...signed, keys: [publicKey(other.publicKey)] })).toBe(false);
+    expect(await verifySignature({ ...signed, body: `${BODY} `, keys: [publicKey(RFC_PUBLIC_KEY)] })).toBe(false);
+    expect(await verifySignature({ ...signed, timestamp: "1614265331", keys: [publicKey(RFC_PUBLIC_KEY)] })).toBe(
+      false,
+    );
+    // The same bytes as a v1 entry are not an Ed25519 signature, and a v1a entry is not an HMAC.
+    const asV1 = RFC_V1A.replace("v1a,", "v1,");
+    expect(await verifySignature({ ...signed, signature: asV1, keys: [publicKey(RFC_PUBLIC_KEY)] })).toBe(false);
+    expect(await verifySignature({ ...signed, keys: [key(SECRET)] })).toBe(false);
+  });
+
+  it("signs with HMAC secrets and Ed25519 keys side by side (a scheme switch's overlap), each verifying its entry", async () => {
+    const pair = await generateKeyPair();
+    const input = { id: "msg_1", timestamp: 1_614_265_330, body: BODY };
+    const signature = await sign({ ...input, keys: [secretKey(pair.secretKey), key(SECRET)] });
+    const [ed25519Entry, hmacEntry] = signature.split(" ");
+    expect(ed25519Entry).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+    // The HMAC entry is still the one the reference library makes.
+    expect(hmacEntry).toBe(new Webhook(SECRET).sign("msg_1", new Date(1_614_265_330_000), BODY));
+    const signed = { id: "msg_1", timestamp: "1614265330", body: BODY, signature };
+    expect(await verifySignature({ ...signed, keys: [publicKey(pair.publicKey)] })).toBe(true);
+    expect(await verifySignature({ ...signed, keys: [key(SECRET)] })).toBe(true);
+    expect(
+      await verifySignature({ ...signed, signature: hmacEntry as string, keys: [publicKey(pair.publicKey)] }),
+    ).toBe(false);
+  });
+
+  it("generates key pairs whose secret key carries the public key, each pair new", async () => {
+    const pair = await generateKeyPair();
+    expect(pair.secretKey).toMatch(/^whsk_[A-Za-z0-9+/]{86}==$/);
+    expect(pair.publicKey).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
+    expect(publicKeyOf(pair.secretKey)).toBe(pair.publicKey);
+    expect(publicKeyOf(RFC_SECRET_KEY)).toBe(RFC_PUBLIC_KEY);
+    expect((await generateKeyPair()).secretKey).not.toBe(pair.secretKey);
+  });
+
+  it("decodes keys by prefix, and refuses wrong lengths, wrong prefixes and text that is not base64", () => {
+    expect(decodeSigningKey(RFC_SECRET_KEY)).toEqual(decodeSecretKey(RFC_SECRET_KEY));
+    expect(decodeSigningKey(SECRET)).toEqual(decodeSecret(SECRET));
+    expect(decodeVerificationKey(RFC_PUBLIC_KEY)).toEqual(decodePublicKey(RFC_PUBLIC_KEY));
+    expect(decodeVerificationKey(SECRET)).toEqual(decodeSecret(SECRET));
+    expect(decodeVerificationKey(RFC_SECRET_KEY)).toBeUndefined(); // a secret key is not for receivers
+    expect(decodePublicKey(`whpk_${btoa("x".repeat(31))}`)).toBeUndefined();
+    expect(decodeSecretKey(`whsk_${btoa("x".repeat(48))}`)).toBeUndefined();
+    expect(decodePublicKey("whpk_not base64!")).toBeUndefined();
+    expect(decodePublicKey(SECRET)).toBeUndefined();
+    expect(publicKeyOf(SECRET)).toBeUndefined();
   });
 });
 

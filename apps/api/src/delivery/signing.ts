@@ -1,9 +1,14 @@
+import type { SignatureScheme } from "@herald/contracts";
 import {
   checkTimestamp,
   DEFAULT_TOLERANCE_SECONDS,
   decodeSecret,
+  decodeSigningKey,
+  generateKeyPair,
   generateSecret,
+  publicKeyOf,
   readSignedHeaders,
+  SECRET_KEY_PREFIX,
   STANDARD_HEADERS,
   SVIX_HEADERS,
   sign,
@@ -17,6 +22,28 @@ export function generateSigningSecret(): string {
   return generateSecret();
 }
 
+/**
+ * A new signing key of the scheme: a `whsec_` secret for HMAC, a `whsk_` secret key for Ed25519. The key says its
+ * scheme by its prefix, so a row needs no column for it.
+ */
+export async function generateSigningKey(scheme: SignatureScheme = "hmac-sha256"): Promise<string> {
+  return scheme === "ed25519" ? (await generateKeyPair()).secretKey : generateSigningSecret();
+}
+
+/** The scheme a stored signing key is for. */
+export function signatureSchemeOf(signingSecret: string): SignatureScheme {
+  return signingSecret.startsWith(SECRET_KEY_PREFIX) ? "ed25519" : "hmac-sha256";
+}
+
+/** What a receiver verifies with: the `whsec_` secret itself, or an Ed25519 key's `whpk_` public key. */
+export function verificationKeyOf(signingSecret: string): string {
+  if (signatureSchemeOf(signingSecret) === "hmac-sha256") return signingSecret;
+  const publicKey = publicKeyOf(signingSecret);
+  // Herald makes its own keys 64 bytes long; anything else is a corrupt row, and never answered as a key.
+  if (publicKey === undefined) throw new Error(`the signing key is not a 64-byte ${SECRET_KEY_PREFIX} key`);
+  return publicKey;
+}
+
 /** The `webhook-id` of a delivery: stable across its retries, so receivers can deduplicate on it. */
 export function webhookIdFor(deliveryId: string): string {
   // The id is part of the dot-separated signed content: a dot in it would make that content ambiguous.
@@ -27,8 +54,9 @@ export function webhookIdFor(deliveryId: string): string {
 }
 
 /**
- * The `webhook-signature` header value: one `v1,<base64>` entry per secret, space-separated, so a receiver that
- * still holds the previous secret keeps verifying during a rotation.
+ * The `webhook-signature` header value: one entry per key, space-separated (`v1,<base64>` for a `whsec_` secret,
+ * `v1a,<base64>` for a `whsk_` key), so a receiver that still holds the previous key keeps verifying during a
+ * rotation or a change of scheme.
  */
 export async function signWebhook(input: {
   secrets: string[];
@@ -37,15 +65,17 @@ export async function signWebhook(input: {
   body: string;
 }): Promise<string> {
   const keys = input.secrets.map((secret) => {
-    const bytes = decodeSecret(secret);
-    if (bytes === undefined) throw new Error("signing secret must be base64 (optionally prefixed with whsec_)");
-    return bytes;
+    const key = decodeSigningKey(secret);
+    if (key === undefined)
+      throw new Error("signing secret must be whsk_ and an Ed25519 key, or base64 (whsec_ optional)");
+    return key;
   });
   return sign({ keys, id: input.webhookId, timestamp: input.timestamp, body: input.body });
 }
 
 /**
- * True when the request carries a fresh timestamp and a `v1` signature made with one of `secrets`. Reads the
+ * True when the request carries a fresh timestamp and a `v1` signature made with one of `secrets` (HMAC only: what
+ * receivers sign read receipts with; an Ed25519 key among `secrets` matches nothing). Reads the
  * `webhook-*` headers, or Svix's `svix-*` ones (Resend's webhooks).
  */
 export async function verifyWebhook(input: {

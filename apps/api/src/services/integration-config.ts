@@ -8,8 +8,10 @@ import type {
   WebhookIntegration,
 } from "@herald/contracts";
 import type { IntegrationKind, IntegrationRow } from "@herald/db";
+import { publicKeyOf } from "@herald/webhooks";
 import { subjectTemplateProblem } from "../delivery/email/render";
 import { checkJqProgram, jsonTemplate, TemplateError } from "../delivery/payload-conversion";
+import { signatureSchemeOf } from "../delivery/signing";
 import { RESERVED_WEBHOOK_HEADERS } from "../delivery/webhook";
 import { ApiError } from "../errors";
 import { stamp } from "../mappers/stamp";
@@ -27,7 +29,15 @@ const PAGERDUTY_EVENTS_URL = {
 
 /** The properties of update requests each type takes (besides `name`). */
 const UPDATABLE: Record<IntegrationKind, readonly string[]> = {
-  webhook: ["target_url", "headers", "payload_conversion_type", "payload_template", "method", "auth_header"],
+  webhook: [
+    "target_url",
+    "headers",
+    "payload_conversion_type",
+    "payload_template",
+    "method",
+    "auth_header",
+    "signature_scheme",
+  ],
   slack: ["target_url"],
   msteams: ["target_url"],
   discord: ["target_url"],
@@ -360,7 +370,14 @@ export function storedFromUpdate(
   }
 }
 
-/** The wire form of an opened row: credentials masked, signing secrets left out. */
+/** How a webhook's calls are signed, and with Ed25519 the public key that verifies them: anyone who reads it may. */
+function signatureFields(signingSecret: string): Pick<WebhookIntegration, "signature_scheme" | "public_key"> {
+  const scheme = signatureSchemeOf(signingSecret);
+  const publicKey = scheme === "ed25519" ? publicKeyOf(signingSecret) : undefined;
+  return { signature_scheme: scheme, ...(publicKey === undefined ? {} : { public_key: publicKey }) };
+}
+
+/** The wire form of an opened row: credentials masked, signing secrets left out (an Ed25519 public key shown). */
 export function toIntegration(row: IntegrationRow): Integration {
   const common = {
     id: row.id,
@@ -388,6 +405,7 @@ export function toIntegration(row: IntegrationRow): Integration {
         ...(settings.payload_template === undefined ? {} : { payload_template: settings.payload_template }),
         method: (settings.method as WebhookIntegration["method"] | undefined) ?? "POST",
         ...(row.secrets.auth_header === undefined ? {} : { auth_header: credential("auth_header") }),
+        ...signatureFields(row.signingSecret),
       };
     }
     case "slack":

@@ -84,7 +84,7 @@ export async function testIntegrationConfiguration(
 ): Promise<IntegrationTestResponse> {
   const { notification_type, ...configuration } = body;
   const request = createRequestOfType(type, { name: "Herald test", ...configuration });
-  const row = newIntegrationRow(ctx, accountId, request);
+  const row = await newIntegrationRow(ctx, accountId, request);
   await checkConversion(row.config);
   return callWithSample(ctx, accountId, row, notification_type);
 }

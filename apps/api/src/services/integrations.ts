@@ -15,7 +15,7 @@ import {
   rotateIntegrationSecret,
   updateIntegration as updateRow,
 } from "@herald/db";
-import { generateSigningSecret } from "../delivery/signing";
+import { generateSigningKey, signatureSchemeOf, verificationKeyOf } from "../delivery/signing";
 import { ApiError, validationError } from "../errors";
 import {
   findOpenIntegration,
@@ -79,21 +79,23 @@ export function createRequestOfType(type: string, body: Record<string, unknown>)
 }
 
 /** The row a create request makes, checked (the target URL, reserved headers) and not yet stored. */
-export function newIntegrationRow(
+export async function newIntegrationRow(
   ctx: ServiceContext,
   accountId: string,
   body: CreateIntegrationRequest,
-): IntegrationRow {
+): Promise<IntegrationRow> {
   const now = ctx.services.now();
+  const stored = storedFromCreate(body, urlPolicy(ctx));
   return {
     id: ctx.services.newId(),
     accountId,
     name: body.name,
     type: body.type,
-    ...storedFromCreate(body, urlPolicy(ctx)),
+    ...stored,
     pacedUntil: null,
-    // Every row has one, so a type never needs a column of its own; only webhook calls are signed with it.
-    signingSecret: generateSigningSecret(),
+    // Every row has one, so a type never needs a column of its own; only webhook calls are signed with it, and only a
+    // webhook chooses its scheme.
+    signingSecret: await generateSigningKey(body.type === "webhook" ? body.signature_scheme : undefined),
     previousSigningSecret: null,
     previousSecretExpiresAt: null,
     disabledAt: null,
@@ -112,7 +114,7 @@ export async function createIntegration(
   accountId: string,
   body: CreateIntegrationRequest,
 ): Promise<Integration> {
-  const row = newIntegrationRow(ctx, accountId, body);
+  const row = await newIntegrationRow(ctx, accountId, body);
   await checkConversion(row.config);
   const box = ctx.services.secrets;
   await insertIntegration(ctx.services.db, {
@@ -134,8 +136,12 @@ export async function updateIntegration(
   const changes = storedFromUpdate(current, body, urlPolicy(ctx));
   await checkConversion(changes.config);
   const box = ctx.services.secrets;
+  const now = ctx.services.now();
+  const schemeChanged =
+    body.signature_scheme !== undefined && body.signature_scheme !== signatureSchemeOf(current.signingSecret);
   const row = await updateRow(ctx.services.db, accountId, current.id, {
     name: body.name,
+    ...(schemeChanged ? await newSigningKey(ctx, current, await generateSigningKey(body.signature_scheme), now) : {}),
     targetUrl: changes.targetUrl,
     config: changes.config,
     headers: changes.headers && (await sealHeaders(box, current.id, changes.headers)),
@@ -146,7 +152,7 @@ export async function updateIntegration(
     // A new failure streak starts (herald/integration.failing is emitted again if it fails again).
     consecutiveFailures: 0,
     failingSince: null,
-    modifiedAt: ctx.services.now(),
+    modifiedAt: now,
     modifiedBy: ctx.auth.userId,
   });
   if (!row) throw ApiError.notFound(`integration '${id}'`);
@@ -160,29 +166,43 @@ export async function deleteIntegration(ctx: ServiceContext, accountId: string, 
 function toSigningSecret(row: IntegrationRow, now: number): SigningSecret {
   const overlapping = row.previousSecretExpiresAt !== null && row.previousSecretExpiresAt > now;
   return {
-    key: row.signingSecret,
+    key: verificationKeyOf(row.signingSecret),
+    signature_scheme: signatureSchemeOf(row.signingSecret),
     ...(overlapping ? { previous_key_expires_at: Math.floor((row.previousSecretExpiresAt as number) / 1000) } : {}),
   };
 }
 
-/** The integration's signing secret, for receivers to verify deliveries with. */
+/**
+ * The columns that make `signingSecret` the integration's key (sealed) and keep its current one signing, as the
+ * previous key, until the overlap window ends: receivers switch keys (or schemes) without dropping a message.
+ */
+async function newSigningKey(ctx: ServiceContext, current: IntegrationRow, signingSecret: string, now: number) {
+  const box = ctx.services.secrets;
+  return {
+    signingSecret: await sealSigningSecret(box, current.id, signingSecret),
+    previousSigningSecret: await sealSigningSecret(box, current.id, current.signingSecret),
+    previousSecretExpiresAt: now + ctx.services.delivery.signingSecretOverlapMs,
+  };
+}
+
+/**
+ * What receivers verify deliveries with: the signing secret (`whsec_`), or with Ed25519 the public key (`whpk_`); the
+ * secret key never leaves Herald.
+ */
 export async function getSigningSecret(ctx: ServiceContext, accountId: string, id: string): Promise<SigningSecret> {
   return toSigningSecret(await requireIntegration(ctx, accountId, id), ctx.services.now());
 }
 
 /**
- * Replaces the signing secret. Deliveries carry signatures of both the new and the previous secret until the overlap
- * window ends, so receivers can switch without dropping a message.
+ * Replaces the signing key with a new one of the same scheme. Deliveries carry signatures of both the new and the
+ * previous key until the overlap window ends, so receivers can switch without dropping a message.
  */
 export async function rotateSigningSecret(ctx: ServiceContext, accountId: string, id: string): Promise<SigningSecret> {
   const current = await requireIntegration(ctx, accountId, id);
   const now = ctx.services.now();
-  const box = ctx.services.secrets;
-  const signingSecret = generateSigningSecret();
+  const signingSecret = await generateSigningKey(signatureSchemeOf(current.signingSecret));
   const row = await rotateIntegrationSecret(ctx.services.db, accountId, current.id, {
-    signingSecret: await sealSigningSecret(box, current.id, signingSecret),
-    previousSigningSecret: await sealSigningSecret(box, current.id, current.signingSecret),
-    previousSecretExpiresAt: now + ctx.services.delivery.signingSecretOverlapMs,
+    ...(await newSigningKey(ctx, current, signingSecret, now)),
     modifiedAt: now,
     modifiedBy: ctx.auth.userId,
   });

@@ -2,6 +2,7 @@
 // (test/delivery.test.ts) and the Node runtime (node/scenarios.test.ts). Each is black-box over HTTP: it sends what a
 // client sends, and watches what a webhook receiver gets and what Herald's API reports. Tests that reach into the
 // Worker's internals (consumers, queue messages, the sweeper) stay in test/delivery.test.ts.
+import { verifyWebhook } from "@herald/client";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACME, ACME_WRITER, GLOBEX, PLATFORM, unique } from "../common";
@@ -416,6 +417,93 @@ export function defineDeliveryScenarios(harness: Harness) {
       for (const secret of [before.body.key, rotated.body.key]) {
         expect(() => new Webhook(secret).verify(received!.body, received!.headers)).not.toThrow();
       }
+    });
+
+    /** A webhook integration signing with Ed25519, subscribed to a fresh type, and its public key as the API shows it. */
+    async function ed25519Scenario(targetUrl: string) {
+      const created = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
+        token,
+        body: { name: unique("ed25519"), target_url: targetUrl, signature_scheme: "ed25519" },
+      });
+      expect(created.status).toBe(201);
+      const integration = created.body as { id: string; public_key: string };
+      const type = await freshType(platform);
+      await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+      return { integration, type };
+    }
+
+    it("signs an ed25519 integration's deliveries with v1a, verified with the public key read through the API", async () => {
+      const target = await receiver();
+      const { integration, type } = await ed25519Scenario(target.url);
+      const writer = await login(ACME_WRITER);
+      const read = await call("GET", `/herald/v2/${ACCOUNT}/integrations/${integration.id}`, { token: writer });
+      const publicKey = read.body.public_key as string;
+      expect(publicKey).toMatch(/^whpk_/);
+      const secret = await call("GET", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/secret`, { token });
+      expect(secret.body).toEqual({ key: publicKey, signature_scheme: "ed25519" });
+
+      const notification = await send(token, type);
+      const [leg] = await settled(token, notification.id, 1);
+      expect(leg!.status).toBe("DELIVRD");
+      const [received] = await target.calls();
+      expect(received!.headers["webhook-signature"]).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+      const verified = await verifyWebhook({ secret: publicKey, headers: received!.headers, body: received!.body });
+      expect(verified.id).toBe(notification.id);
+      // Another key pair's public key does not verify it.
+      const other = await ed25519Scenario("https://hooks.example.com/other");
+      await expect(
+        verifyWebhook({ secret: other.integration.public_key, headers: received!.headers, body: received!.body }),
+      ).rejects.toMatchObject({ reason: "no_matching_signature" });
+    });
+
+    it("signs with both Ed25519 keys while a rotation overlaps", async () => {
+      const target = await receiver();
+      const { integration, type } = await ed25519Scenario(target.url);
+      const rotated = await call("POST", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/secret/rotate`, {
+        token,
+      });
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.key).toMatch(/^whpk_/);
+      expect(rotated.body.key).not.toBe(integration.public_key);
+
+      const notification = await send(token, type);
+      await settled(token, notification.id, 1);
+      const [received] = await target.calls();
+      expect(received!.headers["webhook-signature"]!.split(" ").map((entry) => entry.split(",")[0])).toEqual([
+        "v1a",
+        "v1a",
+      ]);
+      for (const key of [integration.public_key, rotated.body.key as string]) {
+        const verified = await verifyWebhook({ secret: key, headers: received!.headers, body: received!.body });
+        expect(verified.id).toBe(notification.id);
+      }
+    });
+
+    it("keeps the whsec_ secret signing v1 beside the new v1a while a switch to ed25519 overlaps", async () => {
+      const target = await receiver();
+      const integration = await createIntegration(token, target.url);
+      const path = `/herald/v2/${ACCOUNT}/integrations/${integration.id}`;
+      const before = await call("GET", `${path}/secret`, { token });
+      expect(before.body.key).toMatch(/^whsec_/);
+      const switched = await call("PUT", path, { token, body: { signature_scheme: "ed25519" } });
+      expect(switched.status).toBe(200);
+      const publicKey = switched.body.public_key as string;
+
+      const type = await freshType(platform);
+      await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+      const notification = await send(token, type);
+      await settled(token, notification.id, 1);
+      const [received] = await target.calls();
+      expect(received!.headers["webhook-signature"]!.split(" ").map((entry) => entry.split(",")[0])).toEqual([
+        "v1a",
+        "v1",
+      ]);
+      // A receiver not yet switched verifies as it always did, with the reference library and the old secret.
+      expect(new Webhook(before.body.key).verify(received!.body, received!.headers)).toMatchObject({
+        id: notification.id,
+      });
+      const verified = await verifyWebhook({ secret: publicKey, headers: received!.headers, body: received!.body });
+      expect(verified.id).toBe(notification.id);
     });
 
     it("is for admins only", async () => {

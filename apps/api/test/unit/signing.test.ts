@@ -1,6 +1,14 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { generateSigningSecret, signWebhook, verifyWebhook, webhookIdFor } from "../../src/delivery/signing";
+import {
+  generateSigningKey,
+  generateSigningSecret,
+  signatureSchemeOf,
+  signWebhook,
+  verificationKeyOf,
+  verifyWebhook,
+  webhookIdFor,
+} from "../../src/delivery/signing";
 
 // The example secret from the Standard Webhooks spec and its reference libraries.
 const SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -211,3 +219,28 @@ function omit(record: Record<string, string>, key: string): Record<string, strin
   const { [key]: _removed, ...rest } = record;
   return rest;
 }
+
+describe("Ed25519 signing keys", () => {
+  it("generates keys of each scheme, and tells a stored key's scheme and what verifies it", async () => {
+    const hmac = await generateSigningKey();
+    expect(hmac).toMatch(/^whsec_/);
+    expect(signatureSchemeOf(hmac)).toBe("hmac-sha256");
+    expect(verificationKeyOf(hmac)).toBe(hmac);
+
+    const ed25519 = await generateSigningKey("ed25519");
+    expect(ed25519).toMatch(/^whsk_/);
+    expect(signatureSchemeOf(ed25519)).toBe("ed25519");
+    expect(verificationKeyOf(ed25519)).toMatch(/^whpk_/);
+    expect(() => verificationKeyOf("whsk_AAAA")).toThrow(/64-byte/);
+  });
+
+  it("signs a v1a entry for an Ed25519 key beside a v1 entry for an HMAC secret; receipts verify only the HMAC", async () => {
+    const ed25519 = await generateSigningKey("ed25519");
+    const headers = await signedHeaders({ secrets: [ed25519, SPEC_SECRET], timestamp: nowSeconds() });
+    expect(headers["webhook-signature"].split(" ").map((entry) => entry.split(",")[0])).toEqual(["v1a", "v1"]);
+    expect(new Webhook(SPEC_SECRET).verify(body, headers)).toEqual(JSON.parse(body));
+    // verifyWebhook checks read receipts, which receivers sign with a whsec_ secret: an Ed25519 key matches nothing.
+    expect(await verifyWebhook({ secrets: [SPEC_SECRET], headers, body })).toBe(true);
+    expect(await verifyWebhook({ secrets: [ed25519], headers, body })).toBe(false);
+  });
+});

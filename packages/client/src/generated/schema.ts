@@ -1581,6 +1581,7 @@ export interface components {
          *       },
          *       "payload_conversion_type": "default",
          *       "method": "POST",
+         *       "signature_scheme": "hmac-sha256",
          *       "created": {
          *         "at": 1517452871,
          *         "by": "3B8EAFA0-1E1A-4744-AB53-0EE45EA8B102"
@@ -1619,6 +1620,12 @@ export interface components {
              * @example ****a1b2
              */
             auth_header?: string;
+            signature_scheme: components["schemas"]["Signature-Scheme"];
+            /**
+             * @description With `ed25519` signatures: the `whpk_` public key that verifies the calls' `v1a` entries.
+             * @example whpk_11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=
+             */
+            public_key?: string;
         };
         /**
          * @description Extra HTTP headers sent with every call: name to value. Names are HTTP tokens (RFC 9110), unique ignoring case; values have at most 4096 printable ASCII characters, spaces or tabs (no CR, LF, NUL or other control characters); at most 50 headers.
@@ -1635,6 +1642,12 @@ export interface components {
          * @enum {string}
          */
         "Payload-Conversion-Type": "default" | "json" | "jq";
+        /**
+         * @description How a webhook's calls are signed (Standard Webhooks): `hmac-sha256` (the default), `v1,` entries made with a shared `whsec_` secret; or `ed25519`, `v1a,` entries made with a secret key only Herald holds, verified with its `whpk_` public key. Changing it replaces the signing key; the previous one keeps signing for the rotation overlap.
+         * @example ed25519
+         * @enum {string}
+         */
+        "Signature-Scheme": "hmac-sha256" | "ed25519";
         "Integration-Slack": {
             id: string;
             account_id: string;
@@ -1908,6 +1921,7 @@ export interface components {
              * @example Bearer 0123456789abcdef
              */
             auth_header?: string;
+            signature_scheme?: components["schemas"]["Signature-Scheme"];
         };
         /** @description Posts each notification to a Slack channel as a Block Kit message. */
         "Create-Integration-Slack": {
@@ -2231,10 +2245,12 @@ export interface components {
              * @example [Herald] {{display.threat}} incident {{payload.long_incident_id}}: {{display.summary}}
              */
             subject_template?: string;
+            signature_scheme?: components["schemas"]["Signature-Scheme"];
         };
         "Signing-Secret": {
-            /** @description `whsec_...`: verify deliveries with it (Standard Webhooks). */
+            /** @description What verifies deliveries (Standard Webhooks): the `whsec_` secret of an `hmac-sha256` integration, the `whpk_` public key of an `ed25519` one (its secret key never leaves Herald). */
             key: string;
+            signature_scheme: components["schemas"]["Signature-Scheme"];
             /**
              * @description While set, deliveries are also signed with the previous key, until then.
              * @example 1517314312

@@ -54,6 +54,9 @@ export type IntegrationChanges = Partial<
     | "disabledReason"
     | "consecutiveFailures"
     | "failingSince"
+    | "signingSecret"
+    | "previousSigningSecret"
+    | "previousSecretExpiresAt"
   >
 > &
   Pick<IntegrationRow, "modifiedAt" | "modifiedBy">;
