@@ -416,12 +416,59 @@ const subjectTemplate = z
   });
 const emailConfig = { email: ticketingAddress, subject_template: subjectTemplate.optional() };
 
+// ---- Delivery controls, for every type: how fast and how many at once Herald calls the integration.
+
+export const MAX_RATE_PER_SECOND = 10_000;
+export const RateLimit = z
+  .strictObject({
+    per_second: z
+      .number()
+      .positive()
+      .max(MAX_RATE_PER_SECOND)
+      .openapi({ description: "Calls per second, sustained (e.g. 0.5 for one call every two seconds).", example: 5 }),
+    burst: z.int().min(1).max(MAX_RATE_PER_SECOND).default(1).openapi({
+      description:
+        "Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.",
+      example: 10,
+    }),
+  })
+  .openapi("Rate-Limit", {
+    description:
+      "The most calls Herald makes to the integration, across all its consumers: `per_second` sustained, up to " +
+      "`burst` at once. Legs over it wait for their turn; they are not attempts and never fail for it.",
+    example: { per_second: 5, burst: 10 },
+  });
+export type RateLimit = z.infer<typeof RateLimit>;
+
+const MaxInFlight = z.int().min(1).max(1000).openapi({
+  description: "The most calls to the integration at once, across all Herald's consumers.",
+  example: 4,
+});
+
+const controlFields = {
+  rate_limit: RateLimit.nullable()
+    .optional()
+    .openapi({
+      description:
+        "Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, " +
+        "PagerDuty 2 calls per second, no limit for the other types.",
+    }),
+  max_in_flight: MaxInFlight.nullable()
+    .optional()
+    .openapi({ description: "Calls at once across all consumers; null (or absent) for no limit." }),
+};
+
 function createSchema<Type extends IntegrationType, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
-  return z.object({ name: integrationName, type: z.literal(type), ...shape });
+  return z.object({ name: integrationName, type: z.literal(type), ...shape, ...controlFields });
 }
 
 // Alert Logic's clients send webhooks without a type: a body with no `type` is a webhook.
-const webhookRequest = z.object({ name: integrationName, type: z.literal("webhook").optional(), ...webhookConfig });
+const webhookRequest = z.object({
+  name: integrationName,
+  type: z.literal("webhook").optional(),
+  ...webhookConfig,
+  ...controlFields,
+});
 const CreateWebhook = webhookRequest
   .refine(aliasAgrees, aliasConflict)
   .transform((body) => ({ ...foldHeaderAlias(body), type: "webhook" as const }))
@@ -531,6 +578,7 @@ export const UpdateIntegrationRequest = z
     password: credentialOrMask(snowPassword).optional(),
     subject_template: subjectTemplate.optional(),
     signature_scheme: SignatureScheme.optional(),
+    ...controlFields,
   })
   .refine(aliasAgrees, aliasConflict)
   .transform(foldHeaderAlias)
@@ -546,6 +594,12 @@ const answerCommon = {
   id: z.string(),
   account_id: z.string(),
   name: z.string(),
+  rate_limit: RateLimit.nullable().openapi({
+    description: "The pace Herald holds to: the integration's own, or its type's vendor default; null for none.",
+  }),
+  max_in_flight: MaxInFlight.nullable(),
+  paused: z.boolean().openapi({ description: "Paused: legs wait (parked, not failed) until it is resumed." }),
+  paused_at: z.int().optional().openapi({ description: "When it was paused, in epoch seconds." }),
   created: Actor,
   modified: Actor,
 };
@@ -591,6 +645,9 @@ export const WebhookIntegration = z
       payload_conversion_type: "default",
       method: "POST",
       signature_scheme: "hmac-sha256",
+      rate_limit: null,
+      max_in_flight: null,
+      paused: false,
       ...stampExample,
     },
   });

@@ -10,7 +10,7 @@ import {
   insertIntegration,
   notifications,
   recordAttempts,
-  reserveCallSlots,
+  reserveCalls,
 } from "../src";
 import { integrationRow, newId, openTestDb, pendingLeg, type TestDb } from "./support";
 
@@ -154,28 +154,42 @@ describe("recordAttempts", () => {
   });
 });
 
-describe("reserveCallSlots", () => {
+describe("reserveCalls", () => {
+  const slackRow = (leg: { destination: string; accountId: string }, extra = {}) =>
+    integrationRow({
+      id: leg.destination,
+      accountId: leg.accountId,
+      name: "slack",
+      type: "slack",
+      targetUrl: "https://hooks.slack.com/services/T/B/x",
+      ...extra,
+    });
+  const request = (id: string, extra = {}) => ({
+    id,
+    legs: 3,
+    held: 0,
+    needSlots: 3,
+    intervalMs: 1_000,
+    maxInFlight: null,
+    perPermit: 1,
+    ...extra,
+  });
+
   it("reserves runs of slots in turn and lengthens only the leases the batch still holds", async () => {
     const [held, takenOver] = [await pendingLeg(t.db, 0), await pendingLeg(t.db, 0)];
-    await insertIntegration(
-      t.db,
-      integrationRow({
-        id: held.destination,
-        accountId: held.accountId,
-        name: "slack",
-        type: "slack",
-        targetUrl: "https://hooks.slack.com/services/T/B/x",
-      }),
-    );
+    await insertIntegration(t.db, slackRow(held));
     expect((await claimDeliveries(t.db, [held.id, takenOver.id], 1_000, 30_000)).claimed).toHaveLength(2);
     // Another consumer took the second leg over after this batch's lease ran out (a stalled consumer).
     await t.db.update(deliveries).set({ leaseUntil: 99_000 }).where(eq(deliveries.id, takenOver.id));
 
     const extend = { deliveryIds: [held.id, takenOver.id], from: 31_000, until: 41_000 };
-    const request = { id: held.destination, count: 3, intervalMs: 1_000 };
-    expect(await reserveCallSlots(t.db, [request], 1_000, extend)).toEqual(new Map([[held.destination, 1_000]]));
+    expect(await reserveCalls(t.db, [request(held.destination)], "a", 1_000, extend)).toEqual(
+      new Map([[held.destination, { permits: 3, firstSlot: 1_000, slots: 3 }]]),
+    );
     // The next batch's run starts where this one's ended.
-    expect(await reserveCallSlots(t.db, [request], 1_500, extend)).toEqual(new Map([[held.destination, 4_000]]));
+    expect(await reserveCalls(t.db, [request(held.destination)], "b", 1_500, extend)).toEqual(
+      new Map([[held.destination, { permits: 3, firstSlot: 4_000, slots: 3 }]]),
+    );
 
     const leases = await t.db
       .select({ id: deliveries.id, leaseUntil: deliveries.leaseUntil })
@@ -185,6 +199,25 @@ describe("reserveCallSlots", () => {
       [held.id]: 41_000,
       [takenOver.id]: 99_000,
     });
+  });
+
+  it("grants max_in_flight permits across holders, slots only for the legs they let a batch call, and frees them", async () => {
+    const leg = await pendingLeg(t.db, 0);
+    await insertIntegration(t.db, slackRow(leg, { maxInFlight: 2 }));
+    const extend = { deliveryIds: [], from: 0, until: 60_000 };
+    const limited = request(leg.destination, { legs: 5, needSlots: 5, maxInFlight: 2, perPermit: 2 });
+    // Two permits, each good for two calls in this batch: four slots.
+    expect(await reserveCalls(t.db, [limited], "first", 1_000, extend)).toEqual(
+      new Map([[leg.destination, { permits: 2, firstSlot: 1_000, slots: 4 }]]),
+    );
+    // Nothing left for another batch: no permit, no slot taken from the integration's run.
+    expect(await reserveCalls(t.db, [limited], "second", 1_100, extend)).toEqual(
+      new Map([[leg.destination, { permits: 0, firstSlot: 5_000, slots: 0 }]]),
+    );
+    // Given back when the first batch records; expired permits free themselves.
+    await recordAttempts(t.db, { records: [], now: 2_000, permitHolder: "first" });
+    expect((await reserveCalls(t.db, [limited], "third", 2_000, extend)).get(leg.destination)?.permits).toBe(2);
+    expect((await reserveCalls(t.db, [limited], "fourth", 61_000, extend)).get(leg.destination)?.permits).toBe(2);
   });
 });
 

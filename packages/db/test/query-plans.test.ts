@@ -7,6 +7,8 @@ import {
   loadRenderContext,
   openSuppressionWindows,
   recordAttempts,
+  reserveCalls,
+  unparkLegs,
   writeFanout,
 } from "../src";
 import type { Db } from "../src/client";
@@ -97,8 +99,23 @@ describe("the delivery pipeline's query plans", () => {
         },
       ],
       ticketBatch: "batch",
-      release: { deliveryIds: [leg.id], at: 5_000, leaseUntil: 61_000 },
+      putOff: [
+        { deliveryId: leg.id, at: 5_000, lease: 61_000 },
+        { deliveryId: leg.id, at: null, lease: 61_000, slot: null },
+      ],
+      permitHolder: "batch",
     });
+    await reserveCalls(
+      db,
+      [
+        { id: leg.destination, legs: 2, held: 0, needSlots: 2, intervalMs: 100, maxInFlight: 1, perPermit: 2 },
+        { id: newId(), legs: 1, held: 0, needSlots: 1, intervalMs: 100, maxInFlight: null, perPermit: 1 },
+      ],
+      "batch",
+      2_000,
+      { deliveryIds: [leg.id], from: 1, until: 2 },
+    );
+    await unparkLegs(db, leg.accountId, leg.destination, 2_000, 10);
     await failDeliveries(db, [leg.id], 3_000, "kept crashing");
     await loadFanoutBatch(db, [leg.notificationId]);
     await openSuppressionWindows(

@@ -1,82 +1,118 @@
-// When each leg of a batch is called: legs to rate-limited integrations at the slots reserved for them (the others
-// handed back until theirs), every other leg as soon as one of the batch's concurrent calls is free.
-import { type DeliveryRow, type IntegrationRow, reserveCallSlots } from "@herald/db";
+// When each leg of a batch is called: legs to limited integrations (a rate limit, `max_in_flight`, a vendor's pacing)
+// at the slots and within the permits reserved for them, the others handed back until theirs; legs to paused
+// integrations parked; every other leg as soon as one of the batch's concurrent calls is free.
+import { type DeliveryRow, type IntegrationRow, type PutOff, reserveCalls } from "@herald/db";
 import type { Services } from "../env";
-import { CALL_INTERVAL_MS, type CallPlan, PACING_HORIZON_MS, planCalls, slotRequests } from "./channels/pacing";
+import {
+  type CallLimits,
+  type CallPlan,
+  callLimits,
+  callRequests,
+  groupLegs,
+  PACING_HORIZON_MS,
+  planCalls,
+  takeStart,
+} from "./call-limits";
 
-/** A batch's call plan, with the lease its paced legs hold. */
-export interface PacedCallPlan extends CallPlan {
-  leaseUntil: number;
+/** A batch's call plan, with the lease its limited legs hold and what it gives back when it records. */
+export interface LimitedCallPlan extends Omit<CallPlan, "putOff"> {
+  /** Legs handed back without an attempt: until their slot, a permit, or (`at` null) their integration's resume. */
+  putOff: PutOff[];
+  /** The batch's permits, to give back when it records (only when it took any). */
+  permitHolder?: string;
 }
 
 /**
- * Legs to rate-limited integrations get call slots (one round trip reserves them for the whole batch): those due
- * within the horizon are called at their slot, the others are handed back until theirs. A paced leg may wait up to
- * the horizon before its call, so the same round trip lengthens its lease (`leaseUntil`, which the claim gave the
- * batch) by that much: the batches without paced legs keep the short lease that brings a crashed consumer's legs
- * back soon.
+ * Legs of a paused integration are parked (released with no due time: resuming queues them). Legs of limited
+ * integrations get permits and call slots in one round trip, which also lengthens their lease by the horizon (a leg
+ * may wait that long for its slot, and permits last as long): those due within the horizon are called at their slot,
+ * the others are handed back until theirs. Batches without limited legs keep the short lease that brings a crashed
+ * consumer's legs back soon, and make no round trip here.
  */
-export async function planPacedCalls(
+export async function planLimitedCalls(
   services: Services,
   legs: readonly DeliveryRow[],
   integrationOf: (leg: DeliveryRow) => IntegrationRow | undefined,
-  now: number,
+  startedAt: number,
   leaseUntil: number,
-): Promise<PacedCallPlan> {
-  const intervals = new Map<string, number>();
-  const paced = legs.flatMap((leg) => {
+  rounds: number,
+): Promise<LimitedCallPlan> {
+  const parked: PutOff[] = [];
+  const limits = new Map<string, CallLimits>();
+  const limited = legs.flatMap((leg) => {
     const integration = integrationOf(leg);
-    const interval = integration && integration.disabledAt === null ? CALL_INTERVAL_MS[integration.type] : undefined;
-    if (!integration || interval === undefined) return [];
-    intervals.set(integration.id, interval);
+    // A disabled integration's legs fail without a call: nothing to pace.
+    if (!integration || integration.disabledAt !== null) return [];
+    if (integration.pausedAt !== null) {
+      parked.push({ deliveryId: leg.id, at: null, lease: leaseUntil, slot: null });
+      return [];
+    }
+    const found = callLimits(integration);
+    if (!found) return [];
+    limits.set(integration.id, found);
     return [{ id: leg.id, integrationId: integration.id, pacedAt: leg.pacedAt }];
   });
-  if (paced.length === 0) return { callAt: new Map(), defer: [], leaseUntil };
-  const intervalOf = (id: string) => intervals.get(id) ?? 0;
-  const pacedLeaseUntil = leaseUntil + PACING_HORIZON_MS;
-  const firstSlots = await reserveCallSlots(services.db, slotRequests(paced, intervalOf), now, {
-    deliveryIds: paced.map((leg) => leg.id),
+  if (limited.length === 0) return { callAt: new Map(), lanes: new Map(), putOff: parked };
+
+  const groups = groupLegs(limited, (id) => limits.get(id) as CallLimits, startedAt);
+  const holder = services.newId();
+  const limitedLeaseUntil = leaseUntil + PACING_HORIZON_MS;
+  const grants = await reserveCalls(services.db, callRequests(groups, rounds), holder, startedAt, {
+    deliveryIds: limited.map((leg) => leg.id),
     from: leaseUntil,
-    until: pacedLeaseUntil,
+    until: limitedLeaseUntil,
   });
-  return { ...planCalls(paced, firstSlots, intervalOf, now), leaseUntil: pacedLeaseUntil };
+  const plan = planCalls(groups, grants, rounds, services.delivery.concurrency, startedAt);
+  const permitsTaken = groups.some((group) => group.limits.maxInFlight !== null);
+  return {
+    callAt: plan.callAt,
+    lanes: plan.lanes,
+    putOff: [...parked, ...plan.putOff.map((leg) => ({ ...leg, lease: limitedLeaseUntil }))],
+    ...(permitsTaken ? { permitHolder: holder } : {}),
+  };
 }
 
 /**
- * Runs every attempt: unpaced legs `concurrency` at a time; paced legs one at a time per integration, each at its
- * slot, beside them (a leg waiting for its slot does not hold up the others). Answers in the legs' order.
+ * Runs every attempt: legs without limits `concurrency` at a time; each limited integration's legs in a lane of their
+ * own beside them, as many at once as its plan allows, each no sooner than its slot (a leg waiting for its slot does
+ * not hold up the others). Answers in the legs' order.
  */
 export async function attemptAll<Result>(
   legs: readonly DeliveryRow[],
-  plan: CallPlan,
+  plan: Pick<CallPlan, "callAt" | "lanes">,
   concurrency: number,
   attempt: (leg: DeliveryRow) => Promise<Result>,
 ): Promise<Result[]> {
   const results = new Array<Result>(legs.length);
-  const unpaced: number[] = [];
+  const free: number[] = [];
   const lanes = new Map<string, number[]>();
   legs.forEach((leg, index) => {
-    if (!plan.callAt.has(leg.id)) unpaced.push(index);
+    if (!plan.callAt.has(leg.id)) free.push(index);
     else lanes.set(leg.destination, [...(lanes.get(leg.destination) ?? []), index]);
   });
-  const lane = async (indexes: number[]) => {
-    for (const index of indexes) {
-      const leg = legs[index] as DeliveryRow;
-      const wait = (plan.callAt.get(leg.id) ?? 0) - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      results[index] = await attempt(leg);
-    }
-  };
+  const callAt = (index: number) => plan.callAt.get((legs[index] as DeliveryRow).id) ?? 0;
   await Promise.all([
-    mapConcurrently(unpaced, concurrency, async (index) => {
+    mapConcurrently(free, concurrency, async (index) => {
       results[index] = await attempt(legs[index] as DeliveryRow);
     }),
-    ...[...lanes.values()].map(lane),
+    ...[...lanes].map(([destination, indexes]) =>
+      mapConcurrently(
+        indexes.sort((a, b) => callAt(a) - callAt(b)),
+        plan.lanes.get(destination)?.concurrency ?? 1,
+        async (index) => {
+          const lane = plan.lanes.get(destination);
+          const start = lane ? takeStart(lane, callAt(index), Date.now()) : callAt(index);
+          const wait = start - Date.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          results[index] = await attempt(legs[index] as DeliveryRow);
+        },
+      ),
+    ),
   ]);
   return results;
 }
 
-/** `fn` over `items`, at most `limit` at a time, answers in the items' order. */
+/** `fn` over `items`, at most `limit` at a time, taken in the items' order; answers in that order. */
 async function mapConcurrently<Item, Result>(
   items: readonly Item[],
   limit: number,

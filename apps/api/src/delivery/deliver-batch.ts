@@ -15,7 +15,8 @@ import { loggable } from "../errors";
 import type { TelemetryEvent } from "../ports";
 import { enqueueFanouts } from "../queues/producers";
 import { type AttemptReport, attemptEmail, attemptIntegration, permanent } from "./attempts";
-import { attemptAll, planPacedCalls } from "./call-plan";
+import type { Lane } from "./call-limits";
+import { attemptAll, planLimitedCalls } from "./call-plan";
 import { decideAttempt, type LegDisposition, unclaimedDisposition } from "./decide";
 import { integrationTargets } from "./integration-targets";
 import { TicketBook } from "./tickets/call";
@@ -46,7 +47,7 @@ export async function deliverBatch(
   const startedAt = services.now();
   // Held until the batch is recorded: every call may take the whole timeout, `concurrency` of them at a time. A lease
   // that ran out mid-batch would let another consumer call a leg this one is still calling; one longer than that
-  // keeps a crashed consumer's legs waiting. Paced legs, which may wait for their slot too, get more (planPacedCalls).
+  // keeps a crashed consumer's legs waiting. Limited legs, which may wait for their slot too, get more (planLimitedCalls).
   const rounds = Math.ceil(ids.length / services.delivery.concurrency);
   const leaseMs = rounds * services.delivery.webhookTimeoutMs + 30_000;
   // Names this batch's reservations of the tickets it opens (tickets/call.ts).
@@ -72,10 +73,18 @@ export async function deliverBatch(
           rendered,
           rendered.flatMap((leg) => batch.notifications.get(leg.notificationId)?.type ?? []),
         );
-  const plan = await planPacedCalls(services, batch.claimed, integrationOf, startedAt, startedAt + leaseMs);
-  for (const { deliveryId, slot } of plan.defer)
-    dispositions.set(deliveryId, { kind: "retry", delaySeconds: Math.max(1, Math.ceil((slot - startedAt) / 1000)) });
-  const deferred = new Set(plan.defer.map((leg) => leg.deliveryId));
+  const plan = await planLimitedCalls(services, batch.claimed, integrationOf, startedAt, startedAt + leaseMs, rounds);
+  for (const { deliveryId, at } of plan.putOff) {
+    // A parked leg waits for its integration's resume, which queues it. The others come back before their time (queues
+    // count whole seconds, and a consumer may wait a second more to fill its batch) and wait for it in their batch.
+    dispositions.set(
+      deliveryId,
+      at === null
+        ? { kind: "done" }
+        : { kind: "retry", delaySeconds: Math.max(1, Math.floor((at - startedAt) / 1000) - 1) },
+    );
+  }
+  const deferred = new Set(plan.putOff.map((leg) => leg.deliveryId));
   // Ticket links and reservations of the legs' incidents came with the claim; tickets opened now are linked when the
   // batch is recorded. A leg whose incident's ticket another batch is opening comes back once it has.
   const tickets = new TicketBook(batch.ticketLinks, ticketBatch);
@@ -185,21 +194,19 @@ export async function deliverBatch(
     now,
     disable: gone(decisions),
     streaks: streaks(decisions, integrationOf, (leg) => batch.notifications.get(leg.notificationId)?.type),
-    backOff: throttled(decisions, now),
-    defer: plan.defer,
-    leaseUntil: plan.leaseUntil,
+    backOff: [...throttled(decisions, now), ...usedSlots(plan.lanes)],
+    putOff: [
+      ...plan.putOff,
+      ...waiting.map((leg) => ({
+        deliveryId: leg.id,
+        at: now + TICKET_WAIT_SECONDS * 1000,
+        lease: startedAt + leaseMs,
+      })),
+    ],
+    ...(plan.permitHolder ? { permitHolder: plan.permitHolder } : {}),
     tickets: tickets.writes,
     // Drops this batch's reservations that opened nothing (a leg that failed, a disabled integration).
     ...(batch.ticketLinks.size > 0 ? { ticketBatch } : {}),
-    ...(waiting.length === 0
-      ? {}
-      : {
-          release: {
-            deliveryIds: waiting.map((leg) => leg.id),
-            at: now + TICKET_WAIT_SECONDS * 1000,
-            leaseUntil: startedAt + leaseMs,
-          },
-        }),
   });
   for (const { leg, decision, record } of decisions) {
     if (recorded.has(leg.id)) {
@@ -299,6 +306,16 @@ function gone(decisions: ReadonlyArray<{ leg: DeliveryRow; report: AttemptReport
       integrations.set(key, { accountId: leg.accountId, id: leg.destination, reason: outcome.reason });
   }
   return [...integrations.values()];
+}
+
+/**
+ * Where each paced lane's calls left its integration's bucket: a lane that called late used its tokens later than its
+ * slots said, and the next batch's slots start from there.
+ */
+function usedSlots(lanes: ReadonlyMap<string, Lane>) {
+  return [...lanes]
+    .filter(([, lane]) => lane.intervalMs > 0 && Number.isFinite(lane.tat))
+    .map(([id, lane]) => ({ id, until: Math.ceil(lane.tat) }));
 }
 
 /** The integrations that answered "too many calls" in this batch: nobody calls them before they said. */

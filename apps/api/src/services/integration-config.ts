@@ -9,6 +9,7 @@ import type {
 } from "@herald/contracts";
 import type { IntegrationKind, IntegrationRow } from "@herald/db";
 import { publicKeyOf } from "@herald/webhooks";
+import { effectiveRateLimit } from "../delivery/call-limits";
 import { subjectTemplateProblem } from "../delivery/email/render";
 import { checkJqProgram, jsonTemplate, TemplateError } from "../delivery/payload-conversion";
 import { signatureSchemeOf } from "../delivery/signing";
@@ -48,6 +49,9 @@ const UPDATABLE: Record<IntegrationKind, readonly string[]> = {
   snow: ["instance_name", "username", "password", "auth_header"],
   email: ["email", "subject_template"],
 };
+
+/** The delivery controls every type takes (services/integrations.ts stores them, not this table). */
+const CONTROLS: readonly string[] = ["rate_limit", "max_in_flight"];
 
 function requireUrl(type: IntegrationKind, url: string, policy: TargetUrlPolicy, field = "target_url"): string {
   const verdict = checkIntegrationUrl(type, url, policy);
@@ -248,7 +252,7 @@ export function storedFromUpdate(
   const sent = Object.keys(body).filter(
     (key) => key !== "name" && key !== "type" && body[key as keyof typeof body] !== undefined,
   );
-  const foreign = sent.find((key) => !UPDATABLE[type].includes(key));
+  const foreign = sent.find((key) => !UPDATABLE[type].includes(key) && !CONTROLS.includes(key));
   if (foreign) throw ApiError.invalid(foreign, `'${foreign}' does not apply to a ${type} integration`);
 
   switch (type) {
@@ -383,6 +387,10 @@ export function toIntegration(row: IntegrationRow): Integration {
     id: row.id,
     account_id: row.accountId,
     name: row.name,
+    rate_limit: effectiveRateLimit(row),
+    max_in_flight: row.maxInFlight,
+    paused: row.pausedAt !== null,
+    ...(row.pausedAt === null ? {} : { paused_at: Math.floor(row.pausedAt / 1000) }),
     created: stamp(row.createdAt, row.createdBy),
     modified: stamp(row.modifiedAt, row.modifiedBy),
   };

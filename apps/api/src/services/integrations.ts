@@ -13,10 +13,13 @@ import {
   insertIntegration,
   listIntegrations as listRows,
   rotateIntegrationSecret,
+  setIntegrationPaused,
+  unparkLegs,
   updateIntegration as updateRow,
 } from "@herald/db";
 import { generateSigningKey, signatureSchemeOf, verificationKeyOf } from "../delivery/signing";
 import { ApiError, validationError } from "../errors";
+import { enqueueDeliveries } from "../queues/producers";
 import {
   findOpenIntegration,
   openIntegration,
@@ -93,6 +96,10 @@ export async function newIntegrationRow(
     type: body.type,
     ...stored,
     pacedUntil: null,
+    rateLimitPerSecond: body.rate_limit?.per_second ?? null,
+    rateLimitBurst: body.rate_limit?.burst ?? null,
+    maxInFlight: body.max_in_flight ?? null,
+    pausedAt: null,
     // Every row has one, so a type never needs a column of its own; only webhook calls are signed with it, and only a
     // webhook chooses its scheme.
     signingSecret: await generateSigningKey(body.type === "webhook" ? body.signature_scheme : undefined),
@@ -141,6 +148,7 @@ export async function updateIntegration(
     body.signature_scheme !== undefined && body.signature_scheme !== signatureSchemeOf(current.signingSecret);
   const row = await updateRow(ctx.services.db, accountId, current.id, {
     name: body.name,
+    ...controlColumns(body),
     ...(schemeChanged ? await newSigningKey(ctx, current, await generateSigningKey(body.signature_scheme), now) : {}),
     targetUrl: changes.targetUrl,
     config: changes.config,
@@ -158,6 +166,42 @@ export async function updateIntegration(
   if (!row) throw ApiError.notFound(`integration '${id}'`);
   return toIntegration(await openIntegration(ctx.services.secrets, row));
 }
+
+/**
+ * The delivery-control columns a request sets: `rate_limit` and `max_in_flight` as sent (null clears one), nothing
+ * for what it leaves out.
+ */
+function controlColumns(body: Pick<UpdateIntegrationRequest, "rate_limit" | "max_in_flight">) {
+  return {
+    ...(body.rate_limit === undefined
+      ? {}
+      : { rateLimitPerSecond: body.rate_limit?.per_second ?? null, rateLimitBurst: body.rate_limit?.burst ?? null }),
+    ...(body.max_in_flight === undefined ? {} : { maxInFlight: body.max_in_flight }),
+  };
+}
+
+/** Pauses deliveries to the integration: its legs wait, parked, until it is resumed. Pausing twice changes nothing. */
+export async function pauseIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<Integration> {
+  const row = await setIntegrationPaused(ctx.services.db, accountId, id.toUpperCase(), ctx.services.now());
+  if (!row) throw ApiError.notFound(`integration '${id}'`);
+  return toIntegration(await openIntegration(ctx.services.secrets, row));
+}
+
+/** Resumes deliveries to the integration and queues the legs parked while it was paused, in pages. */
+export async function resumeIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<Integration> {
+  const { db, now } = ctx.services;
+  const row = await setIntegrationPaused(db, accountId, id.toUpperCase(), null);
+  if (!row) throw ApiError.notFound(`integration '${id}'`);
+  for (;;) {
+    const legs = await unparkLegs(db, accountId, row.id, now(), RESUME_PAGE);
+    await enqueueDeliveries(ctx.services.queues.delivery, legs);
+    if (legs.length < RESUME_PAGE) break;
+  }
+  return toIntegration(await openIntegration(ctx.services.secrets, row));
+}
+
+/** Parked legs a resume queues per round trip. */
+const RESUME_PAGE = 500;
 
 export async function deleteIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
   if (!(await deleteRow(ctx.services.db, accountId, id.toUpperCase()))) throw ApiError.notFound(`integration '${id}'`);

@@ -24,6 +24,8 @@ export const ADMIN_ONLY = new Set([
   "delete_integration",
   "get_integration_secret",
   "rotate_integration_secret",
+  "pause_integration",
+  "resume_integration",
   "test_webhook",
   "test_webhook_legacy",
   "test_integration_configuration",

@@ -330,6 +330,26 @@ export const OPERATIONS = {
     successStatuses: [200],
     methodName: "rotateIntegrationSecret",
   },
+  pause_integration: {
+    method: "POST",
+    path: "/herald/v2/{account_id}/integrations/{id}/pause",
+    pathParams: ["account_id", "id"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [200],
+    methodName: "pauseIntegration",
+  },
+  resume_integration: {
+    method: "POST",
+    path: "/herald/v2/{account_id}/integrations/{id}/resume",
+    pathParams: ["account_id", "id"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [200],
+    methodName: "resumeIntegration",
+  },
   test_integration: {
     method: "POST",
     path: "/herald/v2/{account_id}/integrations/{id}/test",
@@ -781,6 +801,26 @@ export function operationMethods(call: OperationCall) {
       options?: AccountCallOptions,
     ): Promise<OperationResult<"rotate_integration_secret">> =>
       call("rotate_integration_secret", { path: { id: integrationId } }, options),
+
+    /**
+     * Pause deliveries to the integration.
+     * `pause_integration`: POST /herald/v2/{account_id}/integrations/{id}/pause
+     */
+    pauseIntegration: (
+      integrationId: PathParams<"pause_integration">["id"],
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"pause_integration">> =>
+      call("pause_integration", { path: { id: integrationId } }, options),
+
+    /**
+     * Resume deliveries to the integration.
+     * `resume_integration`: POST /herald/v2/{account_id}/integrations/{id}/resume
+     */
+    resumeIntegration: (
+      integrationId: PathParams<"resume_integration">["id"],
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"resume_integration">> =>
+      call("resume_integration", { path: { id: integrationId } }, options),
 
     /**
      * Send a sample notification through the integration.

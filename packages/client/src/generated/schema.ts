@@ -461,6 +461,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/herald/v2/{account_id}/integrations/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause deliveries to the integration
+         * @description Needs the admin role: integrations decide where Herald sends data. Its legs wait, parked: none is attempted, none fails, fan-out goes on making them. Pausing a paused integration changes nothing.
+         */
+        post: operations["pause_integration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/herald/v2/{account_id}/integrations/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume deliveries to the integration
+         * @description Needs the admin role: integrations decide where Herald sends data. Queues every leg parked while it was paused, within its rate limit.
+         */
+        post: operations["resume_integration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/herald/v2/{account_id}/integrations/{id}/test": {
         parameters: {
             query?: never;
@@ -1582,6 +1622,9 @@ export interface components {
          *       "payload_conversion_type": "default",
          *       "method": "POST",
          *       "signature_scheme": "hmac-sha256",
+         *       "rate_limit": null,
+         *       "max_in_flight": null,
+         *       "paused": false,
          *       "created": {
          *         "at": 1517452871,
          *         "by": "3B8EAFA0-1E1A-4744-AB53-0EE45EA8B102"
@@ -1596,6 +1639,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
+            rate_limit: components["schemas"]["Rate-Limit"];
+            /**
+             * @description The most calls to the integration at once, across all Herald's consumers.
+             * @example 4
+             */
+            max_in_flight: number | null;
+            /** @description Paused: legs wait (parked, not failed) until it is resumed. */
+            paused: boolean;
+            /** @description When it was paused, in epoch seconds. */
+            paused_at?: number;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1628,6 +1681,26 @@ export interface components {
             public_key?: string;
         };
         /**
+         * @description The pace Herald holds to: the integration's own, or its type's vendor default; null for none.
+         * @example {
+         *       "per_second": 5,
+         *       "burst": 10
+         *     }
+         */
+        "Rate-Limit": {
+            /**
+             * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+             * @example 5
+             */
+            per_second: number;
+            /**
+             * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+             * @default 1
+             * @example 10
+             */
+            burst?: number;
+        } | null;
+        /**
          * @description Extra HTTP headers sent with every call: name to value. Names are HTTP tokens (RFC 9110), unique ignoring case; values have at most 4096 printable ASCII characters, spaces or tabs (no CR, LF, NUL or other control characters); at most 50 headers.
          * @example {
          *       "X-Header": "HeaderValue"
@@ -1652,6 +1725,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
+            rate_limit: components["schemas"]["Rate-Limit"];
+            /**
+             * @description The most calls to the integration at once, across all Herald's consumers.
+             * @example 4
+             */
+            max_in_flight: number | null;
+            /** @description Paused: legs wait (parked, not failed) until it is resumed. */
+            paused: boolean;
+            /** @description When it was paused, in epoch seconds. */
+            paused_at?: number;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1669,6 +1752,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
+            rate_limit: components["schemas"]["Rate-Limit"];
+            /**
+             * @description The most calls to the integration at once, across all Herald's consumers.
+             * @example 4
+             */
+            max_in_flight: number | null;
+            /** @description Paused: legs wait (parked, not failed) until it is resumed. */
+            paused: boolean;
+            /** @description When it was paused, in epoch seconds. */
+            paused_at?: number;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1686,6 +1779,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
+            rate_limit: components["schemas"]["Rate-Limit"];
+            /**
+             * @description The most calls to the integration at once, across all Herald's consumers.
+             * @example 4
+             */
+            max_in_flight: number | null;
+            /** @description Paused: legs wait (parked, not failed) until it is resumed. */
+            paused: boolean;
+            /** @description When it was paused, in epoch seconds. */
+            paused_at?: number;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1744,6 +1847,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
+            rate_limit: components["schemas"]["Rate-Limit"];
+            /**
+             * @description The most calls to the integration at once, across all Herald's consumers.
+             * @example 4
+             */
+            max_in_flight: number | null;
+            /** @description Paused: legs wait (parked, not failed) until it is resumed. */
+            paused: boolean;
+            /** @description When it was paused, in epoch seconds. */
+            paused_at?: number;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1761,6 +1874,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
+            rate_limit: components["schemas"]["Rate-Limit"];
+            /**
+             * @description The most calls to the integration at once, across all Herald's consumers.
+             * @example 4
+             */
+            max_in_flight: number | null;
+            /** @description Paused: legs wait (parked, not failed) until it is resumed. */
+            paused: boolean;
+            /** @description When it was paused, in epoch seconds. */
+            paused_at?: number;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1782,6 +1905,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
+            rate_limit: components["schemas"]["Rate-Limit"];
+            /**
+             * @description The most calls to the integration at once, across all Herald's consumers.
+             * @example 4
+             */
+            max_in_flight: number | null;
+            /** @description Paused: legs wait (parked, not failed) until it is resumed. */
+            paused: boolean;
+            /** @description When it was paused, in epoch seconds. */
+            paused_at?: number;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1808,6 +1941,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
+            rate_limit: components["schemas"]["Rate-Limit"];
+            /**
+             * @description The most calls to the integration at once, across all Herald's consumers.
+             * @example 4
+             */
+            max_in_flight: number | null;
+            /** @description Paused: legs wait (parked, not failed) until it is resumed. */
+            paused: boolean;
+            /** @description When it was paused, in epoch seconds. */
+            paused_at?: number;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1833,6 +1976,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
+            rate_limit: components["schemas"]["Rate-Limit"];
+            /**
+             * @description The most calls to the integration at once, across all Herald's consumers.
+             * @example 4
+             */
+            max_in_flight: number | null;
+            /** @description Paused: legs wait (parked, not failed) until it is resumed. */
+            paused: boolean;
+            /** @description When it was paused, in epoch seconds. */
+            paused_at?: number;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1861,6 +2014,16 @@ export interface components {
             id: string;
             account_id: string;
             name: string;
+            rate_limit: components["schemas"]["Rate-Limit"];
+            /**
+             * @description The most calls to the integration at once, across all Herald's consumers.
+             * @example 4
+             */
+            max_in_flight: number | null;
+            /** @description Paused: legs wait (parked, not failed) until it is resumed. */
+            paused: boolean;
+            /** @description When it was paused, in epoch seconds. */
+            paused_at?: number;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1922,6 +2085,31 @@ export interface components {
              */
             auth_header?: string;
             signature_scheme?: components["schemas"]["Signature-Scheme"];
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         /** @description Posts each notification to a Slack channel as a Block Kit message. */
         "Create-Integration-Slack": {
@@ -1935,6 +2123,31 @@ export interface components {
              * @example https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX
              */
             target_url: string;
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         /** @description Posts each notification to a Teams channel or chat as an Adaptive Card (Workflows webhook). */
         "Create-Integration-MsTeams": {
@@ -1948,6 +2161,31 @@ export interface components {
              * @example https://prod-00.westus.logic.azure.com:443/workflows/0000/triggers/manual/paths/invoke?api-version=2016-06-01&sig=XXXX
              */
             target_url: string;
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         /** @description Triggers (and resolves) PagerDuty incidents, one per Herald incident: `dedup_key` is the notification's incident key (`payload.long_incident_id`), so repeats update one PagerDuty incident. */
         "Create-Integration-PagerDuty": {
@@ -1975,6 +2213,31 @@ export interface components {
             target_url?: string;
             severity_map?: components["schemas"]["PagerDuty-Severity-Map"];
             resolve_when?: components["schemas"]["PagerDuty-Resolve-When"];
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         /** @description Posts each notification to a Discord channel as an embed. */
         "Create-Integration-Discord": {
@@ -1988,6 +2251,31 @@ export interface components {
              * @example https://discord.com/api/webhooks/000000000000000000/XXXXXXXX
              */
             target_url: string;
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         /** @description Sends each whole notification to a Splunk HTTP Event Collector as one event. */
         "Create-Integration-Splunk-Hec": {
@@ -2012,6 +2300,31 @@ export interface components {
             source?: string;
             /** @description The events' sourcetype; the token's default when absent. */
             sourcetype?: string;
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         /** @description Opens one Jira Cloud issue per incident (REST API v3, HTTP Basic with the account's e-mail and API token); later notifications about the incident (`payload.long_incident_id`, else `payload.incident_id`) comment on it. An issue deleted in Jira is opened again. */
         "Create-Integration-Jira": {
@@ -2050,6 +2363,31 @@ export interface components {
              * @example Task
              */
             issue_type?: string;
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         /** @description Raises one Jira Service Management request per incident in a service desk, with a request type; later notifications about the incident comment on it. */
         "Create-Integration-Jsd": {
@@ -2083,6 +2421,31 @@ export interface components {
              * @example 25
              */
             request_type_id: string;
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         /** @description Opens one ServiceNow incident per incident (Table API); later notifications add work notes to it and a closing one (`status` closed or resolved) resolves it. HTTP Basic (`username`, `password`) or `auth_header`. */
         "Create-Integration-Snow": {
@@ -2110,6 +2473,31 @@ export interface components {
              * @example Bearer 0123456789abcdef
              */
             auth_header?: string;
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         /** @description E-mail ticketing: each notification rendered as users' e-mails are (the subscription's template) and sent to `email` through Herald's e-mail transport. */
         "Create-Integration-Email": {
@@ -2128,6 +2516,31 @@ export interface components {
              * @example [Herald] {{display.threat}} incident {{payload.long_incident_id}}: {{display.summary}}
              */
             subject_template?: string;
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         /**
          * @description The create request of the path's type (see Create-Integration-Request: `target_url`, `routing_key`, `token`...), checked as that type's.
@@ -2246,6 +2659,31 @@ export interface components {
              */
             subject_template?: string;
             signature_scheme?: components["schemas"]["Signature-Scheme"];
+            /**
+             * @description Herald's pace for this integration; null (or absent) for its type's default: Slack 1, Discord 2.5, Teams 4, PagerDuty 2 calls per second, no limit for the other types.
+             * @example {
+             *       "per_second": 5,
+             *       "burst": 10
+             *     }
+             */
+            rate_limit?: {
+                /**
+                 * @description Calls per second, sustained (e.g. 0.5 for one call every two seconds).
+                 * @example 5
+                 */
+                per_second: number;
+                /**
+                 * @description Calls that may go at once after a quiet spell (a token bucket's size); 1 by default: every call spaced.
+                 * @default 1
+                 * @example 10
+                 */
+                burst?: number;
+            } | null;
+            /**
+             * @description Calls at once across all consumers; null (or absent) for no limit.
+             * @example 4
+             */
+            max_in_flight?: number | null;
         };
         "Signing-Secret": {
             /** @description What verifies deliveries (Standard Webhooks): the `whsec_` secret of an `hmac-sha256` integration, the `whpk_` public key of an `ed25519` one (its secret key never leaves Herald). */
@@ -5056,6 +5494,146 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Signing-Secret"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pause_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+                /** @description Integration id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The paused integration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Integration"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resume_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+                /** @description Integration id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The resumed integration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Integration"];
                 };
             };
             /** @description No token, or an invalid or expired one */

@@ -11,6 +11,7 @@ import {
   type DeliveryStatus,
   deliveries,
   type IntegrationRow,
+  integrationPermits,
   integrations,
   NOTIFICATION_STATUS,
   type NotificationRow,
@@ -290,11 +291,12 @@ export interface RecordAttemptsInput {
   /** Integrations that answered "too many calls": no call slot before `until` (epoch ms) for anyone. */
   backOff?: ReadonlyArray<{ id: string; until: number }>;
   /**
-   * Claimed legs put off without an attempt, each to its reserved call slot on a rate-limited integration: released,
-   * due at `slot`, holding it. Guarded by the lease this batch holds (`leaseUntil`).
+   * Claimed legs handed back without an attempt (waiting for their call slot, a permit, another batch's ticket, or a
+   * paused integration), each guarded by the lease this batch gave it.
    */
-  defer?: ReadonlyArray<{ deliveryId: string; slot: number }>;
-  leaseUntil?: number;
+  putOff?: readonly PutOff[];
+  /** This batch's permits on integrations with `max_in_flight` (reserveCalls' `holder`): given back. */
+  permitHolder?: string;
   /**
    * Tickets the attempts opened, linked to their incidents. The first link of an incident stands (two consumers that
    * both opened one keep the first; the other ticket stays unlinked); a reopened ticket replaces only the deleted one.
@@ -302,11 +304,6 @@ export interface RecordAttemptsInput {
   tickets?: readonly TicketLinkWrite[];
   /** The batch's ticket reservations (claimDeliveries' `ticketBatch`): those that opened nothing are dropped. */
   ticketBatch?: string;
-  /**
-   * Claimed legs handed back without an attempt, due at `at`: their incident's ticket is being opened by another
-   * batch. Guarded by the lease this batch holds (`leaseUntil`).
-   */
-  release?: { deliveryIds: readonly string[]; at: number; leaseUntil: number };
   /**
    * The attempts of this batch at each integration, for its failure streak (`herald/integration.failing`). Only
    * integrations whose streak may move need be given: those with a failed attempt, or a delivered one and a streak.
@@ -329,7 +326,7 @@ export interface RecordedAttempts {
  */
 export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promise<RecordedAttempts> {
   const { records, now } = input;
-  const nothingElse = !input.defer?.length && !input.tickets?.length && !input.ticketBatch && !input.release;
+  const nothingElse = !input.putOff?.length && !input.tickets?.length && !input.ticketBatch && !input.permitHolder;
   if (records.length === 0 && nothingElse) return { recorded: new Set(), events: [] };
   const rows = JSON.stringify(records);
   const field = (name: keyof AttemptRecord) => sql.raw(`json_extract(j.value, '$.${name}')`);
@@ -391,9 +388,11 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
         .set({ pacedUntil: sql`max(coalesce(${integrations.pacedUntil}, 0), ${integration.until})` })
         .where(eq(integrations.id, integration.id)),
     ),
-    ...(input.defer?.length ? [deferStatement(db, input.defer, input.leaseUntil ?? now, now)] : []),
+    ...(input.putOff?.length ? [putOffStatement(db, input.putOff, now)] : []),
     ...ticketLinkStatements(db, input.tickets ?? [], input.ticketBatch, now),
-    ...(input.release?.deliveryIds.length ? [releaseStatement(db, input.release, now)] : []),
+    ...(input.permitHolder
+      ? [db.delete(integrationPermits).where(eq(integrationPermits.holder, input.permitHolder))]
+      : []),
     completeNotificationsOfLegs(
       db,
       records.map((record) => record.deliveryId),
@@ -457,36 +456,49 @@ function ticketLinkStatements(
   return [...writes, db.run(sql`DELETE FROM ticket_links WHERE opening_by = ${ticketBatch} AND ticket_key = ''`)];
 }
 
-function releaseStatement(db: Db, release: NonNullable<RecordAttemptsInput["release"]>, now: number) {
-  return db
-    .update(deliveries)
-    .set({ leaseUntil: null, nextAttemptAt: release.at, modifiedAt: now })
-    .where(
-      and(
-        inJson(deliveries.id, release.deliveryIds),
-        filterEq(deliveries.status, "PENDING"),
-        eq(deliveries.leaseUntil, release.leaseUntil),
-      ),
-    );
+/**
+ * A claimed leg handed back without an attempt: due at `at` (null: parked until its integration is resumed), released
+ * only while it still holds this batch's `lease`. `slot` (when given) is the call slot it keeps, null for none.
+ */
+export interface PutOff {
+  deliveryId: string;
+  at: number | null;
+  lease: number;
+  slot?: number | null;
 }
 
-function deferStatement(db: Db, defer: NonNullable<RecordAttemptsInput["defer"]>, leaseUntil: number, now: number) {
+function putOffStatement(db: Db, legs: readonly PutOff[], now: number) {
   return db.run(sql`
     UPDATE deliveries SET
       lease_until = NULL,
-      paced_at = json_extract(j.value, '$.slot'),
-      next_attempt_at = json_extract(j.value, '$.slot'),
+      next_attempt_at = json_extract(j.value, '$.at'),
+      paced_at = CASE WHEN json_type(j.value, '$.slot') IS NULL THEN paced_at ELSE json_extract(j.value, '$.slot') END,
       modified_at = ${now}
-    FROM json_each(${JSON.stringify(defer)}) AS j
+    FROM json_each(${JSON.stringify(legs)}) AS j
     WHERE deliveries.id = json_extract(j.value, '$.deliveryId') AND +deliveries.status = 'PENDING'
-      AND deliveries.lease_until = ${leaseUntil}`);
+      AND deliveries.lease_until = json_extract(j.value, '$.lease')`);
 }
 
-/** Call slots asked of one rate-limited integration: `count` calls, `intervalMs` apart. */
-export interface PacingRequest {
+/**
+ * What a batch asks of one limited integration: a permit per leg when it has `maxInFlight`, and call slots
+ * `intervalMs` apart for the permitted legs that hold none (`needSlots` of them; `held` legs already hold one).
+ */
+export interface CallRequest {
   id: string;
-  count: number;
+  legs: number;
+  held: number;
+  needSlots: number;
   intervalMs: number;
+  maxInFlight: number | null;
+  /** Legs the batch calls per permit (what its lease covers): it calls at most `permits × perPermit` legs. */
+  perPermit: number;
+}
+
+/** Per integration: calls the batch may make at once (its legs' count without a limit), and its first new slot. */
+export interface CallGrant {
+  permits: number;
+  firstSlot: number;
+  slots: number;
 }
 
 /** Claimed legs whose lease is lengthened while they wait for their call slot: those holding `from` get `until`. */
@@ -496,37 +508,105 @@ export interface LeaseExtension {
   until: number;
 }
 
+/** How many new slots a request gets: one per permitted leg that holds none (what `permits` leaves after `held`). */
+function slotCount(request: CallRequest, permits: number): number {
+  if (request.maxInFlight === null) return request.needSlots;
+  return Math.min(request.needSlots, Math.max(0, Math.min(request.legs, permits * request.perPermit) - request.held));
+}
+
 /**
- * Reserves each integration's next `count` call slots, `intervalMs` apart from its next free one (or from `now`), in
- * one round trip: answers the first slot reserved per integration. Consumers running side by side reserve in turn, so
- * the calls they make to one integration are spaced between them as much as within one. The same round trip
- * lengthens the lease of the legs that will wait for their slot (`extend`), only where the batch still holds it.
+ * In one round trip: takes permits on integrations with `max_in_flight` (as many as the batch has legs, up to what
+ * live holders leave; they last until `extend.until` unless recorded back first), reserves each integration's next
+ * call slots for its permitted legs, `intervalMs` apart from its next free one (or from `now`), and lengthens the
+ * lease of the legs that may wait for their slot, only where the batch still holds it. Consumers running side by side
+ * take permits and slots in turn (SQLite writes one at a time), so the limits hold across all of them.
  */
-export async function reserveCallSlots(
+export async function reserveCalls(
   db: Db,
-  requests: readonly PacingRequest[],
+  requests: readonly CallRequest[],
+  holder: string,
   now: number,
   extend: LeaseExtension,
-): Promise<Map<string, number>> {
+): Promise<Map<string, CallGrant>> {
   if (requests.length === 0) return new Map();
-  const [rows] = await db.batch([
-    db.all<{ id: string; paced_until: number }>(sql`
-      UPDATE integrations SET
-        paced_until = max(coalesce(paced_until, 0), ${now})
-          + json_extract(j.value, '$.count') * json_extract(j.value, '$.intervalMs')
-      FROM json_each(${JSON.stringify(requests)}) AS j
-      WHERE integrations.id = json_extract(j.value, '$.id')
-      RETURNING integrations.id AS id, integrations.paced_until AS paced_until`),
+  const limited = requests.filter((request) => request.maxInFlight !== null);
+  const paced = requests.filter((request) => request.intervalMs > 0);
+  const statements: BatchItem<"sqlite">[] = [];
+  if (limited.length > 0) {
+    const rows = JSON.stringify(limited);
+    statements.push(
+      db.run(sql`
+        DELETE FROM integration_permits WHERE expires_at <= ${now}
+          AND integration_id IN (SELECT json_extract(value, '$.id') FROM json_each(${rows}))`),
+      db.run(sql`
+        INSERT INTO integration_permits (integration_id, holder, count, expires_at)
+        SELECT json_extract(j.value, '$.id'), ${holder},
+          max(0, min(json_extract(j.value, '$.legs'), json_extract(j.value, '$.maxInFlight')
+            - coalesce((SELECT sum(p.count) FROM integration_permits AS p
+                WHERE p.integration_id = json_extract(j.value, '$.id')), 0))),
+          ${extend.until}
+        FROM json_each(${rows}) AS j
+        WHERE true
+        ON CONFLICT DO NOTHING`),
+    );
+  }
+  const slotsAt = statements.length;
+  if (paced.length > 0) {
+    // The same rule as slotCount, in SQL: the permits were taken by the statement before.
+    const slotsSql = sql`CASE WHEN json_extract(j.value, '$.maxInFlight') IS NULL THEN json_extract(j.value, '$.needSlots')
+      ELSE min(json_extract(j.value, '$.needSlots'), max(0, min(json_extract(j.value, '$.legs'),
+        coalesce((SELECT p.count FROM integration_permits AS p
+          WHERE p.integration_id = integrations.id AND p.holder = ${holder}), 0) * json_extract(j.value, '$.perPermit'))
+        - json_extract(j.value, '$.held'))) END`;
+    statements.push(
+      db.all<{ id: string; paced_until: number }>(sql`
+        UPDATE integrations SET
+          paced_until = max(coalesce(paced_until, 0), ${now}) + (${slotsSql}) * json_extract(j.value, '$.intervalMs')
+        FROM json_each(${JSON.stringify(paced)}) AS j
+        WHERE integrations.id = json_extract(j.value, '$.id')
+        RETURNING integrations.id AS id, integrations.paced_until AS paced_until`),
+    );
+  }
+  const permitsAt = statements.length;
+  if (limited.length > 0) {
+    statements.push(
+      db.all<{ integration_id: string; count: number }>(
+        sql`SELECT integration_id, count FROM integration_permits WHERE holder = ${holder}`,
+      ),
+    );
+  }
+  statements.push(
     db
       .update(deliveries)
       .set({ leaseUntil: extend.until })
       .where(and(inJson(deliveries.id, extend.deliveryIds), eq(deliveries.leaseUntil, extend.from))),
-  ]);
-  const byId = new Map(requests.map((request) => [request.id, request]));
+  );
+  const results = (await db.batch(statements as Statements)) as unknown[];
+  const slots = new Map(
+    ((paced.length > 0 ? results[slotsAt] : []) as Array<{ id: string; paced_until: number }>).map((row) => [
+      row.id,
+      Number(row.paced_until),
+    ]),
+  );
+  const permits = new Map(
+    ((limited.length > 0 ? results[permitsAt] : []) as Array<{ integration_id: string; count: number }>).map((row) => [
+      row.integration_id,
+      Number(row.count),
+    ]),
+  );
   return new Map(
-    rows.flatMap((row) => {
-      const request = byId.get(row.id);
-      return request ? [[row.id, row.paced_until - request.count * request.intervalMs] as const] : [];
+    requests.map((request) => {
+      const granted = request.maxInFlight === null ? request.legs : (permits.get(request.id) ?? 0);
+      const count = request.intervalMs > 0 ? slotCount(request, granted) : 0;
+      const pacedUntil = slots.get(request.id);
+      return [
+        request.id,
+        {
+          permits: granted,
+          firstSlot: pacedUntil === undefined ? now : pacedUntil - count * request.intervalMs,
+          slots: count,
+        },
+      ];
     }),
   );
 }

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { type IntegrationRow, integrations, ticketLinks } from "../schema";
+import { deliveries, type IntegrationRow, integrations, ticketLinks } from "../schema";
 import { preparedPerDb } from "./prepared";
 import { deleteConnectionSubscribers } from "./subscribers";
 
@@ -54,6 +54,9 @@ export type IntegrationChanges = Partial<
     | "disabledReason"
     | "consecutiveFailures"
     | "failingSince"
+    | "rateLimitPerSecond"
+    | "rateLimitBurst"
+    | "maxInFlight"
     | "signingSecret"
     | "previousSigningSecret"
     | "previousSecretExpiresAt"
@@ -73,6 +76,58 @@ export async function updateIntegration(
     .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
     .returning();
   return row;
+}
+
+/**
+ * Pauses the integration (`pausedAt` a time; a paused one keeps its first pause time) or resumes it (null). Answers
+ * the row, or undefined when the account has no such integration.
+ */
+export async function setIntegrationPaused(
+  db: Db,
+  accountId: string,
+  id: string,
+  pausedAt: number | null,
+): Promise<IntegrationRow | undefined> {
+  const [row] = await db
+    .update(integrations)
+    .set({ pausedAt: pausedAt === null ? null : sql`coalesce(${integrations.pausedAt}, ${pausedAt})` })
+    .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
+    .returning();
+  return row;
+}
+
+/**
+ * Up to `limit` legs of the integration parked while it was paused (PENDING with no due time) made due `now`,
+ * answered for queueing. Called page after page until it answers fewer than `limit`.
+ */
+export async function unparkLegs(
+  db: Db,
+  accountId: string,
+  integrationId: string,
+  now: number,
+  limit: number,
+): Promise<Array<{ id: string; accountId: string }>> {
+  return db
+    .update(deliveries)
+    .set({ nextAttemptAt: now, modifiedAt: now })
+    .where(
+      inArray(
+        deliveries.id,
+        db
+          .select({ id: deliveries.id })
+          .from(deliveries)
+          .where(
+            and(
+              eq(deliveries.destination, integrationId),
+              eq(deliveries.status, "PENDING"),
+              eq(deliveries.accountId, accountId),
+              isNull(deliveries.nextAttemptAt),
+            ),
+          )
+          .limit(limit),
+      ),
+    )
+    .returning({ id: deliveries.id, accountId: deliveries.accountId });
 }
 
 /** Deletes the integration, unsubscribes it everywhere and forgets the tickets it opened, atomically. */

@@ -60,6 +60,8 @@ export const deliveries = sqliteTable(
     // every notification (deliveries_status_due_idx), which grows with the backlog.
     index("deliveries_notification_status_idx").on(t.notificationId, t.status),
     index("deliveries_provider_message_idx").on(t.providerMessageId),
+    // A resumed integration's parked legs.
+    index("deliveries_destination_status_idx").on(t.destination, t.status),
   ],
 );
 

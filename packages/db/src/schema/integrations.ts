@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { accounts } from "./accounts";
 import { auditColumns, epochMs } from "./columns";
 
@@ -44,6 +44,15 @@ export const integrations = sqliteTable(
      * batch reserves its calls' slots from here, so consumers running side by side space their calls between them.
      */
     pacedUntil: epochMs("paced_until"),
+    /**
+     * The integration's own limits, which Herald keeps across every consumer: calls per second with a burst (unset:
+     * its type's vendor default, or none), and calls at once. Legs over a limit wait; they are not attempts.
+     */
+    rateLimitPerSecond: real("rate_limit_per_second"),
+    rateLimitBurst: integer("rate_limit_burst"),
+    maxInFlight: integer("max_in_flight"),
+    /** Set while an operator has paused deliveries: legs wait, parked, until it is resumed. */
+    pausedAt: epochMs("paused_at"),
     /** Set when the target answered 410 Gone: deliveries to it stop until it is updated. */
     disabledAt: epochMs("disabled_at"),
     disabledReason: text("disabled_reason"),
@@ -60,3 +69,18 @@ export const integrations = sqliteTable(
 );
 
 export type IntegrationRow = typeof integrations.$inferSelect;
+
+/**
+ * Calls to an integration with `max_in_flight` that a delivery batch may make at once (`count`), until it records or
+ * `expiresAt` (its lease) passes: the sum over live holders never exceeds the limit.
+ */
+export const integrationPermits = sqliteTable(
+  "integration_permits",
+  {
+    integrationId: text("integration_id").notNull(),
+    holder: text("holder").notNull(),
+    count: integer("count").notNull(),
+    expiresAt: epochMs("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.holder] }), index("integration_permits_holder_idx").on(t.holder)],
+);

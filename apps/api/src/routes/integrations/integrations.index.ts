@@ -40,6 +40,14 @@ export const integrationsRouter = createRouter()
     const { account_id, id } = c.req.valid("param");
     return c.json(await integrations.rotateSigningSecret(ctx(c), account_id, id), 200);
   })
+  .openapi({ ...routes.pauseIntegration, middleware: [requireAdmin] }, async (c) => {
+    const { account_id, id } = c.req.valid("param");
+    return c.json(await integrations.pauseIntegration(ctx(c), account_id, id), 200);
+  })
+  .openapi({ ...routes.resumeIntegration, middleware: [requireAdmin] }, async (c) => {
+    const { account_id, id } = c.req.valid("param");
+    return c.json(await integrations.resumeIntegration(ctx(c), account_id, id), 200);
+  })
   .openapi({ ...routes.testIntegration, middleware: [requireAdmin] }, async (c) => {
     const { account_id, id } = c.req.valid("param");
     return c.json(await testIntegration(ctx(c), account_id, id, c.req.valid("json")), 200);

@@ -126,6 +126,32 @@ export const rotateSigningSecret = createRoute({
   responses: { 200: jsonContent(SigningSecret, "The new signing secret"), ...errorResponses(403, 404) },
 });
 
+export const pauseIntegration = createRoute({
+  operationId: "pause_integration",
+  method: "post",
+  path: "/{account_id}/integrations/{id}/pause",
+  tags,
+  summary: "Pause deliveries to the integration",
+  description:
+    `${adminOnly} Its legs wait, parked: none is attempted, none fails, fan-out goes on making them. Pausing a ` +
+    "paused integration changes nothing.",
+  security: SECURITY,
+  request: { params: IntegrationIdParam },
+  responses: { 200: jsonContent(Integration, "The paused integration"), ...errorResponses(403, 404) },
+});
+
+export const resumeIntegration = createRoute({
+  operationId: "resume_integration",
+  method: "post",
+  path: "/{account_id}/integrations/{id}/resume",
+  tags,
+  summary: "Resume deliveries to the integration",
+  description: `${adminOnly} Queues every leg parked while it was paused, within its rate limit.`,
+  security: SECURITY,
+  request: { params: IntegrationIdParam },
+  responses: { 200: jsonContent(Integration, "The resumed integration"), ...errorResponses(403, 404) },
+});
+
 export const testIntegration = createRoute({
   operationId: "test_integration",
   method: "post",

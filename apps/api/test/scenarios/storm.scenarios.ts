@@ -1,0 +1,179 @@
+// Alert storms, written once over a harness and run by both suites (test/storms.test.ts in workerd,
+// test/node/storms.test.ts on the Node runtime): a burst of notifications to one integration with a rate limit and
+// `max_in_flight`, watched by a receiver that records when each call arrived, and a paused integration resumed.
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { ACME, PLATFORM, unique } from "../common";
+import { ACCOUNT, deliveryTools, type Harness } from "./harness";
+import type { ReceivedCall } from "./scripted-receiver";
+
+/** How early a call may arrive against the limit, for timers and the network: calls are started at their slots. */
+export const ARRIVAL_JITTER_MS = 25;
+
+/**
+ * The calls that arrived sooner than a token bucket of `perSecond` and `burst` allows (GCRA on arrival times, each
+ * call allowed `ARRIVAL_JITTER_MS` early): empty when the limit held.
+ */
+export function rateBreaches(arrivals: readonly number[], perSecond: number, burst: number): number[] {
+  const interval = 1000 / perSecond;
+  const tolerance = (burst - 1) * interval + ARRIVAL_JITTER_MS;
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  const breaches: number[] = [];
+  let theoretical = sorted[0] ?? 0;
+  for (const at of sorted) {
+    if (at < theoretical - tolerance) breaches.push(at);
+    theoretical = Math.max(theoretical, at) + interval;
+  }
+  return breaches;
+}
+
+/** The most calls the receiver was answering at once: each is open from its arrival until `answerMs` later. */
+export function mostAtOnce(arrivals: readonly number[], answerMs: number): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let most = 0;
+  for (const [index, at] of sorted.entries()) {
+    const open = sorted.slice(0, index + 1).filter((earlier) => earlier + answerMs > at).length;
+    most = Math.max(most, open);
+  }
+  return most;
+}
+
+export function defineStormScenarios(harness: Harness, options: { notifications: number }) {
+  const { call, login, freshType, subscribe, send, settled } = deliveryTools(harness);
+  const { receiver } = harness;
+  let token: string;
+  let platform: string;
+  beforeAll(async () => {
+    token = await login(ACME);
+    platform = await login(PLATFORM);
+  });
+
+  async function limitedIntegration(url: string, controls: Record<string, unknown>) {
+    const created = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
+      token,
+      body: { name: unique("storm"), target_url: url, ...controls },
+    });
+    expect(created.status).toBe(201);
+    return created.body as { id: string; rate_limit: unknown; max_in_flight: unknown };
+  }
+
+  /** Sends `count` notifications of `type`, twenty at a time. */
+  async function burst(type: string, count: number) {
+    const sent: Array<{ id: string }> = [];
+    for (let start = 0; start < count; start += 20) {
+      const chunk = Array.from({ length: Math.min(20, count - start) }, () => send(token, type));
+      sent.push(...(await Promise.all(chunk)));
+    }
+    return sent;
+  }
+
+  describe("alert storms", () => {
+    it(`delivers a burst of ${options.notifications} within the integration's rate limit and max_in_flight, losing none`, {
+      timeout: 120_000,
+    }, async () => {
+      const answerMs = 40;
+      const target = await receiver([{ status: 200, delayMs: answerMs }]);
+      const limits = { rate_limit: { per_second: 50, burst: 10 }, max_in_flight: 3 };
+      const integration = await limitedIntegration(target.url, limits);
+      expect(integration).toMatchObject(limits);
+      const type = await freshType(platform);
+      await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+
+      const started = Date.now();
+      const sent = await burst(type, options.notifications);
+      const sentMs = Date.now() - started;
+      const calls = await vi.waitFor(
+        async () => {
+          const received = await target.calls();
+          expect(received.length).toBeGreaterThanOrEqual(options.notifications);
+          return received;
+        },
+        { timeout: 90_000, interval: 250 },
+      );
+      const drainedMs = Date.now() - started;
+      console.log(`sent in ${sentMs} ms, drained in ${drainedMs} ms`);
+
+      // Every leg delivered once: one call per notification, none retried, no notification missing.
+      const ids = calls.map((received: ReceivedCall) => JSON.parse(received.body).id as string);
+      expect(new Set(ids).size).toBe(options.notifications);
+      expect(new Set(ids)).toEqual(new Set(sent.map((notification) => notification.id)));
+      const arrivals = calls.map((received) => received.at);
+      expect(rateBreaches(arrivals, 50, 10)).toEqual([]);
+      expect(mostAtOnce(arrivals, answerMs)).toBeLessThanOrEqual(3);
+      // At 50 a second, the burst cannot have drained faster than the limit allows.
+      expect(drainedMs).toBeGreaterThanOrEqual(((options.notifications - 10) / 50) * 1000 - ARRIVAL_JITTER_MS);
+      // Waiting for a turn is not an attempt: each leg has its one delivered attempt.
+      for (const notification of sent.slice(0, 3)) {
+        const [leg] = await settled(token, notification.id, 1);
+        expect(leg?.attempts).toHaveLength(1);
+      }
+    });
+
+    it("holds a paused integration's legs without failing them, and delivers them once resumed", async () => {
+      const target = await receiver();
+      const integration = await limitedIntegration(target.url, {});
+      const type = await freshType(platform);
+      await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+      const paused = await call("POST", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/pause`, { token });
+      expect(paused.status).toBe(200);
+      expect(paused.body).toMatchObject({ paused: true, paused_at: expect.any(Number) });
+
+      const sent = await burst(type, 3);
+      // Fan-out made the legs and the consumer parked them: PENDING, never attempted, nothing called.
+      await vi.waitFor(
+        async () => {
+          const result = await call("GET", `/herald/v2/${ACCOUNT}/deliveries?notification_id=${sent[0]?.id}`, {
+            token,
+          });
+          expect(result.body.deliveries).toEqual([expect.objectContaining({ status: "PENDING", attempts: [] })]);
+        },
+        { timeout: 15_000, interval: 100 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await target.calls()).toHaveLength(0);
+
+      const resumed = await call("POST", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/resume`, { token });
+      expect(resumed.body).toMatchObject({ paused: false });
+      expect(resumed.body.paused_at).toBeUndefined();
+      for (const notification of sent) {
+        const [leg] = await settled(token, notification.id, 1);
+        expect(leg).toMatchObject({ status: "DELIVRD" });
+        expect(leg?.attempts).toHaveLength(1);
+      }
+      expect(await target.calls()).toHaveLength(3);
+    });
+
+    it("refuses limits out of range, in Herald's error shape", async () => {
+      for (const controls of [
+        { rate_limit: { per_second: 0 } },
+        { rate_limit: { per_second: 5, burst: 0 } },
+        { rate_limit: { per_second: 5, extra: 1 } },
+        { max_in_flight: 0 },
+        { max_in_flight: 1.5 },
+      ]) {
+        const result = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
+          token,
+          body: { name: unique("storm"), target_url: "https://example.com/hook", ...controls },
+        });
+        expect(result.status, JSON.stringify(controls)).toBe(400);
+        expect(JSON.stringify(result.body)).toMatch(Object.keys(controls)[0] as string);
+      }
+    });
+
+    it("shows a chat type's vendor default, takes its own limit, and clears it back to the default with null", async () => {
+      const created = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
+        token,
+        body: { name: unique("slack"), type: "slack", target_url: "https://hooks.slack.com/services/T0/B0/abcdefgh" },
+      });
+      expect(created.body).toMatchObject({
+        rate_limit: { per_second: 1, burst: 1 },
+        max_in_flight: null,
+        paused: false,
+      });
+      const path = `/herald/v2/${ACCOUNT}/integrations/${created.body.id}`;
+      const own = await call("PUT", path, { token, body: { rate_limit: { per_second: 0.5 }, max_in_flight: 1 } });
+      expect(own.body).toMatchObject({ rate_limit: { per_second: 0.5, burst: 1 }, max_in_flight: 1 });
+      const cleared = await call("PUT", path, { token, body: { rate_limit: null, max_in_flight: null } });
+      expect(cleared.body).toMatchObject({ rate_limit: { per_second: 1, burst: 1 }, max_in_flight: null });
+    });
+  });
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import {
+  type CallLimits,
+  callLimits,
+  callRequests,
+  effectiveRateLimit,
+  groupLegs,
+  PACING_HORIZON_MS,
+  PERMIT_WAIT_MS,
+  planCalls,
+  takeStart,
+} from "../../src/delivery/call-limits";
+
+const now = 1_000_000;
+const slack: CallLimits = { intervalMs: 1_000, burst: 1, maxInFlight: null, oneAtATime: true };
+const legs = (count: number, integrationId = "i", pacedAt: number | null = null) =>
+  Array.from({ length: count }, (_, i) => ({ id: `${integrationId}${i}`, integrationId, pacedAt }));
+const grant = (firstSlot: number, slots: number, permits = 100) => ({ permits, firstSlot, slots });
+
+describe("call limits", () => {
+  const row = { rateLimitPerSecond: null, rateLimitBurst: null, maxInFlight: null };
+
+  it("are the integration's own, its vendor's default, or none", () => {
+    expect(callLimits({ ...row, type: "webhook" })).toBeUndefined();
+    expect(callLimits({ ...row, type: "slack" })).toEqual(slack);
+    expect(callLimits({ ...row, type: "webhook", rateLimitPerSecond: 20, rateLimitBurst: 5, maxInFlight: 3 })).toEqual({
+      intervalMs: 50,
+      burst: 5,
+      maxInFlight: 3,
+      oneAtATime: false,
+    });
+    // An integration's own rate replaces its vendor's, and its calls may overlap.
+    expect(callLimits({ ...row, type: "discord", rateLimitPerSecond: 1 })).toMatchObject({
+      intervalMs: 1_000,
+      oneAtATime: false,
+    });
+    expect(callLimits({ ...row, type: "webhook", maxInFlight: 1 })).toMatchObject({ intervalMs: 0, maxInFlight: 1 });
+    expect(effectiveRateLimit({ ...row, type: "pagerduty" })).toEqual({ per_second: 2, burst: 1 });
+    expect(effectiveRateLimit({ ...row, type: "jira" })).toBeNull();
+  });
+
+  it("ask slots only for legs that hold none, and put the holders first", () => {
+    const groups = groupLegs(
+      [
+        ...legs(2),
+        { id: "held-late", integrationId: "i", pacedAt: now + 5_000 },
+        { id: "held", integrationId: "i", pacedAt: now },
+      ],
+      () => slack,
+      now,
+    );
+    expect(groups[0]?.legs.map((leg) => leg.id)).toEqual(["held", "held-late", "i0", "i1"]);
+    expect(callRequests(groups, 3)).toEqual([
+      { id: "i", legs: 4, held: 2, needSlots: 2, intervalMs: 1_000, maxInFlight: null, perPermit: 3 },
+    ]);
+  });
+});
+
+describe("a batch's call plan", () => {
+  it("calls the legs due within the horizon at their slots and puts the rest off to theirs", () => {
+    const groups = groupLegs(legs(15), () => slack, now);
+    const plan = planCalls(groups, new Map([["i", grant(now + 2_000, 15)]]), 1, 6, now);
+    // Slots from now + 2 s, one a second: those up to now + 10 s are this batch's.
+    expect([...plan.callAt.values()]).toEqual(Array.from({ length: 9 }, (_, i) => now + 2_000 + i * 1_000));
+    expect(plan.putOff).toEqual(
+      Array.from({ length: 6 }, (_, i) => ({
+        deliveryId: `i${i + 9}`,
+        at: now + 11_000 + i * 1_000,
+        slot: now + 11_000 + i * 1_000,
+      })),
+    );
+    expect(now + 2_000 + 8 * 1_000).toBeLessThanOrEqual(now + PACING_HORIZON_MS);
+    expect(plan.lanes.get("i")?.concurrency).toBe(1);
+  });
+
+  it("lets a burst go at once, then spaces calls at the rate (a token bucket)", () => {
+    const limits: CallLimits = { intervalMs: 100, burst: 4, maxInFlight: null, oneAtATime: false };
+    const plan = planCalls(
+      groupLegs(legs(7), () => limits, now),
+      new Map([["i", grant(now, 7)]]),
+      1,
+      6,
+      now,
+    );
+    expect([...plan.callAt.values()]).toEqual([now, now, now, now, now + 100, now + 200, now + 300]);
+    // A bucket an earlier batch drained (its run ends 250 ms from now) holds a token and a half: one call now.
+    const later = planCalls(
+      groupLegs(legs(3), () => limits, now),
+      new Map([["i", grant(now + 250, 3)]]),
+      1,
+      6,
+      now,
+    );
+    expect([...later.callAt.values()]).toEqual([now, now + 50, now + 150]);
+    expect(later.lanes.get("i")?.concurrency).toBe(6);
+  });
+
+  it("calls no more legs than its permits cover, and has the others wait a moment", () => {
+    const limits: CallLimits = { intervalMs: 0, burst: 1, maxInFlight: 2, oneAtATime: false };
+    const plan = planCalls(
+      groupLegs(legs(7), () => limits, now),
+      new Map([["i", grant(now, 0, 2)]]),
+      3,
+      6,
+      now,
+    );
+    expect(plan.callAt.size).toBe(6);
+    expect(plan.putOff).toEqual([{ deliveryId: "i6", at: now + PERMIT_WAIT_MS }]);
+    expect(plan.lanes.get("i")?.concurrency).toBe(2);
+    // No permit at all: every leg waits.
+    const none = planCalls(
+      groupLegs(legs(2), () => limits, now),
+      new Map([["i", grant(now, 0, 0)]]),
+      3,
+      6,
+      now,
+    );
+    expect(none.callAt.size).toBe(0);
+    expect(none.putOff.map((leg) => leg.at)).toEqual([now + PERMIT_WAIT_MS, now + PERMIT_WAIT_MS]);
+  });
+
+  it("calls a leg in the slot it still holds, and gives a passed slot up for a new one ahead of the newcomers", () => {
+    const groups = groupLegs(
+      [
+        { id: "new", integrationId: "i", pacedAt: null },
+        { id: "late", integrationId: "i", pacedAt: now - 3_000 },
+        { id: "held", integrationId: "i", pacedAt: now + 4_000 },
+      ],
+      () => slack,
+      now,
+    );
+    expect(callRequests(groups, 1)).toEqual([
+      { id: "i", legs: 3, held: 1, needSlots: 2, intervalMs: 1_000, maxInFlight: null, perPermit: 1 },
+    ]);
+    const plan = planCalls(groups, new Map([["i", grant(now + 5_000, 2)]]), 1, 6, now);
+    expect(plan.callAt).toEqual(
+      new Map([
+        ["held", now + 4_000],
+        ["late", now + 5_000],
+        ["new", now + 6_000],
+      ]),
+    );
+    expect(plan.putOff).toEqual([]);
+  });
+
+  it("starts a lane's calls no sooner than its bucket allows, so a lane that fell behind catches up at the rate", () => {
+    const lane = { concurrency: 3, intervalMs: 100, toleranceMs: 100, tat: Number.NEGATIVE_INFINITY };
+    // Slots long past (the batch started late): a burst of two, then one every 100 ms.
+    const starts = [0, 1, 2, 3].map(() => takeStart(lane, now - 5_000, now));
+    expect(starts).toEqual([now, now, now + 100, now + 200]);
+    expect(lane.tat).toBe(now + 400);
+    // A later slot still waits for itself.
+    expect(takeStart(lane, now + 1_000, now)).toBe(now + 1_000);
+  });
+});
