@@ -1,4 +1,5 @@
 export * from "./access-keys";
+export * from "./audit-events";
 export * from "./accounts";
 export * from "./captured-emails";
 export * from "./deliveries";
