@@ -9,6 +9,7 @@ import {
 } from "@herald/contracts";
 import {
   deleteIntegration as deleteRow,
+  findIntegration,
   type IntegrationRow,
   insertIntegration,
   listIntegrations as listRows,
@@ -19,11 +20,13 @@ import { generateSigningSecret } from "../delivery/signing";
 import { ApiError, validationError } from "../errors";
 import {
   findOpenIntegration,
+  maskCredential,
   openIntegration,
   sealCredentials,
   sealHeaders,
   sealSigningSecret,
 } from "../security/integration-secrets";
+import { applied, audited } from "./audit";
 import type { ServiceContext } from "./context";
 import { checkConversion, storedFromCreate, storedFromUpdate, toIntegration } from "./integration-config";
 import { configurationSchema, INTEGRATION_TYPE_DESCRIPTIONS } from "./integration-types";
@@ -115,13 +118,23 @@ export async function createIntegration(
   const row = newIntegrationRow(ctx, accountId, body);
   await checkConversion(row.config);
   const box = ctx.services.secrets;
-  await insertIntegration(ctx.services.db, {
+  const sealed = {
     ...row,
     signingSecret: await sealSigningSecret(box, row.id, row.signingSecret),
     headers: await sealHeaders(box, row.id, row.headers),
     secrets: await sealCredentials(box, row.id, row.secrets),
+  };
+  const created = toIntegration(row);
+  await audited(ctx, accountId, async (trail) => {
+    const audit = await trail.record({
+      action: "integration.created",
+      targetType: "integration",
+      targetId: row.id,
+      after: created,
+    });
+    await insertIntegration(ctx.services.db, sealed, audit);
   });
-  return toIntegration(row);
+  return created;
 }
 
 export async function updateIntegration(
@@ -130,31 +143,63 @@ export async function updateIntegration(
   id: string,
   body: UpdateIntegrationRequest,
 ): Promise<Integration> {
-  const current = await requireIntegration(ctx, accountId, id);
-  const changes = storedFromUpdate(current, body, urlPolicy(ctx));
-  await checkConversion(changes.config);
-  const box = ctx.services.secrets;
-  const row = await updateRow(ctx.services.db, accountId, current.id, {
-    name: body.name,
-    targetUrl: changes.targetUrl,
-    config: changes.config,
-    headers: changes.headers && (await sealHeaders(box, current.id, changes.headers)),
-    secrets: changes.secrets && (await sealCredentials(box, current.id, changes.secrets)),
-    // An update is how an operator says the target works again after a 410 disabled it.
-    disabledAt: null,
-    disabledReason: null,
-    // A new failure streak starts (herald/integration.failing is emitted again if it fails again).
-    consecutiveFailures: 0,
-    failingSince: null,
-    modifiedAt: ctx.services.now(),
-    modifiedBy: ctx.auth.userId,
+  return audited(ctx, accountId, async (trail) => {
+    const current = await requireIntegration(ctx, accountId, id);
+    const changes = storedFromUpdate(current, body, urlPolicy(ctx));
+    await checkConversion(changes.config);
+    const box = ctx.services.secrets;
+    const update = {
+      name: body.name,
+      targetUrl: changes.targetUrl,
+      config: changes.config,
+      headers: changes.headers,
+      secrets: changes.secrets,
+      // An update is how an operator says the target works again after a 410 disabled it.
+      disabledAt: null,
+      disabledReason: null,
+      // A new failure streak starts (herald/integration.failing is emitted again if it fails again).
+      consecutiveFailures: 0,
+      failingSince: null,
+      modifiedAt: ctx.services.now(),
+      modifiedBy: ctx.auth.userId,
+    };
+    const audit = await trail.record({
+      action: "integration.updated",
+      targetType: "integration",
+      targetId: current.id,
+      before: toIntegration(current),
+      after: toIntegration(applied(current, update)),
+    });
+    const row = await updateRow(
+      ctx.services.db,
+      accountId,
+      current.id,
+      {
+        ...update,
+        headers: update.headers && (await sealHeaders(box, current.id, update.headers)),
+        secrets: update.secrets && (await sealCredentials(box, current.id, update.secrets)),
+      },
+      audit,
+    );
+    if (!row) throw ApiError.notFound(`integration '${id}'`);
+    return toIntegration(await openIntegration(ctx.services.secrets, row));
   });
-  if (!row) throw ApiError.notFound(`integration '${id}'`);
-  return toIntegration(await openIntegration(ctx.services.secrets, row));
 }
 
 export async function deleteIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
-  if (!(await deleteRow(ctx.services.db, accountId, id.toUpperCase()))) throw ApiError.notFound(`integration '${id}'`);
+  await audited(ctx, accountId, async (trail) => {
+    // Read sealed: a deletion needs no key, so its entry shows what identifies the integration, no credential.
+    const current = await findIntegration(ctx.services.db, accountId, id.toUpperCase());
+    if (!current) throw ApiError.notFound(`integration '${id}'`);
+    const audit = await trail.record({
+      action: "integration.deleted",
+      targetType: "integration",
+      targetId: current.id,
+      before: { id: current.id, name: current.name, type: current.type, target_url: current.targetUrl },
+    });
+    if (!(await deleteRow(ctx.services.db, accountId, current.id, audit)))
+      throw ApiError.notFound(`integration '${id}'`);
+  });
 }
 
 function toSigningSecret(row: IntegrationRow, now: number): SigningSecret {
@@ -175,17 +220,36 @@ export async function getSigningSecret(ctx: ServiceContext, accountId: string, i
  * window ends, so receivers can switch without dropping a message.
  */
 export async function rotateSigningSecret(ctx: ServiceContext, accountId: string, id: string): Promise<SigningSecret> {
-  const current = await requireIntegration(ctx, accountId, id);
-  const now = ctx.services.now();
-  const box = ctx.services.secrets;
-  const signingSecret = generateSigningSecret();
-  const row = await rotateIntegrationSecret(ctx.services.db, accountId, current.id, {
-    signingSecret: await sealSigningSecret(box, current.id, signingSecret),
-    previousSigningSecret: await sealSigningSecret(box, current.id, current.signingSecret),
-    previousSecretExpiresAt: now + ctx.services.delivery.signingSecretOverlapMs,
-    modifiedAt: now,
-    modifiedBy: ctx.auth.userId,
+  return audited(ctx, accountId, async (trail) => {
+    const current = await requireIntegration(ctx, accountId, id);
+    const now = ctx.services.now();
+    const box = ctx.services.secrets;
+    const signingSecret = generateSigningSecret();
+    const previousSecretExpiresAt = now + ctx.services.delivery.signingSecretOverlapMs;
+    const audit = await trail.record({
+      action: "integration.secret_rotated",
+      targetType: "integration",
+      targetId: current.id,
+      before: { signing_secret: maskCredential(current.signingSecret) },
+      after: {
+        signing_secret: maskCredential(signingSecret),
+        previous_key_expires_at: Math.floor(previousSecretExpiresAt / 1000),
+      },
+    });
+    const row = await rotateIntegrationSecret(
+      ctx.services.db,
+      accountId,
+      current.id,
+      {
+        signingSecret: await sealSigningSecret(box, current.id, signingSecret),
+        previousSigningSecret: await sealSigningSecret(box, current.id, current.signingSecret),
+        previousSecretExpiresAt,
+        modifiedAt: now,
+        modifiedBy: ctx.auth.userId,
+      },
+      audit,
+    );
+    if (!row) throw ApiError.notFound(`integration '${id}'`);
+    return toSigningSecret({ ...row, signingSecret }, now);
   });
-  if (!row) throw ApiError.notFound(`integration '${id}'`);
-  return toSigningSecret({ ...row, signingSecret }, now);
 }

@@ -85,7 +85,12 @@ export async function chainAuditEvents(head: AuditHead, inputs: readonly AuditEv
   const rows: AuditEventRow[] = [];
   let previous = head;
   for (const input of inputs) {
-    const unhashed = { ...input, changes: canonicalJson(input.changes), seq: previous.seq + 1, prevHash: previous.hash };
+    const unhashed = {
+      ...input,
+      changes: canonicalJson(input.changes),
+      seq: previous.seq + 1,
+      prevHash: previous.hash,
+    };
     const row = { ...unhashed, hash: await auditEventHash(unhashed) };
     rows.push(row);
     previous = row;
@@ -149,15 +154,14 @@ export async function pageAuditEvents(db: Db, filter: AuditEventFilter): Promise
   const matching: SQL[] = [eq(auditEvents.accountId, filter.accountId)];
   if (filter.action !== undefined) matching.push(eq(auditEvents.action, filter.action));
   if (filter.targetType !== undefined) matching.push(eq(auditEvents.targetType, filter.targetType));
-  if (filter.targetId !== undefined) matching.push(eq(auditEvents.targetId, filter.targetId));
+  // Ids match in any case, as everywhere in the API.
+  if (filter.targetId !== undefined) matching.push(sql`${auditEvents.targetId} = ${filter.targetId} COLLATE NOCASE`);
   if (filter.actor !== undefined) matching.push(eq(auditEvents.actor, filter.actor));
   if (filter.since !== undefined) matching.push(gte(auditEvents.occurredAt, filter.since));
   if (filter.until !== undefined) matching.push(lt(auditEvents.occurredAt, filter.until));
   const paged = [...matching];
   if (filter.afterSeq !== undefined) {
-    paged.push(
-      filter.order === "asc" ? gt(auditEvents.seq, filter.afterSeq) : lt(auditEvents.seq, filter.afterSeq),
-    );
+    paged.push(filter.order === "asc" ? gt(auditEvents.seq, filter.afterSeq) : lt(auditEvents.seq, filter.afterSeq));
   }
   const [rows, [total]] = await db.batch([
     db

@@ -40,7 +40,11 @@ export async function existingIntegrationIds(db: Db, accountId: string, ids: str
 export type NewIntegration = typeof integrations.$inferInsert;
 
 /** Inserts the integration and the audit entries of its creation, atomically. */
-export async function insertIntegration(db: Db, row: NewIntegration, audit: readonly AuditEventRow[] = []): Promise<void> {
+export async function insertIntegration(
+  db: Db,
+  row: NewIntegration,
+  audit: readonly AuditEventRow[] = [],
+): Promise<void> {
   await db.batch([db.insert(integrations).values(row), ...auditInserts(db, audit)]);
 }
 

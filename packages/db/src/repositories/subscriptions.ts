@@ -46,6 +46,16 @@ export async function insertSubscription(
   ]);
 }
 
+/** The account's subscriptions among `ids`. */
+export async function findSubscriptions(db: Db, accountId: string, ids: string[]): Promise<SubscriptionRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.accountId, accountId), inArray(subscriptions.id, ids)))
+    .orderBy(asc(subscriptions.id));
+}
+
 export type SubscriptionChanges = Partial<
   Pick<
     SubscriptionRow,

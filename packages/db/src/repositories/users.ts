@@ -1,6 +1,6 @@
 import { and, asc, eq, exists, not } from "drizzle-orm";
 import type { Db } from "../client";
-import { accessKeys, type AuditEventRow, type UserRow, users } from "../schema";
+import { type AuditEventRow, accessKeys, type UserRow, users } from "../schema";
 import { auditInserts } from "./audit-events";
 
 // `findUser` and `listUsersByIds` live in accounts.ts, next to the access keys that also read users.
