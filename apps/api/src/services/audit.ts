@@ -34,7 +34,9 @@ export interface AuditTrail {
   record(...changes: AuditChange[]): Promise<AuditEventRow[]>;
 }
 
-const ATTEMPTS = 5;
+// Writers that read the same head take turns: each round one of them commits. Enough rounds, spread out with growing
+// random pauses, for a burst of concurrent changes to one account.
+const ATTEMPTS = 16;
 
 /** Runs `work` with a trail chained to the account's head, again from a new head when another write took it. */
 export async function audited<T>(
@@ -51,7 +53,7 @@ export async function audited<T>(
       // Answered as a busy database is (503 with Retry-After): nothing was written, and a retry will do.
       if (attempt >= ATTEMPTS)
         throw new DatabaseUnreachableError("the account's audit log kept changing under this write", { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 10 * 2 ** attempt)));
     }
   }
 }
