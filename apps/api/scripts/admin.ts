@@ -3,12 +3,16 @@
 //     --account-id 12345678 --account-name "Acme" --user-id <uuid> --user-name "Ada" --role admin
 // The new access key's secret is printed once and stored only as a hash.
 
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import {
+  chainAuditEvents,
   deleteAccessKeys,
+  isAuditChainConflict,
   listAuditedAccounts,
+  type ProvisionAccountInput,
   provisionAccount,
+  readAuditHead,
   setAccountActive,
   verifyAuditChain,
 } from "@herald/db";
@@ -68,13 +72,40 @@ if (!COMMANDS.includes(command)) fail(`unknown command ${command}`);
 const url = process.env.LIBSQL_URL ?? fail("LIBSQL_URL is required");
 const db = createNodeDb({ url, authToken: process.env.LIBSQL_AUTH_TOKEN });
 
+/** Provisions with the new key's audit entry (actor `system`), again from a new head if a change got in between. */
+async function provisionAudited(input: ProvisionAccountInput) {
+  const { account, user, key, now } = input;
+  const created = { id: key.id, user_id: user.id, role: key.role, platform_admin: key.platformAdmin ?? false };
+  for (let attempt = 1; ; attempt++) {
+    const audit = await chainAuditEvents(await readAuditHead(db, account.id), [
+      {
+        id: randomUUID().toUpperCase(),
+        accountId: account.id,
+        occurredAt: now,
+        actor: "system",
+        accessKeyId: null,
+        tokenId: null,
+        action: "access_key.created",
+        targetType: "access_key",
+        targetId: key.id,
+        changes: { after: created },
+      },
+    ]);
+    try {
+      return await provisionAccount(db, input, audit);
+    } catch (error) {
+      if (!isAuditChainConflict(error) || attempt >= 5) throw error;
+    }
+  }
+}
+
 try {
   if (command === "provision-account") {
     const role = values.role;
     if (role !== "read" && role !== "write" && role !== "admin") fail("--role must be read, write or admin");
     const keyId = randomBytes(8).toString("hex");
     const secret = newSecret();
-    await provisionAccount(db, {
+    await provisionAudited({
       account: { id: required("account-id"), name: required("account-name") },
       user: { id: required("user-id"), name: required("user-name"), email: values.email ?? null },
       key: { id: keyId, secretHash: await hashSecret(secret), role, platformAdmin: values["platform-admin"] },

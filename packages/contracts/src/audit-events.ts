@@ -3,10 +3,12 @@ import { z } from "./zod";
 
 // Herald extension: the audit log of every change to an account's configuration (README "Audit log").
 
-export const AUDIT_TARGET_TYPES = ["subscription", "integration", "user", "notification_type"] as const;
+export const AUDIT_TARGET_TYPES = ["subscription", "integration", "user", "notification_type", "access_key"] as const;
 
 export const AuditTargetType = z.enum(AUDIT_TARGET_TYPES).openapi("Audit-Target-Type", {
-  description: "What kind of object the change was made to. Subscriber changes are changes to their subscription.",
+  description:
+    "What kind of object the change was made to. Subscriber changes are changes to their subscription; access keys " +
+    "are created by the operator CLI (`admin provision-account`).",
   example: "integration",
 });
 export type AuditTargetType = z.infer<typeof AuditTargetType>;
@@ -28,6 +30,7 @@ export const AUDIT_ACTIONS = [
   "notification_type.created",
   "notification_type.updated",
   "notification_type.deleted",
+  "access_key.created",
 ] as const;
 
 export const AuditAction = z.enum(AUDIT_ACTIONS).openapi("Audit-Action", {

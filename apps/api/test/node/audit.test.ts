@@ -46,7 +46,11 @@ function copyOfDb(name: string): string {
 }
 
 function verifyAudit(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/admin.ts", "verify-audit", ...args], {
+  return admin(env, ["verify-audit", ...args]);
+}
+
+function admin(env: Record<string, string>, args: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/admin.ts", ...args], {
     cwd: apiDir,
     env: { PATH: process.env.PATH ?? "", ...env },
   });
@@ -139,5 +143,35 @@ describe("the audit log on the Node runtime", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("admin provision-account records the access key it creates, as the system, without its secret", async () => {
+    const accountId = "13572468";
+    const userId = crypto.randomUUID().toUpperCase();
+    const provisioned = await admin({ LIBSQL_URL: `file:${dbPath}` }, [
+      "provision-account",
+      ...["--account-id", accountId, "--account-name", "Audited", "--user-id", userId, "--user-name", "Ada"],
+    ]);
+    expect(provisioned.code).toBe(0);
+    const key = JSON.parse(provisioned.stdout) as { access_key_id: string; secret_key: string };
+    const own = await loginThrough(api, { keyId: key.access_key_id, secret: key.secret_key });
+    const page = await api("GET", `/herald/v2/${accountId}/audit_events`, { token: own });
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({
+      total_count: 1,
+      audit_events: [
+        {
+          seq: 1,
+          actor: "system",
+          action: "access_key.created",
+          target_type: "access_key",
+          target_id: key.access_key_id,
+          changes: { after: { id: key.access_key_id, user_id: userId, role: "admin", platform_admin: false } },
+        },
+      ],
+    });
+    expect(JSON.stringify(page.body)).not.toContain(key.secret_key);
+    const verified = await verifyAudit({ LIBSQL_URL: `file:${dbPath}` }, ["--account", accountId]);
+    expect(verified.stdout).toBe(`account ${accountId}: OK (1 entries)\n`);
   });
 });

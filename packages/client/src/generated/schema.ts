@@ -2570,13 +2570,13 @@ export interface components {
          * @example integration.secret_rotated
          * @enum {string}
          */
-        "Audit-Action": "subscription.created" | "subscription.updated" | "subscription.deleted" | "subscription.subscriber_added" | "subscription.subscriber_removed" | "subscription.subscribers_updated" | "integration.created" | "integration.updated" | "integration.deleted" | "integration.secret_rotated" | "user.created" | "user.updated" | "user.deleted" | "notification_type.created" | "notification_type.updated" | "notification_type.deleted";
+        "Audit-Action": "subscription.created" | "subscription.updated" | "subscription.deleted" | "subscription.subscriber_added" | "subscription.subscriber_removed" | "subscription.subscribers_updated" | "integration.created" | "integration.updated" | "integration.deleted" | "integration.secret_rotated" | "user.created" | "user.updated" | "user.deleted" | "notification_type.created" | "notification_type.updated" | "notification_type.deleted" | "access_key.created";
         /**
-         * @description What kind of object the change was made to. Subscriber changes are changes to their subscription.
+         * @description What kind of object the change was made to. Subscriber changes are changes to their subscription; access keys are created by the operator CLI (`admin provision-account`).
          * @example integration
          * @enum {string}
          */
-        "Audit-Target-Type": "subscription" | "integration" | "user" | "notification_type";
+        "Audit-Target-Type": "subscription" | "integration" | "user" | "notification_type" | "access_key";
         /**
          * @description What changed, in the target's wire form. Credentials are masked as answers mask them (`****abcd`); signing secrets appear only masked.
          * @example {
@@ -6110,7 +6110,7 @@ export interface operations {
                 limit?: number;
                 /** @description `<target type>.<what happened>`. */
                 action?: components["schemas"]["Audit-Action"];
-                /** @description What kind of object the change was made to. Subscriber changes are changes to their subscription. */
+                /** @description What kind of object the change was made to. Subscriber changes are changes to their subscription; access keys are created by the operator CLI (`admin provision-account`). */
                 target_type?: components["schemas"]["Audit-Target-Type"];
                 /** @description Only changes to this object. */
                 target_id?: string;
