@@ -200,6 +200,16 @@ describe("audited changes", () => {
     const refused = await call("DELETE", `/herald/v2/${ACME.accountId}/users/${holder}`, { token: acme.token });
     expectError(refused, 409, "conflict");
     expect(await entriesOf(acme, holder)).toEqual([]);
+
+    // GLOBEX's user: the conditional upsert changes nothing, so no entry goes in anywhere.
+    const theirs = "D0C0FFEE-0000-4000-8000-000087654321";
+    const taken = await call("PUT", `/herald/v2/${ACME.accountId}/users/${theirs}`, {
+      token: acme.token,
+      body: { name: "Hijacked", email: "x@example.com" },
+    });
+    expectError(taken, 409, "conflict");
+    expect(await entriesOf(acme, theirs)).toEqual([]);
+    expect(await entriesOf(globex, theirs)).toEqual([]);
   });
 
   it("notification types: recorded in the platform administrator's account", async () => {
