@@ -3,9 +3,19 @@
 //     --account-id 12345678 --account-name "Acme" --user-id <uuid> --user-name "Ada" --role admin
 // The new access key's secret is printed once and stored only as a hash.
 
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { deleteAccessKeys, provisionAccount, setAccountActive } from "@herald/db";
+import {
+  chainAuditEvents,
+  deleteAccessKeys,
+  isAuditChainConflict,
+  listAuditedAccounts,
+  type ProvisionAccountInput,
+  provisionAccount,
+  readAuditHead,
+  setAccountActive,
+  verifyAuditChain,
+} from "@herald/db";
 import { createNodeDb } from "@herald/db/node";
 import { hashSecret, newSecret } from "../src/auth/secrets";
 import { resealIntegrationSecrets } from "../src/security/integration-secrets";
@@ -19,6 +29,9 @@ const USAGE = `usage:
   admin set-account-active --account-id ID --active true|false
   admin reseal-secrets      seal every integration secret under ENCRYPTION_KEY (after a key rotation)
   admin remove-dev-keys     delete the development accounts' access keys (their secrets are public)
+  admin verify-audit [--account ID]
+                            check every account's audit log chain (or one account's): OK, or the first broken seq
+                            with status 1
   admin help
 environment: LIBSQL_URL (required), LIBSQL_AUTH_TOKEN; for reseal-secrets ENCRYPTION_KEY, ENCRYPTION_KEY_ID and,
              while rotating, ENCRYPTION_PREVIOUS_KEY, ENCRYPTION_PREVIOUS_KEY_ID`;
@@ -39,6 +52,7 @@ const { values } = parseArgs({
     role: { type: "string", default: "admin" },
     "platform-admin": { type: "boolean", default: false },
     active: { type: "string" },
+    account: { type: "string" },
   },
 });
 
@@ -53,10 +67,37 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const COMMANDS = ["provision-account", "set-account-active", "reseal-secrets", "remove-dev-keys"];
+const COMMANDS = ["provision-account", "set-account-active", "reseal-secrets", "remove-dev-keys", "verify-audit"];
 if (!COMMANDS.includes(command)) fail(`unknown command ${command}`);
 const url = process.env.LIBSQL_URL ?? fail("LIBSQL_URL is required");
 const db = createNodeDb({ url, authToken: process.env.LIBSQL_AUTH_TOKEN });
+
+/** Provisions with the new key's audit entry (actor `system`), again from a new head if a change got in between. */
+async function provisionAudited(input: ProvisionAccountInput) {
+  const { account, user, key, now } = input;
+  const created = { id: key.id, user_id: user.id, role: key.role, platform_admin: key.platformAdmin ?? false };
+  for (let attempt = 1; ; attempt++) {
+    const audit = await chainAuditEvents(await readAuditHead(db, account.id), [
+      {
+        id: randomUUID().toUpperCase(),
+        accountId: account.id,
+        occurredAt: now,
+        actor: "system",
+        accessKeyId: null,
+        tokenId: null,
+        action: "access_key.created",
+        targetType: "access_key",
+        targetId: key.id,
+        changes: { after: created },
+      },
+    ]);
+    try {
+      return await provisionAccount(db, input, audit);
+    } catch (error) {
+      if (!isAuditChainConflict(error) || attempt >= 5) throw error;
+    }
+  }
+}
 
 try {
   if (command === "provision-account") {
@@ -64,7 +105,7 @@ try {
     if (role !== "read" && role !== "write" && role !== "admin") fail("--role must be read, write or admin");
     const keyId = randomBytes(8).toString("hex");
     const secret = newSecret();
-    await provisionAccount(db, {
+    await provisionAudited({
       account: { id: required("account-id"), name: required("account-name") },
       user: { id: required("user-id"), name: required("user-name"), email: values.email ?? null },
       key: { id: keyId, secretHash: await hashSecret(secret), role, platformAdmin: values["platform-admin"] },
@@ -87,6 +128,20 @@ try {
     console.log(
       removed.length === 0 ? "no development key in this database" : `removed the keys ${removed.join(", ")}`,
     );
+  } else if (command === "verify-audit") {
+    const accounts = values.account !== undefined ? [values.account] : await listAuditedAccounts(db);
+    let broken = 0;
+    for (const accountId of accounts) {
+      const result = await verifyAuditChain(db, accountId);
+      if (result.broken) {
+        broken++;
+        console.log(`account ${accountId}: BROKEN at seq ${result.broken.seq}: ${result.broken.reason}`);
+      } else {
+        console.log(`account ${accountId}: OK (${result.entries} entries)`);
+      }
+    }
+    if (accounts.length === 0) console.log("no audit events in this database");
+    process.exitCode = broken > 0 ? 1 : 0;
   } else {
     fail(`unknown command ${command}`);
   }

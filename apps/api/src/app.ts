@@ -8,6 +8,7 @@ import { observe } from "./middleware/observe";
 import { services } from "./middleware/services";
 import { requireUtf8Json } from "./middleware/utf8-body";
 import { aimsRouter } from "./routes/aims/aims.index";
+import { auditEventsRouter } from "./routes/audit-events/audit-events.index";
 import { deliveriesRouter } from "./routes/deliveries/deliveries.index";
 import { registerDocs } from "./routes/docs/docs.index";
 import { emailsRouter } from "./routes/emails/emails.index";
@@ -73,6 +74,7 @@ export function createApp() {
   app.route("/herald/v2", deliveriesRouter);
   app.route("/herald/v2", usersRouter);
   app.route("/herald/v2", emailsRouter);
+  app.route("/herald/v2", auditEventsRouter);
   // Last of /herald/v2: its `/{account_id}/{type}/test` would otherwise answer for webhook/test and email/test.
   app.route("/herald/v2", integrationConfigurationTestRouter);
   // Signed receipts from outside: no token, so outside /herald/v2.

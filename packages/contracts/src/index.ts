@@ -1,3 +1,4 @@
+export * from "./audit-events";
 export * from "./auth";
 export * from "./common";
 export * from "./deliveries";

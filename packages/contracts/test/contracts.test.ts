@@ -118,6 +118,19 @@ describe("suppression_interval", () => {
   });
 });
 
+describe("AuditEventsQuery", () => {
+  it("defaults to the newest 100 and refuses unknown actions, target types and an until before since", () => {
+    expect(contracts.AuditEventsQuery.parse({})).toEqual({ sort: "desc", limit: 100 });
+    expect(contracts.AuditEventsQuery.parse({ action: "integration.secret_rotated", since: "5" })).toMatchObject({
+      action: "integration.secret_rotated",
+      since: 5,
+    });
+    expect(contracts.AuditEventsQuery.safeParse({ action: "integration.read" }).success).toBe(false);
+    expect(contracts.AuditEventsQuery.safeParse({ target_type: "account" }).success).toBe(false);
+    expect(contracts.AuditEventsQuery.safeParse({ since: "10", until: "5" }).success).toBe(false);
+  });
+});
+
 describe("QueryBoolean", () => {
   it.each([
     [undefined, false],
@@ -554,6 +567,7 @@ const notComponents = new Set([
   "DeliveryIdParam",
   "UserIdParam",
   "CapturedEmailsQuery",
+  "AuditEventsQuery",
   "StandardWebhookHeaders",
   "SvixWebhookHeaders",
   // Queue messages travel between Workers, never over HTTP.
@@ -592,6 +606,12 @@ const routes: RouteConfig[] = [
       200: { description: "OK", ...json(contracts.NotificationPage) },
       400: { description: "Bad", ...json(HeraldError) },
     },
+  },
+  {
+    method: "get",
+    path: "/herald/v2/{account_id}/audit_events",
+    request: { params: contracts.AccountIdParam, query: contracts.AuditEventsQuery },
+    responses: { 200: { description: "OK", ...json(contracts.AuditEventPage) } },
   },
   {
     method: "post",

@@ -8,6 +8,7 @@ export {
   type Schema,
 } from "./client";
 export * from "./repositories/accounts";
+export * from "./repositories/audit-events";
 export * from "./repositories/captured-emails";
 export * from "./repositories/deliveries";
 export * from "./repositories/delivery-batches";

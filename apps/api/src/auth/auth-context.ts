@@ -8,6 +8,10 @@ export interface AuthContext {
   role: Role;
   platformAdmin: boolean;
   expiresAt: number;
+  /** The access key the token was issued for (absent from tokens issued before audit logging). */
+  accessKeyId?: string | undefined;
+  /** The token's own id (`jti`), which the audit log records instead of the token. */
+  tokenId?: string | undefined;
 }
 
 const RANK: Record<Role, number> = { read: 0, write: 1, admin: 2 };

@@ -8,8 +8,9 @@ export interface TokenKeys {
   previous?: string | undefined;
 }
 
+/** A signed token for `claims`, with an id of its own (`jti`) that the audit log names it by. */
 export async function issueToken(
-  claims: Omit<AuthContext, "expiresAt">,
+  claims: Omit<AuthContext, "expiresAt" | "tokenId">,
   keys: TokenKeys,
   nowSeconds: number,
   ttlSeconds: number,
@@ -22,6 +23,8 @@ export async function issueToken(
       acc: claims.accountId,
       role: claims.role,
       pa: claims.platformAdmin,
+      ...(claims.accessKeyId !== undefined ? { key: claims.accessKeyId } : {}),
+      jti: crypto.randomUUID().toUpperCase(),
       iat: nowSeconds,
       exp: expiresAt,
     },
@@ -81,8 +84,16 @@ function remember(verified: Map<string, AuthContext>, token: string, auth: AuthC
 }
 
 function toAuthContext(payload: Record<string, unknown>): AuthContext | undefined {
-  const { sub, acc, role, pa, exp } = payload;
+  const { sub, acc, role, pa, exp, key, jti } = payload;
   if (typeof sub !== "string" || typeof acc !== "string" || typeof exp !== "number") return undefined;
   if (!ROLES.includes(role as Role)) return undefined;
-  return { userId: sub, accountId: acc, role: role as Role, platformAdmin: pa === true, expiresAt: exp };
+  return {
+    userId: sub,
+    accountId: acc,
+    role: role as Role,
+    platformAdmin: pa === true,
+    expiresAt: exp,
+    ...(typeof key === "string" ? { accessKeyId: key } : {}),
+    ...(typeof jti === "string" ? { tokenId: jti } : {}),
+  };
 }

@@ -39,6 +39,7 @@ export async function authenticate(
       userId: found.user.id,
       role: found.key.role,
       platformAdmin: found.key.platformAdmin,
+      accessKeyId: found.key.id,
     },
     services.tokens.keys,
     Math.floor(services.now() / 1000),

@@ -9,6 +9,7 @@ import {
 } from "@herald/contracts";
 import {
   deleteIntegration as deleteRow,
+  findIntegration,
   type IntegrationRow,
   insertIntegration,
   listIntegrations as listRows,
@@ -22,11 +23,13 @@ import { ApiError, validationError } from "../errors";
 import { enqueueDeliveries } from "../queues/producers";
 import {
   findOpenIntegration,
+  maskCredential,
   openIntegration,
   sealCredentials,
   sealHeaders,
   sealSigningSecret,
 } from "../security/integration-secrets";
+import { applied, audited } from "./audit";
 import type { ServiceContext } from "./context";
 import { checkConversion, storedFromCreate, storedFromUpdate, toIntegration } from "./integration-config";
 import { configurationSchema, INTEGRATION_TYPE_DESCRIPTIONS } from "./integration-types";
@@ -124,13 +127,23 @@ export async function createIntegration(
   const row = await newIntegrationRow(ctx, accountId, body);
   await checkConversion(row.config);
   const box = ctx.services.secrets;
-  await insertIntegration(ctx.services.db, {
+  const sealed = {
     ...row,
     signingSecret: await sealSigningSecret(box, row.id, row.signingSecret),
     headers: await sealHeaders(box, row.id, row.headers),
     secrets: await sealCredentials(box, row.id, row.secrets),
+  };
+  const created = toIntegration(row);
+  await audited(ctx, accountId, async (trail) => {
+    const audit = await trail.record({
+      action: "integration.created",
+      targetType: "integration",
+      targetId: row.id,
+      after: created,
+    });
+    await insertIntegration(ctx.services.db, sealed, audit);
   });
-  return toIntegration(row);
+  return created;
 }
 
 export async function updateIntegration(
@@ -139,32 +152,53 @@ export async function updateIntegration(
   id: string,
   body: UpdateIntegrationRequest,
 ): Promise<Integration> {
-  const current = await requireIntegration(ctx, accountId, id);
-  const changes = storedFromUpdate(current, body, urlPolicy(ctx));
-  await checkConversion(changes.config);
-  const box = ctx.services.secrets;
-  const now = ctx.services.now();
-  const schemeChanged =
-    body.signature_scheme !== undefined && body.signature_scheme !== signatureSchemeOf(current.signingSecret);
-  const row = await updateRow(ctx.services.db, accountId, current.id, {
-    name: body.name,
-    ...controlColumns(body),
-    ...(schemeChanged ? await newSigningKey(ctx, current, await generateSigningKey(body.signature_scheme), now) : {}),
-    targetUrl: changes.targetUrl,
-    config: changes.config,
-    headers: changes.headers && (await sealHeaders(box, current.id, changes.headers)),
-    secrets: changes.secrets && (await sealCredentials(box, current.id, changes.secrets)),
-    // An update is how an operator says the target works again after a 410 disabled it.
-    disabledAt: null,
-    disabledReason: null,
-    // A new failure streak starts (herald/integration.failing is emitted again if it fails again).
-    consecutiveFailures: 0,
-    failingSince: null,
-    modifiedAt: now,
-    modifiedBy: ctx.auth.userId,
+  return audited(ctx, accountId, async (trail) => {
+    const current = await requireIntegration(ctx, accountId, id);
+    const changes = storedFromUpdate(current, body, urlPolicy(ctx));
+    await checkConversion(changes.config);
+    const box = ctx.services.secrets;
+    const now = ctx.services.now();
+    const schemeChanged =
+      body.signature_scheme !== undefined && body.signature_scheme !== signatureSchemeOf(current.signingSecret);
+    const signingSecret = schemeChanged ? await generateSigningKey(body.signature_scheme) : undefined;
+    const update = {
+      name: body.name,
+      ...controlColumns(body),
+      targetUrl: changes.targetUrl,
+      config: changes.config,
+      headers: changes.headers,
+      secrets: changes.secrets,
+      // An update is how an operator says the target works again after a 410 disabled it.
+      disabledAt: null,
+      disabledReason: null,
+      // A new failure streak starts (herald/integration.failing is emitted again if it fails again).
+      consecutiveFailures: 0,
+      failingSince: null,
+      modifiedAt: now,
+      modifiedBy: ctx.auth.userId,
+    };
+    const audit = await trail.record({
+      action: "integration.updated",
+      targetType: "integration",
+      targetId: current.id,
+      before: toIntegration(current),
+      after: toIntegration(applied(current, { ...update, ...(signingSecret ? { signingSecret } : {}) })),
+    });
+    const row = await updateRow(
+      ctx.services.db,
+      accountId,
+      current.id,
+      {
+        ...update,
+        ...(signingSecret ? await newSigningKey(ctx, current, signingSecret, now) : {}),
+        headers: update.headers && (await sealHeaders(box, current.id, update.headers)),
+        secrets: update.secrets && (await sealCredentials(box, current.id, update.secrets)),
+      },
+      audit,
+    );
+    if (!row) throw ApiError.notFound(`integration '${id}'`);
+    return toIntegration(await openIntegration(ctx.services.secrets, row));
   });
-  if (!row) throw ApiError.notFound(`integration '${id}'`);
-  return toIntegration(await openIntegration(ctx.services.secrets, row));
 }
 
 /**
@@ -182,29 +216,62 @@ function controlColumns(body: Pick<UpdateIntegrationRequest, "rate_limit" | "max
 
 /** Pauses deliveries to the integration: its legs wait, parked, until it is resumed. Pausing twice changes nothing. */
 export async function pauseIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<Integration> {
-  const row = await setIntegrationPaused(ctx.services.db, accountId, id.toUpperCase(), ctx.services.now());
-  if (!row) throw ApiError.notFound(`integration '${id}'`);
-  return toIntegration(await openIntegration(ctx.services.secrets, row));
+  return setPaused(ctx, accountId, id, true);
 }
 
 /** Resumes deliveries to the integration and queues the legs parked while it was paused, in pages. */
 export async function resumeIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<Integration> {
+  const resumed = await setPaused(ctx, accountId, id, false);
   const { db, now } = ctx.services;
-  const row = await setIntegrationPaused(db, accountId, id.toUpperCase(), null);
-  if (!row) throw ApiError.notFound(`integration '${id}'`);
   for (;;) {
-    const legs = await unparkLegs(db, accountId, row.id, now(), RESUME_PAGE);
+    const legs = await unparkLegs(db, accountId, resumed.id, now(), RESUME_PAGE);
     await enqueueDeliveries(ctx.services.queues.delivery, legs);
     if (legs.length < RESUME_PAGE) break;
   }
-  return toIntegration(await openIntegration(ctx.services.secrets, row));
+  return resumed;
+}
+
+/** Pauses or resumes, audited when the state changes. */
+function setPaused(ctx: ServiceContext, accountId: string, id: string, paused: boolean): Promise<Integration> {
+  return audited(ctx, accountId, async (trail) => {
+    const current = await requireIntegration(ctx, accountId, id);
+    if ((current.pausedAt !== null) === paused) return toIntegration(current);
+    const audit = await trail.record({
+      action: paused ? "integration.paused" : "integration.resumed",
+      targetType: "integration",
+      targetId: current.id,
+      before: { paused: !paused },
+      after: { paused },
+    });
+    const row = await setIntegrationPaused(
+      ctx.services.db,
+      accountId,
+      current.id,
+      paused ? ctx.services.now() : null,
+      audit,
+    );
+    if (!row) throw ApiError.notFound(`integration '${id}'`);
+    return toIntegration(await openIntegration(ctx.services.secrets, row));
+  });
 }
 
 /** Parked legs a resume queues per round trip. */
 const RESUME_PAGE = 500;
 
 export async function deleteIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
-  if (!(await deleteRow(ctx.services.db, accountId, id.toUpperCase()))) throw ApiError.notFound(`integration '${id}'`);
+  await audited(ctx, accountId, async (trail) => {
+    // Read sealed: a deletion needs no key, so its entry shows what identifies the integration, no credential.
+    const current = await findIntegration(ctx.services.db, accountId, id.toUpperCase());
+    if (!current) throw ApiError.notFound(`integration '${id}'`);
+    const audit = await trail.record({
+      action: "integration.deleted",
+      targetType: "integration",
+      targetId: current.id,
+      before: { id: current.id, name: current.name, type: current.type, target_url: current.targetUrl },
+    });
+    if (!(await deleteRow(ctx.services.db, accountId, current.id, audit)))
+      throw ApiError.notFound(`integration '${id}'`);
+  });
 }
 
 function toSigningSecret(row: IntegrationRow, now: number): SigningSecret {
@@ -242,14 +309,29 @@ export async function getSigningSecret(ctx: ServiceContext, accountId: string, i
  * previous key until the overlap window ends, so receivers can switch without dropping a message.
  */
 export async function rotateSigningSecret(ctx: ServiceContext, accountId: string, id: string): Promise<SigningSecret> {
-  const current = await requireIntegration(ctx, accountId, id);
-  const now = ctx.services.now();
-  const signingSecret = await generateSigningKey(signatureSchemeOf(current.signingSecret));
-  const row = await rotateIntegrationSecret(ctx.services.db, accountId, current.id, {
-    ...(await newSigningKey(ctx, current, signingSecret, now)),
-    modifiedAt: now,
-    modifiedBy: ctx.auth.userId,
+  return audited(ctx, accountId, async (trail) => {
+    const current = await requireIntegration(ctx, accountId, id);
+    const now = ctx.services.now();
+    const signingSecret = await generateSigningKey(signatureSchemeOf(current.signingSecret));
+    const key = await newSigningKey(ctx, current, signingSecret, now);
+    const audit = await trail.record({
+      action: "integration.secret_rotated",
+      targetType: "integration",
+      targetId: current.id,
+      before: { signing_secret: maskCredential(current.signingSecret) },
+      after: {
+        signing_secret: maskCredential(signingSecret),
+        previous_key_expires_at: Math.floor(key.previousSecretExpiresAt / 1000),
+      },
+    });
+    const row = await rotateIntegrationSecret(
+      ctx.services.db,
+      accountId,
+      current.id,
+      { ...key, modifiedAt: now, modifiedBy: ctx.auth.userId },
+      audit,
+    );
+    if (!row) throw ApiError.notFound(`integration '${id}'`);
+    return toSigningSecret({ ...row, signingSecret }, now);
   });
-  if (!row) throw ApiError.notFound(`integration '${id}'`);
-  return toSigningSecret({ ...row, signingSecret }, now);
 }

@@ -14,6 +14,7 @@ import {
   updateNotificationType as updateRow,
 } from "@herald/db";
 import { ApiError } from "../errors";
+import { applied, audited } from "./audit";
 import type { ServiceContext } from "./context";
 
 export function toNotificationType(row: NotificationTypeRow): NotificationType {
@@ -68,10 +69,19 @@ export async function createNotificationType(
     createdAt: now,
     modifiedAt: now,
   };
-  if (!(await insertNotificationType(ctx.services.db, row))) {
-    throw ApiError.conflict(`notification type '${body.notification_type}' already exists`);
-  }
-  return toNotificationType(row);
+  const created = toNotificationType(row);
+  // Types are global: their changes are recorded in the account of the platform administrator who made them.
+  const inserted = await audited(ctx, ctx.auth.accountId, async (trail) => {
+    const audit = await trail.record({
+      action: "notification_type.created",
+      targetType: "notification_type",
+      targetId: row.notificationType,
+      after: created,
+    });
+    return insertNotificationType(ctx.services.db, row, audit);
+  });
+  if (!inserted) throw ApiError.conflict(`notification type '${body.notification_type}' already exists`);
+  return created;
 }
 
 export async function updateNotificationType(
@@ -79,15 +89,25 @@ export async function updateNotificationType(
   key: string,
   body: UpdateNotificationTypeRequest,
 ): Promise<NotificationType> {
-  const current = await findNotificationType(ctx.services.db, key);
-  if (!current) throw ApiError.notFound(`notification type '${key}'`);
-  const defaultTemplate = body.default_template ?? current.defaultTemplate;
-  const row = await updateRow(ctx.services.db, key, {
-    name: body.name,
-    defaultTemplate,
-    templates: withDefault(body.templates ?? current.templates, defaultTemplate),
-    defaultEmailSubject: body.default_email_subject,
-    modifiedAt: ctx.services.now(),
+  const row = await audited(ctx, ctx.auth.accountId, async (trail) => {
+    const current = await findNotificationType(ctx.services.db, key);
+    if (!current) throw ApiError.notFound(`notification type '${key}'`);
+    const defaultTemplate = body.default_template ?? current.defaultTemplate;
+    const changes = {
+      name: body.name,
+      defaultTemplate,
+      templates: withDefault(body.templates ?? current.templates, defaultTemplate),
+      defaultEmailSubject: body.default_email_subject,
+      modifiedAt: ctx.services.now(),
+    };
+    const audit = await trail.record({
+      action: "notification_type.updated",
+      targetType: "notification_type",
+      targetId: key,
+      before: toNotificationType(current),
+      after: toNotificationType(applied(current, changes)),
+    });
+    return updateRow(ctx.services.db, key, changes, audit);
   });
   if (!row) throw ApiError.notFound(`notification type '${key}'`);
   ctx.services.hotReads.forgetNotificationType(key);
@@ -97,6 +117,17 @@ export async function updateNotificationType(
 export async function deleteNotificationType(ctx: ServiceContext, key: string): Promise<void> {
   const inUse = await countSubscriptionsOfType(ctx.services.db, key);
   if (inUse > 0) throw ApiError.conflict(`notification type '${key}' is used by ${inUse} subscription(s)`);
-  if (!(await deleteRow(ctx.services.db, key))) throw ApiError.notFound(`notification type '${key}'`);
+  const deleted = await audited(ctx, ctx.auth.accountId, async (trail) => {
+    const current = await findNotificationType(ctx.services.db, key);
+    if (!current) return false;
+    const audit = await trail.record({
+      action: "notification_type.deleted",
+      targetType: "notification_type",
+      targetId: key,
+      before: toNotificationType(current),
+    });
+    return deleteRow(ctx.services.db, key, audit);
+  });
+  if (!deleted) throw ApiError.notFound(`notification type '${key}'`);
   ctx.services.hotReads.forgetNotificationType(key);
 }

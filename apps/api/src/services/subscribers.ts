@@ -18,6 +18,7 @@ import {
 } from "@herald/db";
 import { ApiError } from "../errors";
 import { stamp } from "../mappers/stamp";
+import { audited } from "./audit";
 import type { ServiceContext } from "./context";
 
 export function toSubscriber(row: SubscriberRow): Subscriber {
@@ -107,14 +108,24 @@ export async function addSubscriber(
   subscriptionId: string,
   body: AddSubscriberRequest,
 ): Promise<Subscriber> {
-  const subscription = await requireSubscription(ctx, accountId, subscriptionId);
-  const { accepted, failed } = await checkSubscribers(ctx, accountId, subscription.id, [body]);
-  const [row] = accepted;
-  if (!row) throw new ApiError({ status: 400, code: "invalid_value", path: "subscriber", details: failed[0]?.details });
-  if (!(await insertSubscriber(ctx.services.db, row))) {
-    throw ApiError.conflict("the subscriber is already subscribed to this subscription");
-  }
-  return toSubscriber(row);
+  return audited(ctx, accountId, async (trail) => {
+    const subscription = await requireSubscription(ctx, accountId, subscriptionId);
+    const { accepted, failed } = await checkSubscribers(ctx, accountId, subscription.id, [body]);
+    const [row] = accepted;
+    if (!row)
+      throw new ApiError({ status: 400, code: "invalid_value", path: "subscriber", details: failed[0]?.details });
+    const added = toSubscriber(row);
+    const audit = await trail.record({
+      action: "subscription.subscriber_added",
+      targetType: "subscription",
+      targetId: subscription.id,
+      after: added,
+    });
+    if (!(await insertSubscriber(ctx.services.db, row, audit))) {
+      throw ApiError.conflict("the subscriber is already subscribed to this subscription");
+    }
+    return added;
+  });
 }
 
 export async function removeSubscriber(
@@ -123,9 +134,18 @@ export async function removeSubscriber(
   subscriptionId: string,
   subscriber: SubscriberRequest,
 ): Promise<void> {
-  const subscription = await requireSubscription(ctx, accountId, subscriptionId);
-  const removed = await deleteSubscriber(ctx.services.db, accountId, subscription.id, normalise(subscriber));
-  if (!removed) throw ApiError.notFound(`subscriber '${subscriber.subscriber_type}/${subscriber.subscriber}'`);
+  await audited(ctx, accountId, async (trail) => {
+    const subscription = await requireSubscription(ctx, accountId, subscriptionId);
+    const key = normalise(subscriber);
+    const audit = await trail.record({
+      action: "subscription.subscriber_removed",
+      targetType: "subscription",
+      targetId: subscription.id,
+      before: { subscriber: key.subscriber, subscriber_type: key.subscriberType },
+    });
+    const removed = await deleteSubscriber(ctx.services.db, accountId, subscription.id, key, audit);
+    if (!removed) throw ApiError.notFound(`subscriber '${subscriber.subscriber_type}/${subscriber.subscriber}'`);
+  });
 }
 
 /**
@@ -139,23 +159,50 @@ export async function batchUpdateSubscribers(
   subscriptionId: string,
   body: BatchUpdateSubscribersRequest,
 ): Promise<void> {
-  const subscription = await requireSubscription(ctx, accountId, subscriptionId);
-  const actions = new Map<string, string>();
-  body.subscribers.forEach((item, index) => {
-    const { subscriber, subscriberType } = normalise(item);
-    const identity = `${subscriberType}:${subscriber}`;
-    const earlier = actions.get(identity);
-    if (earlier !== undefined && earlier !== item.action) {
-      throw ApiError.invalid(`subscribers.${index}`, "a subscriber cannot be added and deleted in the same batch");
-    }
-    actions.set(identity, item.action);
+  await audited(ctx, accountId, async (trail) => {
+    const subscription = await requireSubscription(ctx, accountId, subscriptionId);
+    const actions = new Map<string, string>();
+    body.subscribers.forEach((item, index) => {
+      const { subscriber, subscriberType } = normalise(item);
+      const identity = `${subscriberType}:${subscriber}`;
+      const earlier = actions.get(identity);
+      if (earlier !== undefined && earlier !== item.action) {
+        throw ApiError.invalid(`subscribers.${index}`, "a subscriber cannot be added and deleted in the same batch");
+      }
+      actions.set(identity, item.action);
+    });
+    const additions = body.subscribers.filter((s) => s.action === "add");
+    const removals = body.subscribers.filter((s) => s.action === "delete").map(normalise);
+    const { accepted, failed } = await checkSubscribers(ctx, accountId, subscription.id, additions);
+    if (failed.length > 0) throw ApiError.subscribersFailed(400, failed);
+    const current = await listSubscribers(ctx.services.db, accountId, [subscription.id]);
+    const removed = new Set(removals.map(identityOf));
+    const before = current.map(identityOf);
+    const kept = before.filter((key) => !removed.has(key));
+    const after = [...kept, ...accepted.map(identityOf).filter((key) => !kept.includes(key))];
+    const audit = await trail.record({
+      action: "subscription.subscribers_updated",
+      targetType: "subscription",
+      targetId: subscription.id,
+      before: { subscribers: subscriberList(before) },
+      after: { subscribers: subscriberList(after) },
+    });
+    await applySubscriberChanges(
+      ctx.services.db,
+      accountId,
+      subscription.id,
+      { add: accepted, remove: removals },
+      audit,
+    );
   });
-  const additions = body.subscribers.filter((s) => s.action === "add");
-  const removals = body.subscribers.filter((s) => s.action === "delete");
-  const { accepted, failed } = await checkSubscribers(ctx, accountId, subscription.id, additions);
-  if (failed.length > 0) throw ApiError.subscribersFailed(400, failed);
-  await applySubscriberChanges(ctx.services.db, accountId, subscription.id, {
-    add: accepted,
-    remove: removals.map(normalise),
+}
+
+const identityOf = (key: { subscriber: string; subscriberType: string }) => `${key.subscriberType}:${key.subscriber}`;
+
+/** A subscription's subscribers as an audit entry lists them, in one order whatever the order of the changes. */
+function subscriberList(identities: string[]) {
+  return [...identities].sort().map((identity) => {
+    const separator = identity.indexOf(":");
+    return { subscriber_type: identity.slice(0, separator), subscriber: identity.slice(separator + 1) };
   });
 }

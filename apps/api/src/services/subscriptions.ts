@@ -9,6 +9,7 @@ import type {
 import {
   deleteSubscriptions,
   findSubscription,
+  findSubscriptions,
   insertSubscription,
   listSubscriptions as listRows,
   listSubscribers,
@@ -20,6 +21,7 @@ import Mustache from "mustache";
 import { checkFilter } from "../delivery/filters";
 import { ApiError } from "../errors";
 import { stamp } from "../mappers/stamp";
+import { applied, audited } from "./audit";
 import type { ServiceContext } from "./context";
 import { requireNotificationType } from "./notification-types";
 import { checkSubscribers, toSubscriber } from "./subscribers";
@@ -161,12 +163,18 @@ export async function createSubscription(
     modifiedAt: now,
     modifiedBy: ctx.auth.userId,
   };
-  const { accepted, failed } = await checkSubscribers(ctx, accountId, id, body.subscribers ?? []);
-  await insertSubscription(ctx.services.db, row, accepted);
-  return {
-    ...toSubscription(row, accepted),
-    ...(failed.length > 0 ? { subscribers_failed: failed } : {}),
-  };
+  return audited(ctx, accountId, async (trail) => {
+    const { accepted, failed } = await checkSubscribers(ctx, accountId, id, body.subscribers ?? []);
+    const created = toSubscription(row, accepted);
+    const audit = await trail.record({
+      action: "subscription.created",
+      targetType: "subscription",
+      targetId: id,
+      after: created,
+    });
+    await insertSubscription(ctx.services.db, row, accepted, audit);
+    return { ...created, ...(failed.length > 0 ? { subscribers_failed: failed } : {}) };
+  });
 }
 
 export async function updateSubscription(
@@ -175,36 +183,62 @@ export async function updateSubscription(
   id: string,
   body: UpdateSubscriptionRequest,
 ): Promise<Subscription> {
-  const current = await requireSubscription(ctx, accountId, id);
-  requireValidFilters(body.filters);
-  requireValidMessageTemplate(body.options);
-  if (body.notification_type !== undefined || body.template !== undefined) {
-    await checkTypeAndTemplate(
-      ctx,
-      body.notification_type ?? current.notificationType,
-      body.template ?? current.template,
-    );
-  }
-  if (Object.keys(body).length === 0) return toSubscription(current);
-  const row = await updateRow(ctx.services.db, accountId, current.id, {
-    name: body.name,
-    notificationType: body.notification_type,
-    externalId: body.external_id,
-    active: body.active,
-    options: body.options,
-    filters: body.filters,
-    template: body.template,
-    suppressionInterval: body.suppression_interval,
-    modifiedAt: ctx.services.now(),
-    modifiedBy: ctx.auth.userId,
+  return audited(ctx, accountId, async (trail) => {
+    const current = await requireSubscription(ctx, accountId, id);
+    requireValidFilters(body.filters);
+    requireValidMessageTemplate(body.options);
+    if (body.notification_type !== undefined || body.template !== undefined) {
+      await checkTypeAndTemplate(
+        ctx,
+        body.notification_type ?? current.notificationType,
+        body.template ?? current.template,
+      );
+    }
+    if (Object.keys(body).length === 0) return toSubscription(current);
+    const changes = {
+      name: body.name,
+      notificationType: body.notification_type,
+      externalId: body.external_id,
+      active: body.active,
+      options: body.options,
+      filters: body.filters,
+      template: body.template,
+      suppressionInterval: body.suppression_interval,
+      modifiedAt: ctx.services.now(),
+      modifiedBy: ctx.auth.userId,
+    };
+    const audit = await trail.record({
+      action: "subscription.updated",
+      targetType: "subscription",
+      targetId: current.id,
+      before: toSubscription(current),
+      after: toSubscription(applied(current, changes)),
+    });
+    const row = await updateRow(ctx.services.db, accountId, current.id, changes, audit);
+    if (!row) throw ApiError.notFound(`subscription '${id}'`);
+    return toSubscription(row);
   });
-  if (!row) throw ApiError.notFound(`subscription '${id}'`);
-  return toSubscription(row);
+}
+
+/** Deletes the account's subscriptions among `ids` that exist, each with its audit entry; answers the ids deleted. */
+async function deleteAudited(ctx: ServiceContext, accountId: string, ids: string[]): Promise<Set<string>> {
+  return audited(ctx, accountId, async (trail) => {
+    const found = await findSubscriptions(ctx.services.db, accountId, ids);
+    const audit = await trail.record(
+      ...found.map((row) => ({
+        action: "subscription.deleted" as const,
+        targetType: "subscription" as const,
+        targetId: row.id,
+        before: toSubscription(row),
+      })),
+    );
+    return new Set(await deleteSubscriptions(ctx.services.db, accountId, ids, audit));
+  });
 }
 
 export async function deleteSubscription(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
-  const deleted = await deleteSubscriptions(ctx.services.db, accountId, [id.toUpperCase()]);
-  if (deleted.length === 0) throw ApiError.notFound(`subscription '${id}'`);
+  const deleted = await deleteAudited(ctx, accountId, [id.toUpperCase()]);
+  if (deleted.size === 0) throw ApiError.notFound(`subscription '${id}'`);
 }
 
 /** Deletes what it can; ids it could not delete come back in `unprocessed_items` with a 400 `delete_failed`. */
@@ -214,7 +248,7 @@ export async function batchDeleteSubscriptions(
   body: BatchDeleteSubscriptionsRequest,
 ): Promise<void> {
   const ids = [...new Set(body.ids.map((id) => id.toUpperCase()))];
-  const deleted = new Set(await deleteSubscriptions(ctx.services.db, accountId, ids));
+  const deleted = await deleteAudited(ctx, accountId, ids);
   const unprocessed = ids.filter((id) => !deleted.has(id));
   if (unprocessed.length > 0) {
     throw new ApiError({

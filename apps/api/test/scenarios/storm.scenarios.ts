@@ -140,6 +140,14 @@ export function defineStormScenarios(harness: Harness, options: { notifications:
         expect(leg?.attempts).toHaveLength(1);
       }
       expect(await target.calls()).toHaveLength(3);
+      // Both are changes to the integration, in its audit log; pausing it again changes (and records) nothing.
+      await call("POST", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/resume`, { token });
+      const log = await call("GET", `/herald/v2/${ACCOUNT}/audit_events?target_id=${integration.id}`, { token });
+      const actions = (log.body.audit_events as Array<{ action: string }>).map((event) => event.action);
+      expect(actions.filter((action) => action !== "integration.created").sort()).toEqual([
+        "integration.paused",
+        "integration.resumed",
+      ]);
     });
 
     it("refuses limits out of range, in Herald's error shape", async () => {

@@ -32,6 +32,7 @@ export const ADMIN_ONLY = new Set([
   "test_email",
   "put_user",
   "delete_user",
+  "get_audit_events",
 ]);
 
 /** Routes without the account in the path that act on the token's own account: a stranger's call is its own. */
@@ -199,13 +200,39 @@ export function bodyFor(route: Documented): unknown {
   return bodies[route.operationId] ?? {};
 }
 
-/** Needles of account 12345678 that a response shows although the request did not carry them, in any letter case. */
-function leaked(requestText: string, responseText: string): string[] {
+/**
+ * Needles of account 12345678 that a response shows although neither the request carried them nor the caller stored
+ * them in its own account before (`storedBy`), in any letter case.
+ */
+function leaked(requestText: string, responseText: string, stored: ReadonlySet<string> = new Set()): string[] {
   const sent = requestText.toLowerCase();
   const shown = responseText.toLowerCase();
   return fixture.needles.filter(
-    (needle) => shown.includes(needle.toLowerCase()) && !sent.includes(needle.toLowerCase()),
+    (needle) =>
+      shown.includes(needle.toLowerCase()) && !sent.includes(needle.toLowerCase()) && !stored.has(needle.toLowerCase()),
   );
+}
+
+/**
+ * By token, the needles a caller wrote into its own account: ids its request carried that its 2xx answer shows as
+ * stored (a `user` subscriber naming 12345678's user id is any account's to make). Its own audit log, read later,
+ * shows them again: that is its own data, not a leak. Refused subscribers (`subscribers_failed`) were not stored.
+ */
+const storedBy = new Map<string, Set<string>>();
+
+function remember(
+  token: string,
+  requestText: string,
+  result: { status: number; json?: Record<string, unknown> | undefined; text: string },
+) {
+  if (result.status < 200 || result.status >= 300) return;
+  const { subscribers_failed: _refused, ...kept } = (result.json ?? {}) as Record<string, unknown>;
+  const answered = result.json ? JSON.stringify(kept) : result.text;
+  const stored = storedBy.get(token) ?? new Set<string>();
+  for (const needle of fixture.needles.map((n) => n.toLowerCase())) {
+    if (requestText.toLowerCase().includes(needle) && answered.toLowerCase().includes(needle)) stored.add(needle);
+  }
+  storedBy.set(token, stored);
 }
 
 export async function mint(claims: {
@@ -291,7 +318,9 @@ export async function cell(
   }
   if (outsider) {
     const requestText = `${path} ${JSON.stringify(init?.body ?? "")}`;
-    for (const needle of leaked(requestText, result.text)) tally.leaks.push(`${name} shows ${needle}`);
+    const stored = init?.token ? storedBy.get(init.token) : undefined;
+    for (const needle of leaked(requestText, result.text, stored)) tally.leaks.push(`${name} shows ${needle}`);
+    if (init?.token && method !== "GET") remember(init.token, requestText, result);
   }
   return result;
 }

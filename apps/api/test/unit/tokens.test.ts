@@ -34,4 +34,16 @@ describe("verifyToken", () => {
     expect(await verifyToken(`${header}.${forgedPayload}.${signature}`, keys)).toBeUndefined();
     expect(await verifyToken(`${token}x`, keys)).toBeUndefined();
   });
+
+  it("names the access key it was issued for and carries an id of its own, never the same twice", async () => {
+    const keys = { current: "unit-secret-c" };
+    const first = await issueToken({ ...claims, accessKeyId: "key-1" }, keys, now(), 60);
+    const second = await issueToken({ ...claims, accessKeyId: "key-1" }, keys, now(), 60);
+    const [a, b] = [await verifyToken(first.token, keys), await verifyToken(second.token, keys)];
+    expect(a).toMatchObject({ ...claims, accessKeyId: "key-1", tokenId: expect.stringMatching(/^[0-9A-F-]{36}$/) });
+    expect(b?.tokenId).not.toBe(a?.tokenId);
+    // One issued without an access key (as tests mint them) names none.
+    const bare = await verifyToken((await issueToken(claims, keys, now(), 60)).token, keys);
+    expect(bare?.accessKeyId).toBeUndefined();
+  });
 });

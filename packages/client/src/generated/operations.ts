@@ -460,6 +460,16 @@ export const OPERATIONS = {
     successStatuses: [200],
     methodName: "testEmail",
   },
+  get_audit_events: {
+    method: "GET",
+    path: "/herald/v2/{account_id}/audit_events",
+    pathParams: ["account_id"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [200],
+    methodName: "getAuditEvents",
+  },
   test_integration_configuration: {
     method: "POST",
     path: "/herald/v2/{account_id}/{type}/test",
@@ -923,6 +933,15 @@ export function operationMethods(call: OperationCall) {
       body: RequestBody<"test_email">,
       options?: AccountCallOptions,
     ): Promise<OperationResult<"test_email">> => call("test_email", { body }, options),
+
+    /**
+     * List the account's audit log.
+     * `get_audit_events`: GET /herald/v2/{account_id}/audit_events
+     */
+    getAuditEvents: (
+      query?: QueryParams<"get_audit_events">,
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"get_audit_events">> => call("get_audit_events", { query }, options),
 
     /**
      * Send a sample notification through an unsaved integration.

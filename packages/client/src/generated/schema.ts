@@ -683,6 +683,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/herald/v2/{account_id}/audit_events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the account's audit log
+         * @description Herald extension. Every change to the account's subscriptions, subscribers, integrations, users, signing secrets and (for platform administrators) notification types: who made it, when, with which access key and token, and what changed (credentials masked). Newest first unless `sort=asc`; follow `continuation_id` for the next page. Needs the admin role, as reading integration secrets does.
+         */
+        get: operations["get_audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/herald/v2/{account_id}/{type}/test": {
         parameters: {
             query?: never;
@@ -2938,6 +2958,99 @@ export interface components {
              * @example incidents/alerts
              */
             notification_type?: string;
+        };
+        "Audit-Event-Page": {
+            audit_events: components["schemas"]["Audit-Event"][];
+            /** @description Pass as `continuation_id` to get the next page. Absent on the last page. */
+            continuation_id?: string;
+            /** @description Number of entries matching the query, over all pages. */
+            total_count: number;
+        };
+        /**
+         * @example {
+         *       "id": "0B5AE1A4-3D5C-4E5B-9C1F-7A3C2B1D0E9F",
+         *       "account_id": "12345678",
+         *       "seq": 7,
+         *       "occurred_at": 1517314312,
+         *       "actor": "28122406-177B-4C5C-B6E6-4A947EA324EF",
+         *       "access_key_id": "devkey12345678",
+         *       "token_id": "6C0B3E4A-1F2D-4A5B-8C7D-9E0F1A2B3C4D",
+         *       "action": "integration.updated",
+         *       "target_type": "integration",
+         *       "target_id": "95470F2D-59AA-485F-AE4B-A844D81A53C6",
+         *       "changes": {
+         *         "before": {
+         *           "headers": {
+         *             "Authorization": "****abcd"
+         *           }
+         *         },
+         *         "after": {
+         *           "headers": {
+         *             "Authorization": "****wxyz"
+         *           }
+         *         }
+         *       },
+         *       "prev_hash": "5d41402abc4b2a76b9719d911017c592ae1b3f6c5e1d8a7f0e9c2b1a0f9e8d7c",
+         *       "hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+         *     }
+         */
+        "Audit-Event": {
+            id: string;
+            account_id: string;
+            /** @description 1, 2, 3... per account, without gaps. */
+            seq: number;
+            /**
+             * @description Unix time in whole seconds.
+             * @example 1517314312
+             */
+            occurred_at: number;
+            /** @description The user the token acted as, or `system` for an operator command. */
+            actor: string;
+            /** @description The access key the token was issued for. */
+            access_key_id?: string;
+            /** @description The id (`jti`) of the token that made the call; never the token itself. */
+            token_id?: string;
+            action: components["schemas"]["Audit-Action"];
+            target_type: components["schemas"]["Audit-Target-Type"];
+            target_id: string;
+            changes: components["schemas"]["Audit-Changes"];
+            /** @description The hash of the account's entry before this one (64 zeros for the first). */
+            prev_hash: string;
+            /** @description SHA-256 (hex) over this entry and `prev_hash`: `admin verify-audit` checks the chain. */
+            hash: string;
+        };
+        /**
+         * @description `<target type>.<what happened>`.
+         * @example integration.secret_rotated
+         * @enum {string}
+         */
+        "Audit-Action": "subscription.created" | "subscription.updated" | "subscription.deleted" | "subscription.subscriber_added" | "subscription.subscriber_removed" | "subscription.subscribers_updated" | "integration.created" | "integration.updated" | "integration.deleted" | "integration.secret_rotated" | "integration.paused" | "integration.resumed" | "user.created" | "user.updated" | "user.deleted" | "notification_type.created" | "notification_type.updated" | "notification_type.deleted" | "access_key.created";
+        /**
+         * @description What kind of object the change was made to. Subscriber changes are changes to their subscription; access keys are created by the operator CLI (`admin provision-account`).
+         * @example integration
+         * @enum {string}
+         */
+        "Audit-Target-Type": "subscription" | "integration" | "user" | "notification_type" | "access_key";
+        /**
+         * @description What changed, in the target's wire form. Credentials are masked as answers mask them (`****abcd`); signing secrets appear only masked.
+         * @example {
+         *       "before": {
+         *         "name": "Ops hook"
+         *       },
+         *       "after": {
+         *         "name": "Ops webhook"
+         *       }
+         *     }
+         */
+        "Audit-Changes": {
+            /** @description The target before the change (for updates, only the fields that changed). Absent for creations. */
+            before?: {
+                [key: string]: unknown;
+            };
+            /** @description The target after the change (for updates, only the fields that changed). Absent for deletions. */
+            after?: {
+                [key: string]: unknown;
+            };
         };
         /**
          * @description An integration's configuration as its create request takes it (`target_url`, `routing_key`, `token`...; `name` may be left out), and which notification type's sample to send. Nothing is stored.
@@ -6553,6 +6666,93 @@ export interface operations {
             };
             /** @description The request body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_audit_events: {
+        parameters: {
+            query?: {
+                /** @description Direction to sort by creation time. Defaults to "desc". */
+                sort?: "asc" | "desc";
+                /** @description The `continuation_id` of the previous page; continue from that result. */
+                continuation_id?: string;
+                /** @description Maximum number of items per page (1 to 1000). */
+                limit?: number;
+                /** @description `<target type>.<what happened>`. */
+                action?: components["schemas"]["Audit-Action"];
+                /** @description What kind of object the change was made to. Subscriber changes are changes to their subscription; access keys are created by the operator CLI (`admin provision-account`). */
+                target_type?: components["schemas"]["Audit-Target-Type"];
+                /** @description Only changes to this object. */
+                target_id?: string;
+                /** @description Only changes made by this user (or `system`). */
+                actor?: string;
+                /** @description Only entries recorded at or after this time. */
+                since?: number;
+                /** @description Only entries recorded before this time (exclusive). */
+                until?: number;
+            };
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Audit-Event-Page"];
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

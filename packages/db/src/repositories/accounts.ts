@@ -1,6 +1,15 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { type AccessKeyRow, type AccountRow, accessKeys, accounts, type UserRow, users } from "../schema";
+import {
+  type AccessKeyRow,
+  type AccountRow,
+  type AuditEventRow,
+  accessKeys,
+  accounts,
+  type UserRow,
+  users,
+} from "../schema";
+import { auditInserts } from "./audit-events";
 
 /** One round trip to the database that reads nothing of anyone's: throws when it cannot be reached. */
 export async function pingDatabase(db: Db): Promise<void> {
@@ -63,10 +72,14 @@ export interface ProvisionAccountInput {
 }
 
 /**
- * Creates (or refreshes) an account with one user and one access key, atomically. Used by the operator CLI and the
- * local seed, so running either twice leaves the same state.
+ * Creates (or refreshes) an account with one user and one access key, atomically, with the audit entries the operator
+ * CLI records. Used by the operator CLI and the local seed, so running either twice leaves the same state.
  */
-export async function provisionAccount(db: Db, input: ProvisionAccountInput): Promise<void> {
+export async function provisionAccount(
+  db: Db,
+  input: ProvisionAccountInput,
+  audit: readonly AuditEventRow[] = [],
+): Promise<void> {
   const { account, user, key, now } = input;
   // Users and keys belong to one account for good: provisioning never moves them to another.
   const [existingUser, existingKey] = await Promise.all([
@@ -116,6 +129,7 @@ export async function provisionAccount(db: Db, input: ProvisionAccountInput): Pr
           label: key.label ?? null,
         },
       }),
+    ...auditInserts(db, audit),
   ]);
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { deliveries, type IntegrationRow, integrations, ticketLinks } from "../schema";
+import { type AuditEventRow, deliveries, type IntegrationRow, integrations, ticketLinks } from "../schema";
+import { auditInserts } from "./audit-events";
 import { preparedPerDb } from "./prepared";
 import { deleteConnectionSubscribers } from "./subscribers";
 
@@ -38,8 +39,13 @@ export async function existingIntegrationIds(db: Db, accountId: string, ids: str
 /** A row to insert: the type's settings, credentials and pacing default to none. */
 export type NewIntegration = typeof integrations.$inferInsert;
 
-export async function insertIntegration(db: Db, row: NewIntegration): Promise<void> {
-  await db.insert(integrations).values(row);
+/** Inserts the integration and the audit entries of its creation, atomically. */
+export async function insertIntegration(
+  db: Db,
+  row: NewIntegration,
+  audit: readonly AuditEventRow[] = [],
+): Promise<void> {
+  await db.batch([db.insert(integrations).values(row), ...auditInserts(db, audit)]);
 }
 
 export type IntegrationChanges = Partial<
@@ -69,12 +75,16 @@ export async function updateIntegration(
   accountId: string,
   id: string,
   changes: IntegrationChanges,
+  audit: readonly AuditEventRow[] = [],
 ): Promise<IntegrationRow | undefined> {
-  const [row] = await db
-    .update(integrations)
-    .set(changes)
-    .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
-    .returning();
+  const [[row]] = await db.batch([
+    db
+      .update(integrations)
+      .set(changes)
+      .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
+      .returning(),
+    ...auditInserts(db, audit, true),
+  ]);
   return row;
 }
 
@@ -87,12 +97,16 @@ export async function setIntegrationPaused(
   accountId: string,
   id: string,
   pausedAt: number | null,
+  audit: readonly AuditEventRow[] = [],
 ): Promise<IntegrationRow | undefined> {
-  const [row] = await db
-    .update(integrations)
-    .set({ pausedAt: pausedAt === null ? null : sql`coalesce(${integrations.pausedAt}, ${pausedAt})` })
-    .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
-    .returning();
+  const [[row]] = await db.batch([
+    db
+      .update(integrations)
+      .set({ pausedAt: pausedAt === null ? null : sql`coalesce(${integrations.pausedAt}, ${pausedAt})` })
+      .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
+      .returning(),
+    ...auditInserts(db, audit, true),
+  ]);
   return row;
 }
 
@@ -130,14 +144,23 @@ export async function unparkLegs(
     .returning({ id: deliveries.id, accountId: deliveries.accountId });
 }
 
-/** Deletes the integration, unsubscribes it everywhere and forgets the tickets it opened, atomically. */
-export async function deleteIntegration(db: Db, accountId: string, id: string): Promise<boolean> {
+/**
+ * Deletes the integration, unsubscribes it everywhere, forgets the tickets it opened and records the audit entries
+ * (when it was there), atomically.
+ */
+export async function deleteIntegration(
+  db: Db,
+  accountId: string,
+  id: string,
+  audit: readonly AuditEventRow[] = [],
+): Promise<boolean> {
   const [, deleted] = await db.batch([
     deleteConnectionSubscribers(db, accountId, id),
     db
       .delete(integrations)
       .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
       .returning({ id: integrations.id }),
+    ...auditInserts(db, audit, true),
     db.delete(ticketLinks).where(and(eq(ticketLinks.accountId, accountId), eq(ticketLinks.integrationId, id))),
   ]);
   return deleted.length > 0;
@@ -156,12 +179,16 @@ export async function rotateIntegrationSecret(
   accountId: string,
   id: string,
   rotation: SecretRotation,
+  audit: readonly AuditEventRow[] = [],
 ): Promise<IntegrationRow | undefined> {
-  const [row] = await db
-    .update(integrations)
-    .set(rotation)
-    .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
-    .returning();
+  const [[row]] = await db.batch([
+    db
+      .update(integrations)
+      .set(rotation)
+      .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
+      .returning(),
+    ...auditInserts(db, audit, true),
+  ]);
   return row;
 }
 

@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../client";
-import { type SubscriberRow, subscribers } from "../schema";
+import { type AuditEventRow, type SubscriberRow, subscribers } from "../schema";
+import { auditInserts } from "./audit-events";
 
 export type SubscriberType = SubscriberRow["subscriberType"];
 export interface SubscriberKey {
@@ -18,9 +19,16 @@ export async function listSubscribers(db: Db, accountId: string, subscriptionIds
     .orderBy(asc(subscribers.createdAt), asc(subscribers.id));
 }
 
-/** Inserts the subscriber; answers false when it is already on the subscription. */
-export async function insertSubscriber(db: Db, row: SubscriberRow): Promise<boolean> {
-  const result = await db.insert(subscribers).values(row).onConflictDoNothing();
+/** Inserts the subscriber (and the audit entries); answers false, recording nothing, when it is already there. */
+export async function insertSubscriber(
+  db: Db,
+  row: SubscriberRow,
+  audit: readonly AuditEventRow[] = [],
+): Promise<boolean> {
+  const [result] = await db.batch([
+    db.insert(subscribers).values(row).onConflictDoNothing(),
+    ...auditInserts(db, audit, true),
+  ]);
   return result.rowsAffected > 0;
 }
 
@@ -42,21 +50,27 @@ export async function deleteSubscriber(
   accountId: string,
   subscriptionId: string,
   key: SubscriberKey,
+  audit: readonly AuditEventRow[] = [],
 ): Promise<boolean> {
-  const result = await deleteOne(db, accountId, subscriptionId, key);
+  const [result] = await db.batch([deleteOne(db, accountId, subscriptionId, key), ...auditInserts(db, audit, true)]);
   return result.rowsAffected > 0;
 }
 
-/** Adds and removes subscribers of one subscription in a single atomic batch; adding one already there is a no-op. */
+/**
+ * Adds and removes subscribers of one subscription, with the audit entries, in a single atomic batch; adding one
+ * already there is a no-op.
+ */
 export async function applySubscriberChanges(
   db: Db,
   accountId: string,
   subscriptionId: string,
   changes: { add: SubscriberRow[]; remove: SubscriberKey[] },
+  audit: readonly AuditEventRow[] = [],
 ): Promise<void> {
   const statements: BatchItem<"sqlite">[] = [
     ...changes.remove.map((key) => deleteOne(db, accountId, subscriptionId, key)),
     ...changes.add.map((row) => db.insert(subscribers).values(row).onConflictDoNothing()),
+    ...auditInserts(db, audit),
   ];
   const [first, ...rest] = statements;
   if (!first) return;

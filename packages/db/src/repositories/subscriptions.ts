@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { type SubscriberRow, type SubscriptionRow, subscribers, subscriptions } from "../schema";
+import { type AuditEventRow, type SubscriberRow, type SubscriptionRow, subscribers, subscriptions } from "../schema";
+import { auditInserts } from "./audit-events";
 
 export interface SubscriptionFilter {
   class?: string | undefined;
@@ -31,18 +32,28 @@ export async function findSubscription(db: Db, accountId: string, id: string): P
   });
 }
 
-/** Inserts the subscription and its initial subscribers in one atomic batch. */
+/** Inserts the subscription, its initial subscribers and the audit entries in one atomic batch. */
 export async function insertSubscription(
   db: Db,
   subscription: SubscriptionRow,
   initialSubscribers: SubscriberRow[],
+  audit: readonly AuditEventRow[] = [],
 ): Promise<void> {
-  const insertSubscription = db.insert(subscriptions).values(subscription);
-  if (initialSubscribers.length === 0) {
-    await insertSubscription;
-    return;
-  }
-  await db.batch([insertSubscription, db.insert(subscribers).values(initialSubscribers).onConflictDoNothing()]);
+  await db.batch([
+    db.insert(subscriptions).values(subscription),
+    ...(initialSubscribers.length > 0 ? [db.insert(subscribers).values(initialSubscribers).onConflictDoNothing()] : []),
+    ...auditInserts(db, audit),
+  ]);
+}
+
+/** The account's subscriptions among `ids`. */
+export async function findSubscriptions(db: Db, accountId: string, ids: string[]): Promise<SubscriptionRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.accountId, accountId), inArray(subscriptions.id, ids)))
+    .orderBy(asc(subscriptions.id));
 }
 
 export type SubscriptionChanges = Partial<
@@ -58,17 +69,29 @@ export async function updateSubscription(
   accountId: string,
   id: string,
   changes: SubscriptionChanges,
+  audit: readonly AuditEventRow[] = [],
 ): Promise<SubscriptionRow | undefined> {
-  const [row] = await db
-    .update(subscriptions)
-    .set(changes)
-    .where(and(eq(subscriptions.accountId, accountId), eq(subscriptions.id, id)))
-    .returning();
+  const [[row]] = await db.batch([
+    db
+      .update(subscriptions)
+      .set(changes)
+      .where(and(eq(subscriptions.accountId, accountId), eq(subscriptions.id, id)))
+      .returning(),
+    ...auditInserts(db, audit, true),
+  ]);
   return row;
 }
 
-/** Deletes the subscriptions (and their subscribers) of the account among `ids`; answers the ids it deleted. */
-export async function deleteSubscriptions(db: Db, accountId: string, ids: string[]): Promise<string[]> {
+/**
+ * Deletes the subscriptions (and their subscribers) of the account among `ids`, with the audit entries when any was
+ * there; answers the ids it deleted.
+ */
+export async function deleteSubscriptions(
+  db: Db,
+  accountId: string,
+  ids: string[],
+  audit: readonly AuditEventRow[] = [],
+): Promise<string[]> {
   if (ids.length === 0) return [];
   const [, deleted] = await db.batch([
     db.delete(subscribers).where(and(eq(subscribers.accountId, accountId), inArray(subscribers.subscriptionId, ids))),
@@ -76,6 +99,7 @@ export async function deleteSubscriptions(db: Db, accountId: string, ids: string
       .delete(subscriptions)
       .where(and(eq(subscriptions.accountId, accountId), inArray(subscriptions.id, ids)))
       .returning({ id: subscriptions.id }),
+    ...auditInserts(db, audit, true),
   ]);
   return deleted.map((row) => row.id);
 }

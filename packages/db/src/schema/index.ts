@@ -1,5 +1,6 @@
 export * from "./access-keys";
 export * from "./accounts";
+export * from "./audit-events";
 export * from "./captured-emails";
 export * from "./deliveries";
 export * from "./delivery-attempts";
