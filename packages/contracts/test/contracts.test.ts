@@ -552,12 +552,15 @@ const notComponents = new Set([
   "SubscriptionQuery",
   "DeliveriesQuery",
   "DeliveryIdParam",
+  "JobIdParam",
   "UserIdParam",
   "CapturedEmailsQuery",
   "StandardWebhookHeaders",
   "SvixWebhookHeaders",
   // Queue messages travel between Workers, never over HTTP.
   "FanoutMessage",
+  "NotificationFanoutMessage",
+  "JobMessage",
   "DeliveryMessage",
 ]);
 
