@@ -29,7 +29,7 @@ describe("a job's messages", () => {
       accountId: ACCOUNT,
       integrationId: integration.id,
       kind: "recover",
-      since: now - 60_000,
+      since: Math.floor((now - 60_000) / 1000) * 1000,
       createdBy: "test",
       now,
     });
@@ -37,6 +37,25 @@ describe("a job's messages", () => {
   }
 
   const jobOf = async (id: string) => (await call("GET", `/herald/v2/${ACCOUNT}/jobs/${id}`, { token })).body;
+
+  it("a request made again while its job is unfinished answers that job, or 409 with another since", async () => {
+    const now = Date.now();
+    const job = await unqueuedJob(now);
+    const path = `/herald/v2/${ACCOUNT}/integrations/${job.integrationId}/recover`;
+    const same = await call("POST", path, { token, body: { since: Math.floor((now - 60_000) / 1000) } });
+    expect(same.status).toBe(202);
+    expect(same.body).toMatchObject({ job_id: job.id, status: "queued" });
+    const other = await call("POST", path, { token, body: { since: Math.floor((now - 120_000) / 1000) } });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ error: "conflict" });
+    // Replay is another kind: not held up by the recover job.
+    const replay = await call("POST", path.replace(/recover$/, "replay"), {
+      token,
+      body: { since: Math.floor((now - 120_000) / 1000) },
+    });
+    expect(replay.status).toBe(202);
+    expect(replay.body.job_id).not.toBe(job.id);
+  });
 
   it("a job whose message was lost is queued again by the sweeper, and completes", async () => {
     // Made long enough ago that only this test's sweep (with a grace as long) takes it.
