@@ -14,6 +14,7 @@ import { registerDocs } from "./routes/docs/docs.index";
 import { emailsRouter } from "./routes/emails/emails.index";
 import { hooksRouter } from "./routes/hooks/hooks.index";
 import { integrationConfigurationTestRouter, integrationsRouter } from "./routes/integrations/integrations.index";
+import { jobsRouter } from "./routes/jobs/jobs.index";
 import { notificationTypesRouter } from "./routes/notification-types/notification-types.index";
 import { notificationsRouter } from "./routes/notifications/notifications.index";
 import { createRouter } from "./routes/router";
@@ -72,6 +73,7 @@ export function createApp() {
   app.route("/herald/v2", subscriptionsRouter);
   app.route("/herald/v2", integrationsRouter);
   app.route("/herald/v2", deliveriesRouter);
+  app.route("/herald/v2", jobsRouter);
   app.route("/herald/v2", usersRouter);
   app.route("/herald/v2", emailsRouter);
   app.route("/herald/v2", auditEventsRouter);

@@ -20,6 +20,12 @@ export const DeliveryAttempt = z
     response_body: z.string().optional().openapi({ description: "The first 20 KB of the response." }),
     error: z.string().optional(),
     next_attempt_at: EpochSeconds.optional().openapi({ description: "When the next attempt is due, if any." }),
+    trigger: z.enum(["queue", "retry", "recover", "replay"]).openapi({
+      description:
+        "What started the retry schedule this attempt belongs to: `queue` the notification's fan-out, `retry` a " +
+        "manual retry of the delivery, `recover` or `replay` a job on its integration (`job_id`).",
+    }),
+    job_id: z.string().optional().openapi({ description: "The recover or replay job behind the attempt." }),
   })
   .openapi("Delivery-Attempt");
 export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;

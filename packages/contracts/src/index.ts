@@ -5,6 +5,7 @@ export * from "./deliveries";
 export * from "./emails";
 export * from "./errors";
 export * from "./integrations";
+export * from "./jobs";
 export * from "./notification-types";
 export * from "./notifications";
 export * from "./queues";

@@ -565,6 +565,7 @@ const notComponents = new Set([
   "SubscriptionQuery",
   "DeliveriesQuery",
   "DeliveryIdParam",
+  "JobIdParam",
   "UserIdParam",
   "CapturedEmailsQuery",
   "AuditEventsQuery",
@@ -572,6 +573,8 @@ const notComponents = new Set([
   "SvixWebhookHeaders",
   // Queue messages travel between Workers, never over HTTP.
   "FanoutMessage",
+  "NotificationFanoutMessage",
+  "JobMessage",
   "DeliveryMessage",
 ]);
 

@@ -14,6 +14,7 @@ export * from "./repositories/deliveries";
 export * from "./repositories/delivery-batches";
 export * from "./repositories/idempotency";
 export * from "./repositories/integrations";
+export * from "./repositories/jobs";
 export * from "./repositories/notification-types";
 export * from "./repositories/notifications";
 export * from "./repositories/operational-events";

@@ -1,7 +1,7 @@
 // One attempt at one claimed leg, per channel, from what the batch already read: no database call happens here
 // except what a transport itself does (the capture transport stores its e-mail).
 import type { Notification } from "@herald/contracts";
-import type { DeliveryRow, IntegrationRow, NotificationRow, RenderContext } from "@herald/db";
+import type { DeliveryRow, IntegrationRow, NotificationRow, RenderContext, SkipReason } from "@herald/db";
 import type { Services } from "../env";
 import type { AttemptOutcome, OutgoingEmail } from "../ports";
 import { checkIntegrationUrl } from "../security/vendor-urls";
@@ -25,6 +25,8 @@ export interface AttemptReport {
   address?: string | null;
   subject?: string | null;
   providerMessageId?: string | null;
+  /** No call was made because the integration is disabled: the leg is one a replay job delivers later. */
+  skipReason?: SkipReason;
 }
 
 export const permanent = (reason: string, address?: string): AttemptReport => ({
@@ -36,7 +38,7 @@ export const permanent = (reason: string, address?: string): AttemptReport => ({
 
 export interface IntegrationTarget {
   /** The integration with its secrets opened, or why there is none to call. */
-  integration: IntegrationRow | { missing: string; address?: string };
+  integration: IntegrationRow | { missing: string; address?: string; skipReason?: SkipReason };
   /** The notification document webhooks carry, and its JSON (each made once per notification and batch). */
   document: () => Notification;
   body: () => string;
@@ -130,7 +132,10 @@ export async function attemptIntegration(
   target: IntegrationTarget,
 ): Promise<AttemptReport> {
   const { integration } = target;
-  if ("missing" in integration) return permanent(integration.missing, integration.address);
+  if ("missing" in integration) {
+    const failed = permanent(integration.missing, integration.address);
+    return integration.skipReason ? { ...failed, skipReason: integration.skipReason } : failed;
+  }
   const call = await callIntegration(services, integration, { deliveryId: leg.id, ...target });
   if (!call.sent) return permanent(call.reason, integration.targetUrl);
   // An e-mail's report says its own status (SENT until the provider reports delivery) and address.

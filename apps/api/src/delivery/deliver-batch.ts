@@ -185,6 +185,7 @@ export async function deliverBatch(
       ...(report.address !== undefined ? { address: report.address } : {}),
       ...(report.subject !== undefined ? { subject: report.subject } : {}),
       ...(report.providerMessageId !== undefined ? { providerMessageId: report.providerMessageId } : {}),
+      ...(report.skipReason !== undefined ? { skipReason: report.skipReason } : {}),
     };
     return [{ leg, report, decision, record }];
   });

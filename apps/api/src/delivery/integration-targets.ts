@@ -56,7 +56,11 @@ export function integrationTargets(
     const shared = { document, body, message, email, tickets };
     if (row.disabledAt !== null) {
       return {
-        integration: { missing: `the integration is disabled: ${row.disabledReason}`, address: row.targetUrl },
+        integration: {
+          missing: `the integration is disabled: ${row.disabledReason}`,
+          address: row.targetUrl,
+          skipReason: "disabled",
+        },
         ...shared,
       };
     }

@@ -55,6 +55,17 @@ export async function enqueueFanouts(
   );
 }
 
+/** Queues the next page of recover or replay jobs, on the fan-out queue. */
+export async function enqueueJobs(
+  queue: Queue<FanoutMessage>,
+  jobs: ReadonlyArray<{ id: string; accountId: string }>,
+): Promise<void> {
+  await sendInChunks(
+    queue,
+    jobs.map((job) => ({ body: { v: 1, job_id: job.id, account_id: job.accountId } })),
+  );
+}
+
 /** A leg to queue, and how long the queue should hold it (seconds; 0 by default). */
 export interface LegToQueue {
   id: string;

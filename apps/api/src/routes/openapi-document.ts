@@ -10,6 +10,10 @@ const TAGS = [
   { name: "Notification Types", description: "The kinds of notifications; platform administrators manage them." },
   { name: "Integrations", description: "Webhook destinations of an account, and their signing secrets." },
   { name: "Deliveries", description: "Herald extension: each destination's delivery, its attempts and retries." },
+  {
+    name: "Jobs",
+    description: "Herald extension: re-send an integration's failed deliveries (recover), or what it missed (replay).",
+  },
   { name: "Users", description: "Herald extension: where `user` subscribers' e-mail goes." },
   { name: "E-mail", description: "Herald extension: captured e-mails and test e-mails." },
   { name: "AIMS", description: "Log in with an access key, as Alert Logic's AIMS service answers it." },

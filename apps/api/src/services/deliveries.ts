@@ -35,6 +35,8 @@ function toDelivery(row: DeliveryRow, attempts: DeliveryAttemptRow[]): Delivery 
       ...(attempt.responseBody !== null ? { response_body: attempt.responseBody } : {}),
       ...(attempt.error !== null ? { error: attempt.error } : {}),
       ...(attempt.nextAttemptAt !== null ? { next_attempt_at: Math.floor(attempt.nextAttemptAt / 1000) } : {}),
+      trigger: attempt.trigger ?? "queue",
+      ...(attempt.jobId !== null ? { job_id: attempt.jobId } : {}),
     })),
     ...(row.status === "PENDING" && row.nextAttemptAt !== null ? { next_attempt_at: seconds(row.nextAttemptAt) } : {}),
     ...(row.lastError !== null ? { last_error: row.lastError } : {}),

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { createJob } from "@herald/db";
 import { createNodeDb } from "@herald/db/node";
 import { startLibsqlDevServer } from "@herald/libsql-dev-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -61,6 +62,53 @@ describe("the Node runtime", () => {
     const [leg] = await settled(token, notification.id, 1);
     expect(leg?.status).toBe("DELIVRD");
     expect(leg?.attempts.map((attempt) => attempt.response_code)).toEqual([500, 200]);
+    expect(await target.calls()).toHaveLength(2);
+  });
+
+  it("carries on an unfinished recover job when the process restarts", async () => {
+    let runtime = await start();
+    const { login, webhookScenario, settled, call } = deliveryTools(
+      nodeHarness(
+        () => runtime.url,
+        () => receivers,
+      ),
+    );
+    const token = await login(ACME);
+    const { target, integration, notification } = await webhookScenario(token, await login(PLATFORM), [
+      { status: 400 },
+      { status: 200 },
+    ]);
+    await settled(token, notification.id, 1, ["FAILED"]);
+
+    // The process stops right after making a job, before its message ran: the job is in the file, the message is not.
+    await stop(runtime);
+    const file = createNodeDb({ url: `file:${dbPath}` });
+    let jobId: string;
+    try {
+      const now = Date.now();
+      const made = await createJob(file, {
+        id: crypto.randomUUID().toUpperCase(),
+        accountId: ACME.accountId,
+        integrationId: integration.id,
+        kind: "recover",
+        since: now - 60_000,
+        createdBy: "test",
+        now,
+      });
+      jobId = made.job.id;
+      expect(made.job).toMatchObject({ status: "queued", matched: 1 });
+    } finally {
+      file.$client.close();
+    }
+    runtime = await start();
+
+    const [leg] = await settled(token, notification.id, 1, ["DELIVRD"]);
+    expect(leg?.attempts.map((attempt) => [attempt.response_code, attempt.trigger])).toEqual([
+      [400, "queue"],
+      [200, "recover"],
+    ]);
+    const job = await call("GET", `/herald/v2/${ACME.accountId}/jobs/${jobId}`, { token });
+    expect(job.body).toMatchObject({ status: "completed", requeued: 1 });
     expect(await target.calls()).toHaveLength(2);
   });
 

@@ -525,6 +525,11 @@ export function defineDeliveryScenarios(harness: Harness) {
       expect(retried.status).toBe(202);
       const [again] = await settled(token, notification.id, 1, ["DELIVRD"]);
       expect(again!.attempts.map((a) => a.response_code)).toEqual([400, 200]);
+      // The attempts log says which attempt the manual retry made.
+      expect(again!.attempts.map((a) => [a.trigger, a.job_id])).toEqual([
+        ["queue", undefined],
+        ["retry", undefined],
+      ]);
       expect(await target.calls()).toHaveLength(2);
 
       const twice = await call("POST", `/herald/v2/${ACCOUNT}/deliveries/${leg!.id}/retry`, { token });

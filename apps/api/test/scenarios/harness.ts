@@ -32,7 +32,15 @@ export interface DeliveryView {
   address?: string;
   subject?: string;
   last_error?: string;
-  attempts: Array<{ attempt: number; response_code?: number; error?: string; started_at: number; duration_ms: number }>;
+  attempts: Array<{
+    attempt: number;
+    response_code?: number;
+    error?: string;
+    started_at: number;
+    duration_ms: number;
+    trigger: string;
+    job_id?: string;
+  }>;
 }
 
 /** The calls scenarios make again and again, over one harness. */

@@ -58,6 +58,7 @@ function paramValue(name: string): string {
     subscription_id: ids.subscription,
     notification_id: ids.notification,
     delivery_id: crypto.randomUUID().toUpperCase(),
+    job_id: crypto.randomUUID().toUpperCase(),
     user_id: ids.user,
     long_incident_id: "hostile-incident",
     type: ids.type,
@@ -87,6 +88,8 @@ export function validBody(route: Route): Record<string, unknown> {
     create_integration_of_type: { name: "hook", target_url: "https://hooks.example.com/z", headers: { "X-C": "3" } },
     test_integration: { notification_type: "incidents/alerts" },
     test_integration_configuration: { url: "https://hooks.test/hostile-config", method: "POST", data: { a: 1 } },
+    recover_integration: { since: Math.floor(Date.now() / 1000) - 60 },
+    replay_integration: { since: Math.floor(Date.now() / 1000) - 60 },
     test_webhook_legacy: { url: "https://hooks.test/hostile-legacy", method: "POST", data: { a: 1 } },
     // The bulk lookup takes a JSON array; the mutations and spreads treat it as the object of its indexes.
     get_service_endpoints: ["aims", "herald"] as unknown as Record<string, unknown>,
@@ -139,7 +142,8 @@ export async function counts(): Promise<Record<string, number>> {
       (select count(*) from subscriptions where account_id = ?1) as subscriptions,
       (select count(*) from subscribers where account_id = ?1) as subscribers,
       (select count(*) from notifications where account_id = ?1 and type not like 'herald/%') as notifications,
-      (select count(*) from users where account_id = ?1) as users`,
+      (select count(*) from users where account_id = ?1) as users,
+      (select count(*) from jobs where account_id = ?1) as jobs`,
     args: [ACCOUNT],
   });
   return Object.fromEntries(Object.entries(result.rows[0] ?? {}).map(([name, value]) => [name, Number(value)]));

@@ -26,6 +26,8 @@ export const ADMIN_ONLY = new Set([
   "rotate_integration_secret",
   "pause_integration",
   "resume_integration",
+  "recover_integration",
+  "replay_integration",
   "test_webhook",
   "test_webhook_legacy",
   "test_integration_configuration",
@@ -47,6 +49,7 @@ export const OWNED_PARAMS = new Set([
   "subscription_id",
   "notification_id",
   "delivery_id",
+  "job_id",
   "user_id",
   "subscriber",
 ]);
@@ -95,6 +98,7 @@ export const acme = {
   subscriptionId: "",
   notificationId: "",
   deliveryId: "",
+  jobId: "",
   incidentId: "",
   userId: "",
   type: "",
@@ -139,6 +143,7 @@ export function fill(route: Documented, accountId: string): string {
     subscription_id: acme.subscriptionId,
     notification_id: acme.notificationId,
     delivery_id: acme.deliveryId,
+    job_id: acme.jobId,
     user_id: acme.userId,
     long_incident_id: acme.incidentId,
     type: acme.type,
@@ -169,6 +174,8 @@ export function bodyFor(route: Documented): unknown {
     test_webhook_legacy: { url: "https://hooks.test/isolation-probe", method: "POST" },
     get_service_endpoints: ["herald"],
     update_integration: { name: "hijacked" },
+    recover_integration: { since: nowSeconds() - 60 },
+    replay_integration: { since: nowSeconds() - 60 },
     create_subscription: {
       name: unique("intruder"),
       class: "event",
@@ -265,6 +272,17 @@ async function settledLegs(notificationId: string, count: number) {
   }
 }
 
+/** Waits for the job to finish, so the owner's view of it no longer moves. */
+async function finishedJob(jobId: string) {
+  const deadline = Date.now() + 25_000;
+  for (;;) {
+    const result = await request("GET", `/herald/v2/${ACME_ID}/jobs/${jobId}`, { token: sessions.acme.token });
+    if (result.json?.status === "completed") return;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish: ${result.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** What account 12345678's objects look like to their owner; compared again after every wrong caller has tried. */
 export async function acmeView(): Promise<Record<string, unknown>> {
   const base = `/herald/v2/${ACME_ID}`;
@@ -275,6 +293,7 @@ export async function acmeView(): Promise<Record<string, unknown>> {
     subscribers: `${base}/subscriptions/${acme.subscriptionId}/subscribers`,
     notification: `${base}/notifications/${acme.notificationId}`,
     delivery: `${base}/deliveries/${acme.deliveryId}`,
+    job: `${base}/jobs/${acme.jobId}`,
     user: `${base}/users/${acme.userId}`,
   };
   const view: Record<string, unknown> = {};
@@ -393,6 +412,13 @@ export function useIsolationFixture(): typeof sessions {
     acme.notificationId = notification.json?.id as string;
     const legs = await settledLegs(acme.notificationId, 2);
     acme.deliveryId = legs.find((leg) => leg.channel === "webhook")?.id as string;
+    const job = await request("POST", `${base}/integrations/${acme.integrationId}/recover`, {
+      ...headers(sessions.acme.token),
+      body: { since: nowSeconds() - 60 },
+    });
+    expect(job.status).toBe(202);
+    acme.jobId = job.json?.id as string;
+    await finishedJob(acme.jobId);
 
     const globexHook = await request("POST", `/herald/v2/${GLOBEX_ID}/integrations`, {
       ...headers(sessions.globex.token),

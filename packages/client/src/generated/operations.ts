@@ -400,6 +400,36 @@ export const OPERATIONS = {
     successStatuses: [200],
     methodName: "testWebhook",
   },
+  recover_integration: {
+    method: "POST",
+    path: "/herald/v2/{account_id}/integrations/{id}/recover",
+    pathParams: ["account_id", "id"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [202],
+    methodName: "recoverIntegration",
+  },
+  replay_integration: {
+    method: "POST",
+    path: "/herald/v2/{account_id}/integrations/{id}/replay",
+    pathParams: ["account_id", "id"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [202],
+    methodName: "replayIntegration",
+  },
+  get_job: {
+    method: "GET",
+    path: "/herald/v2/{account_id}/jobs/{job_id}",
+    pathParams: ["account_id", "job_id"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [200],
+    methodName: "getJob",
+  },
   get_account_users: {
     method: "GET",
     path: "/herald/v2/{account_id}/users",
@@ -880,6 +910,37 @@ export function operationMethods(call: OperationCall) {
       body: RequestBody<"test_webhook">,
       options?: AccountCallOptions,
     ): Promise<OperationResult<"test_webhook">> => call("test_webhook", { body }, options),
+
+    /**
+     * Re-send the integration's failed deliveries.
+     * `recover_integration`: POST /herald/v2/{account_id}/integrations/{id}/recover
+     */
+    recoverIntegration: (
+      integrationId: PathParams<"recover_integration">["id"],
+      body: RequestBody<"recover_integration">,
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"recover_integration">> =>
+      call("recover_integration", { path: { id: integrationId }, body }, options),
+
+    /**
+     * Deliver what the integration missed while disabled.
+     * `replay_integration`: POST /herald/v2/{account_id}/integrations/{id}/replay
+     */
+    replayIntegration: (
+      integrationId: PathParams<"replay_integration">["id"],
+      body: RequestBody<"replay_integration">,
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"replay_integration">> =>
+      call("replay_integration", { path: { id: integrationId }, body }, options),
+
+    /**
+     * Get a recover or replay job's progress.
+     * `get_job`: GET /herald/v2/{account_id}/jobs/{job_id}
+     */
+    getJob: (
+      jobId: PathParams<"get_job">["job_id"],
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"get_job">> => call("get_job", { path: { job_id: jobId } }, options),
 
     /**
      * List the account's users.

@@ -598,6 +598,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/herald/v2/{account_id}/integrations/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-send the integration's failed deliveries
+         * @description Herald extension: re-sends every delivery to the integration whose calls failed since `since`. Needs the admin role. `since` is at most 14 days back; the integration must be enabled (409 while a 410 keeps it disabled: update it first). Answers the job at once; the deliveries are put back in the queue a page at a time, each attempted again with a fresh retry schedule, its attempts marked with the job. A request made again while its job runs, with the same `since`, answers that job (another `since`: 409); a delivery is taken by one job or retry only, and one already PENDING or delivered is left alone.
+         */
+        post: operations["recover_integration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/herald/v2/{account_id}/integrations/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver what the integration missed while disabled
+         * @description Herald extension: delivers, once, the notifications whose deliveries to the integration made no call since `since` because it was disabled. Needs the admin role. `since` is at most 14 days back; the integration must be enabled (409 while a 410 keeps it disabled: update it first). Answers the job at once; the deliveries are put back in the queue a page at a time, each attempted again with a fresh retry schedule, its attempts marked with the job. A request made again while its job runs, with the same `since`, answers that job (another `since`: 409); a delivery is taken by one job or retry only, and one already PENDING or delivered is left alone.
+         */
+        post: operations["replay_integration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/herald/v2/{account_id}/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a recover or replay job's progress */
+        get: operations["get_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/herald/v2/{account_id}/users": {
         parameters: {
             query?: never;
@@ -2814,6 +2871,13 @@ export interface components {
              * @example 1517314312
              */
             next_attempt_at?: number;
+            /**
+             * @description What started the retry schedule this attempt belongs to: `queue` the notification's fan-out, `retry` a manual retry of the delivery, `recover` or `replay` a job on its integration (`job_id`).
+             * @enum {string}
+             */
+            trigger: "queue" | "retry" | "recover" | "replay";
+            /** @description The recover or replay job behind the attempt. */
+            job_id?: string;
         };
         /**
          * @example {
@@ -2854,6 +2918,58 @@ export interface components {
          */
         "Legacy-Webhook-Test-Response": {
             response: components["schemas"]["Webhook-Test-Response"];
+        };
+        /** @description A recover or replay job: it puts the integration's failed deliveries since `since` back in the queue, a page at a time; each is attempted again with a fresh retry schedule. */
+        "Job-Accepted": components["schemas"]["Job"] & {
+            /** @description The job's id (same as `id`). */
+            job_id: string;
+        };
+        /** @description A recover or replay job: it puts the integration's failed deliveries since `since` back in the queue, a page at a time; each is attempted again with a fresh retry schedule. */
+        Job: {
+            id: string;
+            account_id: string;
+            integration_id: string;
+            /**
+             * @description `recover`: deliveries whose calls failed. `replay`: deliveries that made no call because the integration was disabled.
+             * @enum {string}
+             */
+            kind: "recover" | "replay";
+            /**
+             * @description Unix time in whole seconds.
+             * @example 1517314312
+             */
+            since: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed";
+            /** @description Failed deliveries found when the job was made. */
+            matched: number;
+            /** @description Deliveries put back in the queue so far (one retried by hand meanwhile is not). */
+            requeued: number;
+            /** @description Why a `failed` job stopped. */
+            error?: string;
+            /**
+             * @description Unix time in whole seconds.
+             * @example 1517314312
+             */
+            created: number;
+            created_by: string;
+            /**
+             * @description Unix time in whole seconds.
+             * @example 1517314312
+             */
+            finished?: number;
+        };
+        /**
+         * @example {
+         *       "since": 1517314312
+         *     }
+         */
+        "Job-Request": {
+            /**
+             * @description Only deliveries that failed at or after this time (at most 14 days back).
+             * @example 1517314312
+             */
+            since: number;
         };
         "User-List": {
             users: components["schemas"]["User"][];
@@ -6189,6 +6305,278 @@ export interface operations {
             };
             /** @description The request body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recover_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+                /** @description Integration id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Job-Request"];
+            };
+        };
+        responses: {
+            /** @description The job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job-Accepted"];
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replay_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+                /** @description Integration id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Job-Request"];
+            };
+        };
+        responses: {
+            /** @description The job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job-Accepted"];
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+                /** @description Job id. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

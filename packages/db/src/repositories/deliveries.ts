@@ -9,6 +9,7 @@ import {
   notifications,
 } from "../schema";
 import { completeNotificationsOfLegs } from "./delivery-batches";
+import { requeueColumns } from "./jobs";
 
 // Attempts are claimed, recorded and completed a queue batch at a time: see delivery-batches.ts.
 
@@ -80,14 +81,7 @@ export async function advanceDelivery(
 export async function resetFailedDelivery(db: Db, accountId: string, id: string, now: number): Promise<boolean> {
   const result = await db
     .update(deliveries)
-    .set({
-      status: "PENDING",
-      scheduleStart: sql`${deliveries.attempts}`,
-      nextAttemptAt: now,
-      leaseUntil: null,
-      lastError: null,
-      modifiedAt: now,
-    })
+    .set(requeueColumns(now, "retry", null))
     .where(and(eq(deliveries.accountId, accountId), eq(deliveries.id, id), eq(deliveries.status, "FAILED")));
   return result.rowsAffected > 0;
 }

@@ -18,6 +18,7 @@ import {
   type NotificationTypeRow,
   notifications,
   notificationTypes,
+  type SkipReason,
   type SubscriberRow,
   type SubscriptionRow,
   subscribers,
@@ -281,6 +282,8 @@ export interface AttemptRecord {
   address?: string | null;
   subject?: string | null;
   providerMessageId?: string | null;
+  /** Set when the attempt made no call because the integration was disabled (what a replay job looks for). */
+  skipReason?: SkipReason;
 }
 
 export interface RecordAttemptsInput {
@@ -339,10 +342,10 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
     db.all<{ delivery_id: string }>(sql`
       INSERT INTO delivery_attempts
         (id, delivery_id, account_id, attempt, started_at, duration_ms, response_code, response_body, error,
-         next_attempt_at)
+         next_attempt_at, trigger, job_id)
       SELECT ${field("attemptId")}, d.id, d.account_id, ${field("attempt")}, ${field("startedAt")},
         ${field("durationMs")}, ${field("responseCode")}, ${field("responseBody")}, ${field("error")},
-        ${field("nextAttemptAt")}
+        ${field("nextAttemptAt")}, d.trigger, d.job_id
       FROM json_each(${rows}) AS j
       JOIN deliveries AS d ON d.id = ${field("deliveryId")}
       WHERE +d.account_id = ${field("accountId")} AND +d.status = 'PENDING' AND d.attempts = ${field("attempt")} - 1
@@ -357,6 +360,7 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
         paced_at = NULL,
         next_attempt_at = ${field("nextAttemptAt")},
         last_error = ${field("error")},
+        skip_reason = ${field("skipReason")},
         response_code = ${field("responseCode")},
         response_body = ${field("responseBody")},
         address = ${setIfGiven("address", "deliveries.address")},
@@ -747,6 +751,9 @@ export function newLeg(
     leaseUntil: null,
     pacedAt: null,
     lastError: null,
+    skipReason: null,
+    trigger: null,
+    jobId: null,
     responseCode: null,
     responseBody: null,
     providerMessageId: null,
@@ -761,7 +768,7 @@ export function newLeg(
 /** A PENDING leg to queue: its id and account. */
 export type PendingLeg = Pick<DeliveryRow, "id" | "accountId" | "notificationId">;
 
-// Rows per multi-row INSERT: 21 columns a leg stays well under SQLite's 32,766 bound parameters.
+// Rows per multi-row INSERT: 24 columns a leg stays well under SQLite's 32,766 bound parameters.
 const INSERT_CHUNK = 500;
 
 /**

@@ -6,6 +6,12 @@ export const DELIVERY_STATUSES = ["PENDING", "SENT", "DELIVRD", "READ", "FAILED"
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const DELIVERY_CHANNELS = ["email", "webhook"] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+/** What started a leg's current retry schedule: its fan-out, or an operator (one retry, a recover or replay job). */
+export const DELIVERY_TRIGGERS = ["queue", "retry", "recover", "replay"] as const;
+export type DeliveryTrigger = (typeof DELIVERY_TRIGGERS)[number];
+/** Why a leg FAILED without a call: its integration was disabled (a replay job delivers such legs later). */
+export const SKIP_REASONS = ["disabled"] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /**
  * One leg of a notification: its delivery to one destination (a user's e-mail, an integration). The unique key on
@@ -42,6 +48,12 @@ export const deliveries = sqliteTable(
      */
     pacedAt: epochMs("paced_at"),
     lastError: text("last_error"),
+    /** Set when the last attempt made no call because the integration was disabled; cleared when it is re-queued. */
+    skipReason: text("skip_reason", { enum: SKIP_REASONS }),
+    /** What started the current retry schedule, copied onto each of its attempts (null: fan-out, `queue`). */
+    trigger: text("trigger", { enum: DELIVERY_TRIGGERS }),
+    /** The recover or replay job that re-queued the leg, while `trigger` names one. */
+    jobId: text("job_id"),
     responseCode: integer("response_code"),
     responseBody: text("response_body"),
     /** The provider's id for the message (e-mail), used to match its delivery events. */
@@ -60,8 +72,9 @@ export const deliveries = sqliteTable(
     // every notification (deliveries_status_due_idx), which grows with the backlog.
     index("deliveries_notification_status_idx").on(t.notificationId, t.status),
     index("deliveries_provider_message_idx").on(t.providerMessageId),
-    // A resumed integration's parked legs.
-    index("deliveries_destination_status_idx").on(t.destination, t.status),
+    // An integration's FAILED legs by when they failed (a FAILED leg is not modified again): what recover and
+    // replay jobs page through, without walking every FAILED leg of every account.
+    index("deliveries_destination_status_modified_idx").on(t.destination, t.status, t.modifiedAt),
   ],
 );
 

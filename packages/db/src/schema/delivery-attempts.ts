@@ -1,6 +1,6 @@
 import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { epochMs } from "./columns";
-import { deliveries } from "./deliveries";
+import { DELIVERY_TRIGGERS, deliveries } from "./deliveries";
 
 export const deliveryAttempts = sqliteTable(
   "delivery_attempts",
@@ -19,6 +19,10 @@ export const deliveryAttempts = sqliteTable(
     error: text("error"),
     /** When the next attempt is scheduled, if any. */
     nextAttemptAt: epochMs("next_attempt_at"),
+    /** What started the schedule this attempt belongs to (the leg's `trigger` when it was made); null: `queue`. */
+    trigger: text("trigger", { enum: DELIVERY_TRIGGERS }),
+    /** The recover or replay job behind it, if any. */
+    jobId: text("job_id"),
   },
   (t) => [uniqueIndex("delivery_attempts_delivery_attempt_uq").on(t.deliveryId, t.attempt)],
 );

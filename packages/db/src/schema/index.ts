@@ -6,6 +6,7 @@ export * from "./deliveries";
 export * from "./delivery-attempts";
 export * from "./idempotency-keys";
 export * from "./integrations";
+export * from "./jobs";
 export * from "./notification-types";
 export * from "./notifications";
 export * from "./subscribers";
