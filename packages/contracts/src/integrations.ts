@@ -419,6 +419,7 @@ const emailConfig = { email: ticketingAddress, subject_template: subjectTemplate
 // ---- Delivery controls, for every type: how fast and how many at once Herald calls the integration.
 
 export const MAX_RATE_PER_SECOND = 10_000;
+export const ORDERINGS = ["none", "incident"] as const;
 export const RateLimit = z
   .strictObject({
     per_second: z
@@ -456,6 +457,15 @@ const controlFields = {
   max_in_flight: MaxInFlight.nullable()
     .optional()
     .openapi({ description: "Calls at once across all consumers; null (or absent) for no limit." }),
+  ordering: z
+    .enum(ORDERINGS)
+    .optional()
+    .openapi({
+      description:
+        "`incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the " +
+        "order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.",
+      example: "incident",
+    }),
 };
 
 function createSchema<Type extends IntegrationType, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
@@ -598,6 +608,7 @@ const answerCommon = {
     description: "The pace Herald holds to: the integration's own, or its type's vendor default; null for none.",
   }),
   max_in_flight: MaxInFlight.nullable(),
+  ordering: z.enum(ORDERINGS).openapi({ description: "`incident` (in order per incident) or `none`." }),
   paused: z.boolean().openapi({ description: "Paused: legs wait (parked, not failed) until it is resumed." }),
   paused_at: z.int().optional().openapi({ description: "When it was paused, in epoch seconds." }),
   created: Actor,
@@ -647,6 +658,7 @@ export const WebhookIntegration = z
       signature_scheme: "hmac-sha256",
       rate_limit: null,
       max_in_flight: null,
+      ordering: "none",
       paused: false,
       ...stampExample,
     },

@@ -5,6 +5,7 @@ import {
   claimDeliveries,
   createJob,
   failDeliveries,
+  legsWaitingForEarlier,
   loadFanoutBatch,
   loadRenderContext,
   openSuppressionWindows,
@@ -118,6 +119,7 @@ describe("the delivery pipeline's query plans", () => {
       { deliveryIds: [leg.id], from: 1, until: 2 },
     );
     await unparkLegs(db, leg.accountId, leg.destination, 2_000, 10);
+    await legsWaitingForEarlier(db, [leg.id]);
     await failDeliveries(db, [leg.id], 3_000, "kept crashing");
     await loadFanoutBatch(db, [leg.notificationId]);
     await openSuppressionWindows(

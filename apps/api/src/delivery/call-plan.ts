@@ -1,7 +1,14 @@
 // When each leg of a batch is called: legs to limited integrations (a rate limit, `max_in_flight`, a vendor's pacing)
 // at the slots and within the permits reserved for them, the others handed back until theirs; legs to paused
 // integrations parked; every other leg as soon as one of the batch's concurrent calls is free.
-import { type DeliveryRow, type IntegrationRow, type PutOff, reserveCalls } from "@herald/db";
+import {
+  type DeliveryRow,
+  type IntegrationRow,
+  legsWaitingForEarlier,
+  type NotificationRow,
+  type PutOff,
+  reserveCalls,
+} from "@herald/db";
 import type { Services } from "../env";
 import {
   type CallLimits,
@@ -33,20 +40,25 @@ export async function planLimitedCalls(
   services: Services,
   legs: readonly DeliveryRow[],
   integrationOf: (leg: DeliveryRow) => IntegrationRow | undefined,
+  notificationOf: (leg: DeliveryRow) => NotificationRow | undefined,
   startedAt: number,
   leaseUntil: number,
   rounds: number,
 ): Promise<LimitedCallPlan> {
   const parked: PutOff[] = [];
+  const open = legs.filter((leg) => {
+    const integration = integrationOf(leg);
+    if (!integration || integration.disabledAt !== null || integration.pausedAt === null) return true;
+    parked.push({ deliveryId: leg.id, at: null, lease: leaseUntil, slot: null });
+    return false;
+  });
+  const waiting = await legsOutOfTurn(services, open, integrationOf, notificationOf);
+  for (const id of waiting) parked.push({ deliveryId: id, at: startedAt + ORDER_WAIT_MS, lease: leaseUntil });
   const limits = new Map<string, CallLimits>();
-  const limited = legs.flatMap((leg) => {
+  const limited = open.flatMap((leg) => {
     const integration = integrationOf(leg);
     // A disabled integration's legs fail without a call: nothing to pace.
-    if (!integration || integration.disabledAt !== null) return [];
-    if (integration.pausedAt !== null) {
-      parked.push({ deliveryId: leg.id, at: null, lease: leaseUntil, slot: null });
-      return [];
-    }
+    if (!integration || integration.disabledAt !== null || waiting.has(leg.id)) return [];
     const found = callLimits(integration);
     if (!found) return [];
     limits.set(integration.id, found);
@@ -70,6 +82,43 @@ export async function planLimitedCalls(
     putOff: [...parked, ...plan.putOff.map((leg) => ({ ...leg, lease: limitedLeaseUntil }))],
     ...(permitsTaken ? { permitHolder: holder } : {}),
   };
+}
+
+/** How long a leg of an ordered integration waits for the earlier legs of its incident before it is tried again. */
+const ORDER_WAIT_MS = 1_000;
+
+/**
+ * The legs of integrations that deliver in incident order that must wait their turn: all but the earliest of each
+ * incident in this batch, and that one too while an earlier notification of its incident still has a leg to deliver
+ * to the integration (one statement, only when there are such legs). One leg per incident is in flight at a time.
+ */
+async function legsOutOfTurn(
+  services: Services,
+  legs: readonly DeliveryRow[],
+  integrationOf: (leg: DeliveryRow) => IntegrationRow | undefined,
+  notificationOf: (leg: DeliveryRow) => NotificationRow | undefined,
+): Promise<Set<string>> {
+  const chains = new Map<string, Array<{ leg: DeliveryRow; notification: NotificationRow }>>();
+  for (const leg of legs) {
+    const notification = notificationOf(leg);
+    const incident = notification?.longIncidentId;
+    if (integrationOf(leg)?.ordering !== "incident" || !notification || !incident) continue;
+    const key = `${leg.destination}\n${incident}`;
+    chains.set(key, [...(chains.get(key) ?? []), { leg, notification }]);
+  }
+  if (chains.size === 0) return new Set();
+  const waiting = new Set<string>();
+  const heads: string[] = [];
+  for (const chain of chains.values()) {
+    chain.sort(
+      (a, b) =>
+        a.notification.createdAt - b.notification.createdAt || a.notification.id.localeCompare(b.notification.id),
+    );
+    heads.push((chain[0] as { leg: DeliveryRow }).leg.id);
+    for (const { leg } of chain.slice(1)) waiting.add(leg.id);
+  }
+  for (const id of await legsWaitingForEarlier(services.db, heads)) waiting.add(id);
+  return waiting;
 }
 
 /**

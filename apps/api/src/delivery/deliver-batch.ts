@@ -73,7 +73,15 @@ export async function deliverBatch(
           rendered,
           rendered.flatMap((leg) => batch.notifications.get(leg.notificationId)?.type ?? []),
         );
-  const plan = await planLimitedCalls(services, batch.claimed, integrationOf, startedAt, startedAt + leaseMs, rounds);
+  const plan = await planLimitedCalls(
+    services,
+    batch.claimed,
+    integrationOf,
+    (leg) => batch.notifications.get(leg.notificationId),
+    startedAt,
+    startedAt + leaseMs,
+    rounds,
+  );
   for (const { deliveryId, at } of plan.putOff) {
     // A parked leg waits for its integration's resume, which queues it. The others come back before their time (queues
     // count whole seconds, and a consumer may wait a second more to fill its batch) and wait for it in their batch.

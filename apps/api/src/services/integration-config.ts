@@ -51,7 +51,7 @@ const UPDATABLE: Record<IntegrationKind, readonly string[]> = {
 };
 
 /** The delivery controls every type takes (services/integrations.ts stores them, not this table). */
-const CONTROLS: readonly string[] = ["rate_limit", "max_in_flight"];
+const CONTROLS: readonly string[] = ["rate_limit", "max_in_flight", "ordering"];
 
 function requireUrl(type: IntegrationKind, url: string, policy: TargetUrlPolicy, field = "target_url"): string {
   const verdict = checkIntegrationUrl(type, url, policy);
@@ -389,6 +389,7 @@ export function toIntegration(row: IntegrationRow): Integration {
     name: row.name,
     rate_limit: effectiveRateLimit(row),
     max_in_flight: row.maxInFlight,
+    ordering: row.ordering ?? ("none" as const),
     paused: row.pausedAt !== null,
     ...(row.pausedAt === null ? {} : { paused_at: Math.floor(row.pausedAt / 1000) }),
     created: stamp(row.createdAt, row.createdBy),

@@ -102,6 +102,7 @@ export async function newIntegrationRow(
     rateLimitPerSecond: body.rate_limit?.per_second ?? null,
     rateLimitBurst: body.rate_limit?.burst ?? null,
     maxInFlight: body.max_in_flight ?? null,
+    ordering: body.ordering === "incident" ? "incident" : null,
     pausedAt: null,
     // Every row has one, so a type never needs a column of its own; only webhook calls are signed with it, and only a
     // webhook chooses its scheme.
@@ -202,15 +203,16 @@ export async function updateIntegration(
 }
 
 /**
- * The delivery-control columns a request sets: `rate_limit` and `max_in_flight` as sent (null clears one), nothing
+ * The delivery-control columns a request sets: `rate_limit`, `max_in_flight` and `ordering` as sent (null clears one), nothing
  * for what it leaves out.
  */
-function controlColumns(body: Pick<UpdateIntegrationRequest, "rate_limit" | "max_in_flight">) {
+function controlColumns(body: Pick<UpdateIntegrationRequest, "rate_limit" | "max_in_flight" | "ordering">) {
   return {
     ...(body.rate_limit === undefined
       ? {}
       : { rateLimitPerSecond: body.rate_limit?.per_second ?? null, rateLimitBurst: body.rate_limit?.burst ?? null }),
     ...(body.max_in_flight === undefined ? {} : { maxInFlight: body.max_in_flight }),
+    ...(body.ordering === undefined ? {} : { ordering: body.ordering === "incident" ? ("incident" as const) : null }),
   };
 }
 

@@ -150,6 +150,47 @@ export function defineStormScenarios(harness: Harness, options: { notifications:
       ]);
     });
 
+    it("delivers in incident order when asked: one at a time per incident, other incidents beside it", async () => {
+      // The first call fails (a 500, retried a second later): its incident waits for it; the other does not.
+      const target = await receiver([{ status: 500 }, { status: 200 }]);
+      const integration = await limitedIntegration(target.url, { ordering: "incident" });
+      expect(integration).toMatchObject({ ordering: "incident" });
+      const type = await freshType(platform);
+      await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+      const incidents = { a: unique("incident-a"), b: unique("incident-b") };
+      const sent: Array<{ id: string; incident: string }> = [];
+      for (const incident of [incidents.a, incidents.b, incidents.a, incidents.b, incidents.a]) {
+        const notification = await send(token, type, {
+          payload: { long_incident_id: incident, threat: "High", attack_summary: "SSH brute force" },
+        });
+        sent.push({ id: notification.id, incident });
+      }
+      const calls = await vi.waitFor(
+        async () => {
+          const received = await target.calls();
+          expect(received).toHaveLength(6);
+          return received;
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      const arrived = calls.map(
+        (received) => JSON.parse(received.body) as { id: string; payload: { long_incident_id: string } },
+      );
+      const failed = arrived[0]?.payload.long_incident_id;
+      for (const incident of [incidents.a, incidents.b]) {
+        // Each incident's notifications arrived in the order they were sent, the failed one retried before the next.
+        const ids = arrived.filter((call) => call.payload.long_incident_id === incident).map((call) => call.id);
+        const order = sent
+          .filter((notification) => notification.incident === incident)
+          .map((notification) => notification.id);
+        expect(ids.filter((id, index) => id !== ids[index - 1])).toEqual(order);
+        expect(ids).toHaveLength(order.length + (incident === failed ? 1 : 0));
+      }
+      // The other incident was not held back by the failed one's retry.
+      const retryAt = arrived.findIndex((call, index) => index > 0 && call.id === arrived[0]?.id);
+      expect(arrived.findIndex((call) => call.payload.long_incident_id !== failed)).toBeLessThan(retryAt);
+    });
+
     it("refuses limits out of range, in Herald's error shape", async () => {
       for (const controls of [
         { rate_limit: { per_second: 0 } },
@@ -157,6 +198,7 @@ export function defineStormScenarios(harness: Harness, options: { notifications:
         { rate_limit: { per_second: 5, extra: 1 } },
         { max_in_flight: 0 },
         { max_in_flight: 1.5 },
+        { ordering: "fifo" },
       ]) {
         const result = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
           token,

@@ -1701,6 +1701,7 @@ export interface components {
          *       "signature_scheme": "hmac-sha256",
          *       "rate_limit": null,
          *       "max_in_flight": null,
+         *       "ordering": "none",
          *       "paused": false,
          *       "created": {
          *         "at": 1517452871,
@@ -1722,6 +1723,11 @@ export interface components {
              * @example 4
              */
             max_in_flight: number | null;
+            /**
+             * @description `incident` (in order per incident) or `none`.
+             * @enum {string}
+             */
+            ordering: "none" | "incident";
             /** @description Paused: legs wait (parked, not failed) until it is resumed. */
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
@@ -1808,6 +1814,11 @@ export interface components {
              * @example 4
              */
             max_in_flight: number | null;
+            /**
+             * @description `incident` (in order per incident) or `none`.
+             * @enum {string}
+             */
+            ordering: "none" | "incident";
             /** @description Paused: legs wait (parked, not failed) until it is resumed. */
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
@@ -1835,6 +1846,11 @@ export interface components {
              * @example 4
              */
             max_in_flight: number | null;
+            /**
+             * @description `incident` (in order per incident) or `none`.
+             * @enum {string}
+             */
+            ordering: "none" | "incident";
             /** @description Paused: legs wait (parked, not failed) until it is resumed. */
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
@@ -1862,6 +1878,11 @@ export interface components {
              * @example 4
              */
             max_in_flight: number | null;
+            /**
+             * @description `incident` (in order per incident) or `none`.
+             * @enum {string}
+             */
+            ordering: "none" | "incident";
             /** @description Paused: legs wait (parked, not failed) until it is resumed. */
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
@@ -1930,6 +1951,11 @@ export interface components {
              * @example 4
              */
             max_in_flight: number | null;
+            /**
+             * @description `incident` (in order per incident) or `none`.
+             * @enum {string}
+             */
+            ordering: "none" | "incident";
             /** @description Paused: legs wait (parked, not failed) until it is resumed. */
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
@@ -1957,6 +1983,11 @@ export interface components {
              * @example 4
              */
             max_in_flight: number | null;
+            /**
+             * @description `incident` (in order per incident) or `none`.
+             * @enum {string}
+             */
+            ordering: "none" | "incident";
             /** @description Paused: legs wait (parked, not failed) until it is resumed. */
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
@@ -1988,6 +2019,11 @@ export interface components {
              * @example 4
              */
             max_in_flight: number | null;
+            /**
+             * @description `incident` (in order per incident) or `none`.
+             * @enum {string}
+             */
+            ordering: "none" | "incident";
             /** @description Paused: legs wait (parked, not failed) until it is resumed. */
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
@@ -2024,6 +2060,11 @@ export interface components {
              * @example 4
              */
             max_in_flight: number | null;
+            /**
+             * @description `incident` (in order per incident) or `none`.
+             * @enum {string}
+             */
+            ordering: "none" | "incident";
             /** @description Paused: legs wait (parked, not failed) until it is resumed. */
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
@@ -2059,6 +2100,11 @@ export interface components {
              * @example 4
              */
             max_in_flight: number | null;
+            /**
+             * @description `incident` (in order per incident) or `none`.
+             * @enum {string}
+             */
+            ordering: "none" | "incident";
             /** @description Paused: legs wait (parked, not failed) until it is resumed. */
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
@@ -2097,6 +2143,11 @@ export interface components {
              * @example 4
              */
             max_in_flight: number | null;
+            /**
+             * @description `incident` (in order per incident) or `none`.
+             * @enum {string}
+             */
+            ordering: "none" | "incident";
             /** @description Paused: legs wait (parked, not failed) until it is resumed. */
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
@@ -2187,6 +2238,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         /** @description Posts each notification to a Slack channel as a Block Kit message. */
         "Create-Integration-Slack": {
@@ -2225,6 +2282,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         /** @description Posts each notification to a Teams channel or chat as an Adaptive Card (Workflows webhook). */
         "Create-Integration-MsTeams": {
@@ -2263,6 +2326,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         /** @description Triggers (and resolves) PagerDuty incidents, one per Herald incident: `dedup_key` is the notification's incident key (`payload.long_incident_id`), so repeats update one PagerDuty incident. */
         "Create-Integration-PagerDuty": {
@@ -2315,6 +2384,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         /** @description Posts each notification to a Discord channel as an embed. */
         "Create-Integration-Discord": {
@@ -2353,6 +2428,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         /** @description Sends each whole notification to a Splunk HTTP Event Collector as one event. */
         "Create-Integration-Splunk-Hec": {
@@ -2402,6 +2483,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         /** @description Opens one Jira Cloud issue per incident (REST API v3, HTTP Basic with the account's e-mail and API token); later notifications about the incident (`payload.long_incident_id`, else `payload.incident_id`) comment on it. An issue deleted in Jira is opened again. */
         "Create-Integration-Jira": {
@@ -2465,6 +2552,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         /** @description Raises one Jira Service Management request per incident in a service desk, with a request type; later notifications about the incident comment on it. */
         "Create-Integration-Jsd": {
@@ -2523,6 +2616,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         /** @description Opens one ServiceNow incident per incident (Table API); later notifications add work notes to it and a closing one (`status` closed or resolved) resolves it. HTTP Basic (`username`, `password`) or `auth_header`. */
         "Create-Integration-Snow": {
@@ -2575,6 +2674,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         /** @description E-mail ticketing: each notification rendered as users' e-mails are (the subscription's template) and sent to `email` through Herald's e-mail transport. */
         "Create-Integration-Email": {
@@ -2618,6 +2723,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         /**
          * @description The create request of the path's type (see Create-Integration-Request: `target_url`, `routing_key`, `token`...), checked as that type's.
@@ -2761,6 +2872,12 @@ export interface components {
              * @example 4
              */
             max_in_flight?: number | null;
+            /**
+             * @description `incident`: the legs of one incident (`payload.long_incident_id`) reach the integration one at a time, in the order their notifications were sent, while other incidents flow beside them; `none` (the default): no order.
+             * @example incident
+             * @enum {string}
+             */
+            ordering?: "none" | "incident";
         };
         "Signing-Secret": {
             /** @description What verifies deliveries (Standard Webhooks): the `whsec_` secret of an `hmac-sha256` integration, the `whpk_` public key of an `ed25519` one (its secret key never leaves Herald). */

@@ -807,3 +807,26 @@ export async function writeFanout(
   // The legs go in before the statements that read them.
   return (await db.batch([...inserts, ...statements] as Statements)).at(-1) as PendingLeg[];
 }
+
+/**
+ * Of `legIds` (legs to integrations that deliver in incident order), those that must wait: an earlier notification of
+ * the same incident in the account still has a PENDING leg to the same integration, or is not fanned out yet (its legs
+ * may not exist). Legs of notifications without an incident key never wait. One statement.
+ */
+export async function legsWaitingForEarlier(db: Db, legIds: readonly string[]): Promise<Set<string>> {
+  if (legIds.length === 0) return new Set();
+  const rows = await db.all<{ id: string }>(sql`
+    SELECT d.id AS id FROM deliveries AS d
+    JOIN notifications AS n ON n.id = d.notification_id
+    WHERE d.id IN (SELECT value FROM json_each(${JSON.stringify(legIds)}))
+      AND n.long_incident_id IS NOT NULL
+      AND EXISTS (
+        SELECT 1 FROM notifications AS e
+        WHERE e.account_id = n.account_id AND e.long_incident_id = n.long_incident_id
+          AND e.status IN ('created', 'dispatched')
+          AND (e.created_at < n.created_at OR (e.created_at = n.created_at AND e.id < n.id))
+          AND (e.status = 'created' OR EXISTS (
+            SELECT 1 FROM deliveries AS p
+            WHERE p.notification_id = e.id AND p.status = 'PENDING' AND p.destination = d.destination)))`);
+  return new Set(rows.map((row) => row.id));
+}

@@ -63,6 +63,7 @@ export type IntegrationChanges = Partial<
     | "rateLimitPerSecond"
     | "rateLimitBurst"
     | "maxInFlight"
+    | "ordering"
     | "signingSecret"
     | "previousSigningSecret"
     | "previousSecretExpiresAt"

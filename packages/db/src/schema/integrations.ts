@@ -51,6 +51,11 @@ export const integrations = sqliteTable(
     rateLimitPerSecond: real("rate_limit_per_second"),
     rateLimitBurst: integer("rate_limit_burst"),
     maxInFlight: integer("max_in_flight"),
+    /**
+     * `incident`: legs of one incident (`notifications.long_incident_id`) reach it one at a time, in the order their
+     * notifications were sent; null: no order.
+     */
+    ordering: text("ordering", { enum: ["incident"] }),
     /** Set while an operator has paused deliveries: legs wait, parked, until it is resumed. */
     pausedAt: epochMs("paused_at"),
     /** Set when the target answered 410 Gone: deliveries to it stop until it is updated. */
