@@ -97,11 +97,10 @@ export async function deliverBatch(
   // batch is recorded. A leg whose incident's ticket another batch is opening comes back once it has.
   const tickets = new TicketBook(batch.ticketLinks, ticketBatch);
   const waiting = batch.claimed.filter((leg) => {
+    if (deferred.has(leg.id)) return false;
     const integration = integrationOf(leg);
     const payload = batch.notifications.get(leg.notificationId)?.payload;
-    return !deferred.has(leg.id) && integration && payload && isTicketing(integration)
-      ? tickets.waits(integration.id, payload)
-      : false;
+    return !!integration && !!payload && isTicketing(integration) && tickets.waits(integration.id, payload);
   });
   for (const leg of waiting) dispositions.set(leg.id, { kind: "retry", delaySeconds: TICKET_WAIT_SECONDS });
   const waits = new Set(waiting.map((leg) => leg.id));
@@ -203,7 +202,7 @@ export async function deliverBatch(
     now,
     disable: gone(decisions),
     streaks: streaks(decisions, integrationOf, (leg) => batch.notifications.get(leg.notificationId)?.type),
-    backOff: [...throttled(decisions, now), ...usedSlots(plan.lanes)],
+    backOff: [...throttled(decisions, now, plan.lanes), ...usedSlots(plan.lanes)],
     putOff: [
       ...plan.putOff,
       ...waiting.map((leg) => ({
@@ -328,12 +327,18 @@ function usedSlots(lanes: ReadonlyMap<string, Lane>) {
 }
 
 /** The integrations that answered "too many calls" in this batch: nobody calls them before they said. */
-function throttled(decisions: ReadonlyArray<{ leg: DeliveryRow; report: AttemptReport }>, now: number) {
+function throttled(
+  decisions: ReadonlyArray<{ leg: DeliveryRow; report: AttemptReport }>,
+  now: number,
+  lanes: ReadonlyMap<string, Lane>,
+) {
   const until = new Map<string, number>();
   for (const { leg, report } of decisions) {
     const { outcome } = report;
     if (outcome.kind !== "retry" || !outcome.rateLimited) continue;
-    const at = now + Math.max(1, outcome.retryAfterSeconds ?? 1) * 1000;
+    // The bucket lets a burst go up to its tolerance before its arrival time: moved past that, no call is early.
+    const at =
+      now + Math.max(1, outcome.retryAfterSeconds ?? 1) * 1000 + (lanes.get(leg.destination)?.toleranceMs ?? 0);
     until.set(leg.destination, Math.max(at, until.get(leg.destination) ?? 0));
   }
   return [...until].map(([id, at]) => ({ id, until: at }));
