@@ -1,8 +1,9 @@
 import { parseArgs } from "node:util";
 
 export type RuntimeName = "node" | "workerd";
-/** Scenarios 1-4 (one server process) and scenario 5 (a second one); both by default. */
-export type PhaseName = "requests" | "e2e";
+/** Scenarios 1-4 (one server process), scenario 5 (a second one) and the storm, 7 (a third); all by default. */
+export type PhaseName = "requests" | "e2e" | "storm";
+const PHASES: readonly PhaseName[] = ["requests", "e2e", "storm"];
 
 export interface BenchConfig {
   runtimes: RuntimeName[];
@@ -22,6 +23,8 @@ export interface BenchConfig {
   window: number;
   /** How long to wait for the last deliveries of a phase before counting them lost. */
   drainSeconds: number;
+  /** Notifications of the storm (scenario 7), sent at once to one paced integration. */
+  stormNotifications: number;
   /** Runs the Node server under `--cpu-prof`, writing profiles to bench/results/profiles/. */
   profile: boolean;
   quick: boolean;
@@ -32,7 +35,7 @@ export interface BenchConfig {
 const USAGE = `usage: pnpm bench [options]
   --quick                 smoke run: short phases, small seed (results not written to latest.*)
   --runtime <list>        node,workerd (default both)
-  --phases <list>         requests (scenarios 1-4), e2e (scenario 5); default both
+  --phases <list>         requests (scenarios 1-4), e2e (scenario 5), storm (scenario 7); default all three
   --duration <s>          seconds per request scenario (default 10; quick 2)
   --warmup <s>            unmeasured seconds before each measurement (default 2; quick 1)
   --connections <n>       load-generator connections for scenarios 1-4 (default 50)
@@ -41,6 +44,7 @@ const USAGE = `usage: pnpm bench [options]
   --e2e-duration <s>      seconds per end-to-end phase (default 15; quick 3)
   --window <n>            notifications in flight while finding the end-to-end maximum (default 400)
   --drain <s>             grace for the last deliveries of a phase (default 20; quick 10)
+  --storm-notifications <n>  notifications of the storm burst to one paced integration (default 500; quick 100)
   --profile               run the Node server with --cpu-prof (profiles in bench/results/profiles/)
   --no-latest             do not overwrite results/latest.{json,svg}
 Every option also reads BENCH_<NAME> from the environment (BENCH_DURATION=5, BENCH_RUNTIME=node, ...).`;
@@ -67,6 +71,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       "e2e-duration": { type: "string" },
       window: { type: "string" },
       drain: { type: "string" },
+      "storm-notifications": { type: "string" },
       profile: { type: "boolean" },
       "no-latest": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -90,9 +95,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   for (const runtime of runtimes) {
     if (runtime !== "node" && runtime !== "workerd") throw new Error(`unknown runtime ${runtime}\n${USAGE}`);
   }
-  const phases = (pick("phases") ?? "requests,e2e").split(",").map((name) => name.trim());
+  const phases = (pick("phases") ?? PHASES.join(",")).split(",").map((name) => name.trim());
   for (const phase of phases) {
-    if (phase !== "requests" && phase !== "e2e") throw new Error(`unknown phase ${phase}\n${USAGE}`);
+    if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`unknown phase ${phase}\n${USAGE}`);
   }
   return {
     runtimes: runtimes as RuntimeName[],
@@ -105,9 +110,15 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     e2eSeconds: number("e2e-duration", pick("e2e-duration"), quick ? 3 : 15, 1),
     window: number("window", pick("window"), 400, 1),
     drainSeconds: number("drain", pick("drain"), quick ? 10 : 20, 1),
+    stormNotifications: Math.floor(number("storm-notifications", pick("storm-notifications"), quick ? 100 : 500, 20)),
     profile: flag("profile"),
     quick,
     // latest.* is the committed record of a whole run: one runtime, some phases or a profiled run is not.
-    writeLatest: !quick && !flag("no-latest") && !flag("profile") && runtimes.length === 2 && phases.length === 2,
+    writeLatest:
+      !quick &&
+      !flag("no-latest") &&
+      !flag("profile") &&
+      runtimes.length === 2 &&
+      PHASES.every((phase) => phases.includes(phase)),
   };
 }

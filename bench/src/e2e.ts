@@ -4,7 +4,7 @@
 // process on one monotonic clock.
 import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
-import { ACCOUNT_ID, notificationBody } from "./herald-api";
+import { ACCOUNT_ID, NOTIFICATION_TYPE, notificationBody } from "./herald-api";
 import type { Receiver } from "./receiver";
 import { type Percentiles, percentiles, sleep } from "./stats";
 
@@ -19,13 +19,15 @@ export class Sender {
   constructor(
     baseUrl: string,
     private readonly token: string,
+    /** The notification type of every send. */
+    readonly type = NOTIFICATION_TYPE,
   ) {
     this.url = new URL(`/herald/v2/${ACCOUNT_ID}/notifications`, baseUrl);
   }
 
   /** POSTs one notification; resolves with the answer's status, 0 for a network error or no answer in time. */
   send(benchId: string): Promise<number> {
-    const body = JSON.stringify(notificationBody(benchId));
+    const body = JSON.stringify(notificationBody(benchId, this.type));
     return new Promise((resolve) => {
       const call = request(
         this.url,

@@ -2,14 +2,17 @@
 // fetch over loopback: setup is not measured.
 import { DEV_ACCOUNTS } from "@herald/api/scripts/dev-seed";
 
-const ACME = DEV_ACCOUNTS[0] as (typeof DEV_ACCOUNTS)[number];
+type DevAccount = (typeof DEV_ACCOUNTS)[number];
+const ACME = DEV_ACCOUNTS[0] as DevAccount;
+/** The platform administrator, who may create notification types. */
+export const PLATFORM = DEV_ACCOUNTS[2] as DevAccount;
 export const ACCOUNT_ID = ACME.account.id;
 export const NOTIFICATION_TYPE = "incidents/alerts";
 
 /** The body of every benchmark notification; `bench_id` lets the receiver tie a webhook to its send. */
-export function notificationBody(benchId: string) {
+export function notificationBody(benchId: string, type = NOTIFICATION_TYPE) {
   return {
-    type: NOTIFICATION_TYPE,
+    type,
     notification_data: { threat_level: "high", escalated: true },
     asset_data: { host: "bench-host-1" },
     payload: { long_incident_id: `bench-${benchId}`, attack_summary: "SSH brute force", bench_id: benchId },
@@ -25,22 +28,37 @@ export class HeraldApi {
     return `${this.baseUrl}/herald/v2/${ACCOUNT_ID}`;
   }
 
-  async login(): Promise<void> {
-    const basic = Buffer.from(`${ACME.key.id}:${ACME.key.secret}`).toString("base64");
+  async login(account: DevAccount = ACME): Promise<void> {
+    const basic = Buffer.from(`${account.key.id}:${account.key.secret}`).toString("base64");
     const answer = await this.call("POST", "/aims/v1/authenticate", undefined, { authorization: `Basic ${basic}` });
     this.token = (answer as { authentication: { token: string } }).authentication.token;
   }
 
-  async createIntegration(name: string, targetUrl: string): Promise<string> {
-    const created = await this.call("POST", `/herald/v2/${ACCOUNT_ID}/integrations`, { name, target_url: targetUrl });
+  /** A webhook integration; `controls` adds fields such as `rate_limit` and `max_in_flight`. */
+  async createIntegration(name: string, targetUrl: string, controls: Record<string, unknown> = {}): Promise<string> {
+    const created = await this.call("POST", `/herald/v2/${ACCOUNT_ID}/integrations`, {
+      name,
+      target_url: targetUrl,
+      ...controls,
+    });
     return (created as { id: string }).id;
   }
 
-  async createSubscription(name: string, integrationIds: string[]): Promise<void> {
+  /** A notification type no account has subscribed to yet (platform administrators only). */
+  async createNotificationType(type: string): Promise<void> {
+    await this.call("POST", "/herald/v2/notification_types", {
+      notification_type: type,
+      name: `Bench ${type}`,
+      default_template: "incidents_template",
+      default_email_subject: "Bench alert",
+    });
+  }
+
+  async createSubscription(name: string, integrationIds: string[], type = NOTIFICATION_TYPE): Promise<void> {
     await this.call("POST", `/herald/v2/${ACCOUNT_ID}/subscriptions`, {
       name,
       class: "event",
-      notification_type: NOTIFICATION_TYPE,
+      notification_type: type,
       subscribers: integrationIds.map((id) => ({ subscriber: id, subscriber_type: "connection" })),
     });
   }

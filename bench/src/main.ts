@@ -9,6 +9,7 @@ import { parseConfig } from "./config";
 import { Receiver } from "./receiver";
 import { buildReport, machine, table } from "./report";
 import { type RuntimeResult, runRuntime } from "./scenarios";
+import { stormAlarms } from "./storm";
 
 const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
 
@@ -29,6 +30,8 @@ try {
   await receiver.close();
 }
 
+/** Broken storm limits and lost legs, printed as the last lines of the run. */
+const alarms: string[] = [];
 const report = buildReport(config, results, startedAt, new Date());
 console.log(`\n${table(results)}\n`);
 for (const result of results) {
@@ -47,6 +50,21 @@ for (const result of results) {
       `${per.queueMessages.toFixed(3)} queue messages, ${per.serverCpuMs.toFixed(2)} server CPU ms ` +
       `(${per.systemCpuMs.toFixed(2)} system); errors logged by the server: ${result.serverErrorLines}`,
   );
+  const storm = result.storm;
+  if (storm) {
+    const wait = storm.latencyMs;
+    console.log(
+      `${result.runtime} storm: ${storm.notifications} notifications sent in ${storm.sendMs.toFixed(0)} ms ` +
+        `(${storm.failedSends} failed ${JSON.stringify(storm.failedSendStatuses)}); ${storm.calls} calls received, ` +
+        `drained in ${storm.drainMs === null ? "n/a (legs lost)" : `${(storm.drainMs / 1000).toFixed(2)} s`} ` +
+        `(the limit allows no less than ${(storm.minimumDrainMs / 1000).toFixed(2)} s), ` +
+        `${storm.callsPerSecond.toFixed(1)} calls/s; rate breaches ${storm.rateBreaches}, most at once ` +
+        `${storm.mostAtOnce} (live at the receiver ${storm.mostOpenAtReceiver}), lost ${storm.lostLegs}, duplicates ` +
+        `${storm.duplicates}; send to delivered p50 ${wait.p50.toFixed(0)} ms, max ${wait.max.toFixed(0)} ms; ` +
+        `server CPU ${storm.cpu.server.toFixed(0)}%`,
+    );
+    alarms.push(...stormAlarms(result.runtime, storm));
+  }
 }
 
 mkdirSync(resultsDir, { recursive: true });
@@ -63,3 +81,4 @@ if (config.writeLatest) {
   written.push("latest.json", "latest.svg");
 }
 console.log(`\nwritten: ${written.map((file) => `bench/results/${file}`).join(", ")}`);
+if (alarms.length > 0) console.log(`\n${alarms.join("\n")}`);

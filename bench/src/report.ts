@@ -6,7 +6,7 @@ import type { RuntimeResult } from "./scenarios";
 export interface Metric {
   id: string;
   label: string;
-  unit: "req/s" | "notif/s" | "deliv/s" | "ms" | "MiB" | "legs" | "per deliv" | "ms/deliv";
+  unit: "req/s" | "notif/s" | "deliv/s" | "ms" | "s" | "MiB" | "legs" | "calls" | "per deliv" | "ms/deliv";
   value(result: RuntimeResult): number | null;
   /** What the value is divided by for its ratio: the baseline's requests/s for rates, its memory for memory. */
   ratioTo?(result: RuntimeResult): number | null;
@@ -125,6 +125,44 @@ export const METRICS: Metric[] = [
     value: (r) => r.memory.peakMiB,
     ratioTo: (r) => r.memory.afterBaselineMiB,
   },
+  { id: "storm_send", label: "7. storm: its burst sent in", unit: "ms", value: (r) => r.storm?.sendMs ?? null },
+  {
+    id: "storm_drain",
+    label: "7. storm: drained in (1st send -> last leg)",
+    unit: "s",
+    value: (r) => (r.storm ? (r.storm.drainMs ?? Number.NaN) / 1000 : null),
+  },
+  {
+    id: "storm_minimum_drain",
+    label: "7. storm: least drain its limit allows",
+    unit: "s",
+    value: (r) => (r.storm ? r.storm.minimumDrainMs / 1000 : null),
+  },
+  {
+    id: "storm_calls_per_second",
+    label: "7. storm: calls/s, first call to last",
+    unit: "deliv/s",
+    value: (r) => r.storm?.callsPerSecond ?? null,
+  },
+  {
+    id: "storm_rate_breaches",
+    label: "7. storm: calls breaching its rate limit",
+    unit: "calls",
+    value: (r) => r.storm?.rateBreaches ?? null,
+  },
+  {
+    id: "storm_most_at_once",
+    label: "7. storm: most calls at once at receiver",
+    unit: "calls",
+    value: (r) => (r.storm ? Math.max(r.storm.mostAtOnce, r.storm.mostOpenAtReceiver) : null),
+  },
+  { id: "storm_lost_legs", label: "7. storm: legs lost", unit: "legs", value: (r) => r.storm?.lostLegs ?? null },
+  {
+    id: "storm_duplicates",
+    label: "7. storm: duplicate calls",
+    unit: "calls",
+    value: (r) => r.storm?.duplicates ?? null,
+  },
 ];
 
 /** One of the issue's targets: the runtimes it is judged on, and whether one runtime's result meets it. */
@@ -220,6 +258,32 @@ export const TARGETS: TargetSpec[] = [
       maxClean(r) &&
       r.e2eSteady.failedSends === 0,
   },
+  // The storm (scenario 7): the integration's limits held and nothing was lost, on both runtimes. Its drain time is
+  // reported, not judged.
+  {
+    metric: "storm_rate_breaches",
+    text: "0",
+    runtimes: ["node", "workerd"],
+    value: metricValue("storm_rate_breaches"),
+    met: (r) => r.storm !== null && r.storm.rateBreaches === 0,
+  },
+  {
+    metric: "storm_most_at_once",
+    text: "<= 3 (max_in_flight)",
+    runtimes: ["node", "workerd"],
+    value: metricValue("storm_most_at_once"),
+    met: (r) =>
+      r.storm !== null &&
+      Math.max(r.storm.mostAtOnce, r.storm.mostOpenAtReceiver) <= r.storm.limits.maxInFlight &&
+      r.storm.calls > 0,
+  },
+  {
+    metric: "storm_lost_legs",
+    text: "0",
+    runtimes: ["node", "workerd"],
+    value: metricValue("storm_lost_legs"),
+    met: (r) => r.storm !== null && r.storm.lostLegs === 0 && r.storm.failedSends === 0,
+  },
   {
     metric: "node_peak_memory",
     text: "<= 256 MiB",
@@ -263,6 +327,8 @@ export function judgeTargets(results: RuntimeResult[]): TargetResult[] {
 function format(value: number | null, unit: Metric["unit"]): string {
   if (value === null || !Number.isFinite(value)) return "n/a";
   if (unit === "ms") return `${value.toFixed(1)} ms`;
+  if (unit === "s") return `${value.toFixed(2)} s`;
+  if (unit === "calls") return Math.round(value).toLocaleString("en-US");
   if (unit === "MiB") return `${value.toFixed(0)} MiB`;
   if (unit === "legs") return Math.round(value).toLocaleString("en-US");
   if (unit === "per deliv") return value.toFixed(2);
@@ -341,6 +407,8 @@ export const DEFINITIONS: Record<string, string> = {
     "Scenario 5 maximum: a closed loop keeping a window of notifications sent but not yet delivered everywhere; rates counted at the receiver.",
   e2e_latency:
     "Scenario 5 latency: from the time a notification's POST was due (open loop at half the maximum) to the time a webhook for it had fully arrived at the receiver; one sample per delivery.",
+  storm:
+    "Scenario 7, on a server of its own: one webhook integration with rate_limit {per_second: 50, burst: 10} and max_in_flight 3, at a receiver answering each call 40 ms after its body arrived, subscribed to a fresh notification type; the burst of notifications sent at once over the scenario 4 connections. drainMs: first send to the call that delivered the last notification (null when some never arrived); rateBreaches: calls sooner than GCRA at 50/s, burst 10, allows with 25 ms of jitter (apps/api/src/lib/limit-checks.ts, as the test suites judge it), over every call's arrival; mostAtOnce: the most calls open at once, each from its arrival to 40 ms later (mostOpenAtReceiver: counted live by the receiver); lostLegs: notifications never received when the wait (the least drain the limit allows + 60 s) ran out; duplicates: calls of a webhook-id already received.",
   memory:
     "Scenario 6: VmHWM (resident high-water mark) of the Node server process, or of the workerd process under wrangler dev.",
 };

@@ -1,17 +1,19 @@
-// The six scenarios for one runtime. Two server processes, each on a fresh database: the first serves scenarios 1 to
-// 4 (scenario 4 leaves a backlog of deliveries behind it), the second scenario 5, which must start from an idle
-// pipeline. Peak memory (scenario 6) is the higher of the two processes' high-water marks.
+// The seven scenarios for one runtime. Three server processes, each on a fresh database: the first serves scenarios 1
+// to 4 (scenario 4 leaves a backlog of deliveries behind it), the second scenario 5, which must start from an idle
+// pipeline, the third the storm (scenario 7), which must too. Peak memory (scenario 6) is the higher of the first two
+// processes' high-water marks; the storm's server reports its own.
 
 import { emptyCounters } from "@herald/api/node/counting";
 import type { BenchConfig, RuntimeName } from "./config";
 import { type Costs, costsBetween, sampleCosts } from "./costs";
 import { type EndToEndResult, measureMaximum, measureSteady, Sender } from "./e2e";
-import { HeraldApi, inParallel, NOTIFICATION_TYPE } from "./herald-api";
+import { HeraldApi, inParallel, NOTIFICATION_TYPE, PLATFORM } from "./herald-api";
 import { type IngestResult, measureIngest, measureIngestOpenLoop } from "./ingest";
 import { type LoadResult, measureLoad } from "./load";
 import { peakMemoryMiB } from "./proc";
 import type { Receiver } from "./receiver";
 import { BASELINE_PATH } from "./servers/baseline";
+import { measureStorm, type StormResult } from "./storm";
 import { cpuPercent, serverPeakMiB, startTarget, type Target, usageNow } from "./targets";
 
 export interface CpuUse {
@@ -37,6 +39,8 @@ export interface RuntimeResult {
   ingestHalf: Measured<IngestResult> & { offeredPerSecond: number; backlogLegsBefore: number };
   e2eMaximum: Measured<EndToEndResult> & { costs: Costs & { drained: boolean } };
   e2eSteady: Measured<EndToEndResult> & { offeredPerSecond: number; costs: Costs & { drained: boolean } };
+  /** Scenario 7, the storm on its own server; null when its phase was left out. */
+  storm: (Measured<StormResult> & { serverPeakMiB: number | null }) | null;
   memory: {
     /** The server's high-water mark after it has served only the baseline scenario. */
     afterBaselineMiB: number | null;
@@ -49,10 +53,10 @@ export interface RuntimeResult {
   };
   /** Lines the server processes logged at level error (consumer crashes, database errors). */
   serverErrorLines: number;
-  /** Those lines by kind, per server process (scenarios 1-4, 5). */
-  serverErrorKinds: { requests: Record<string, number>; e2e: Record<string, number> };
-  /** workerd: the libSQL server's time answering and errors answered by code, per server process (scenarios 1-4, 5). */
-  databaseServer: { requests: unknown; e2e: unknown };
+  /** Those lines by kind, per server process (scenarios 1-4, 5, 7). */
+  serverErrorKinds: { requests: Record<string, number>; e2e: Record<string, number>; storm: Record<string, number> };
+  /** workerd: the libSQL server's time answering and errors answered by code, per server process (scenarios 1-4, 5, 7). */
+  databaseServer: { requests: unknown; e2e: unknown; storm: unknown };
 }
 
 type Log = (message: string) => void;
@@ -192,6 +196,21 @@ async function endToEndScenarios(
   }
 }
 
+/** Scenario 7: the storm, on a server of its own (an idle pipeline, nothing else sent to it). */
+async function stormScenario(target: Target, config: BenchConfig, log: Log): Promise<Measured<StormResult>> {
+  const api = new HeraldApi(target.url);
+  await api.login();
+  const platform = new HeraldApi(target.url);
+  await platform.login(PLATFORM);
+  log(
+    `7. storm: ${config.stormNotifications} notifications at once to one integration paced at 50/s (burst 10), ` +
+      "max_in_flight 3, its receiver answering in 40 ms",
+  );
+  return measured(target, () =>
+    measureStorm(api, platform, { notifications: config.stormNotifications, connections: config.connections }),
+  );
+}
+
 // A phase left out with --phases reports n/a for its figures.
 const NOT_RUN_CPU = { server: Number.NaN, system: Number.NaN };
 const NOT_RUN_PERCENTILES = { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN, count: 0 };
@@ -287,8 +306,9 @@ export async function runRuntime(
   let endToEndPhaseMiB: number | undefined;
   const proxyPeaks: number[] = [];
   let errors = 0;
-  const databaseServer: RuntimeResult["databaseServer"] = { requests: null, e2e: null };
-  const errorKinds: RuntimeResult["serverErrorKinds"] = { requests: {}, e2e: {} };
+  let storm: RuntimeResult["storm"] = null;
+  const databaseServer: RuntimeResult["databaseServer"] = { requests: null, e2e: null, storm: null };
+  const errorKinds: RuntimeResult["serverErrorKinds"] = { requests: {}, e2e: {}, storm: {} };
   if (config.phases.includes("requests")) {
     log("starting the server (fresh database) for scenarios 1-4");
     const phase = await withServer(runtime, config, (target) => requestScenarios(target, config, receiver, log));
@@ -310,12 +330,22 @@ export async function runRuntime(
     if (phase.proxyPeakMiB !== undefined) proxyPeaks.push(phase.proxyPeakMiB);
     errors += phase.errorLines;
   }
+  if (config.phases.includes("storm")) {
+    log("starting a fresh server for scenario 7, the storm");
+    const phase = await withServer(runtime, config, (target) => stormScenario(target, config, log));
+    storm = { ...phase.result, serverPeakMiB: phase.peakMiB ?? null };
+    databaseServer.storm = phase.databaseServer;
+    errorKinds.storm = phase.errorKinds;
+    if (phase.proxyPeakMiB !== undefined) proxyPeaks.push(phase.proxyPeakMiB);
+    errors += phase.errorLines;
+  }
 
   const phases = [requestPhaseMiB, endToEndPhaseMiB].filter((value): value is number => value !== undefined);
   return {
     runtime,
     ...requests,
     ...endToEnd,
+    storm,
     memory: {
       afterBaselineMiB: requests.afterBaselineMiB ?? null,
       peakMiB: phases.length > 0 ? Math.max(...phases) : null,

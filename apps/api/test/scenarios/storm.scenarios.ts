@@ -2,40 +2,10 @@
 // test/node/storms.test.ts on the Node runtime): a burst of notifications to one integration with a rate limit and
 // `max_in_flight`, watched by a receiver that records when each call arrived, and a paused integration resumed.
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { ARRIVAL_JITTER_MS, mostAtOnce, rateBreaches } from "../../src/lib/limit-checks";
 import { ACME, PLATFORM, unique } from "../common";
 import { ACCOUNT, deliveryTools, type Harness } from "./harness";
 import type { ReceivedCall } from "./scripted-receiver";
-
-/** How early a call may arrive against the limit, for timers and the network: calls are started at their slots. */
-export const ARRIVAL_JITTER_MS = 25;
-
-/**
- * The calls that arrived sooner than a token bucket of `perSecond` and `burst` allows (GCRA on arrival times, each
- * call allowed `ARRIVAL_JITTER_MS` early): empty when the limit held.
- */
-export function rateBreaches(arrivals: readonly number[], perSecond: number, burst: number): number[] {
-  const interval = 1000 / perSecond;
-  const tolerance = (burst - 1) * interval + ARRIVAL_JITTER_MS;
-  const sorted = [...arrivals].sort((a, b) => a - b);
-  const breaches: number[] = [];
-  let theoretical = sorted[0] ?? 0;
-  for (const at of sorted) {
-    if (at < theoretical - tolerance) breaches.push(at);
-    theoretical = Math.max(theoretical, at) + interval;
-  }
-  return breaches;
-}
-
-/** The most calls the receiver was answering at once: each is open from its arrival until `answerMs` later. */
-export function mostAtOnce(arrivals: readonly number[], answerMs: number): number {
-  const sorted = [...arrivals].sort((a, b) => a - b);
-  let most = 0;
-  for (const [index, at] of sorted.entries()) {
-    const open = sorted.slice(0, index + 1).filter((earlier) => earlier + answerMs > at).length;
-    most = Math.max(most, open);
-  }
-  return most;
-}
 
 export function defineStormScenarios(harness: Harness, options: { notifications: number }) {
   const { call, login, freshType, subscribe, send, settled } = deliveryTools(harness);
