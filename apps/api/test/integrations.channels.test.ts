@@ -51,8 +51,12 @@ describe("creating alert-channel integrations", () => {
       "account_id",
       "created",
       "id",
+      "max_in_flight",
       "modified",
       "name",
+      "ordering",
+      "paused",
+      "rate_limit",
       "target_url",
       "type",
     ]);

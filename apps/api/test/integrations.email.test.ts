@@ -79,8 +79,12 @@ describe("creating email integrations", () => {
       "created",
       "email",
       "id",
+      "max_in_flight",
       "modified",
       "name",
+      "ordering",
+      "paused",
+      "rate_limit",
       "subject_template",
       "type",
     ]);
