@@ -136,13 +136,15 @@ export interface Lane {
   tat: number;
 }
 
-/** When a lane's next call may start (no sooner than `slot` nor `now`), and the lane's bucket advanced past it. */
-export function takeStart(lane: Lane, slot: number, now: number): number {
-  const start = Math.max(slot, now, lane.tat - lane.toleranceMs);
-  lane.tat = Math.max(lane.tat, start) + lane.intervalMs;
-  return start;
+/** The earliest a lane's next call may start: no sooner than its slot, nor than the calls it made allow. */
+export function earliestStart(lane: Lane, slot: number): number {
+  return Math.max(slot, lane.tat - lane.toleranceMs);
 }
 
+/** Counts a call the lane started at `at` into its bucket. */
+export function markStarted(lane: Lane, at: number): void {
+  lane.tat = Math.max(lane.tat, at) + lane.intervalMs;
+}
 /**
  * Gives each leg its slot and splits them: legs beyond what the batch's permits let it call wait a moment; the rest are
  * called at their slot when it is within the horizon, or handed back until it. New slots follow the integration's

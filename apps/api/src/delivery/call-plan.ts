@@ -15,10 +15,11 @@ import {
   type CallPlan,
   callLimits,
   callRequests,
+  earliestStart,
   groupLegs,
+  markStarted,
   PACING_HORIZON_MS,
   planCalls,
-  takeStart,
 } from "./call-limits";
 
 /** A batch's call plan, with the lease its limited legs hold and what it gives back when it records. */
@@ -32,7 +33,7 @@ export interface LimitedCallPlan extends Omit<CallPlan, "putOff"> {
 /**
  * Legs of a paused integration are parked (released with no due time: resuming queues them). Legs of limited
  * integrations get permits and call slots in one round trip, which also lengthens their lease by the horizon (a leg
- * may wait that long for its slot, and permits last as long): those due within the horizon are called at their slot,
+ * may wait that long for its slot) and by the rounds `max_in_flight` makes its legs take (permits last as long): those due within the horizon are called at their slot,
  * the others are handed back until theirs. Batches without limited legs keep the short lease that brings a crashed
  * consumer's legs back soon, and make no round trip here.
  */
@@ -68,13 +69,22 @@ export async function planLimitedCalls(
 
   const groups = groupLegs(limited, (id) => limits.get(id) as CallLimits, startedAt);
   const holder = services.newId();
-  const limitedLeaseUntil = leaseUntil + PACING_HORIZON_MS;
-  const grants = await reserveCalls(services.db, callRequests(groups, rounds), holder, startedAt, {
+  // An integration with max_in_flight calls its legs a few at a time: the lease (and the permits, which last as long)
+  // covers them all at the full timeout each, so a batch granted every permit calls every leg it holds.
+  const queuedRounds = Math.max(
+    0,
+    ...groups.map(({ legs: group, limits: { maxInFlight } }) =>
+      maxInFlight === null ? 0 : Math.ceil(group.length / maxInFlight),
+    ),
+  );
+  const perPermit = rounds + queuedRounds;
+  const limitedLeaseUntil = leaseUntil + PACING_HORIZON_MS + queuedRounds * services.delivery.webhookTimeoutMs;
+  const grants = await reserveCalls(services.db, callRequests(groups, perPermit), holder, startedAt, {
     deliveryIds: limited.map((leg) => leg.id),
     from: leaseUntil,
     until: limitedLeaseUntil,
   });
-  const plan = planCalls(groups, grants, rounds, services.delivery.concurrency, startedAt);
+  const plan = planCalls(groups, grants, perPermit, services.delivery.concurrency, startedAt);
   const permitsTaken = groups.some((group) => group.limits.maxInFlight !== null);
   return {
     callAt: plan.callAt,
@@ -150,9 +160,14 @@ export async function attemptAll<Result>(
         plan.lanes.get(destination)?.concurrency ?? 1,
         async (index) => {
           const lane = plan.lanes.get(destination);
-          const start = lane ? takeStart(lane, callAt(index), Date.now()) : callAt(index);
-          const wait = start - Date.now();
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          // Checked and counted at the moment the call starts (a timer may wake late, and the lane's other calls may
+          // have started meanwhile): a late start delays the calls after it instead of crowding them.
+          for (;;) {
+            const wait = (lane ? earliestStart(lane, callAt(index)) : callAt(index)) - Date.now();
+            if (wait <= 0) break;
+            await new Promise((resolve) => setTimeout(resolve, wait));
+          }
+          if (lane) markStarted(lane, Date.now());
           results[index] = await attempt(legs[index] as DeliveryRow);
         },
       ),

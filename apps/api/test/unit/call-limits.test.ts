@@ -3,12 +3,13 @@ import {
   type CallLimits,
   callLimits,
   callRequests,
+  earliestStart,
   effectiveRateLimit,
   groupLegs,
+  markStarted,
   PACING_HORIZON_MS,
   PERMIT_WAIT_MS,
   planCalls,
-  takeStart,
 } from "../../src/delivery/call-limits";
 
 const now = 1_000_000;
@@ -146,10 +147,16 @@ describe("a batch's call plan", () => {
   it("starts a lane's calls no sooner than its bucket allows, so a lane that fell behind catches up at the rate", () => {
     const lane = { concurrency: 3, intervalMs: 100, toleranceMs: 100, tat: Number.NEGATIVE_INFINITY };
     // Slots long past (the batch started late): a burst of two, then one every 100 ms.
-    const starts = [0, 1, 2, 3].map(() => takeStart(lane, now - 5_000, now));
+    const starts = [0, 1, 2, 3].map(() => {
+      const start = Math.max(now, earliestStart(lane, now - 5_000));
+      markStarted(lane, start);
+      return start;
+    });
     expect(starts).toEqual([now, now, now + 100, now + 200]);
     expect(lane.tat).toBe(now + 400);
-    // A later slot still waits for itself.
-    expect(takeStart(lane, now + 1_000, now)).toBe(now + 1_000);
+    // A call that started late moves the next ones on; a later slot still waits for itself.
+    markStarted(lane, now + 450);
+    expect(earliestStart(lane, now)).toBe(now + 450);
+    expect(earliestStart(lane, now + 1_000)).toBe(now + 1_000);
   });
 });
