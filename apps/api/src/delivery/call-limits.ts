@@ -15,6 +15,9 @@ export const VENDOR_CALL_INTERVAL_MS: Partial<Record<IntegrationKind, number>> =
 /** How far ahead a batch calls in its reserved slots itself; legs whose slot is later are handed back until then. */
 export const PACING_HORIZON_MS = 10_000;
 
+/** How long before its slot a leg handed back until then is due again (less than the horizon). */
+export const SLOT_LEAD_MS = 2_000;
+
 /** How long a leg waits when other batches hold all its integration's `max_in_flight` permits. */
 export const PERMIT_WAIT_MS = 1_000;
 
@@ -179,7 +182,9 @@ export function planCalls(
         fresh += 1;
       }
       if (slot <= now + PACING_HORIZON_MS) plan.callAt.set(leg.id, Math.max(slot, now));
-      else plan.putOff.push({ deliveryId: leg.id, at: slot, slot });
+      // Due (claimable) a little before its slot: queues count whole seconds and a consumer may wait a second more to
+      // fill its batch, so it comes back in time to wait for its slot in the batch that takes it.
+      else plan.putOff.push({ deliveryId: leg.id, at: slot - SLOT_LEAD_MS, slot });
     });
     plan.lanes.set(integrationId, {
       concurrency: limits.maxInFlight !== null ? Math.max(1, grant.permits) : limits.oneAtATime ? 1 : batchConcurrency,

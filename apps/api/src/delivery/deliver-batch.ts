@@ -83,13 +83,11 @@ export async function deliverBatch(
     rounds,
   );
   for (const { deliveryId, at } of plan.putOff) {
-    // A parked leg waits for its integration's resume, which queues it. The others come back before their time (queues
-    // count whole seconds, and a consumer may wait a second more to fill its batch) and wait for it in their batch.
+    // A parked leg waits for its integration's resume, which queues it; the others come back when they are due (never
+    // later: the claim takes only due legs, and one that came back early would be handed back again).
     dispositions.set(
       deliveryId,
-      at === null
-        ? { kind: "done" }
-        : { kind: "retry", delaySeconds: Math.max(1, Math.floor((at - startedAt) / 1000) - 1) },
+      at === null ? { kind: "done" } : { kind: "retry", delaySeconds: Math.max(1, Math.ceil((at - startedAt) / 1000)) },
     );
   }
   const deferred = new Set(plan.putOff.map((leg) => leg.deliveryId));

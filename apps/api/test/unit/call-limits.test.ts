@@ -10,6 +10,7 @@ import {
   PACING_HORIZON_MS,
   PERMIT_WAIT_MS,
   planCalls,
+  SLOT_LEAD_MS,
 } from "../../src/delivery/call-limits";
 
 const now = 1_000_000;
@@ -61,12 +62,13 @@ describe("a batch's call plan", () => {
   it("calls the legs due within the horizon at their slots and puts the rest off to theirs", () => {
     const groups = groupLegs(legs(15), () => slack, now);
     const plan = planCalls(groups, new Map([["i", grant(now + 2_000, 15)]]), 1, 6, now);
-    // Slots from now + 2 s, one a second: those up to now + 10 s are this batch's.
+    // Slots from now + 2 s, one a second: those up to now + 10 s are this batch's; the others are due again a little
+    // before their slot, which they keep.
     expect([...plan.callAt.values()]).toEqual(Array.from({ length: 9 }, (_, i) => now + 2_000 + i * 1_000));
     expect(plan.putOff).toEqual(
       Array.from({ length: 6 }, (_, i) => ({
         deliveryId: `i${i + 9}`,
-        at: now + 11_000 + i * 1_000,
+        at: now + 11_000 + i * 1_000 - SLOT_LEAD_MS,
         slot: now + 11_000 + i * 1_000,
       })),
     );
