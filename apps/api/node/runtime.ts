@@ -19,7 +19,7 @@ import { addCounters, countingClient, countingQueue, emptyCounters, type ServerC
 import { openDatabase } from "./database";
 import { type MetricsSnapshot, metricsText } from "./metrics";
 import { listenForMetrics, METRICS_PATH, metricsOptionsProblem, serveMetrics } from "./metrics-endpoint";
-import { type LocalPipeline, type Pipeline, type PipelineHooks, startPipeline, wrangler } from "./pipeline";
+import { type Pipeline, type PipelineHooks, startPipeline, wrangler } from "./pipeline";
 import type { PipelineThreadData } from "./pipeline-thread";
 import { createTargetFetcher } from "./target-fetch";
 import { backlogGauges, createNodeTelemetry, queueGauge } from "./telemetry";
@@ -130,15 +130,21 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
     options.pipeline === "inline" ||
     [options.resolver, options.wrapProducer, options.wrapConsumer, options.wrapDbClient].some(Boolean);
   const countProducer = (name: string, queue: Queue<unknown>) => (count ? countingQueue(name, queue, counters) : queue);
-  const pipeline = inline
-    ? await startPipeline(vars, {
-        sweepIntervalMs,
-        telemetry: observability.telemetry,
-        hooks: {
-          ...options,
-          wrapProducer: (name, queue) => countProducer(name, options.wrapProducer?.(name, queue) ?? queue),
-        },
-      })
+  const startInline = async () => {
+    const local = await startPipeline(vars, {
+      sweepIntervalMs,
+      telemetry: observability.telemetry,
+      hooks: {
+        ...options,
+        wrapProducer: (name, queue) => countProducer(name, options.wrapProducer?.(name, queue) ?? queue),
+      },
+    });
+    // The queues live in this thread: so does their gauge (a pipeline thread registers its own).
+    queueGauge(observability.metrics, local);
+    return local;
+  };
+  const pipeline: Pipeline = inline
+    ? await startInline()
     : await startPipelineThread({ vars, sweepIntervalMs, countCalls: count });
   // In a thread, the pipeline counts its own calls; here, what the HTTP thread sends and reads.
   const producers = inline
@@ -157,7 +163,6 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
     ...producers,
   } as unknown as Env;
   backlogGauges(observability.metrics, db);
-  if ("backlogs" in pipeline) queueGauge(observability.metrics, pipeline as LocalPipeline);
   const scrape = async () =>
     metricsText(observability.metrics.registry, pipeline.metrics ? [await pipeline.metrics()] : []);
 

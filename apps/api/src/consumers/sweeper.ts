@@ -49,7 +49,8 @@ const RECOVERY_PAGE = 500;
 
 /**
  * After a restart of a runtime whose queues live in memory (Node): queues every unfinished notification and leg
- * again, each leg with what remains of its backoff, and every unfinished recover or replay job, so recovery does not wait for the sweeper's grace period.
+ * again, each leg with what remains of its backoff, and every unfinished recover or replay job, so recovery does not
+ * wait for the sweeper's grace period.
  */
 export async function recoverUnfinishedWork(env: Env): Promise<{ notifications: number; deliveries: number }> {
   const services = createServices(env);

@@ -200,7 +200,7 @@ export async function deliverBatch(
     now,
     disable: gone(decisions),
     streaks: streaks(decisions, integrationOf, (leg) => batch.notifications.get(leg.notificationId)?.type),
-    backOff: [...throttled(decisions, now, plan.lanes), ...usedSlots(plan.lanes)],
+    pacedUntil: [...throttled(decisions, now, plan.lanes), ...usedSlots(plan.lanes)],
     putOff: [
       ...plan.putOff,
       ...waiting.map((leg) => ({

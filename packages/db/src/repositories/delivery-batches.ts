@@ -291,8 +291,11 @@ export interface RecordAttemptsInput {
   now: number;
   /** Integrations to stop delivering to (a 410 answer), with why. */
   disable?: ReadonlyArray<{ accountId: string; id: string; reason: string }>;
-  /** Integrations that answered "too many calls": no call slot before `until` (epoch ms) for anyone. */
-  backOff?: ReadonlyArray<{ id: string; until: number }>;
+  /**
+   * Integrations whose call bucket moves on to `until` (epoch ms) at least: one that answered "too many calls" (no call
+   * before its Retry-After), or one whose calls this batch made later than their slots.
+   */
+  pacedUntil?: ReadonlyArray<{ id: string; until: number }>;
   /**
    * Claimed legs handed back without an attempt (waiting for their call slot, a permit, another batch's ticket, or a
    * paused integration), each guarded by the lease this batch gave it.
@@ -386,12 +389,14 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
           ),
         ),
     ),
-    ...(input.backOff ?? []).map((integration) =>
-      db
-        .update(integrations)
-        .set({ pacedUntil: sql`max(coalesce(${integrations.pacedUntil}, 0), ${integration.until})` })
-        .where(eq(integrations.id, integration.id)),
-    ),
+    ...(input.pacedUntil?.length
+      ? [
+          db.run(sql`
+            UPDATE integrations SET paced_until = max(coalesce(paced_until, 0), json_extract(j.value, '$.until'))
+            FROM json_each(${JSON.stringify(input.pacedUntil)}) AS j
+            WHERE integrations.id = json_extract(j.value, '$.id')`),
+        ]
+      : []),
     ...(input.putOff?.length ? [putOffStatement(db, input.putOff, now)] : []),
     ...ticketLinkStatements(db, input.tickets ?? [], input.ticketBatch, now),
     ...(input.permitHolder
