@@ -8,6 +8,7 @@ import { startVendorFakes, type VendorFakesServer } from "../fakes/serve.node";
 import { provisionTestKeys } from "../fixtures.node";
 import { NODE_TEST_ENV, nodeHarness, type ReceiverServer, startReceiverServer } from "../harness.node";
 import type { Harness } from "../scenarios/harness";
+import { startThreadReceiverServer } from "./thread-receiver";
 
 /**
  * One Node runtime for the calling test file, as the shared scenarios need it: a fresh libSQL file holding the test
@@ -15,7 +16,14 @@ import type { Harness } from "../scenarios/harness";
  * (ALLOW_LOOPBACK_TARGETS is on, as under `npm run dev`). The settings match the workerd suite's bindings, so a
  * scenario means the same on both runtimes. Started before the file's tests, closed after them.
  */
-export function useNodeRuntime(name: string, options: { vendors?: boolean } = {}) {
+export function useNodeRuntime(
+  name: string,
+  options: {
+    vendors?: boolean;
+    /** Receivers in a thread of their own (thread-receiver.ts), for scenarios that judge when calls arrive. */
+    receiversInThread?: boolean;
+  } = {},
+) {
   let runtime: NodeRuntime | undefined;
   let receivers: ReceiverServer | undefined;
   let vendors: VendorFakesServer | undefined;
@@ -25,7 +33,7 @@ export function useNodeRuntime(name: string, options: { vendors?: boolean } = {}
     dbPath = join(mkdtempSync(join(tmpdir(), `herald-node-${name}-`)), "herald.db");
     await prepareLocalDb(dbPath);
     await provisionTestKeys(dbPath);
-    receivers = await startReceiverServer();
+    receivers = options.receiversInThread ? await startThreadReceiverServer() : await startReceiverServer();
     if (options.vendors) vendors = await startVendorFakes();
     runtime = await startNodeRuntime({ port: 0, env: { ...NODE_TEST_ENV, LIBSQL_URL: `file:${dbPath}` } });
   });
