@@ -18,6 +18,13 @@ export const PACING_HORIZON_MS = 10_000;
 /** How long before its slot a leg handed back until then is due again (less than the horizon). */
 export const SLOT_LEAD_MS = 2_000;
 
+/**
+ * How much later than its slot (beyond its bucket's burst tolerance) a paced call may still start. Other batches call
+ * in the slots after it, so a call later than that would arrive closer to theirs than the limit allows; this little is
+ * left for the timer's own lateness, and is what a receiver must allow on top of the limit for its clock and network.
+ */
+export const LATE_CALL_ALLOWANCE_MS = 10;
+
 /** How long a leg waits when other batches hold all its integration's `max_in_flight` permits. */
 export const PERMIT_WAIT_MS = 1_000;
 
@@ -142,6 +149,14 @@ export interface Lane {
 /** The earliest a lane's next call may start: no sooner than its slot, nor than the calls it made allow. */
 export function earliestStart(lane: Lane, slot: number): number {
   return Math.max(slot, lane.tat - lane.toleranceMs);
+}
+
+/**
+ * Whether a paced call starting at `at` is too late for its slot: the integration's bucket lets a call go up to its
+ * burst tolerance after its slot without crowding the slots after it (which other batches may hold), not later.
+ */
+export function missesSlot(lane: Lane, slot: number, at: number): boolean {
+  return lane.intervalMs > 0 && at > slot + lane.toleranceMs + LATE_CALL_ALLOWANCE_MS;
 }
 
 /** Counts a call the lane started at `at` into its bucket. */

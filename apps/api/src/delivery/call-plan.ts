@@ -18,6 +18,7 @@ import {
   earliestStart,
   groupLegs,
   markStarted,
+  missesSlot,
   PACING_HORIZON_MS,
   planCalls,
 } from "./call-limits";
@@ -28,6 +29,8 @@ export interface LimitedCallPlan extends Omit<CallPlan, "putOff"> {
   putOff: PutOff[];
   /** The batch's permits, to give back when it records (only when it took any). */
   permitHolder?: string;
+  /** The lease the limited legs hold: a leg that missed its slot is handed back under it. */
+  limitedLeaseUntil: number;
 }
 
 /**
@@ -65,7 +68,8 @@ export async function planLimitedCalls(
     limits.set(integration.id, found);
     return [{ id: leg.id, integrationId: integration.id, pacedAt: leg.pacedAt }];
   });
-  if (limited.length === 0) return { callAt: new Map(), lanes: new Map(), putOff: parked };
+  if (limited.length === 0)
+    return { callAt: new Map(), lanes: new Map(), putOff: parked, limitedLeaseUntil: leaseUntil };
 
   const groups = groupLegs(limited, (id) => limits.get(id) as CallLimits, startedAt);
   const holder = services.newId();
@@ -90,6 +94,7 @@ export async function planLimitedCalls(
     callAt: plan.callAt,
     lanes: plan.lanes,
     putOff: [...parked, ...plan.putOff.map((leg) => ({ ...leg, lease: limitedLeaseUntil }))],
+    limitedLeaseUntil,
     ...(permitsTaken ? { permitHolder: holder } : {}),
   };
 }
@@ -134,15 +139,18 @@ async function legsOutOfTurn(
 /**
  * Runs every attempt: legs without limits `concurrency` at a time; each limited integration's legs in a lane of their
  * own beside them, as many at once as its plan allows, each no sooner than its slot (a leg waiting for its slot does
- * not hold up the others). Answers in the legs' order.
+ * not hold up the others). A paced leg whose call could only start later than its slot allows (the thread was starved
+ * of CPU, or the lane's earlier calls were slow) is not called: `missedSlot` hands it back, to take a new slot, and its
+ * result is undefined. Answers in the legs' order.
  */
 export async function attemptAll<Result>(
   legs: readonly DeliveryRow[],
   plan: Pick<CallPlan, "callAt" | "lanes">,
   concurrency: number,
   attempt: (leg: DeliveryRow) => Promise<Result>,
-): Promise<Result[]> {
-  const results = new Array<Result>(legs.length);
+  missedSlot: (leg: DeliveryRow) => void,
+): Promise<Array<Result | undefined>> {
+  const results = new Array<Result | undefined>(legs.length);
   const free: number[] = [];
   const lanes = new Map<string, number[]>();
   legs.forEach((leg, index) => {
@@ -160,6 +168,7 @@ export async function attemptAll<Result>(
         plan.lanes.get(destination)?.concurrency ?? 1,
         async (index) => {
           const lane = plan.lanes.get(destination);
+          const leg = legs[index] as DeliveryRow;
           // Checked and counted at the moment the call starts (a timer may wake late, and the lane's other calls may
           // have started meanwhile): a late start delays the calls after it instead of crowding them.
           for (;;) {
@@ -167,8 +176,9 @@ export async function attemptAll<Result>(
             if (wait <= 0) break;
             await new Promise((resolve) => setTimeout(resolve, wait));
           }
+          if (lane && missesSlot(lane, callAt(index), Date.now())) return missedSlot(leg);
           if (lane) markStarted(lane, Date.now());
-          results[index] = await attempt(legs[index] as DeliveryRow);
+          results[index] = await attempt(leg);
         },
       ),
     ),

@@ -155,7 +155,12 @@ export async function deliverBatch(
       return undefined;
     }
   };
-  const reports = await attemptAll(attempted, plan, services.delivery.concurrency, attempt);
+  // A leg that missed its call slot goes back to the queue at once, with no attempt counted, to take a new slot.
+  const missedSlots: DeliveryRow[] = [];
+  const reports = await attemptAll(attempted, plan, services.delivery.concurrency, attempt, (leg) => {
+    missedSlots.push(leg);
+    dispositions.set(leg.id, { kind: "retry", delaySeconds: 1 });
+  });
 
   const now = services.now();
   // One jitter for the batch: legs that failed together at the same step retry together, in one message.
@@ -208,6 +213,7 @@ export async function deliverBatch(
         at: now + TICKET_WAIT_SECONDS * 1000,
         lease: startedAt + leaseMs,
       })),
+      ...missedSlots.map((leg) => ({ deliveryId: leg.id, at: now, lease: plan.limitedLeaseUntil })),
     ],
     ...(plan.permitHolder ? { permitHolder: plan.permitHolder } : {}),
     tickets: tickets.writes,

@@ -6,12 +6,18 @@ import {
   earliestStart,
   effectiveRateLimit,
   groupLegs,
+  LATE_CALL_ALLOWANCE_MS,
+  type Lane,
+  type LimitedGroup,
   markStarted,
+  missesSlot,
   PACING_HORIZON_MS,
   PERMIT_WAIT_MS,
   planCalls,
   SLOT_LEAD_MS,
 } from "../../src/delivery/call-limits";
+import { attemptAll } from "../../src/delivery/call-plan";
+import { rateBreaches } from "../../src/lib/limit-checks";
 
 const now = 1_000_000;
 const slack: CallLimits = { intervalMs: 1_000, burst: 1, maxInFlight: null, oneAtATime: true };
@@ -160,5 +166,74 @@ describe("a batch's call plan", () => {
     markStarted(lane, now + 450);
     expect(earliestStart(lane, now)).toBe(now + 450);
     expect(earliestStart(lane, now + 1_000)).toBe(now + 1_000);
+  });
+
+  it("gives a slot up when the call could only start later than the bucket's tolerance after it", () => {
+    const lane = { concurrency: 3, intervalMs: 20, toleranceMs: 180, tat: Number.NEGATIVE_INFINITY };
+    expect(missesSlot(lane, now, now + 180 + LATE_CALL_ALLOWANCE_MS)).toBe(false);
+    expect(missesSlot(lane, now, now + 181 + LATE_CALL_ALLOWANCE_MS)).toBe(true);
+    // Only rates have slots: a lane held by max_in_flight alone calls whenever a permit is free.
+    expect(missesSlot({ ...lane, intervalMs: 0, toleranceMs: 0 }, now, now + 60_000)).toBe(false);
+  });
+
+  it("keeps the limit across batches when a starved thread wakes late: lanes give passed slots up, not bunch", () => {
+    // 50 a second with a burst of 10, every slot taken: batch A holds the first 20, batch B the 20 after them, each
+    // calling in a lane of its own (its own bucket over its own calls).
+    const limits: CallLimits = { intervalMs: 20, burst: 10, maxInFlight: null, oneAtATime: false };
+    const [group] = groupLegs(legs(40), () => limits, now);
+    const plan = planCalls([group as LimitedGroup], new Map([["i", grant(now, 40)]]), 1, 6, now);
+    const slots = [...plan.callAt.values()];
+    expect(rateBreaches(slots, 50, 10)).toEqual([]);
+    // The thread that runs both lanes is starved of CPU from 100 ms to 700 ms: no call starts in between.
+    const starved = { from: now + 100, until: now + 700 };
+    const arrivals = (givesUp: boolean) =>
+      [slots.slice(0, 20), slots.slice(20)].flatMap((batchSlots) => {
+        const lane = { ...(plan.lanes.get("i") as Lane), tat: Number.NEGATIVE_INFINITY };
+        return batchSlots.flatMap((slot) => {
+          let at = earliestStart(lane, slot);
+          if (at >= starved.from && at < starved.until) at = starved.until;
+          if (givesUp && missesSlot(lane, slot, at)) return [];
+          markStarted(lane, at);
+          return [at];
+        });
+      });
+    // Each lane's own bucket lets it burst on waking, and the two bursts together break the limit; giving up the
+    // slots passed by more than the tolerance keeps it (those legs go back to take new slots).
+    expect(rateBreaches(arrivals(false), 50, 10).length).toBeGreaterThan(0);
+    const kept = arrivals(true);
+    expect(rateBreaches(kept, 50, 10)).toEqual([]);
+    expect(kept.length).toBeLessThan(40);
+  });
+
+  it("hands back, uncalled, a lane's legs whose slot passed beyond the tolerance, and calls the rest", async () => {
+    const leg = (id: string) => ({ id, destination: "i" }) as never;
+    const batch = [leg("late"), leg("due")];
+    const lane = { concurrency: 1, intervalMs: 1_000, toleranceMs: 0, tat: Number.NEGATIVE_INFINITY };
+    const start = Date.now();
+    const plan = {
+      callAt: new Map([
+        ["late", start - 1_000],
+        ["due", start + 1_000],
+      ]),
+      lanes: new Map([["i", lane]]),
+    };
+    const called: string[] = [];
+    const missed: string[] = [];
+    const results = await attemptAll(
+      batch,
+      plan,
+      6,
+      async (l: { id: string }) => {
+        called.push(l.id);
+        return l.id;
+      },
+      (l: { id: string }) => {
+        missed.push(l.id);
+      },
+    );
+    expect(missed).toEqual(["late"]);
+    expect(called).toEqual(["due"]);
+    expect(results).toEqual([undefined, "due"]);
+    expect(Date.now()).toBeGreaterThanOrEqual(start + 1_000);
   });
 });
