@@ -83,13 +83,13 @@ export async function deliveryStatistics(
       FROM (
         SELECT d.channel, CASE WHEN d.channel = 'email' THEN '' ELSE d.destination END AS destination,
           d.delivered_at - d.created_at AS latency,
-          ROW_NUMBER() OVER by_target AS rank, COUNT(*) OVER by_target AS n
+          ROW_NUMBER() OVER by_latency AS rank, COUNT(*) OVER by_target AS n
         FROM deliveries AS d
         WHERE d.account_id = ${accountId} AND d.created_at >= ${since} AND d.created_at < ${until}
           AND d.delivered_at IS NOT NULL
-        WINDOW by_target AS (
-          PARTITION BY d.channel, CASE WHEN d.channel = 'email' THEN '' ELSE d.destination END
-          ORDER BY d.delivered_at - d.created_at)
+        -- The count over the whole partition: with an ORDER BY it would be a running count.
+        WINDOW by_target AS (PARTITION BY d.channel, CASE WHEN d.channel = 'email' THEN '' ELSE d.destination END),
+          by_latency AS (by_target ORDER BY d.delivered_at - d.created_at)
       ) AS ranked
       LEFT JOIN integrations AS i ON i.id = ranked.destination AND i.account_id = ${accountId}
       GROUP BY ranked.channel, ranked.destination ORDER BY ranked.channel DESC, ranked.destination`),
