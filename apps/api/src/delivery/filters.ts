@@ -121,10 +121,8 @@ function explain(expression: Expression, context: FilterContext, wanted: boolean
         {
           clause: expression.at,
           operator: expression.op,
-          ...(expression.left.kind === "source" ? { leftSource: expression.left.name } : {}),
-          ...(expression.op !== "in" && expression.right.kind === "source"
-            ? { rightSource: expression.right.name }
-            : {}),
+          ...sourceOf("leftSource", expression.left),
+          ...(expression.op !== "in" ? sourceOf("rightSource", expression.right) : {}),
           ...(left !== undefined ? { left } : {}),
           ...(right !== undefined ? { right } : {}),
           ...(wanted ? {} : { negated: true as const }),
@@ -141,6 +139,11 @@ function explain(expression: Expression, context: FilterContext, wanted: boolean
       return (one ? off.slice(0, 1) : off).flatMap((operand) => explain(operand, context, wanted));
     }
   }
+}
+
+function sourceOf<K extends string>(key: K, operand: Operand): Partial<Record<K, string>> {
+  if (operand.kind === "literal") return {};
+  return { [key]: operand.kind === "source" ? operand.name : "account.id" } as Partial<Record<K, string>>;
 }
 
 function parseFilter(filter: unknown): Expression | undefined {
