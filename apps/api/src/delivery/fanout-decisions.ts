@@ -80,7 +80,9 @@ export class FanoutDecisionLog {
     const to = reached.map(({ channel, id, dupOf }) => this.destination(channel, id, dupOf));
     const decision =
       to.length === 0 ? "no_subscribers" : to.every((d) => d.dup !== undefined) ? "deduplicated" : "delivered";
-    this.add(notificationId, { s: subscription.id, d: decision, to });
+    // A plain destination of this subscription's own leg says nothing the leg (subscription_id, channel, destination)
+    // does not: only the others are kept, which halves a typical record.
+    this.add(notificationId, { s: subscription.id, d: decision, to: to.filter((d) => Object.keys(d).length > 2) });
   }
 
   private destination(channel: DeliveryChannel, id: string, dupOf?: string): FanoutDestinationRecord {

@@ -70,8 +70,14 @@ export async function getNotificationDecisions(
         return { ...base, decision: "suppressed", suppressed_by: record.by, suppressed_until: seconds(record.until) };
       case "inactive":
         return { ...base, decision: "inactive" };
-      default:
-        return { ...base, decision: record.d, destinations: record.to.map(toDestination) };
+      default: {
+        // The record keeps only destinations with something to say; the subscription's other legs are plain ones.
+        const noted = new Set(record.to.map((d) => `${d.c}:${d.id}`));
+        const plain = legs
+          .filter((leg) => leg.subscriptionId === record.s && !noted.has(`${leg.channel}:${leg.destination}`))
+          .map((leg) => ({ c: leg.channel, id: leg.destination }));
+        return { ...base, decision: record.d, destinations: [...plain, ...record.to].map(toDestination) };
+      }
     }
   };
   return {

@@ -36,7 +36,11 @@ export interface FanoutDestinationRecord {
   gone?: 1;
 }
 
-/** What fan-out decided for one subscription of the account to the notification's type (`s`), and why. */
+/**
+ * What fan-out decided for one subscription of the account to the notification's type (`s`), and why. `to` holds the
+ * destinations with something to say (deduplicated, or a state flag); the others are its own legs, found by their
+ * `subscription_id`.
+ */
 export type FanoutDecisionRecord =
   | { s: string; d: "delivered" | "deduplicated" | "no_subscribers"; to: FanoutDestinationRecord[] }
   | { s: string; d: "filtered"; f: FilterMissRecord[] }
