@@ -39,9 +39,16 @@ export class FanoutDecisionLog {
   private readonly integrations: Map<string, FanoutBatch["integrations"][number]>;
   private readonly emails: Map<string, string | null>;
 
-  constructor(batch: Pick<FanoutBatch, "integrations" | "users">) {
+  /** Each subscription's place, oldest first, active or not: the order the decisions are kept in. */
+  private readonly order: Map<string, number>;
+
+  constructor(batch: Pick<FanoutBatch, "subscriptions" | "inactiveSubscriptions" | "integrations" | "users">) {
     this.integrations = new Map(batch.integrations.map((row) => [row.id, row]));
     this.emails = new Map(batch.users.map((row) => [row.id, row.email]));
+    const all = [...batch.subscriptions, ...batch.inactiveSubscriptions].sort(
+      (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    this.order = new Map(all.map((row, index) => [row.id, index]));
   }
 
   private add(notificationId: string, decision: FanoutDecisionRecord): void {
@@ -109,7 +116,9 @@ export class FanoutDecisionLog {
     return notifications.map((n) => ({
       notificationId: n.id,
       accountId: n.accountId,
-      decisions: this.decisions.get(n.id) ?? [],
+      decisions: (this.decisions.get(n.id) ?? []).sort(
+        (a, b) => (this.order.get(a.s) ?? 0) - (this.order.get(b.s) ?? 0),
+      ),
     }));
   }
 }

@@ -30,12 +30,12 @@ export function suppressionKey(notification: Pick<NotificationRow, "payload">): 
 
 /**
  * Fans a batch of notifications out, as a set: one round trip reads them with every subscription (and the subscribers
- * of the active ones) of their accounts and types, one statement opens the suppression windows they need, and one round
- * trip writes one PENDING leg per destination and what fan-out decided for each subscription (FanoutDecisionLog), moves
- * the notifications on and answers every leg still pending, to be queued. Idempotent: a replayed fan-out finds its
- * legs already written (the unique leg key) and answers the pending ones again, which the delivery consumer tolerates;
- * the first fan-out's decisions stay. A destination reached through several subscriptions gets one leg, from the
- * oldest.
+ * of the active ones) of their accounts and types, one opens the suppression windows they need (and reads who holds
+ * them), and one writes one PENDING leg per destination and what fan-out decided for each subscription
+ * (FanoutDecisionLog), moves the notifications on and answers every leg still pending, to be queued. Idempotent: a
+ * replayed fan-out finds its legs already written (the unique leg key) and answers the pending ones again, which the
+ * delivery consumer tolerates; the first fan-out's decisions stay. A destination reached through several
+ * subscriptions gets one leg, from the oldest.
  */
 export async function fanOutBatch(services: Services, notificationIds: readonly string[]): Promise<PendingLeg[]> {
   const batch = await loadFanoutBatch(services.db, [...new Set(notificationIds)]);
@@ -93,8 +93,8 @@ export async function fanOutBatch(services: Services, notificationIds: readonly 
     const destinations = new Map<string, string>();
     for (const subscription of subscriptions) {
       const key = suppressionKey(notification);
-      const holder = holders.get(`${subscription.id}/${key}`);
       if (windowMs(subscription) > 0 && !opened.has(`${subscription.id}/${key}/${notification.id}`)) {
+        const holder = holders.get(`${subscription.id}/${key}`);
         if (holder) log.suppressed(notification.id, subscription, holder, windowMs(subscription));
         continue;
       }
