@@ -12,7 +12,7 @@ import {
   type WebhookVerificationError,
 } from "@herald/client";
 import committedDocument from "@herald/client/openapi.json";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ACME_USER, receiver, settled } from "./delivery-helpers";
 import { ACME, ACME_READER, BASE, GLOBEX, PLATFORM, unique } from "./helpers";
 
@@ -423,6 +423,46 @@ describe("integrations, deliveries and webhooks", () => {
     expect((await acme.retryDelivery(failed!.id)).id).toBe(failed!.id);
     const [retried] = await settled(await acme.getToken(), sent.id, 1, ["DELIVRD"]);
     expect(retried!.attempts.map((a) => a.response_code)).toEqual([422, 200]);
+  });
+
+  it("explains a notification's fan-out and reads the delivery statistics", async () => {
+    const target = await receiver();
+    const type = await freshType();
+    const integration = await acme.createIntegration({ name: unique("hook"), target_url: target.url });
+    const subscription = await acme.createSubscription({
+      name: unique("sub"),
+      class: "event",
+      notification_type: type,
+      subscribers: [{ subscriber: integration.id, subscriber_type: "connection" }],
+      filters: { "=": [{ source: "notification.threat_level" }, "low"] },
+    });
+    const sent = await acme.sendNotification(notificationBody(type));
+    const explained = await vi.waitFor(
+      async () => {
+        const answer = await acme.getNotificationDecisions({ notification_id: sent.id });
+        expect(answer.decided_at).toBeTypeOf("number");
+        return answer;
+      },
+      { timeout: 25_000, interval: 100 },
+    );
+    expect(explained.decisions).toEqual([
+      {
+        subscription_id: subscription.id,
+        subscription_name: subscription.name,
+        decision: "filtered",
+        filter_mismatches: [
+          { clause: "=", operator: "=", left_source: "notification.threat_level", left: "high", right: "low" },
+        ],
+      },
+    ]);
+
+    const statistics = await acme.getDeliveryStatistics();
+    expect(statistics.until - statistics.since).toBe(86_400);
+    expect(statistics.hours.length).toBeGreaterThanOrEqual(24);
+    expect(await caught(acme.getDeliveryStatistics({ since: 10, until: 5 }))).toMatchObject({
+      status: 400,
+      body: { path: "until" },
+    });
   });
 
   it("tests a webhook target", async () => {

@@ -1,6 +1,7 @@
 export * from "./audit-events";
 export * from "./auth";
 export * from "./common";
+export * from "./decisions";
 export * from "./deliveries";
 export * from "./emails";
 export * from "./errors";
@@ -10,5 +11,6 @@ export * from "./notification-types";
 export * from "./notifications";
 export * from "./queues";
 export * from "./receivers";
+export * from "./statistics";
 export * from "./subscribers";
 export * from "./subscriptions";

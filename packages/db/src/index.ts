@@ -12,6 +12,7 @@ export * from "./repositories/audit-events";
 export * from "./repositories/captured-emails";
 export * from "./repositories/deliveries";
 export * from "./repositories/delivery-batches";
+export * from "./repositories/fanout-decisions";
 export * from "./repositories/idempotency";
 export * from "./repositories/integrations";
 export * from "./repositories/jobs";

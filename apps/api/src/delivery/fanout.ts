@@ -5,14 +5,15 @@ import {
   NOTIFICATION_STATUS,
   type NotificationRow,
   newLeg,
-  openSuppressionWindows,
+  openSuppressionWindowsWithHolders,
   type PendingLeg,
   type SubscriptionRow,
   type SuppressionWindow,
   writeFanout,
 } from "@herald/db";
 import type { Services } from "../env";
-import { matchesFilter } from "./filters";
+import { FanoutDecisionLog } from "./fanout-decisions";
+import { explainFilter } from "./filters";
 
 const CHANNEL_OF = { user: "email", connection: "webhook" } as const satisfies Record<string, DeliveryChannel>;
 
@@ -28,24 +29,31 @@ export function suppressionKey(notification: Pick<NotificationRow, "payload">): 
 }
 
 /**
- * Fans a batch of notifications out, as a set: one round trip reads them with every active subscription (and its
- * subscribers) of their accounts and types, one statement opens the suppression windows they need, and one round trip
- * writes one PENDING leg per destination, moves the notifications on and answers every leg still pending, to be
- * queued. Idempotent: a replayed fan-out finds its legs already written (the unique leg key) and answers the pending
- * ones again, which the delivery consumer tolerates. A destination reached through several subscriptions gets one
- * leg, from the oldest.
+ * Fans a batch of notifications out, as a set: one round trip reads them with every subscription (and the subscribers
+ * of the active ones) of their accounts and types, one opens the suppression windows they need (and reads who holds
+ * them), and one writes one PENDING leg per destination and what fan-out decided for each subscription
+ * (FanoutDecisionLog), moves the notifications on and answers every leg still pending, to be queued. Idempotent: a
+ * replayed fan-out finds its legs already written (the unique leg key) and answers the pending ones again, which the
+ * delivery consumer tolerates; the first fan-out's decisions stay. A destination reached through several
+ * subscriptions gets one leg, from the oldest.
  */
 export async function fanOutBatch(services: Services, notificationIds: readonly string[]): Promise<PendingLeg[]> {
   const batch = await loadFanoutBatch(services.db, [...new Set(notificationIds)]);
   const notifications = batch.notifications.filter((n) => n.status !== NOTIFICATION_STATUS.completed);
   if (notifications.length === 0) return [];
   const now = services.now();
+  const log = new FanoutDecisionLog(batch);
 
-  const candidates = new Map<string, SubscriptionRow[]>();
-  for (const subscription of batch.subscriptions) {
-    const key = `${subscription.accountId}\n${subscription.notificationType}`;
-    candidates.set(key, [...(candidates.get(key) ?? []), subscription]);
-  }
+  const byType = (rows: SubscriptionRow[]) => {
+    const grouped = new Map<string, SubscriptionRow[]>();
+    for (const row of rows) {
+      const key = `${row.accountId}\n${row.notificationType}`;
+      grouped.set(key, [...(grouped.get(key) ?? []), row]);
+    }
+    return (notification: NotificationRow) => grouped.get(`${notification.accountId}\n${notification.type}`) ?? [];
+  };
+  const candidatesOf = byType(batch.subscriptions);
+  const inactiveOf = byType(batch.inactiveSubscriptions);
   const matched = notifications.map((notification) => {
     const context = {
       notificationData: notification.notificationData,
@@ -53,23 +61,27 @@ export async function fanOutBatch(services: Services, notificationIds: readonly 
       assetData: notification.assetData,
       accountId: notification.accountId,
     };
-    const subscriptions = (candidates.get(`${notification.accountId}\n${notification.type}`) ?? []).filter(
-      (subscription) => matchesFilter(subscription.filters, context),
-    );
+    const subscriptions = candidatesOf(notification).filter((subscription) => {
+      const misses = explainFilter(subscription.filters, context);
+      if (misses !== undefined) log.filtered(notification.id, subscription, misses);
+      return misses === undefined;
+    });
+    for (const subscription of inactiveOf(notification)) log.inactive(notification.id, subscription);
     return { notification, subscriptions };
   });
 
+  const windowMs = (subscription: SubscriptionRow) => (subscription.suppressionInterval ?? 0) * 60_000;
   const windows: SuppressionWindow[] = matched.flatMap(({ notification, subscriptions }) =>
     subscriptions
-      .filter((subscription) => (subscription.suppressionInterval ?? 0) > 0)
+      .filter((subscription) => windowMs(subscription) > 0)
       .map((subscription) => ({
         subscriptionId: subscription.id,
         key: suppressionKey(notification),
         notificationId: notification.id,
-        windowMs: (subscription.suppressionInterval ?? 0) * 60_000,
+        windowMs: windowMs(subscription),
       })),
   );
-  const opened = await openSuppressionWindows(services.db, windows, now);
+  const { opened, holders } = await openSuppressionWindowsWithHolders(services.db, windows, now);
 
   const subscribersOf = new Map<string, typeof batch.subscribers>();
   for (const subscriber of batch.subscribers) {
@@ -77,16 +89,23 @@ export async function fanOutBatch(services: Services, notificationIds: readonly 
   }
   const legs: DeliveryRow[] = [];
   for (const { notification, subscriptions } of matched) {
-    const destinations = new Set<string>();
+    // Each destination with the subscription whose leg reaches it.
+    const destinations = new Map<string, string>();
     for (const subscription of subscriptions) {
-      const interval = subscription.suppressionInterval ?? 0;
-      const window = `${subscription.id}/${suppressionKey(notification)}/${notification.id}`;
-      if (interval > 0 && !opened.has(window)) continue;
+      const key = suppressionKey(notification);
+      if (windowMs(subscription) > 0 && !opened.has(`${subscription.id}/${key}/${notification.id}`)) {
+        const holder = holders.get(`${subscription.id}/${key}`);
+        if (holder) log.suppressed(notification.id, subscription, holder, windowMs(subscription));
+        continue;
+      }
+      const reached: Parameters<typeof log.matched>[2] = [];
       for (const subscriber of subscribersOf.get(subscription.id) ?? []) {
         const channel = CHANNEL_OF[subscriber.subscriberType];
         const destination = `${channel}:${subscriber.subscriber}`;
-        if (destinations.has(destination)) continue;
-        destinations.add(destination);
+        const reachedBy = destinations.get(destination);
+        reached.push({ channel, id: subscriber.subscriber, ...(reachedBy ? { dupOf: reachedBy } : {}) });
+        if (reachedBy !== undefined) continue;
+        destinations.set(destination, subscription.id);
         legs.push(
           newLeg({
             id: services.newId(),
@@ -99,6 +118,7 @@ export async function fanOutBatch(services: Services, notificationIds: readonly 
           }),
         );
       }
+      log.matched(notification.id, subscription, reached);
     }
   }
   return writeFanout(
@@ -106,5 +126,6 @@ export async function fanOutBatch(services: Services, notificationIds: readonly 
     legs,
     notifications.map((n) => n.id),
     now,
+    log.records(notifications),
   );
 }

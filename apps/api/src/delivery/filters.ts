@@ -17,14 +17,15 @@ type Scalar = string | number | boolean | null;
 type Literal = Scalar | Literal[];
 type Root = keyof Omit<FilterContext, "accountId">;
 type Operand =
-  | { kind: "source"; root: Root; path: string[] }
+  | { kind: "source"; root: Root; path: string[]; name: string }
   | { kind: "account-id" }
   | { kind: "literal"; value: Literal };
+/** `at`: the clause's path in the filter (`and.1.in`), as checkFilter reports paths. */
 type Expression =
-  | { op: "=" | "!="; left: Operand; right: Operand }
-  | { op: "in"; left: Operand; values: Scalar[] }
-  | { op: "and" | "or"; operands: Expression[] }
-  | { op: "not"; operand: Expression };
+  | { op: "=" | "!="; at: string; left: Operand; right: Operand }
+  | { op: "in"; at: string; left: Operand; values: Scalar[] }
+  | { op: "and" | "or"; at: string; operands: Expression[] }
+  | { op: "not"; at: string; operand: Expression };
 
 const OPERATORS = ["=", "!=", "in", "and", "or", "not"] as const;
 type Operator = (typeof OPERATORS)[number];
@@ -75,6 +76,76 @@ export function matchesFilter(filter: Record<string, unknown> | null | undefined
   }
 }
 
+/**
+ * A clause that made a notification miss a filter: where it is (`and.1.in`), its operator, its operands' sources and
+ * the values compared (absent: the source has no value), and `negated` when it failed by matching under a `not`.
+ * `malformed`: the stored filter cannot be read, and matches nothing.
+ */
+export type FilterMiss = {
+  clause: string;
+  operator: Operator | "malformed";
+  leftSource?: string;
+  rightSource?: string;
+  left?: unknown;
+  right?: unknown;
+  negated?: true;
+};
+
+/**
+ * Why a notification misses a filter: the clauses to blame (one for a failed `and`, every operand of a failed `or`),
+ * or undefined when it matches. Agrees with matchesFilter, whose evaluation it reuses.
+ */
+export function explainFilter(
+  filter: Record<string, unknown> | null | undefined,
+  context: FilterContext,
+): FilterMiss[] | undefined {
+  if (matchesFilter(filter, context)) return undefined;
+  try {
+    const expression = parseFilter(filter);
+    if (expression !== undefined) return explain(expression, context, true);
+  } catch {
+    // Unreadable: reported as such below.
+  }
+  return [{ clause: "", operator: "malformed" }];
+}
+
+/** The clauses that make `expression` evaluate other than `wanted`; called only when it does. */
+function explain(expression: Expression, context: FilterContext, wanted: boolean): FilterMiss[] {
+  switch (expression.op) {
+    case "=":
+    case "!=":
+    case "in": {
+      const left = resolve(expression.left, context);
+      const right = expression.op === "in" ? expression.values : resolve(expression.right, context);
+      return [
+        {
+          clause: expression.at,
+          operator: expression.op,
+          ...sourceOf("leftSource", expression.left),
+          ...(expression.op !== "in" ? sourceOf("rightSource", expression.right) : {}),
+          ...(left !== undefined ? { left } : {}),
+          ...(right !== undefined ? { right } : {}),
+          ...(wanted ? {} : { negated: true as const }),
+        },
+      ];
+    }
+    case "not":
+      return explain(expression.operand, context, !wanted);
+    case "and":
+    case "or": {
+      // Wanting `and` true (or `or` false), the first operand that is not is enough; otherwise all of them are.
+      const one = (expression.op === "and") === wanted;
+      const off = expression.operands.filter((operand) => evaluate(operand, context) !== wanted);
+      return (one ? off.slice(0, 1) : off).flatMap((operand) => explain(operand, context, wanted));
+    }
+  }
+}
+
+function sourceOf<K extends string>(key: K, operand: Operand): Partial<Record<K, string>> {
+  if (operand.kind === "literal") return {};
+  return { [key]: operand.kind === "source" ? operand.name : "account.id" } as Partial<Record<K, string>>;
+}
+
 function parseFilter(filter: unknown): Expression | undefined {
   if (filter === null || filter === undefined) return undefined;
   if (isPlainObject(filter) && Object.keys(filter).length === 0) return undefined;
@@ -109,6 +180,7 @@ function parseExpression(raw: unknown, path: string, depth: number, budget: Budg
       const [left, right] = twoOperands(args, operatorPath, "two operands");
       return {
         op: operator,
+        at: operatorPath,
         left: parseOperand(left, join(operatorPath, "0"), depth, budget),
         right: parseOperand(right, join(operatorPath, "1"), depth, budget),
       };
@@ -125,7 +197,7 @@ function parseExpression(raw: unknown, path: string, depth: number, budget: Budg
         if (!isScalar(value)) throw new FilterError(valuePath, "must be a string, number, boolean or null");
         return value;
       });
-      return { op: "in", left: operand, values };
+      return { op: "in", at: operatorPath, left: operand, values };
     }
     case "and":
     case "or": {
@@ -135,15 +207,19 @@ function parseExpression(raw: unknown, path: string, depth: number, budget: Budg
       const operands = args.map((item, index) =>
         parseExpression(item, join(operatorPath, String(index)), depth + 1, budget),
       );
-      return { op: operator, operands };
+      return { op: operator, at: operatorPath, operands };
     }
     case "not": {
       // The console writes {"not": expression}; {"not": [expression]} is accepted as the same thing.
       if (Array.isArray(args)) {
         if (args.length !== 1) throw new FilterError(operatorPath, "must be one expression");
-        return { op: "not", operand: parseExpression(args[0], join(operatorPath, "0"), depth + 1, budget) };
+        return {
+          op: "not",
+          at: operatorPath,
+          operand: parseExpression(args[0], join(operatorPath, "0"), depth + 1, budget),
+        };
       }
-      return { op: "not", operand: parseExpression(args, operatorPath, depth + 1, budget) };
+      return { op: "not", at: operatorPath, operand: parseExpression(args, operatorPath, depth + 1, budget) };
     }
   }
 }
@@ -172,7 +248,7 @@ function parseSource(source: unknown, path: string): Operand {
   const root = Object.hasOwn(SOURCE_ROOTS, prefix) ? SOURCE_ROOTS[prefix] : undefined;
   if (root === undefined || rest.length === 0) throw new FilterError(path, SOURCE_RULE);
   if (rest.some((segment) => segment === "")) throw new FilterError(path, "must not contain empty path segments");
-  return { kind: "source", root, path: rest };
+  return { kind: "source", root, path: rest, name: source };
 }
 
 function parseLiteral(raw: unknown, path: string, depth: number, budget: Budget): Literal {

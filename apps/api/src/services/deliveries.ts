@@ -17,7 +17,7 @@ import type { ServiceContext } from "./context";
 
 const seconds = (ms: number | null) => (ms === null ? undefined : Math.floor(ms / 1000));
 
-function toDelivery(row: DeliveryRow, attempts: DeliveryAttemptRow[]): Delivery {
+export function toDelivery(row: DeliveryRow, attempts: DeliveryAttemptRow[]): Delivery {
   return {
     id: row.id,
     notification_id: row.notificationId,

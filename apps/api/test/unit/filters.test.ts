@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   checkFilter,
+  explainFilter,
   type FilterContext,
   MAX_FILTER_DEPTH,
   MAX_FILTER_NODES,
@@ -292,5 +293,71 @@ describe("matchesFilter on data it cannot compare", () => {
     const filter = { "=": [source("payload.deep"), source("notification.deep")] };
     expect(checkFilter(filter)).toEqual({ ok: true });
     expect(() => matchesFilter(filter, context)).not.toThrow();
+  });
+});
+
+describe("explainFilter", () => {
+  const high = { "=": [source("notification.threat_level"), "high"] };
+  const low = { "=": [source("notification.threat_level"), "low"] };
+  const closed = { "=": [source("notification.status"), "closed"] };
+
+  it.each<[string, Record<string, unknown> | null]>([
+    ["no filter", null],
+    ["a matching clause", high],
+    ["a failing clause", low],
+    ["and with a failing operand", { and: [high, low] }],
+    ["or with a matching operand", { or: [low, high] }],
+    ["or of failing operands", { or: [low, closed] }],
+    ["not of a matching clause", { not: high }],
+    ["not of an and that matches", { not: { and: [high, { in: [source("notification.attackers"), ["78.0.0.0"]] }] } }],
+    ["a malformed filter", { nope: 1 }],
+  ])("agrees with matchesFilter: %s", (_name, filter) => {
+    expect(explainFilter(filter, incident) === undefined).toBe(matchesFilter(filter, incident));
+  });
+
+  it("names the failing clause of an and, with the values compared", () => {
+    expect(
+      explainFilter({ and: [high, { in: [source("notification.status"), ["closed", "resolved"]] }] }, incident),
+    ).toEqual([
+      {
+        clause: "and.1.in",
+        operator: "in",
+        leftSource: "notification.status",
+        left: "open",
+        right: ["closed", "resolved"],
+      },
+    ]);
+  });
+
+  it("names every operand of a failed or, and leaves out a missing value", () => {
+    expect(explainFilter({ or: [low, { "=": [source("payload.absent"), source("account.id")] }] }, incident)).toEqual([
+      { clause: "or.0.=", operator: "=", leftSource: "notification.threat_level", left: "high", right: "low" },
+      { clause: "or.1.=", operator: "=", leftSource: "payload.absent", rightSource: "account.id", right: "134249236" },
+    ]);
+  });
+
+  it("blames the clauses that matched under a not", () => {
+    expect(explainFilter({ not: { and: [high, { "!=": [source("payload.threat"), "Low"] }] } }, incident)).toEqual([
+      {
+        clause: "not.and.0.=",
+        operator: "=",
+        leftSource: "notification.threat_level",
+        left: "high",
+        right: "high",
+        negated: true,
+      },
+      {
+        clause: "not.and.1.!=",
+        operator: "!=",
+        leftSource: "payload.threat",
+        left: "Medium",
+        right: "Low",
+        negated: true,
+      },
+    ]);
+  });
+
+  it("calls an unreadable filter malformed", () => {
+    expect(explainFilter({ nope: 1 }, incident)).toEqual([{ clause: "", operator: "malformed" }]);
   });
 });

@@ -400,6 +400,26 @@ export const OPERATIONS = {
     successStatuses: [200],
     methodName: "testWebhook",
   },
+  get_notification_decisions: {
+    method: "GET",
+    path: "/herald/v2/{account_id}/decisions",
+    pathParams: ["account_id"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [200],
+    methodName: "getNotificationDecisions",
+  },
+  get_delivery_statistics: {
+    method: "GET",
+    path: "/herald/v2/{account_id}/statistics/deliveries",
+    pathParams: ["account_id"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [200],
+    methodName: "getDeliveryStatistics",
+  },
   recover_integration: {
     method: "POST",
     path: "/herald/v2/{account_id}/integrations/{id}/recover",
@@ -910,6 +930,24 @@ export function operationMethods(call: OperationCall) {
       body: RequestBody<"test_webhook">,
       options?: AccountCallOptions,
     ): Promise<OperationResult<"test_webhook">> => call("test_webhook", { body }, options),
+
+    /**
+     * Explain a notification's fan-out.
+     * `get_notification_decisions`: GET /herald/v2/{account_id}/decisions
+     */
+    getNotificationDecisions: (
+      query: QueryParams<"get_notification_decisions">,
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"get_notification_decisions">> => call("get_notification_decisions", { query }, options),
+
+    /**
+     * Delivery overview statistics.
+     * `get_delivery_statistics`: GET /herald/v2/{account_id}/statistics/deliveries
+     */
+    getDeliveryStatistics: (
+      query?: QueryParams<"get_delivery_statistics">,
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"get_delivery_statistics">> => call("get_delivery_statistics", { query }, options),
 
     /**
      * Re-send the integration's failed deliveries.

@@ -598,6 +598,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/herald/v2/{account_id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Explain a notification's fan-out
+         * @description Herald extension, "why was this not delivered?": for every subscription of the account to the notification's type, what fan-out decided when it ran and why (delivered to which destinations, filtered out by which clause with the values compared, suppressed by which notification until when, inactive, deduplicated, the state of each integration and user it reached), with the legs it wrote as they stand now.
+         */
+        get: operations["get_notification_decisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/herald/v2/{account_id}/statistics/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery overview statistics
+         * @description Herald extension: the account's legs created in a window (default the last 24 hours, at most 7 days) per hour by current status, and the time from send to delivered (p50, p95) per integration and for e-mail.
+         */
+        get: operations["get_delivery_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/herald/v2/{account_id}/integrations/{id}/recover": {
         parameters: {
             query?: never;
@@ -3035,6 +3075,127 @@ export interface components {
          */
         "Legacy-Webhook-Test-Response": {
             response: components["schemas"]["Webhook-Test-Response"];
+        };
+        "Notification-Decisions": {
+            notification_id: string;
+            /**
+             * @description When fan-out ran; absent while the notification waits for it (then `decisions` is empty).
+             * @example 1517314312
+             */
+            decided_at?: number;
+            /** @description One per subscription of the account to the notification's type at fan-out, oldest first. */
+            decisions: components["schemas"]["Fanout-Decision"][];
+        };
+        /** @description What fan-out decided for one subscription, and why. */
+        "Fanout-Decision": {
+            subscription_id: string;
+            /** @description Its name now; absent once it is deleted. */
+            subscription_name?: string;
+            /**
+             * @description `delivered`: legs were written to its destinations; `deduplicated`: it matched, but older subscriptions reach all its destinations; `no_subscribers`: it matched with nobody to reach; `filtered`: its filter did not match (`filter_mismatches`); `suppressed`: an earlier notification of the same incident holds its suppression window (`suppressed_by`, `suppressed_until`); `inactive`: it was not active.
+             * @enum {string}
+             */
+            decision: "delivered" | "deduplicated" | "no_subscribers" | "filtered" | "suppressed" | "inactive";
+            /** @description The clauses to blame: the first failing operand of an `and`, every operand of a failed `or`. */
+            filter_mismatches?: components["schemas"]["Filter-Mismatch"][];
+            /** @description The notification that opened the window. */
+            suppressed_by?: string;
+            /**
+             * @description When the window closes.
+             * @example 1517314312
+             */
+            suppressed_until?: number;
+            destinations?: components["schemas"]["Decision-Destination"][];
+        };
+        /** @description A filter clause that made the notification miss the subscription. */
+        "Filter-Mismatch": {
+            /** @description Path of the clause in the subscription's filter (`and.1.in`), as filter validation names paths. */
+            clause: string;
+            /**
+             * @description The clause's operator; `malformed` when the stored filter could not be read (it matches nothing).
+             * @enum {string}
+             */
+            operator: "=" | "!=" | "in" | "malformed";
+            /** @description The left operand's source (`notification.severity`). */
+            left_source?: string;
+            right_source?: string;
+            /** @description The left value compared, as the notification had it; absent when the source had no value. A value whose JSON passes 256 characters is given as its cut JSON text. */
+            left?: unknown;
+            /** @description The right value compared (for `in`: the list). */
+            right?: unknown;
+            /** @description True when the clause failed by matching, under a `not`. */
+            negated?: boolean;
+        };
+        "Decision-Destination": {
+            /** @enum {string} */
+            subscriber_type: "user" | "connection";
+            /** @description User id or integration id. */
+            subscriber: string;
+            /**
+             * @description `leg`: this subscription's leg reaches the destination; `deduplicated`: an older subscription's leg does.
+             * @enum {string}
+             */
+            outcome: "leg" | "deduplicated";
+            /** @description The older subscription whose leg reaches it. */
+            deduplicated_by?: string;
+            /**
+             * @description The integration was disabled at fan-out, since then: delivery skips the leg (FAILED, no call).
+             * @example 1517314312
+             */
+            integration_disabled_at?: number;
+            integration_disabled_reason?: string;
+            /**
+             * @description The integration was paused at fan-out, since then: the leg waits until it is resumed.
+             * @example 1517314312
+             */
+            integration_paused_at?: number;
+            /** @description The user had no e-mail address at fan-out: delivery fails the leg without sending. */
+            user_without_email?: boolean;
+            /** @description The user or integration no longer existed at fan-out. */
+            subscriber_missing?: boolean;
+            delivery?: components["schemas"]["Delivery"] & unknown;
+        };
+        "Delivery-Statistics": {
+            /**
+             * @description Unix time in whole seconds.
+             * @example 1517314312
+             */
+            since: number;
+            /**
+             * @description Unix time in whole seconds.
+             * @example 1517314312
+             */
+            until: number;
+            /** @description Every hour of the window, oldest first (empty ones too). */
+            hours: components["schemas"]["Hourly-Deliveries"][];
+            latency: components["schemas"]["Delivery-Latency"][];
+        };
+        /** @description Legs created in the hour, by their current status. */
+        "Hourly-Deliveries": {
+            /**
+             * @description The hour's start.
+             * @example 1517314312
+             */
+            hour: number;
+            total: number;
+            PENDING: number;
+            SENT: number;
+            DELIVRD: number;
+            READ: number;
+            FAILED: number;
+        };
+        /** @description Time from send (the leg's creation at fan-out) to delivered, by nearest rank over the window's delivered legs. */
+        "Delivery-Latency": {
+            /** @enum {string} */
+            channel: "email" | "webhook";
+            /** @description The integration; absent for the e-mail channel. */
+            integration_id?: string;
+            integration_name?: string;
+            integration_type?: string;
+            /** @description Legs delivered (DELIVRD or READ) in the window. */
+            delivered: number;
+            p50_ms: number;
+            p95_ms: number;
         };
         /** @description A recover or replay job: it puts the integration's failed deliveries since `since` back in the queue, a page at a time; each is attempted again with a fresh retry schedule. */
         "Job-Accepted": components["schemas"]["Job"] & {
@@ -6422,6 +6583,159 @@ export interface operations {
             };
             /** @description The request body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_notification_decisions: {
+        parameters: {
+            query: {
+                /** @description The notification whose fan-out to explain. */
+                notification_id: string;
+            };
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification's fan-out decisions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification-Decisions"];
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_delivery_statistics: {
+        parameters: {
+            query?: {
+                /** @description Legs created at or after this time; default `until` less 24 hours. */
+                since?: number;
+                /** @description Legs created before this time; default now. */
+                until?: number;
+            };
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery-Statistics"];
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -75,6 +75,8 @@ export const deliveries = sqliteTable(
     // An integration's FAILED legs by when they failed (a FAILED leg is not modified again): what recover and
     // replay jobs page through, without walking every FAILED leg of every account.
     index("deliveries_destination_status_modified_idx").on(t.destination, t.status, t.modifiedAt),
+    // An account's legs by creation time: the delivery statistics read one window of them.
+    index("deliveries_account_created_idx").on(t.accountId, t.createdAt),
   ],
 );
 

@@ -4,6 +4,7 @@ export * from "./audit-events";
 export * from "./captured-emails";
 export * from "./deliveries";
 export * from "./delivery-attempts";
+export * from "./fanout-decisions";
 export * from "./idempotency-keys";
 export * from "./integrations";
 export * from "./jobs";

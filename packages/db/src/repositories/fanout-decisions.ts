@@ -1,0 +1,109 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { type FanoutDecisionRow, fanoutDecisions, type SubscriptionRow, subscriptions } from "../schema";
+
+/**
+ * What fan-out decided about one of the account's notifications, with the subscriptions it decided on as they are now
+ * (a deleted one is missing): one round trip. Undefined when the notification was not fanned out with decisions.
+ */
+export async function findFanoutDecisions(
+  db: Db,
+  accountId: string,
+  notificationId: string,
+): Promise<{ row: FanoutDecisionRow; subscriptions: Pick<SubscriptionRow, "id" | "name">[] } | undefined> {
+  const decided = and(eq(fanoutDecisions.accountId, accountId), eq(fanoutDecisions.notificationId, notificationId));
+  const [rows, named] = await db.batch([
+    db.select().from(fanoutDecisions).where(decided),
+    db
+      .select({ id: subscriptions.id, name: subscriptions.name })
+      .from(subscriptions)
+      .where(
+        and(
+          eq(subscriptions.accountId, accountId),
+          inArray(
+            subscriptions.id,
+            sql`(SELECT json_extract(j.value, '$.s') FROM fanout_decisions AS f, json_each(f.decisions) AS j
+              WHERE f.notification_id = ${notificationId} AND f.account_id = ${accountId})`,
+          ),
+        ),
+      ),
+  ]);
+  const [row] = rows;
+  return row === undefined ? undefined : { row, subscriptions: named };
+}
+
+export interface HourlyDeliveries {
+  /** The hour's start, epoch milliseconds. */
+  hour: number;
+  status: string;
+  count: number;
+}
+
+export interface DeliveryLatency {
+  channel: string;
+  /** The integration (webhook channel); empty for the e-mail channel, whose legs count as one. */
+  destination: string;
+  integrationName: string | null;
+  integrationType: string | null;
+  delivered: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+/**
+ * An account's legs created in [since, until): how many per hour by their current status, and the time from a leg's
+ * creation (its notification's fan-out) to delivered, p50 and p95 by nearest rank, per integration and for e-mail.
+ * Two statements, one round trip, both on deliveries_account_created_idx.
+ */
+export async function deliveryStatistics(
+  db: Db,
+  accountId: string,
+  since: number,
+  until: number,
+): Promise<{ hourly: HourlyDeliveries[]; latency: DeliveryLatency[] }> {
+  const [hourly, latency] = await db.batch([
+    db.all<{ hour: number; status: string; count: number }>(sql`
+      SELECT (d.created_at / 3600000) * 3600000 AS hour, d.status AS status, COUNT(*) AS count
+      FROM deliveries AS d
+      WHERE d.account_id = ${accountId} AND d.created_at >= ${since} AND d.created_at < ${until}
+      GROUP BY hour, d.status ORDER BY hour, d.status`),
+    db.all<{
+      channel: string;
+      destination: string;
+      name: string | null;
+      type: string | null;
+      delivered: number;
+      p50: number;
+      p95: number;
+    }>(sql`
+      SELECT ranked.channel AS channel, ranked.destination AS destination, i.name AS name, i.type AS type,
+        MAX(ranked.n) AS delivered,
+        MIN(CASE WHEN ranked.rank = (ranked.n * 50 + 99) / 100 THEN ranked.latency END) AS p50,
+        MIN(CASE WHEN ranked.rank = (ranked.n * 95 + 99) / 100 THEN ranked.latency END) AS p95
+      FROM (
+        SELECT d.channel, CASE WHEN d.channel = 'email' THEN '' ELSE d.destination END AS destination,
+          d.delivered_at - d.created_at AS latency,
+          ROW_NUMBER() OVER by_latency AS rank, COUNT(*) OVER by_target AS n
+        FROM deliveries AS d
+        WHERE d.account_id = ${accountId} AND d.created_at >= ${since} AND d.created_at < ${until}
+          AND d.delivered_at IS NOT NULL
+        -- The count over the whole partition: with an ORDER BY it would be a running count.
+        WINDOW by_target AS (PARTITION BY d.channel, CASE WHEN d.channel = 'email' THEN '' ELSE d.destination END),
+          by_latency AS (by_target ORDER BY d.delivered_at - d.created_at)
+      ) AS ranked
+      LEFT JOIN integrations AS i ON i.id = ranked.destination AND i.account_id = ${accountId}
+      GROUP BY ranked.channel, ranked.destination ORDER BY ranked.channel DESC, ranked.destination`),
+  ]);
+  return {
+    hourly: hourly.map((row) => ({ hour: Number(row.hour), status: row.status, count: Number(row.count) })),
+    latency: latency.map((row) => ({
+      channel: row.channel,
+      destination: row.destination,
+      integrationName: row.name,
+      integrationType: row.type,
+      delivered: Number(row.delivered),
+      p50Ms: Number(row.p50),
+      p95Ms: Number(row.p95),
+    })),
+  };
+}
