@@ -102,6 +102,21 @@ export function operationOf(method: string, honoPath: string): string | undefine
   return operations.get(`${method === "HEAD" ? "GET" : method} ${openApiPath(honoPath)}`);
 }
 
+/**
+ * A parameter of the route that will answer: this middleware is mounted at `/herald/v2/*`, so `c.req.param` does not
+ * know the route's own parameters yet. Integration routes have one segment per parameter.
+ */
+function pathParam(routePath: string, path: string, name: string): string | undefined {
+  const index = routePath.split("/").indexOf(`:${name}`);
+  const segment = index < 0 ? undefined : path.split("/")[index];
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Applies PORTAL_RULES to portal sessions; every other token passes untouched. */
 export const portalAccess = createMiddleware<AppEnv>(async (c, next) => {
   const auth = c.get("auth");
@@ -123,7 +138,7 @@ export const portalAccess = createMiddleware<AppEnv>(async (c, next) => {
       break;
     case "integration":
     case "integration-admin": {
-      const id = c.req.param("id");
+      const id = pathParam(served.path, c.req.path, "id");
       if (id === undefined || !inScope(auth, id)) throw ApiError.notFound(`integration '${id ?? ""}'`);
       if (rule === "integration-admin") {
         // Reading a signing secret is as sensitive as changing the integration.
