@@ -3,6 +3,8 @@ import { insertPortalLink } from "@herald/db";
 import { describe, expect, it } from "vitest";
 import { hashSecret } from "../src/auth/secrets";
 import { issueToken } from "../src/auth/tokens";
+import { createApp } from "../src/app";
+import { PORTAL_RULES } from "../src/middleware/portal";
 import { createServices } from "../src/services/container";
 import { workerd } from "./delivery-helpers";
 import { ACME, call, login } from "./helpers";
@@ -15,6 +17,20 @@ describe("portal links", () => {
 
 describe("portal links, beyond HTTP", () => {
   const base = `/herald/v2/${ACME.accountId}`;
+
+  it("every token operation has a portal rule, and every rule names an operation", () => {
+    const app = createApp();
+    const operations = app.openAPIRegistry.definitions.flatMap((definition) =>
+      definition.type === "route" && (definition.route.security ?? []).length > 0
+        ? [definition.route.operationId as string]
+        : [],
+    );
+    const outsideHerald = ["authenticate", "token_info", "get_service_endpoint", "get_service_endpoints"];
+    const governed = operations.filter((id) => !outsideHerald.includes(id));
+    // A missing rule denies portal sessions; this makes a new operation's author decide its rule (README table).
+    expect(governed.filter((id) => !(id in PORTAL_RULES))).toEqual([]);
+    expect(Object.keys(PORTAL_RULES).filter((id) => !operations.includes(id))).toEqual([]);
+  });
 
   it("an expired code is refused as expired, and stays unused", async () => {
     const { db, newId } = createServices(env);
