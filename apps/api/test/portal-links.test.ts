@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { insertPortalLink } from "@herald/db";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app";
 import { hashSecret } from "../src/auth/secrets";
 import { issueToken } from "../src/auth/tokens";
-import { createApp } from "../src/app";
 import { PORTAL_RULES } from "../src/middleware/portal";
 import { createServices } from "../src/services/container";
 import { workerd } from "./delivery-helpers";
