@@ -230,6 +230,37 @@ export function definePortalScenarios(harness: Harness, world: (w: PortalWorld) 
       expect(await byType(w.foreign.type)).toMatchObject({ notifications: [], total_count: 0 });
     });
 
+    it("sees an incident's statuses of its integration's legs only", async () => {
+      const notification = await call("GET", `${base}/notifications/${w.shared.id}`, { token: w.admin });
+      const incident = notification.body.payload.long_incident_id as string;
+      const path = `${base}/notifications/type/incidents/alerts/${incident}`;
+      const own = await call("GET", path, { token: w.admin });
+      expect(own.body.notifications[0].statuses).toHaveLength(2);
+      const scoped = await call("GET", path, { token });
+      expect(scoped.status).toBe(200);
+      expect(scoped.body.notifications).toHaveLength(1);
+      const [sent] = scoped.body.notifications;
+      expect(sent.statuses.map((status: { destination: string }) => status.destination)).toEqual([w.mine.id]);
+      expect(sent.integration_statuses.map((status: { integration_id: string }) => status.integration_id)).toEqual([
+        w.mine.id,
+      ]);
+    });
+
+    it("starts and reads jobs of its integration, and no other's", async () => {
+      const since = Math.floor(Date.now() / 1000) - 60;
+      const own = await call("POST", `${base}/integrations/${w.mine.id}/recover`, { token, body: { since } });
+      expect(own.status).toBe(202);
+      expect((await call("GET", `${base}/jobs/${own.body.job_id}`, { token })).status).toBe(200);
+      const other = await call("POST", `${base}/integrations/${w.theirs.id}/replay`, {
+        token: w.admin,
+        body: { since },
+      });
+      expect(other.status).toBe(202);
+      const hidden = await call("GET", `${base}/jobs/${other.body.job_id}`, { token });
+      expect(hidden.status).toBe(404);
+      expect(hidden.body).toMatchObject({ error: "not_found" });
+    });
+
     it("manages its integration (update, rotate, test, retry) but no other", async () => {
       const renamed = await call("PUT", `${base}/integrations/${w.mine.id}`, { token, body: { name: "portal-named" } });
       expect(renamed.status).toBe(200);
