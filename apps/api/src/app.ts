@@ -5,6 +5,7 @@ import { TrieRouter } from "hono/router/trie-router";
 import { ApiError, onError, respondWithError } from "./errors";
 import { accountAccess, authenticate } from "./middleware/authenticate";
 import { observe } from "./middleware/observe";
+import { portalAccess, registerPortalRules } from "./middleware/portal";
 import { services } from "./middleware/services";
 import { requireUtf8Json } from "./middleware/utf8-body";
 import { aimsRouter } from "./routes/aims/aims.index";
@@ -18,6 +19,7 @@ import { integrationConfigurationTestRouter, integrationsRouter } from "./routes
 import { jobsRouter } from "./routes/jobs/jobs.index";
 import { notificationTypesRouter } from "./routes/notification-types/notification-types.index";
 import { notificationsRouter } from "./routes/notifications/notifications.index";
+import { portalLinksRouter, portalSessionsRouter } from "./routes/portal-links/portal-links.index";
 import { createRouter } from "./routes/router";
 import { statisticsRouter } from "./routes/statistics/statistics.index";
 import { subscriptionsRouter } from "./routes/subscriptions/subscriptions.index";
@@ -51,8 +53,12 @@ export function createApp() {
   // Public: the OpenAPI document and its reference page, ahead of the token check below.
   registerDocs(app);
   app.use("*", services);
+  // Public too: a portal link's code is the credential it exchanges for a token.
+  app.route("/herald/v2", portalSessionsRouter);
   app.use("/herald/v2/*", authenticate);
   app.use("/herald/v2/:account_id/*", accountAccess);
+  // What a portal session may reach, per operation (middleware/portal.ts).
+  app.use("/herald/v2/*", portalAccess);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "X-AIMS-Auth-Token", {
     type: "apiKey",
@@ -81,10 +87,12 @@ export function createApp() {
   app.route("/herald/v2", usersRouter);
   app.route("/herald/v2", emailsRouter);
   app.route("/herald/v2", auditEventsRouter);
+  app.route("/herald/v2", portalLinksRouter);
   // Last of /herald/v2: its `/{account_id}/{type}/test` would otherwise answer for webhook/test and email/test.
   app.route("/herald/v2", integrationConfigurationTestRouter);
   // Signed receipts from outside: no token, so outside /herald/v2.
   app.route("/", hooksRouter);
+  registerPortalRules(app.openAPIRegistry.definitions);
 
   const allowedMethods = methodsByPath(app.routes);
   app.notFound((c) => {

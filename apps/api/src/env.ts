@@ -112,5 +112,7 @@ export interface AppEnv {
     requestId: string;
     /** The W3C traceparent of the request's span: what a send stores, to carry on to the targets. */
     traceparent: string;
+    /** Set by middleware/portal.ts: a portal `write` session may call this admin-only integration operation. */
+    portalIntegrationAdmin?: boolean;
   };
 }

@@ -74,6 +74,13 @@ describe("token routes", () => {
       ["another account's admin (GLOBEX)", sessions.globex.token],
       ["the platform administrator's account", sessions.platform.token],
     ];
+    // A portal session of 12345678 itself, with the write role, limited to an integration that is not the fixture's:
+    // it reaches none of the fixture's objects (403, or 404 as if they did not exist) and what it may list shows none.
+    const portalElsewhere = await mint({
+      accountId: ACME_ID,
+      role: "write",
+      portal: { linkId: crypto.randomUUID().toUpperCase(), integrationIds: [crypto.randomUUID().toUpperCase()] },
+    });
 
     for (const route of TOKEN_ROUTES) {
       tally.routes++;
@@ -109,6 +116,16 @@ describe("token routes", () => {
           await cell(`${label}, ${who}`, route.method, acmePath, { token, body }, [403], true);
         }
       }
+
+      await cell(
+        `${label}, a portal session limited to another integration`,
+        route.method,
+        acmePath,
+        { token: portalElsewhere, body },
+        [200, 403, 404],
+        // token_info names the session's own account, as it should: the portal belongs to 12345678.
+        route.operationId !== "token_info",
+      );
 
       if (write || ADMIN_ONLY.has(route.operationId)) {
         await cell(
@@ -173,6 +190,36 @@ describe("the login (access key routes)", () => {
         true,
       );
       expect(own.json).toMatchObject({ authentication: { account: { id: GLOBEX_ID } } });
+    }
+    expect({ failures: tally.failures, leaks: tally.leaks }).toEqual({ failures: [], leaks: [] });
+  });
+});
+
+describe("the portal code exchange", () => {
+  it("answers a session for no credential but an issued, unused, unexpired code", async () => {
+    const routes = ROUTES.filter((route) => route.security === "portal-code");
+    expect(routes.map((route) => route.operationId)).toEqual(["create_portal_session"]);
+    for (const route of routes) {
+      tally.routes++;
+      const cases: Array<[string, unknown, number]> = [
+        ["no code", {}, 400],
+        ["an empty code", { code: "" }, 400],
+        ["an unknown code", { code: "pl_isolation-probe" }, 404],
+        // Longer than any code: refused before any lookup.
+        ["the owner's token as the code", { code: sessions.acme.token }, 400],
+        ["the owner's access key secret as the code", { code: ACME.secret }, 404],
+      ];
+      for (const [who, body, status] of cases) {
+        await cell(`${route.operationId}, ${who}`, route.method, route.path, { body }, [status], true);
+        await cell(
+          `${route.operationId}, ${who}, with the owner's token`,
+          route.method,
+          route.path,
+          { token: sessions.acme.token, body },
+          [status],
+          true,
+        );
+      }
     }
     expect({ failures: tally.failures, leaks: tally.leaks }).toEqual({ failures: [], leaks: [] });
   });
@@ -271,8 +318,8 @@ describe("delivery across accounts", () => {
 // drops out of the matrix, or a caller that stops being tried, changes these counts. A new route changes them too:
 // count its cells and update the figures.
 describe("the matrix's size", () => {
-  it("tried 60 routes in 605 cells", () => {
+  it("tried 62 routes in 681 cells", () => {
     const size = { routes: tally.routes, cells: tally.cells };
-    expect(size, `answers by status ${JSON.stringify(tally.statuses)}`).toEqual({ routes: 60, cells: 605 });
+    expect(size, `answers by status ${JSON.stringify(tally.statuses)}`).toEqual({ routes: 62, cells: 681 });
   });
 });

@@ -15,7 +15,7 @@ import {
 import type { Notification, OperationResult, QueryParams, RequestBody } from "./types.js";
 import { signWebhook } from "./webhooks.js";
 
-interface CommonOptions {
+export interface CommonOptions {
   /** Where Herald answers, e.g. `https://herald.example.com` or `http://127.0.0.1:8787`. */
   baseUrl: string;
   /** Default `globalThis.fetch`; pass a Worker's `SELF.fetch` or a service binding's `fetch` to call it directly. */

@@ -1,5 +1,6 @@
 export {
   type AccessKeyOptions,
+  type CommonOptions,
   createHeraldClient,
   type HeraldClient,
   type HeraldClientOptions,
@@ -21,6 +22,7 @@ export {
 export { ERROR_CODES, type ErrorCode } from "./generated/error-codes.js";
 export { OPERATIONS } from "./generated/operations.js";
 export type { AccountCallOptions, CallOptions, IdempotencyOptions, OperationInfo } from "./operation.js";
+export { type PortalSession, signInWithPortalCode } from "./portal.js";
 export {
   backoffDelay,
   DEFAULT_RETRY_POLICY,

@@ -3,7 +3,14 @@ import { z } from "./zod";
 
 // Herald extension: the audit log of every change to an account's configuration (README "Audit log").
 
-export const AUDIT_TARGET_TYPES = ["subscription", "integration", "user", "notification_type", "access_key"] as const;
+export const AUDIT_TARGET_TYPES = [
+  "subscription",
+  "integration",
+  "user",
+  "notification_type",
+  "access_key",
+  "portal_link",
+] as const;
 
 export const AuditTargetType = z.enum(AUDIT_TARGET_TYPES).openapi("Audit-Target-Type", {
   description:
@@ -33,6 +40,7 @@ export const AUDIT_ACTIONS = [
   "notification_type.updated",
   "notification_type.deleted",
   "access_key.created",
+  "portal_link.created",
 ] as const;
 
 export const AuditAction = z.enum(AUDIT_ACTIONS).openapi("Audit-Action", {

@@ -9,6 +9,7 @@ export * from "./integrations";
 export * from "./jobs";
 export * from "./notification-types";
 export * from "./notifications";
+export * from "./portal-links";
 export * from "./queues";
 export * from "./receivers";
 export * from "./statistics";

@@ -19,6 +19,7 @@ export * from "./repositories/jobs";
 export * from "./repositories/notification-types";
 export * from "./repositories/notifications";
 export * from "./repositories/operational-events";
+export * from "./repositories/portal-links";
 export * from "./repositories/subscribers";
 export * from "./repositories/subscriptions";
 export * from "./repositories/users";

@@ -12,6 +12,17 @@ export interface AuthContext {
   accessKeyId?: string | undefined;
   /** The token's own id (`jti`), which the audit log records instead of the token. */
   tokenId?: string | undefined;
+  /**
+   * Set on a portal session (a portal link's code, exchanged): which integrations it may see and change, or null for
+   * the whole account. What a portal session may do is decided centrally (middleware/portal.ts, auth/scope.ts).
+   */
+  portal?: PortalGrant | undefined;
+}
+
+export interface PortalGrant {
+  /** The portal link the session came from. */
+  linkId: string;
+  integrationIds: readonly string[] | null;
 }
 
 const RANK: Record<Role, number> = { read: 0, write: 1, admin: 2 };

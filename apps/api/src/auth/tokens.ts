@@ -1,5 +1,5 @@
 import { sign, verify } from "hono/jwt";
-import { type AuthContext, ROLES, type Role } from "./auth-context";
+import { type AuthContext, type PortalGrant, ROLES, type Role } from "./auth-context";
 
 const ISSUER = "herald";
 
@@ -24,6 +24,7 @@ export async function issueToken(
       role: claims.role,
       pa: claims.platformAdmin,
       ...(claims.accessKeyId !== undefined ? { key: claims.accessKeyId } : {}),
+      ...(claims.portal !== undefined ? { prt: { lnk: claims.portal.linkId, ids: claims.portal.integrationIds } } : {}),
       jti: crypto.randomUUID().toUpperCase(),
       iat: nowSeconds,
       exp: expiresAt,
@@ -84,9 +85,15 @@ function remember(verified: Map<string, AuthContext>, token: string, auth: AuthC
 }
 
 function toAuthContext(payload: Record<string, unknown>): AuthContext | undefined {
-  const { sub, acc, role, pa, exp, key, jti } = payload;
+  const { sub, acc, role, pa, exp, key, jti, prt } = payload;
   if (typeof sub !== "string" || typeof acc !== "string" || typeof exp !== "number") return undefined;
   if (!ROLES.includes(role as Role)) return undefined;
+  let portal: PortalGrant | undefined;
+  if (prt !== undefined) {
+    // A portal session's grant is all or nothing: a claim that does not read as one rejects the token.
+    portal = toPortalGrant(prt);
+    if (!portal || role === "admin" || pa === true) return undefined;
+  }
   return {
     userId: sub,
     accountId: acc,
@@ -95,5 +102,15 @@ function toAuthContext(payload: Record<string, unknown>): AuthContext | undefine
     expiresAt: exp,
     ...(typeof key === "string" ? { accessKeyId: key } : {}),
     ...(typeof jti === "string" ? { tokenId: jti } : {}),
+    ...(portal ? { portal } : {}),
   };
+}
+
+function toPortalGrant(claim: unknown): PortalGrant | undefined {
+  if (typeof claim !== "object" || claim === null) return undefined;
+  const { lnk, ids } = claim as Record<string, unknown>;
+  if (typeof lnk !== "string") return undefined;
+  if (ids === null) return { linkId: lnk, integrationIds: null };
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string")) return undefined;
+  return { linkId: lnk, integrationIds: Object.freeze([...ids]) };
 }

@@ -8,6 +8,7 @@ const ERROR_DESCRIPTIONS = {
   404: "Not found",
   409: "Conflict with the current state",
   413: "The request body is larger than 256 KiB",
+  410: "Gone: no longer usable",
   415: "The request body is not JSON",
   422: "The Idempotency-Key was used with another request body",
   500: "Unexpected error; the request id identifies it in the logs",

@@ -40,7 +40,10 @@ export const accountAccess = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (!roleAllows(c.get("auth").role, "admin")) throw ApiError.forbidden("this operation needs the admin role");
+  // A portal `write` session manages the integrations of its scope (middleware/portal.ts says which operations).
+  const portalGranted = c.get("auth").portal !== undefined && c.get("portalIntegrationAdmin") === true;
+  if (!roleAllows(c.get("auth").role, "admin") && !portalGranted)
+    throw ApiError.forbidden("this operation needs the admin role");
   await next();
 });
 

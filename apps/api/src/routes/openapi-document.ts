@@ -19,6 +19,7 @@ const TAGS = [
   { name: "AIMS", description: "Log in with an access key, as Alert Logic's AIMS service answers it." },
   { name: "Receivers", description: "Signed callbacks into Herald: delivery events and read receipts." },
   { name: "Webhooks", description: "What Herald sends to a webhook integration." },
+  { name: "Portal", description: "Herald extension: console sign-in links for end customers, limited in scope." },
 ];
 
 /**

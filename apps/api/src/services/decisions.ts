@@ -7,6 +7,7 @@ import {
   findNotification,
   listNotificationDeliveries,
 } from "@herald/db";
+import { inScope, integrationScope } from "../auth/scope";
 import { ApiError } from "../errors";
 import type { ServiceContext } from "./context";
 import { toDelivery } from "./deliveries";
@@ -41,6 +42,11 @@ export async function getNotificationDecisions(
     findFanoutDecisions(db, accountId, notification.id),
     listNotificationDeliveries(db, accountId, notification.id),
   ]);
+  // A portal session limited to some integrations sees the notification only through a leg to one of them, and only
+  // the decisions that reached them: the account's subscriptions are not its to see.
+  const scope = integrationScope(ctx.auth);
+  if (scope !== undefined && !legs.some((leg) => inScope(ctx.auth, leg.destination)))
+    throw ApiError.notFound(`notification '${notificationId}'`);
   if (!found) return { notification_id: notification.id, decisions: [] };
   const legOf = new Map(legs.map((leg) => [`${leg.channel}:${leg.destination}`, leg]));
   const names = new Map(found.subscriptions.map((row) => [row.id, row.name]));
@@ -80,9 +86,19 @@ export async function getNotificationDecisions(
       }
     }
   };
+  const decisions = found.row.decisions.map(toDecision);
   return {
     notification_id: notification.id,
     decided_at: seconds(found.row.decidedAt),
-    decisions: found.row.decisions.map(toDecision),
+    decisions:
+      scope === undefined
+        ? decisions
+        : decisions.flatMap((decision) => {
+            if (!("destinations" in decision)) return [];
+            const destinations = (decision.destinations ?? []).filter(
+              (d) => d.subscriber_type === "connection" && inScope(ctx.auth, d.subscriber),
+            );
+            return destinations.length === 0 ? [] : [{ ...decision, destinations }];
+          }),
   };
 }

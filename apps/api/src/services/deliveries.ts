@@ -11,6 +11,7 @@ import {
   resetFailedDelivery,
   setNotificationStatus,
 } from "@herald/db";
+import { inScope, integrationScope, withinScope } from "../auth/scope";
 import { ApiError } from "../errors";
 import { enqueueDeliveries } from "../queues/producers";
 import type { ServiceContext } from "./context";
@@ -54,13 +55,20 @@ export async function listDeliveries(
 ): Promise<DeliveryList> {
   const notification = await findNotification(ctx.services.db, accountId, notificationId.toUpperCase());
   if (!notification) throw ApiError.notFound(`notification '${notificationId}'`);
-  const legs = await listNotificationDeliveries(ctx.services.db, accountId, notification.id);
+  // A portal session limited to some integrations sees their legs alone, and no notification without one.
+  const legs = withinScope(
+    ctx.auth,
+    await listNotificationDeliveries(ctx.services.db, accountId, notification.id),
+    (leg) => leg.destination,
+  );
+  if (legs.length === 0 && integrationScope(ctx.auth) !== undefined)
+    throw ApiError.notFound(`notification '${notificationId}'`);
   return { deliveries: legs.map((leg) => toDelivery(leg, leg.attemptList)) };
 }
 
 export async function getDelivery(ctx: ServiceContext, accountId: string, id: string): Promise<Delivery> {
   const leg = await findAccountDelivery(ctx.services.db, accountId, id.toUpperCase());
-  if (!leg) throw ApiError.notFound(`delivery '${id}'`);
+  if (!leg || !inScope(ctx.auth, leg.destination)) throw ApiError.notFound(`delivery '${id}'`);
   return toDelivery(leg, await listAttempts(ctx.services.db, accountId, [leg.id]));
 }
 
@@ -68,7 +76,7 @@ export async function getDelivery(ctx: ServiceContext, accountId: string, id: st
 export async function retryDelivery(ctx: ServiceContext, accountId: string, id: string): Promise<Delivery> {
   const { db, now } = ctx.services;
   const leg = await findAccountDelivery(db, accountId, id.toUpperCase());
-  if (!leg) throw ApiError.notFound(`delivery '${id}'`);
+  if (!leg || !inScope(ctx.auth, leg.destination)) throw ApiError.notFound(`delivery '${id}'`);
   if (!(await resetFailedDelivery(db, accountId, leg.id, now()))) {
     throw ApiError.conflict(`only a FAILED delivery can be retried; this one is ${leg.status}`);
   }
@@ -96,7 +104,7 @@ export async function listSentIncidentNotifications(
   const rows = await listIncidentDeliveries(ctx.services.db, accountId, longIncidentId);
   const sent = new Map<string, SentNotification>();
   for (const { notification, delivery } of rows) {
-    if (!delivery) continue;
+    if (!delivery || !inScope(ctx.auth, delivery.destination)) continue;
     let item = sent.get(notification.id);
     if (!item) {
       item = { id: notification.id, type: notification.type, statuses: [] };

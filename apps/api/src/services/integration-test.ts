@@ -4,6 +4,7 @@ import type {
   IntegrationTestResponse,
 } from "@herald/contracts";
 import type { IntegrationRow, NotificationTypeRow } from "@herald/db";
+import { inScope } from "../auth/scope";
 import { callIntegration, type EmailRenderInput } from "../delivery/attempts";
 import type { NotificationView } from "../delivery/channels/message";
 import { channelUrl, isChannel } from "../delivery/channels/request";
@@ -67,7 +68,7 @@ export async function testIntegration(
 ): Promise<IntegrationTestResponse> {
   const { services } = ctx;
   const integration = await findOpenIntegration(services.db, services.secrets, accountId, id.toUpperCase());
-  if (!integration) throw ApiError.notFound(`integration '${id}'`);
+  if (!integration || !inScope(ctx.auth, integration.id)) throw ApiError.notFound(`integration '${id}'`);
   return callWithSample(ctx, accountId, integration, body.notification_type);
 }
 

@@ -18,6 +18,7 @@ import {
   unparkLegs,
   updateIntegration as updateRow,
 } from "@herald/db";
+import { inScope, withinScope } from "../auth/scope";
 import { generateSigningKey, signatureSchemeOf, verificationKeyOf } from "../delivery/signing";
 import { ApiError, validationError } from "../errors";
 import { enqueueDeliveries } from "../queues/producers";
@@ -47,7 +48,8 @@ export function listIntegrationTypes(): IntegrationTypeList {
 }
 
 export async function listIntegrations(ctx: ServiceContext, accountId: string): Promise<IntegrationList> {
-  const rows = await listRows(ctx.services.db, accountId);
+  // A portal session limited to some integrations lists them alone.
+  const rows = withinScope(ctx.auth, await listRows(ctx.services.db, accountId), (row) => row.id);
   const opened = await Promise.all(rows.map((row) => openIntegration(ctx.services.secrets, row)));
   return { integrations: opened.map(toIntegration) };
 }
@@ -58,7 +60,7 @@ function urlPolicy(ctx: ServiceContext) {
 
 async function requireIntegration(ctx: ServiceContext, accountId: string, id: string): Promise<IntegrationRow> {
   const row = await findOpenIntegration(ctx.services.db, ctx.services.secrets, accountId, id.toUpperCase());
-  if (!row) throw ApiError.notFound(`integration '${id}'`);
+  if (!row || !inScope(ctx.auth, row.id)) throw ApiError.notFound(`integration '${id}'`);
   return row;
 }
 
@@ -264,7 +266,7 @@ export async function deleteIntegration(ctx: ServiceContext, accountId: string, 
   await audited(ctx, accountId, async (trail) => {
     // Read sealed: a deletion needs no key, so its entry shows what identifies the integration, no credential.
     const current = await findIntegration(ctx.services.db, accountId, id.toUpperCase());
-    if (!current) throw ApiError.notFound(`integration '${id}'`);
+    if (!current || !inScope(ctx.auth, current.id)) throw ApiError.notFound(`integration '${id}'`);
     const audit = await trail.record({
       action: "integration.deleted",
       targetType: "integration",

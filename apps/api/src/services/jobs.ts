@@ -1,5 +1,6 @@
 import { JOB_MAX_AGE_DAYS, type Job, type JobAccepted, type JobRequest } from "@herald/contracts";
 import { createJob, findIntegration, findJob, type JobKind, type JobRow } from "@herald/db";
+import { inScope } from "../auth/scope";
 import { ApiError } from "../errors";
 import { enqueueJobs } from "../queues/producers";
 import type { ServiceContext } from "./context";
@@ -47,7 +48,7 @@ export async function startJob(
   }
   if (since > at) throw ApiError.invalid("since", "must not be in the future");
   const integration = await findIntegration(db, accountId, integrationId.toUpperCase());
-  if (!integration) throw ApiError.notFound(`integration '${integrationId}'`);
+  if (!integration || !inScope(ctx.auth, integration.id)) throw ApiError.notFound(`integration '${integrationId}'`);
   if (integration.disabledAt !== null) {
     throw ApiError.conflict(
       `the integration is disabled (${integration.disabledReason}); update it to enable it first`,
@@ -84,6 +85,6 @@ export async function startJob(
 
 export async function getJob(ctx: ServiceContext, accountId: string, id: string): Promise<Job> {
   const job = await findJob(ctx.services.db, accountId, id.toUpperCase());
-  if (!job) throw ApiError.notFound(`job '${id}'`);
+  if (!job || !inScope(ctx.auth, job.integrationId)) throw ApiError.notFound(`job '${id}'`);
   return toJob(job);
 }

@@ -12,8 +12,10 @@ import {
   NOTIFICATION_STATUS,
   type NotificationCursor,
   type NotificationRow,
+  notificationHasLegTo,
   pageNotificationsByType,
 } from "@herald/db";
+import { integrationScope } from "../auth/scope";
 import { ApiError } from "../errors";
 import { toNotification } from "../mappers/notifications";
 import { enqueueFanouts } from "../queues/producers";
@@ -175,7 +177,9 @@ function canonicalJson(value: unknown): string {
 /** A notification by id alone: another account's answers 404, exactly like one that does not exist. */
 export async function getNotification(ctx: ServiceContext, id: string): Promise<Notification> {
   const row = await findNotificationById(ctx.services.db, id.toUpperCase());
-  if (!row || row.accountId !== ctx.auth.accountId) throw ApiError.notFound(`notification '${id}'`);
+  if (!row || row.accountId !== ctx.auth.accountId || !(await visible(ctx, row))) {
+    throw ApiError.notFound(`notification '${id}'`);
+  }
   return toNotification(row);
 }
 
@@ -185,8 +189,14 @@ export async function getAccountNotification(
   id: string,
 ): Promise<Notification> {
   const row = await findNotification(ctx.services.db, accountId, id.toUpperCase());
-  if (!row) throw ApiError.notFound(`notification '${id}'`);
+  if (!row || !(await visible(ctx, row))) throw ApiError.notFound(`notification '${id}'`);
   return toNotification(row);
+}
+
+/** A portal session limited to some integrations sees only the notifications with a leg to one of them. */
+async function visible(ctx: ServiceContext, row: NotificationRow): Promise<boolean> {
+  const scope = integrationScope(ctx.auth);
+  return scope === undefined || notificationHasLegTo(ctx.services.db, row.accountId, row.id, scope);
 }
 
 export async function listNotificationsByType(
@@ -205,6 +215,7 @@ export async function listNotificationsByType(
     until: query.until === undefined ? undefined : query.until * 1000,
     after,
     limit: query.limit,
+    destinations: integrationScope(ctx.auth),
   });
   return {
     notifications: page.rows.map(toNotification),

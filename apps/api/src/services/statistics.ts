@@ -6,6 +6,7 @@ import {
   STATISTICS_MAX_WINDOW_SECONDS,
 } from "@herald/contracts";
 import { DELIVERY_STATUSES, deliveryStatistics } from "@herald/db";
+import { integrationScope } from "../auth/scope";
 import { ApiError } from "../errors";
 import type { ServiceContext } from "./context";
 
@@ -24,7 +25,14 @@ export async function getDeliveryStatistics(
   if (until - since > STATISTICS_MAX_WINDOW_SECONDS) {
     throw ApiError.invalid("since", `the window must not pass ${STATISTICS_MAX_WINDOW_SECONDS} seconds (7 days)`);
   }
-  const stats = await deliveryStatistics(ctx.services.db, accountId, since * 1000, until * 1000);
+  // A portal session limited to some integrations sees only their legs.
+  const stats = await deliveryStatistics(
+    ctx.services.db,
+    accountId,
+    since * 1000,
+    until * 1000,
+    integrationScope(ctx.auth),
+  );
 
   const hours = new Map<number, HourlyDeliveries>();
   for (let hour = Math.floor((since * 1000) / HOUR_MS) * HOUR_MS; hour < until * 1000; hour += HOUR_MS) {

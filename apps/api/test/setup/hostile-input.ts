@@ -124,6 +124,8 @@ export function validBody(route: Route): Record<string, unknown> {
     update_notification_type: { name: "Hostile alerts" },
     receive_resend_event: { type: "email.delivered", created_at: "2026-01-01T00:00:00Z", data: { email_id: "x" } },
     acknowledge_webhook: { ok: true },
+    create_portal_link: { expires_in: 600, role: "read", embed: true },
+    create_portal_session: { code: "pl_hostile-probe" },
   };
   const body = bodies[route.operationId];
   if (!body) throw new Error(`no valid body for ${route.operationId}: add one`);

@@ -4,7 +4,7 @@ import { env } from "cloudflare:test";
 import type { RouteConfig } from "@hono/zod-openapi";
 import { beforeAll, expect } from "vitest";
 import { createApp } from "../../src/app";
-import type { Role } from "../../src/auth/auth-context";
+import type { PortalGrant, Role } from "../../src/auth/auth-context";
 import { issueToken } from "../../src/auth/tokens";
 import { freshType, receiver } from "../delivery-helpers";
 import { ACME, ACME_READER, ACME_WRITER, BASE, GLOBEX, PLATFORM, type Session, unique } from "../helpers";
@@ -35,6 +35,7 @@ export const ADMIN_ONLY = new Set([
   "put_user",
   "delete_user",
   "get_audit_events",
+  "create_portal_link",
 ]);
 
 /** Routes without the account in the path that act on the token's own account: a stranger's call is its own. */
@@ -59,7 +60,8 @@ interface Documented {
   method: string;
   /** OpenAPI path, `{param}` placeholders. */
   path: string;
-  security: "token" | "access-key" | "none";
+  /** `portal-code`: the exchange of a portal link's code, whose credential is the code in its body. */
+  security: "token" | "access-key" | "portal-code" | "none";
   params: string[];
   query: string[];
   hasBody: boolean;
@@ -81,7 +83,9 @@ function documentedRoutes(): Documented[] {
           ? "token"
           : schemes.includes("Access-Key")
             ? "access-key"
-            : "none",
+            : route.operationId === "create_portal_session"
+              ? "portal-code"
+              : "none",
         params: [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string),
         query: Object.keys(query?.shape ?? {}),
         hasBody: route.request?.body !== undefined,
@@ -203,6 +207,8 @@ export function bodyFor(route: Documented): unknown {
     test_email: { email: "probe@globex.example" },
     create_notification_type: { notification_type: `${unique("intruder")}/alerts`, name: "x", default_template: "t" },
     update_notification_type: { name: "hijacked" },
+    create_portal_link: { role: "write", integration_ids: [acme.integrationId] },
+    create_portal_session: { code: "pl_isolation-probe" },
   };
   return bodies[route.operationId] ?? {};
 }
@@ -248,9 +254,16 @@ export async function mint(claims: {
   secret?: string;
   issuedAt?: number;
   ttl?: number;
+  portal?: PortalGrant;
 }) {
   const { token } = await issueToken(
-    { userId: ACME_ADMIN_USER, accountId: claims.accountId, role: claims.role, platformAdmin: false },
+    {
+      userId: claims.portal ? `portal:${claims.portal.linkId}` : ACME_ADMIN_USER,
+      accountId: claims.accountId,
+      role: claims.role,
+      platformAdmin: false,
+      ...(claims.portal ? { portal: claims.portal } : {}),
+    },
     { current: claims.secret ?? env.AUTH_TOKEN_SECRET },
     claims.issuedAt ?? nowSeconds(),
     claims.ttl ?? 3600,

@@ -1,3 +1,4 @@
+import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { issueToken, verifyToken } from "../../src/auth/tokens";
 
@@ -45,5 +46,34 @@ describe("verifyToken", () => {
     // One issued without an access key (as tests mint them) names none.
     const bare = await verifyToken((await issueToken(claims, keys, now(), 60)).token, keys);
     expect(bare?.accessKeyId).toBeUndefined();
+  });
+
+  it("carries a portal session's grant, and rejects a token whose grant does not read as one", async () => {
+    const keys = { current: "unit-secret-portal" };
+    const portal = { linkId: "L-1", integrationIds: ["I-1", "I-2"] };
+    const scoped = await issueToken({ ...claims, role: "write", portal }, keys, now(), 60);
+    expect((await verifyToken(scoped.token, keys))?.portal).toEqual(portal);
+    const whole = await issueToken(
+      { ...claims, role: "read", portal: { linkId: "L-2", integrationIds: null } },
+      keys,
+      now(),
+      60,
+    );
+    expect((await verifyToken(whole.token, keys))?.portal).toEqual({ linkId: "L-2", integrationIds: null });
+    expect((await verifyToken((await issueToken(claims, keys, now(), 60)).token, keys))?.portal).toBeUndefined();
+
+    const signed = (prt: unknown, extra: Record<string, unknown> = {}) =>
+      sign(
+        { iss: "herald", sub: "portal:L", acc: "12345678", role: "read", exp: now() + 60, prt, ...extra },
+        keys.current,
+        "HS256",
+      );
+    for (const prt of [null, "L", { ids: null }, { lnk: "L" }, { lnk: "L", ids: "I-1" }, { lnk: "L", ids: [1] }]) {
+      expect(await verifyToken(await signed(prt), keys), JSON.stringify(prt)).toBeUndefined();
+    }
+    // A portal grant never comes with the admin role or platform administration.
+    expect(await verifyToken(await signed({ lnk: "L", ids: null }, { role: "admin" }), keys)).toBeUndefined();
+    expect(await verifyToken(await signed({ lnk: "L", ids: null }, { pa: true }), keys)).toBeUndefined();
+    expect(await verifyToken(await signed({ lnk: "L", ids: null }), keys)).toMatchObject({ role: "read" });
   });
 });

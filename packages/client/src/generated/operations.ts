@@ -10,6 +10,16 @@ import type { HeaderParams, OperationName, OperationResult, PathParams, QueryPar
 
 /** Every Herald operation: how it is called, and the name of the client method that calls it. */
 export const OPERATIONS = {
+  create_portal_session: {
+    method: "POST",
+    path: "/herald/v2/portal_sessions",
+    pathParams: [],
+    accountScoped: false,
+    sendsToken: false,
+    idempotent: false,
+    successStatuses: [200],
+    methodName: "createPortalSession",
+  },
   authenticate: {
     method: "POST",
     path: "/aims/v1/authenticate",
@@ -520,6 +530,16 @@ export const OPERATIONS = {
     successStatuses: [200],
     methodName: "getAuditEvents",
   },
+  create_portal_link: {
+    method: "POST",
+    path: "/herald/v2/{account_id}/portal_links",
+    pathParams: ["account_id"],
+    accountScoped: true,
+    sendsToken: true,
+    idempotent: false,
+    successStatuses: [201],
+    methodName: "createPortalLink",
+  },
   test_integration_configuration: {
     method: "POST",
     path: "/herald/v2/{account_id}/{type}/test",
@@ -555,6 +575,15 @@ export const OPERATIONS = {
 /** The client's methods for the operations that need nothing written by hand, each named after its operation. */
 export function operationMethods(call: OperationCall) {
   return {
+    /**
+     * Exchange a portal link's code for a session.
+     * `create_portal_session`: POST /herald/v2/portal_sessions
+     */
+    createPortalSession: (
+      body: RequestBody<"create_portal_session">,
+      options?: CallOptions,
+    ): Promise<OperationResult<"create_portal_session">> => call("create_portal_session", { body }, options),
+
     /**
      * Describe the token sent.
      * `token_info`: GET /aims/v1/token_info
@@ -1041,6 +1070,15 @@ export function operationMethods(call: OperationCall) {
       query?: QueryParams<"get_audit_events">,
       options?: AccountCallOptions,
     ): Promise<OperationResult<"get_audit_events">> => call("get_audit_events", { query }, options),
+
+    /**
+     * Create a portal link.
+     * `create_portal_link`: POST /herald/v2/{account_id}/portal_links
+     */
+    createPortalLink: (
+      body: RequestBody<"create_portal_link">,
+      options?: AccountCallOptions,
+    ): Promise<OperationResult<"create_portal_link">> => call("create_portal_link", { body }, options),
 
     /**
      * Send a sample notification through an unsaved integration.

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/herald/v2/portal_sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a portal link's code for a session
+         * @description Public: the code is the credential. Marks it used (a second exchange is refused) and answers a token as AIMS `authenticate` does, limited to the link's role and integrations and valid at most until the link expires (and at most 8 h). An unknown code answers 404 `portal_code_unknown`, a used one 410 `portal_code_used`, an expired one 410 `portal_code_expired`.
+         */
+        post: operations["create_portal_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/aims/v1/authenticate": {
         parameters: {
             query?: never;
@@ -800,6 +820,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/herald/v2/{account_id}/portal_links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a portal link
+         * @description Needs the admin role. Answers a URL of the console (`/console/portal#code=...`) holding a short-lived, single-use sign-in code for an end customer: valid for `expires_in` seconds (at most 24 h), for `role`, optionally limited to some integrations of the account (then only their settings, legs and attempts are visible and changeable). `embed` adds `embed=1` for a console rendered in an iframe. Only the code's hash is stored; the code is shown in this answer alone. A portal session cannot create links.
+         */
+        post: operations["create_portal_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/herald/v2/{account_id}/{type}/test": {
         parameters: {
             query?: never;
@@ -1075,17 +1115,18 @@ export interface components {
              */
             by: string;
         };
-        "Authenticate-Response": {
-            authentication: {
-                /** @description Send as the `x-aims-auth-token` header. */
-                token: string;
+        /** @description A console session from a portal link: a token as AIMS `authenticate` answers one (send it as `x-aims-auth-token`), limited to the link's role and integrations, and valid at most until the link expires. */
+        "Portal-Session": components["schemas"]["Authenticate-Response"] & {
+            portal: {
                 /**
-                 * @description When the token expires, in Unix seconds.
-                 * @example 1517400712
+                 * @description Server-generated id (an uppercase UUID).
+                 * @example 95470F2D-59AA-485F-AE4B-A844D81A53C6
                  */
-                token_expiration: number;
-                account: components["schemas"]["Auth-Account"];
-                user: components["schemas"]["Auth-User"];
+                link_id: string;
+                role: components["schemas"]["Portal-Role"];
+                /** @description Left out: the whole account. */
+                integration_ids?: string[];
+                embed: boolean;
             };
         };
         "Auth-Account": {
@@ -1099,6 +1140,24 @@ export interface components {
             id: string;
             /** @example Jane Analyst */
             name: string;
+        };
+        /**
+         * @description `read`: the session sees and changes nothing else than it may read. `write`: it may also retry legs and manage the integrations it is limited to (update, test, rotate the signing secret, pause, resume, recover, replay).
+         * @enum {string}
+         */
+        "Portal-Role": "read" | "write";
+        "Authenticate-Response": {
+            authentication: {
+                /** @description Send as the `x-aims-auth-token` header. */
+                token: string;
+                /**
+                 * @description When the token expires, in Unix seconds.
+                 * @example 1517400712
+                 */
+                token_expiration: number;
+                account: components["schemas"]["Auth-Account"];
+                user: components["schemas"]["Auth-User"];
+            };
         };
         /**
          * @description Error body of every non-2xx response.
@@ -1129,6 +1188,10 @@ export interface components {
              * @example 0F3A7E0C-5B7D-4C8B-9E55-3A1B9D2C6F10
              */
             request_id?: string;
+        };
+        "Create-Portal-Session-Request": {
+            /** @description The code of a portal link's URL. */
+            code: string;
         };
         /** @description What GET /aims/v1/token_info says about the token sent. */
         "Token-Info": {
@@ -3418,13 +3481,13 @@ export interface components {
          * @example integration.secret_rotated
          * @enum {string}
          */
-        "Audit-Action": "subscription.created" | "subscription.updated" | "subscription.deleted" | "subscription.subscriber_added" | "subscription.subscriber_removed" | "subscription.subscribers_updated" | "integration.created" | "integration.updated" | "integration.deleted" | "integration.secret_rotated" | "integration.paused" | "integration.resumed" | "user.created" | "user.updated" | "user.deleted" | "notification_type.created" | "notification_type.updated" | "notification_type.deleted" | "access_key.created";
+        "Audit-Action": "subscription.created" | "subscription.updated" | "subscription.deleted" | "subscription.subscriber_added" | "subscription.subscriber_removed" | "subscription.subscribers_updated" | "integration.created" | "integration.updated" | "integration.deleted" | "integration.secret_rotated" | "integration.paused" | "integration.resumed" | "user.created" | "user.updated" | "user.deleted" | "notification_type.created" | "notification_type.updated" | "notification_type.deleted" | "access_key.created" | "portal_link.created";
         /**
          * @description What kind of object the change was made to. Subscriber changes are changes to their subscription; access keys are created by the operator CLI (`admin provision-account`).
          * @example integration
          * @enum {string}
          */
-        "Audit-Target-Type": "subscription" | "integration" | "user" | "notification_type" | "access_key";
+        "Audit-Target-Type": "subscription" | "integration" | "user" | "notification_type" | "access_key" | "portal_link";
         /**
          * @description What changed, in the target's wire form. Credentials are masked as answers mask them (`****abcd`); signing secrets appear only masked.
          * @example {
@@ -3445,6 +3508,59 @@ export interface components {
             after?: {
                 [key: string]: unknown;
             };
+        };
+        /** @description A portal link: a console URL holding a short-lived, single-use code. */
+        "Portal-Link": {
+            /**
+             * @description Server-generated id (an uppercase UUID).
+             * @example 95470F2D-59AA-485F-AE4B-A844D81A53C6
+             */
+            id: string;
+            /**
+             * @description The console's portal page with the code in the fragment (`#code=...`), so it reaches no server log or Referer header.
+             * @example https://herald.example.com/console/portal#code=pl_3q2-bW0...
+             */
+            url: string;
+            /** @description The single-use sign-in code the URL holds; shown only here. */
+            code: string;
+            /**
+             * @description Unix time in whole seconds.
+             * @example 1517314312
+             */
+            expires_at: number;
+            role: components["schemas"]["Portal-Role"];
+            integration_ids?: string[];
+            embed: boolean;
+            /**
+             * @description Unix time in whole seconds.
+             * @example 1517314312
+             */
+            created: number;
+            created_by: string;
+        };
+        /**
+         * @example {
+         *       "expires_in": 3600,
+         *       "role": "read",
+         *       "integration_ids": [
+         *         "95470F2D-59AA-485F-AE4B-A844D81A53C6"
+         *       ]
+         *     }
+         */
+        "Create-Portal-Link-Request": {
+            /**
+             * @description Seconds the code stays valid (60 to 86400; default 3600).
+             * @default 3600
+             */
+            expires_in?: number;
+            role?: components["schemas"]["Portal-Role"];
+            /** @description Limits the session to these integrations of the account: only their settings, legs and attempts are visible and changeable. Left out: the whole account, at `role`. */
+            integration_ids?: string[];
+            /**
+             * @description The console renders for an iframe (the URL carries `embed=1`).
+             * @default false
+             */
+            embed?: boolean;
         };
         /**
          * @description An integration's configuration as its create request takes it (`target_url`, `routing_key`, `token`...; `name` may be left out), and which notification type's sample to send. Nothing is stored.
@@ -3535,6 +3651,111 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    create_portal_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Create-Portal-Session-Request"];
+            };
+        };
+        responses: {
+            /** @description A session token for the console */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Portal-Session"];
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The code was used already, or has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     authenticate: {
         parameters: {
             query?: never;
@@ -7572,6 +7793,96 @@ export interface operations {
             };
             /** @description The token does not grant this operation on this account */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the request id identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_portal_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description AIMS account id. */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Create-Portal-Link-Request"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Portal-Link"];
+                };
+            };
+            /** @description Bad request: the body or a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant this operation on this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -60,12 +60,18 @@ export async function deliveryStatistics(
   accountId: string,
   since: number,
   until: number,
+  /** Only legs to these integrations (a portal session limited to them); every leg of the account when absent. */
+  destinations?: readonly string[],
 ): Promise<{ hourly: HourlyDeliveries[]; latency: DeliveryLatency[] }> {
+  const scoped =
+    destinations === undefined
+      ? sql``
+      : sql` AND d.channel = 'webhook' AND d.destination IN (SELECT value FROM json_each(${JSON.stringify(destinations)}))`;
   const [hourly, latency] = await db.batch([
     db.all<{ hour: number; status: string; count: number }>(sql`
       SELECT (d.created_at / 3600000) * 3600000 AS hour, d.status AS status, COUNT(*) AS count
       FROM deliveries AS d
-      WHERE d.account_id = ${accountId} AND d.created_at >= ${since} AND d.created_at < ${until}
+      WHERE d.account_id = ${accountId} AND d.created_at >= ${since} AND d.created_at < ${until}${scoped}
       GROUP BY hour, d.status ORDER BY hour, d.status`),
     db.all<{
       channel: string;
@@ -86,7 +92,7 @@ export async function deliveryStatistics(
           ROW_NUMBER() OVER by_latency AS rank, COUNT(*) OVER by_target AS n
         FROM deliveries AS d
         WHERE d.account_id = ${accountId} AND d.created_at >= ${since} AND d.created_at < ${until}
-          AND d.delivered_at IS NOT NULL
+          AND d.delivered_at IS NOT NULL${scoped}
         -- The count over the whole partition: with an ORDER BY it would be a running count.
         WINDOW by_target AS (PARTITION BY d.channel, CASE WHEN d.channel = 'email' THEN '' ELSE d.destination END),
           by_latency AS (by_target ORDER BY d.delivered_at - d.created_at)

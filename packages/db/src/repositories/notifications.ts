@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { type NotificationRow, type NotificationStatus, notifications } from "../schema";
+import { deliveries, type NotificationRow, type NotificationStatus, notifications } from "../schema";
 import { preparedPerDb } from "./prepared";
 
 export async function insertNotification(db: Db, row: NotificationRow): Promise<void> {
@@ -50,6 +50,8 @@ export interface NotificationPageQuery {
   until?: number | undefined;
   after?: NotificationCursor | undefined;
   limit: number;
+  /** Only notifications with a leg to one of these destinations (a portal session's integrations). */
+  destinations?: readonly string[] | undefined;
 }
 
 export interface NotificationPage {
@@ -63,6 +65,7 @@ export async function pageNotificationsByType(db: Db, query: NotificationPageQue
   const window: SQL[] = [eq(notifications.accountId, query.accountId), eq(notifications.type, query.type)];
   if (query.since !== undefined) window.push(gte(notifications.createdAt, query.since));
   if (query.until !== undefined) window.push(lt(notifications.createdAt, query.until));
+  if (query.destinations !== undefined) window.push(hasLegTo(query.accountId, query.destinations));
 
   const page = [...window];
   if (query.after) {
@@ -95,6 +98,33 @@ export async function pageNotificationsByType(db: Db, query: NotificationPageQue
     ...(hasMore && last ? { next: { createdAt: last.createdAt, id: last.id } } : {}),
     totalCount: total?.n ?? 0,
   };
+}
+
+/** The notification has a leg to one of `destinations` (through deliveries_account_notification_idx). */
+function hasLegTo(accountId: string, destinations: readonly string[]): SQL {
+  if (destinations.length === 0) return sql`0`;
+  return sql`exists (select 1 from ${deliveries} where ${deliveries.accountId} = ${accountId} and ${deliveries.notificationId} = ${notifications.id} and ${inArray(deliveries.destination, [...destinations])})`;
+}
+
+/** Whether the account's notification has a leg to one of `destinations`. */
+export async function notificationHasLegTo(
+  db: Db,
+  accountId: string,
+  notificationId: string,
+  destinations: readonly string[],
+): Promise<boolean> {
+  const [row] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.accountId, accountId),
+        eq(notifications.id, notificationId),
+        hasLegTo(accountId, destinations),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 /** Moves a notification's status forward from one of `from`; answers whether it moved. */

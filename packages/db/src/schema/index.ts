@@ -10,6 +10,7 @@ export * from "./integrations";
 export * from "./jobs";
 export * from "./notification-types";
 export * from "./notifications";
+export * from "./portal-links";
 export * from "./subscribers";
 export * from "./subscriptions";
 export * from "./suppressions";
