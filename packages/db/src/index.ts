@@ -9,9 +9,41 @@ export {
 } from "./client";
 export * from "./repositories/accounts";
 export * from "./repositories/audit-events";
+export {
+  type CallGrant,
+  type CallRequest,
+  type LeaseExtension,
+  legsWaitingForEarlier,
+  reserveCalls,
+} from "./repositories/call-reservations";
 export * from "./repositories/captured-emails";
 export * from "./repositories/deliveries";
-export * from "./repositories/delivery-batches";
+export {
+  type AttemptRecord,
+  type ClaimedDeliveries,
+  claimDeliveries,
+  completeNotificationsOfLegs,
+  failDeliveries,
+  loadRenderContext,
+  type PutOff,
+  type RecordAttemptsInput,
+  type RecordedAttempts,
+  type RenderContext,
+  recordAttempts,
+  type UnclaimedLeg,
+} from "./repositories/delivery-batches";
+export {
+  type FanoutBatch,
+  type FanoutDecisions,
+  loadFanoutBatch,
+  newLeg,
+  openSuppressionWindows,
+  openSuppressionWindowsWithHolders,
+  type PendingLeg,
+  type SuppressionHolder,
+  type SuppressionWindow,
+  writeFanout,
+} from "./repositories/fanout-batches";
 export * from "./repositories/fanout-decisions";
 export * from "./repositories/idempotency";
 export * from "./repositories/integrations";
@@ -22,5 +54,10 @@ export * from "./repositories/operational-events";
 export * from "./repositories/portal-links";
 export * from "./repositories/subscribers";
 export * from "./repositories/subscriptions";
+export {
+  TICKET_INCIDENT_PATHS,
+  type TicketLinkWrite,
+  ticketIncidentKey,
+} from "./repositories/ticket-links";
 export * from "./repositories/users";
 export * from "./schema";
