@@ -1,5 +1,5 @@
 // Type tests (vitest typecheck mode, and `tsc`): the inferred types callers see must match the wire; a schema change
-// that widens or narrows one fails the suite. The runtime parsing behind each is in contracts.test.ts.
+// that widens or narrows one fails the suite. The runtime parsing behind each is in the other test files.
 import { describe, expectTypeOf, it } from "vitest";
 import type * as contracts from "../src";
 import type { SubscriberType } from "../src";
