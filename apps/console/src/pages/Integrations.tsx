@@ -1,0 +1,47 @@
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "wouter";
+import { useClient } from "../auth";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { formatTime } from "../format";
+
+export default function Integrations() {
+  const client = useClient();
+  const list = useQuery({ queryKey: ["integrations"], queryFn: () => client.getAccountIntegrations() });
+  return (
+    <section aria-labelledby="integrations-title">
+      <h1 id="integrations-title">Integrations</h1>
+      <p>
+        <Link href="/integrations/new" className="button">
+          New integration
+        </Link>
+      </p>
+      <ErrorMessage error={list.error} />
+      <div className="table-wrap">
+        <table>
+          <caption className="sr-only">Integrations</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Type</th>
+              <th scope="col">State</th>
+              <th scope="col">Modified</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.integrations.map((i) => (
+              <tr key={i.id}>
+                <td>
+                  <Link href={`/integrations/${i.id}`}>{i.name}</Link>
+                </td>
+                <td>{i.type}</td>
+                <td>{i.paused ? `paused since ${formatTime(i.paused_at)}` : "active"}</td>
+                <td>{formatTime(i.modified.at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {list.data?.integrations.length === 0 && <p>No integrations yet.</p>}
+    </section>
+  );
+}
