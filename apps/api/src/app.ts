@@ -10,6 +10,7 @@ import { requireUtf8Json } from "./middleware/utf8-body";
 import { aimsRouter } from "./routes/aims/aims.index";
 import { auditEventsRouter } from "./routes/audit-events/audit-events.index";
 import { deliveriesRouter } from "./routes/deliveries/deliveries.index";
+import { registerConsole } from "./routes/console/console.index";
 import { registerDocs } from "./routes/docs/docs.index";
 import { emailsRouter } from "./routes/emails/emails.index";
 import { hooksRouter } from "./routes/hooks/hooks.index";
@@ -48,6 +49,8 @@ export function createApp() {
   app.use("*", requireUtf8Json);
   // Public: the OpenAPI document and its reference page, ahead of the token check below.
   registerDocs(app);
+  // Public too: `/` redirects to the console, and the console's deep links answer its page.
+  registerConsole(app);
   app.use("*", services);
   app.use("/herald/v2/*", authenticate);
   app.use("/herald/v2/:account_id/*", accountAccess);

@@ -106,7 +106,7 @@ function basic(keyId: string, secret: string) {
 
 describe("the self-host build", { timeout: 120_000 }, () => {
   it("holds the bundle, the files it reads and only the packages left outside it", () => {
-    expect(readdirSync(app).sort()).toEqual(["bin", "drizzle", "node_modules", "package.json", "wrangler.jsonc"]);
+    expect(readdirSync(app).sort()).toEqual(["assets", "bin", "drizzle", "node_modules", "package.json", "wrangler.jsonc"]);
     for (const entry of ["server.mjs", "pipeline-thread.mjs", "admin.mjs"])
       expect(existsSync(join(app, "bin", entry))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
