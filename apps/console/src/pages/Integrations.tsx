@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
 import { useClient } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { TableWrap } from "../components/TableWrap";
 import { formatTime } from "../format";
 
 export default function Integrations() {
@@ -16,7 +17,7 @@ export default function Integrations() {
         </Link>
       </p>
       <ErrorMessage error={list.error} />
-      <div className="table-wrap">
+      <TableWrap label="Integrations table">
         <table>
           <caption className="sr-only">Integrations</caption>
           <thead>
@@ -40,7 +41,7 @@ export default function Integrations() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {list.data?.integrations.length === 0 && <p>No integrations yet.</p>}
     </section>
   );

@@ -4,6 +4,7 @@ import { Link } from "wouter";
 import { useClient } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { StatusBadge } from "../components/StatusBadge";
+import { TableWrap } from "../components/TableWrap";
 import { formatTime } from "../format";
 
 /** A notification with every leg: its status timeline, its attempts, and Retry on a failed one. */
@@ -85,7 +86,7 @@ function Leg({ delivery, notificationId }: { delivery: Delivery; notificationId:
       )}
       <ErrorMessage error={retry.error} />
       {delivery.attempts.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label="Attempts table">
           <table>
             <caption>Attempts</caption>
             <thead>
@@ -114,7 +115,7 @@ function Leg({ delivery, notificationId }: { delivery: Delivery; notificationId:
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </article>
   );

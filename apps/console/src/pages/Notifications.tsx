@@ -1,9 +1,10 @@
 import type { Delivery } from "@herald/client";
 import { useQueries, useQuery } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { Link } from "wouter";
 import { useClient } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { TableWrap } from "../components/TableWrap";
 import { formatTime } from "../format";
 
 const PAGE_SIZE = 20;
@@ -20,7 +21,6 @@ interface Row {
 /** Notifications of one type, newest first, page by page (continuation ids), or those of one incident. */
 export default function Notifications() {
   const client = useClient();
-  const ids = { type: useId(), status: useId(), incident: useId(), live: useId() };
   const [type, setType] = useState<string>();
   const [status, setStatus] = useState("");
   const [incident, setIncident] = useState("");
@@ -74,43 +74,43 @@ export default function Notifications() {
     <section aria-labelledby="notifications-title">
       <h1 id="notifications-title">Notifications</h1>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
-        <label htmlFor={ids.type}>Type</label>
-        <select
-          id={ids.type}
-          value={selectedType ?? ""}
-          onChange={(e) => {
-            setType(e.target.value);
-            setPages([]);
-          }}
-        >
-          {types.data?.notification_types.map((t) => (
-            <option key={t.notification_type} value={t.notification_type}>
-              {t.name} ({t.notification_type})
-            </option>
-          ))}
-        </select>
-        <label htmlFor={ids.status}>Leg status (on this page)</label>
-        <select id={ids.status} value={status} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">Any</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-        <label htmlFor={ids.incident}>Incident id</label>
-        <input
-          id={ids.incident}
-          value={incident}
-          placeholder="long incident id"
-          onChange={(e) => setIncident(e.target.value)}
-        />
-        <label className="inline" htmlFor={ids.live}>
-          <input id={ids.live} type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live
+        <label>
+          Type
+          <select
+            value={selectedType ?? ""}
+            onChange={(e) => {
+              setType(e.target.value);
+              setPages([]);
+            }}
+          >
+            {types.data?.notification_types.map((t) => (
+              <option key={t.notification_type} value={t.notification_type}>
+                {t.name} ({t.notification_type})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Leg status (this page)
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">Any</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Incident id
+          <input value={incident} placeholder="long incident id" onChange={(e) => setIncident(e.target.value)} />
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live
         </label>
       </form>
       <ErrorMessage error={error} />
-      <div className="table-wrap">
+      <TableWrap label="Notifications table">
         <table>
           <caption className="sr-only">Notifications with their legs</caption>
           <thead>
@@ -138,7 +138,7 @@ export default function Notifications() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {shown.length === 0 && !list.isLoading && !byIncident.isLoading && <p>No notifications.</p>}
       {!incident.trim() && (
         <nav className="pager" aria-label="Pages">

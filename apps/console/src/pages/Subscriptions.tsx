@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
 import { useClient } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { TableWrap } from "../components/TableWrap";
 
 export default function Subscriptions() {
   const client = useClient();
@@ -18,7 +19,7 @@ export default function Subscriptions() {
         </Link>
       </p>
       <ErrorMessage error={list.error} />
-      <div className="table-wrap">
+      <TableWrap label="Subscriptions table">
         <table>
           <caption className="sr-only">Subscriptions</caption>
           <thead>
@@ -44,7 +45,7 @@ export default function Subscriptions() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {list.data?.subscriptions.length === 0 && <p>No subscriptions yet.</p>}
     </section>
   );
