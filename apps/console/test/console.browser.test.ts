@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleDist, DEV_KEY, type Herald, type Receiver, startHerald, startReceiver } from "./herald";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = fileURLToPath(new URL("../../../docs/console/", import.meta.url));
+// Every run takes them (test-results/, not committed); `pnpm --filter @herald/console screenshots` writes the README's.
+const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.UPDATE_SCREENSHOTS ? "../../../docs/console/" : "../test-results/screenshots/", import.meta.url),
+);
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
