@@ -1,3 +1,4 @@
+import { ApiError } from "../../errors";
 import type { Router } from "../router";
 
 /** Where the console is served: apps/console, built with this base path. */
@@ -15,9 +16,9 @@ export function registerConsole(app: Router) {
   app.get("/console/*", async (c) => {
     const assets = c.env.ASSETS;
     // A missing file under assets/ is a 404, not the page: a stale tab asking for an old chunk must see it fail.
-    if (!assets || c.req.path.startsWith(`${CONSOLE_PATH}assets/`)) return c.json(notBuilt(c.req.path), 404);
+    if (!assets || c.req.path.startsWith(`${CONSOLE_PATH}assets/`)) throw notBuilt(c.req.path);
     const index = await assets.fetch(new Request(new URL(CONSOLE_PATH, c.req.url), { headers: c.req.raw.headers }));
-    if (!index.ok) return c.json(notBuilt(c.req.path), 404);
+    if (!index.ok) throw notBuilt(c.req.path);
     // The page itself is never cached: it names the current build's chunks.
     const headers = new Headers(index.headers);
     headers.set("cache-control", "no-cache");
@@ -25,6 +26,10 @@ export function registerConsole(app: Router) {
   });
 }
 
-function notBuilt(path: string) {
-  return { error: "not_found", details: `no console file at ${path} (is the console built? pnpm build)` };
+function notBuilt(path: string): ApiError {
+  return new ApiError({
+    status: 404,
+    code: "not_found",
+    details: `no console file at ${path} (is the console built? pnpm build)`,
+  });
 }
