@@ -1,6 +1,6 @@
 import type { HeraldClient } from "@herald/client";
 import { useQueryClient } from "@tanstack/react-query";
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { clientFor, loadSession, type Session, storeSession } from "./session";
 
 interface Auth {
@@ -11,6 +11,9 @@ interface Auth {
 }
 
 const AuthContext = createContext<Auth | undefined>(undefined);
+
+/** Dispatched on window when Herald answers 401 to a signed-in call (main.tsx): the session is over. */
+export const UNAUTHORIZED_EVENT = "herald:unauthorized";
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queries = useQueryClient();
@@ -24,6 +27,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     queries.clear();
     setState(undefined);
   }, [queries]);
+  // The token is not renewed (the secret is not kept): the session ends when it expires, or when Herald refuses it.
+  useEffect(() => {
+    if (!session) return;
+    const timer = setTimeout(signOut, Math.max(0, session.expiresAt - Date.now()));
+    window.addEventListener(UNAUTHORIZED_EVENT, signOut);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener(UNAUTHORIZED_EVENT, signOut);
+    };
+  }, [session, signOut]);
   const client = useMemo(() => (session ? clientFor(session) : undefined), [session]);
   const value = useMemo(() => ({ session, client, setSession, signOut }), [session, client, setSession, signOut]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -223,6 +223,24 @@ describe("the console", () => {
     expect(await page.evaluate(() => sessionStorage.getItem("herald.console.session"))).toBeNull();
   });
 
+  it("ends the session when Herald refuses its token", async () => {
+    await page.evaluate(() =>
+      sessionStorage.setItem(
+        "herald.console.session",
+        JSON.stringify({
+          token: "not-a-token",
+          accountId: "12345678",
+          accountName: "Acme Dev",
+          userName: "Ada Admin",
+          expiresAt: Date.now() + 3_600_000,
+        }),
+      ),
+    );
+    await page.goto(`${herald.url}/console/integrations`);
+    await page.getByRole("heading", { name: "Herald Console" }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem("herald.console.session"))).toBeNull();
+  });
+
   it("serves the API reference offline: Swagger UI from Herald's own origin", async () => {
     await page.goto(`${herald.url}/herald/v2/docs`);
     await page.getByText("sent_notification").first().waitFor({ timeout: 20_000 });
