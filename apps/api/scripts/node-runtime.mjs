@@ -80,7 +80,11 @@ async function bundle() {
   // here when the workspace has no build of it yet (the Dockerfile's fresh copy).
   const consoleDir = join(apiDir, "..", "console");
   if (!existsSync(join(consoleDir, "dist", "console", "index.html"))) {
-    const built = spawnSync("pnpm", ["--filter", "@herald/console", "build"], { cwd: apiDir, stdio: "inherit" });
+    const built = spawnSync("pnpm", ["--filter", "@herald/console", "build"], {
+      cwd: apiDir,
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
     if (built.status !== 0) process.exit(built.status ?? 1);
   }
   cpSync(join(consoleDir, "dist"), join(outDir, "assets"), { recursive: true });
