@@ -1,7 +1,7 @@
 // The Node runtime's Workers Static Assets: the console's build directory (apps/console/dist, or assets/ beside bin/
-// in the self-host build) served as wrangler serves it to the Worker. A GET or HEAD for a file there is answered
-// before the app runs; anything else goes to the app, which gets this reader as env.ASSETS for the console's deep
-// links (src/routes/console).
+// in the self-host build) served as wrangler serves it to the Worker. A GET or HEAD of a built chunk or a Swagger UI
+// file is answered before the app runs; anything else goes to the app, which gets this reader as env.ASSETS for the
+// console's page (src/routes/console).
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
@@ -19,8 +19,8 @@ const TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** Paths the API answers: never looked up among the files (wrangler.jsonc `run_worker_first`). */
-const API_PREFIXES = ["/herald/", "/aims/", "/hooks/", "/endpoints/", "/health", "/metrics"];
+/** Answered from the files without the app (wrangler.jsonc: everything outside `run_worker_first`). */
+const FILE_PREFIXES = ["/console/assets/", "/swagger-ui/"];
 
 export interface StaticAssets {
   directory: string;
@@ -70,11 +70,11 @@ export function createStaticAssets(directory: string): StaticAssets {
   };
 }
 
-/** Whether the files are looked at first for `request` (a GET or HEAD outside the API's paths). */
+/** Whether the files answer `request` without the app: a GET or HEAD of a built chunk or a Swagger UI file. */
 export function assetsFirst(request: Request): boolean {
   if (request.method !== "GET" && request.method !== "HEAD") return false;
   const { pathname } = new URL(request.url);
-  return pathname !== "/" && !API_PREFIXES.some((prefix) => pathname.startsWith(prefix));
+  return FILE_PREFIXES.some((prefix) => pathname.startsWith(prefix));
 }
 
 function notFound(): Response {

@@ -11,14 +11,22 @@ describe("the console", () => {
     expect(new URL(response.headers.get("location") ?? "", BASE).pathname).toBe("/console/");
   });
 
-  it("answers a console deep link with the console's page, never cached", async () => {
-    const response = await SELF.fetch(`${BASE}/console/notifications/0F2C1E7A-0000-4000-8000-000000000001`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toMatch(/text\/html/);
-    expect(response.headers.get("cache-control")).toBe("no-cache");
-    const html = await response.text();
-    expect(html).toContain('<div id="root"></div>');
-    expect(html).toMatch(/src="\/console\/assets\/index-[^"]+\.js"/);
+  it("answers the console's page and its deep links with the page, uncached, under a strict content policy", async () => {
+    for (const path of ["/console/", "/console/notifications/0F2C1E7A-0000-4000-8000-000000000001"]) {
+      const response = await SELF.fetch(`${BASE}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/text\/html/);
+      expect(response.headers.get("cache-control")).toBe("no-cache");
+      const policy = response.headers.get("content-security-policy") ?? "";
+      expect(policy).toContain("default-src 'self'");
+      expect(policy).toContain("script-src 'self';");
+      expect(policy).toContain("connect-src 'self';");
+      const html = await response.text();
+      expect(html).toContain('<div id="root"></div>');
+      expect(html).toMatch(/src="\/console\/assets\/index-[^"]+\.js"/);
+      // Nothing inline for the policy to refuse.
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    }
   });
 
   it("answers a missing chunk 404 in Herald's error shape, not the page", async () => {

@@ -105,8 +105,10 @@ describe("the console", () => {
   let filteredOut: string;
 
   it("opens at / and signs in with an access key; the token never shows in the URL", async () => {
-    await page.goto(`${herald.url}/`);
+    const response = await page.goto(`${herald.url}/`);
     await page.waitForURL(`${herald.url}/console/`);
+    // The page is served under a policy that lets it run only its own scripts and call only its own origin.
+    expect(response?.headers()["content-security-policy"]).toContain("connect-src 'self'");
     await page.getByRole("heading", { name: "Herald Console" }).waitFor();
     await accessible("sign-in");
     await page.getByLabel("Access key id").fill(DEV_KEY.accessKeyId);
