@@ -217,9 +217,28 @@ describe("the console", () => {
     expect(legs.deliveries[0]?.attempts.at(-1)).toMatchObject({ trigger: "retry", response_code: 200 });
   });
 
+  it("shows an integration Herald disabled (410 Gone), why and since when, and enables it again", async () => {
+    receiver.status = 410;
+    const gone = await send("High");
+    await page.goto(`${herald.url}/console/notifications/${gone}`);
+    await page.getByRole("button", { name: "Retry" }).waitFor({ timeout: 30_000 });
+    await page.goto(`${herald.url}/console/integrations`);
+    const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: "Local receiver" }) });
+    await expect(row.textContent()).resolves.toMatch(/disabled since .*410/);
+    await page.getByRole("link", { name: "Local receiver" }).click();
+    await page.getByRole("button", { name: "Enable again" }).waitFor();
+    await accessible("integration-disabled");
+    receiver.status = 200;
+    await page.getByRole("button", { name: "Enable again" }).click();
+    await page.getByRole("button", { name: "Enable again" }).waitFor({ state: "detached" });
+    await expect(page.getByText("active", { exact: true }).count()).resolves.toBe(1);
+    expect(await api.getAccountIntegration(integrationId)).not.toHaveProperty("disabled_at");
+  });
+
   it("answers a console deep link after a reload, still signed in; signing out forgets the token", async () => {
+    expect(page.url()).toBe(`${herald.url}/console/integrations/${integrationId}`);
     await page.reload();
-    await page.getByRole("heading", { name: /^Notification / }).waitFor();
+    await page.getByRole("heading", { name: "Integration Local receiver" }).waitFor();
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Herald Console" }).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem("herald.console.session"))).toBeNull();

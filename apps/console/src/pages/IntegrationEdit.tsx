@@ -6,6 +6,7 @@ import { useClient } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { formatTime } from "../format";
 import { INTEGRATION_TYPES } from "../integration-types";
+import { IntegrationState } from "./Integrations";
 
 type Integration = Schemas["Integration"];
 
@@ -153,14 +154,22 @@ function Actions({ integration }: { integration: Integration }) {
   const test = useMutation({ mutationFn: () => client.testIntegration(integration.id, {}) });
   const rotate = useMutation({ mutationFn: () => client.rotateIntegrationSecret(integration.id) });
   const resume = useMutation({ mutationFn: () => client.resumeIntegration(integration.id), onSuccess: refresh });
+  // Herald enables a disabled integration again when it is updated: the operator says the target works now.
+  const enable = useMutation({
+    mutationFn: () => client.updateIntegration(integration.id, { name: integration.name }),
+    onSuccess: refresh,
+  });
   const pause = useMutation({ mutationFn: () => client.pauseIntegration(integration.id), onSuccess: refresh });
   return (
     <section className="card" aria-labelledby="actions-title">
       <h2 id="actions-title">State and actions</h2>
       <p>
-        {integration.paused
-          ? `Paused (deliveries wait) since ${formatTime(integration.paused_at)}.`
-          : "Active: deliveries go out."}
+        <IntegrationState integration={integration} />
+        {integration.disabled_at !== undefined
+          ? ". Its legs fail until it is enabled again; a replay job delivers what it missed."
+          : integration.paused
+            ? ". Deliveries wait until it is resumed."
+            : ": deliveries go out."}
       </p>
       <div className="actions">
         <button type="button" onClick={() => test.mutate()} disabled={test.isPending}>
@@ -169,6 +178,11 @@ function Actions({ integration }: { integration: Integration }) {
         {integration.type === "webhook" && (
           <button type="button" onClick={() => rotate.mutate()} disabled={rotate.isPending}>
             Rotate signing secret
+          </button>
+        )}
+        {integration.disabled_at !== undefined && (
+          <button type="button" onClick={() => enable.mutate()} disabled={enable.isPending}>
+            Enable again
           </button>
         )}
         {integration.paused ? (
@@ -181,7 +195,7 @@ function Actions({ integration }: { integration: Integration }) {
           </button>
         )}
       </div>
-      <ErrorMessage error={test.error ?? rotate.error ?? resume.error ?? pause.error} />
+      <ErrorMessage error={test.error ?? rotate.error ?? resume.error ?? pause.error ?? enable.error} />
       {test.data && (
         <div role="status" aria-label="Test result">
           <p>

@@ -5,6 +5,22 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { TableWrap } from "../components/TableWrap";
 import { formatTime } from "../format";
 
+/** Disabled by Herald (why, since when), paused by someone (since when), or active. */
+export function IntegrationState({
+  integration,
+}: {
+  integration: { paused: boolean; paused_at?: number; disabled_at?: number; disabled_reason?: string };
+}) {
+  if (integration.disabled_at !== undefined)
+    return (
+      <span className="bad">
+        disabled since {formatTime(integration.disabled_at)}: {integration.disabled_reason}
+      </span>
+    );
+  if (integration.paused) return <span>paused since {formatTime(integration.paused_at)}</span>;
+  return <span className="ok">active</span>;
+}
+
 export default function Integrations() {
   const client = useClient();
   const list = useQuery({ queryKey: ["integrations"], queryFn: () => client.getAccountIntegrations() });
@@ -35,7 +51,9 @@ export default function Integrations() {
                   <Link href={`/integrations/${i.id}`}>{i.name}</Link>
                 </td>
                 <td>{i.type}</td>
-                <td>{i.paused ? `paused since ${formatTime(i.paused_at)}` : "active"}</td>
+                <td>
+                  <IntegrationState integration={i} />
+                </td>
                 <td>{formatTime(i.modified.at)}</td>
               </tr>
             ))}

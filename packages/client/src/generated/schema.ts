@@ -1732,6 +1732,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1823,6 +1827,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1855,6 +1863,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1887,6 +1899,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1960,6 +1976,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1992,6 +2012,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -2028,6 +2052,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -2069,6 +2097,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -2109,6 +2141,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -2152,6 +2188,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
