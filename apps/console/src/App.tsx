@@ -1,4 +1,4 @@
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
 import { Link, Redirect, Route, Router, Switch, useLocation } from "wouter";
 import { useAuth } from "./auth";
 
@@ -29,6 +29,16 @@ export function App() {
 function Shell() {
   const { session, signOut } = useAuth();
   const [location] = useLocation();
+  // After a navigation, focus goes to the new page's content (as a page load would put it at the top), so keyboard
+  // and screen-reader users start there instead of on the link they left.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    if (location) document.getElementById("main")?.focus();
+  }, [location]);
   if (!session)
     return (
       <main id="main" className="signin">

@@ -126,6 +126,9 @@ describe("the console", () => {
 
   it("creates a webhook integration to the local receiver and tests it", async () => {
     await nav("Integrations").click();
+    await page.getByRole("heading", { name: "Integrations" }).waitFor();
+    // Focus moves to the new page's content, not left on the link.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
     await page.getByRole("link", { name: "New integration" }).click();
     await page.getByLabel("Type").selectOption("webhook");
     await page.getByLabel("Name").fill("Local receiver");
