@@ -1732,7 +1732,7 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
-            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
             disabled_at?: number;
             /** @description Why Herald disabled it; absent while enabled. */
             disabled_reason?: string;
@@ -1827,7 +1827,7 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
-            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
             disabled_at?: number;
             /** @description Why Herald disabled it; absent while enabled. */
             disabled_reason?: string;
@@ -1863,7 +1863,7 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
-            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
             disabled_at?: number;
             /** @description Why Herald disabled it; absent while enabled. */
             disabled_reason?: string;
@@ -1899,7 +1899,7 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
-            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
             disabled_at?: number;
             /** @description Why Herald disabled it; absent while enabled. */
             disabled_reason?: string;
@@ -1976,7 +1976,7 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
-            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
             disabled_at?: number;
             /** @description Why Herald disabled it; absent while enabled. */
             disabled_reason?: string;
@@ -2012,7 +2012,7 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
-            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
             disabled_at?: number;
             /** @description Why Herald disabled it; absent while enabled. */
             disabled_reason?: string;
@@ -2052,7 +2052,7 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
-            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
             disabled_at?: number;
             /** @description Why Herald disabled it; absent while enabled. */
             disabled_reason?: string;
@@ -2097,7 +2097,7 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
-            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
             disabled_at?: number;
             /** @description Why Herald disabled it; absent while enabled. */
             disabled_reason?: string;
@@ -2141,7 +2141,7 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
-            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
             disabled_at?: number;
             /** @description Why Herald disabled it; absent while enabled. */
             disabled_reason?: string;
@@ -2188,7 +2188,7 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
-            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while it is enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
             disabled_at?: number;
             /** @description Why Herald disabled it; absent while enabled. */
             disabled_reason?: string;
