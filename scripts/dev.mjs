@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // `npm run dev`: installs what the workspace needs, prepares the local database and starts Herald on
-// http://127.0.0.1:8787 (wrangler dev + the local libSQL server). Ctrl-C stops both.
+// http://127.0.0.1:8787 (wrangler dev + the local libSQL server) with the console at /console/, rebuilt on every edit
+// of apps/console (vite build --watch; reload the page). Ctrl-C stops them all.
 import { pnpm, runApiEntry } from "./pnpm.mjs";
 
 pnpm(["install", "--frozen-lockfile"]);
+// wrangler serves the console's build directory (apps/api/wrangler.jsonc `assets`): it must exist before it starts.
+pnpm(["--filter", "@herald/console", "build"]);
 runApiEntry("scripts/dev.ts", process.argv.slice(2));

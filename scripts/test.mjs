@@ -11,6 +11,7 @@ import { pnpm, pnpmWatching } from "./pnpm.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 pnpm(["install", "--frozen-lockfile"]);
+installChromium();
 pnpm(["exec", "biome", "ci", "."]);
 // The layers (.dependency-cruiser.cjs), then the test that the check fails on wrong imports.
 pnpm(["run", "lint:layers"]);
@@ -56,6 +57,25 @@ for (const results of reportDirs) {
 console.log(`scripts/layers.test.mjs: ${layers.passed} passed, ${layers.failed} failed`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
+
+/**
+ * The console's browser tests (apps/console) drive Debian's Chromium: installed with apt-get when missing and this
+ * runs as root (CI); otherwise the tests say how to install it. No browser is downloaded from anywhere else.
+ */
+function installChromium() {
+  const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (existsSync(chromium)) return;
+  if (process.getuid?.() !== 0) {
+    console.log(`herald: no Chromium at ${chromium}; the console's browser tests need it (apt-get install chromium)`);
+    return;
+  }
+  console.log("herald: installing Debian's chromium for the console's browser tests (apt-get install chromium)");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [["update"], ["install", "-y", "chromium"]]) {
+    const run = spawnSync("apt-get", args, { stdio: "inherit", env });
+    if (run.status !== 0) process.exit(run.status ?? 1);
+  }
+}
 
 /** Every workspace package's folder (apps/*, packages/*, examples/*). */
 function packageDirs() {

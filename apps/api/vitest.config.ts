@@ -6,6 +6,7 @@ import { createNodeDb } from "@herald/db/node";
 import { createLibsqlHandler } from "@herald/libsql-dev-server";
 import { Response as MiniflareResponse } from "miniflare";
 import { defineConfig } from "vitest/config";
+import { ensureConsole } from "./scripts/ensure-console.mjs";
 import { prepareLocalDb } from "./scripts/prepare-local-db";
 import { CONTROL_HOST, COUNTED_LIBSQL_HOST, createControl, FAULTY_LIBSQL_HOST } from "./test/control.node";
 import { createFakeInternet } from "./test/fakes.node";
@@ -15,6 +16,8 @@ import { provisionTestKeys } from "./test/fixtures.node";
 // accounts. The pool starts one miniflare (and asks for these options) per test file, so each file's Worker has its
 // own outboundService, which hands each fetch to libsql.test to a dev server on that file's database, in this process:
 // the Worker reaches it over HTTP, exactly as it reaches Turso.
+// wrangler.jsonc's assets directory (the console's build) must exist before miniflare starts.
+ensureConsole();
 const dbDir = mkdtempSync(join(tmpdir(), "herald-api-test-"));
 const templatePath = join(dbDir, "template.db");
 await prepareLocalDb(templatePath);

@@ -21,6 +21,7 @@ import { type MetricsSnapshot, metricsText } from "./metrics";
 import { listenForMetrics, METRICS_PATH, metricsOptionsProblem, serveMetrics } from "./metrics-endpoint";
 import { type Pipeline, type PipelineHooks, startPipeline, wrangler } from "./pipeline";
 import type { PipelineThreadData } from "./pipeline-thread";
+import { assetsFirst, createStaticAssets, defaultAssetsDirectory } from "./static-assets";
 import { createTargetFetcher } from "./target-fetch";
 import { backlogGauges, createNodeTelemetry, queueGauge } from "./telemetry";
 import { PipelineChannel, ThreadQueue } from "./thread-queue";
@@ -54,6 +55,11 @@ export interface NodeRuntimeOptions extends PipelineHooks {
    * port of its own (`port`, on `hostname`, 127.0.0.1 by default). Neither: no /metrics.
    */
   metrics?: { token?: string; port?: number; hostname?: string };
+  /**
+   * The console's build to serve (as Workers Static Assets serve it to the Worker); default: HERALD_ASSETS_DIR, the
+   * self-host build's assets/ or apps/console/dist when built (node/static-assets.ts); `false`: none.
+   */
+  assetsDirectory?: string | false;
 }
 
 /** A start that cannot go on for a reason an operator fixes (the database, the port): one line says which. */
@@ -156,8 +162,12 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
 
   // The webhook test call is made from here: it needs the same connect-time address checks as deliveries.
   const targetFetcher = createTargetFetcher({ allowLoopback: settings.allowLoopbackTargets }, options.resolver);
+  const assetsDirectory =
+    options.assetsDirectory === false ? undefined : (options.assetsDirectory ?? defaultAssetsDirectory(source));
+  const assets = assetsDirectory ? createStaticAssets(assetsDirectory) : undefined;
   const env = {
     ...vars,
+    ...(assets ? { ASSETS: assets } : {}),
     TARGET_FETCHER: targetFetcher,
     TELEMETRY: observability.telemetry,
     ...producers,
@@ -180,10 +190,15 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
   const server: ServerType = await new Promise<ServerType>((resolve, reject) => {
     const started = serve(
       {
-        fetch: (request) =>
-          metricsOptions.token !== undefined && new URL(request.url).pathname === METRICS_PATH
-            ? serveMetrics(request, scrape, metricsOptions.token)
-            : app.fetch(request, env, executionContext as unknown as ExecutionContext),
+        fetch: async (request) => {
+          if (metricsOptions.token !== undefined && new URL(request.url).pathname === METRICS_PATH)
+            return serveMetrics(request, scrape, metricsOptions.token);
+          if (assets && assetsFirst(request)) {
+            const file = await assets.fetch(request);
+            if (file.ok) return file;
+          }
+          return app.fetch(request, env, executionContext as unknown as ExecutionContext);
+        },
         ...listenOn,
       },
       () => resolve(started),

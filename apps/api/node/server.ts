@@ -13,7 +13,8 @@ const USAGE = `usage: npm run serve [-- --dev]
   --dev     the development accounts (public keys, see the README) in a database of their own, loopback targets
   --help    this text
 environment: HERALD_PORT (8787), HERALD_HOST (127.0.0.1), HERALD_DATA_DIR (apps/api/.data/node), LIBSQL_URL
-             (file:<data dir>/herald.db), LIBSQL_AUTH_TOKEN, and the Worker's variables (README, Configuration)
+             (file:<data dir>/herald.db), LIBSQL_AUTH_TOKEN, HERALD_ASSETS_DIR (the console's build, README
+             "Console"), and the Worker's variables (README, Configuration)
 metrics:     HERALD_METRICS_TOKEN (/metrics on HERALD_PORT with that bearer token) and/or HERALD_METRICS_PORT
              (/metrics on its own port, no token, on HERALD_METRICS_HOST, 127.0.0.1); traces: OTEL_* (README)`;
 

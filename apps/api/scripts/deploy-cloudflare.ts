@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { createNodeDb, migrateDb } from "@herald/db/node";
 import { parse as parseJsonc } from "jsonc-parser";
 import { parseSettings, SettingsError } from "../src/settings";
+import { ensureConsole } from "./ensure-console.mjs";
 import { generatedSecrets, parseEnvFile } from "./local-secrets";
 
 const USAGE = `usage: npm run deploy:cloudflare -- [--secrets FILE] [--dry-run]
@@ -125,6 +126,10 @@ async function main() {
   parseSettings({ ...config.vars, ...secrets });
   const url = secrets.LIBSQL_URL as string;
   if (url.startsWith("file:")) throw new DeployError("LIBSQL_URL must reach the database from Cloudflare, not file:");
+
+  // The console ships with the Worker (wrangler.jsonc `assets`): built now, so the deployment has the current one.
+  step("building the console (apps/console)");
+  ensureConsole({ always: true });
 
   if (flags["dry-run"]) {
     step("bundling the Worker (wrangler deploy --dry-run); nothing is changed");

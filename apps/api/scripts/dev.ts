@@ -1,5 +1,6 @@
-// Local development: migrates and seeds the local database, serves it with the libSQL dev server, and runs the
-// Worker with `wrangler dev` against it. Run through `npm run dev` at the repository root.
+// Local development: migrates and seeds the local database, serves it with the libSQL dev server, runs the Worker
+// with `wrangler dev` against it, and rebuilds the console (apps/console) as it is edited. Run through `npm run dev`
+// at the repository root.
 
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -42,10 +43,21 @@ const wrangler = spawn(
   { cwd: appDir, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
 );
 
+// The console, rebuilt into the directory wrangler serves on every edit of apps/console (built once already by
+// scripts/dev.mjs; reload the page to see a change).
+const consoleWatch = spawn("pnpm", ["--filter", "@herald/console", "dev"], {
+  cwd: appDir,
+  stdio: ["ignore", "inherit", "inherit"],
+});
+consoleWatch.on("error", (error) =>
+  console.error(`herald: the console's rebuild on edit did not start: ${error.message}`),
+);
+
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
+  consoleWatch.kill("SIGTERM");
   wrangler.kill("SIGTERM");
   await libsql.close();
   process.exit(code);

@@ -2,7 +2,8 @@
 // The self-host build: the one place that says what the Node runtime's directory holds. The Dockerfile and
 // test/node/self-host-build.test.ts both run exactly these two steps:
 //   node scripts/node-runtime.mjs bundle [dir]   (pnpm build) writes dist-node/: the bundled server, the pipeline thread,
-//                                            the admin CLI, the files they read at run time, and a package.json
+//                                            the admin CLI, the files they read at run time, the console's build
+//                                            (assets/), and a package.json
 //                                            naming only the packages left outside the bundle
 //   node scripts/node-runtime.mjs install [dir]  installs those packages into dist-node/node_modules (npm, production)
 // Started with `node dist-node/bin/server.mjs`. Paths the code resolves from its own module (`new URL(...,
@@ -75,6 +76,18 @@ async function bundle() {
   });
   for (const [destination, source] of FILES)
     cpSync(join(apiDir, source), join(outDir, destination), { recursive: true });
+  // The console and the API reference's files (apps/console/dist), served from assets/ (node/static-assets.ts); built
+  // here when the workspace has no build of it yet (the Dockerfile's fresh copy).
+  const consoleDir = join(apiDir, "..", "console");
+  if (!existsSync(join(consoleDir, "dist", "console", "index.html"))) {
+    const built = spawnSync("pnpm", ["--filter", "@herald/console", "build"], {
+      cwd: apiDir,
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+  cpSync(join(consoleDir, "dist"), join(outDir, "assets"), { recursive: true });
   const api = JSON.parse(readFileSync(join(apiDir, "package.json"), "utf8"));
   const dependencies = Object.fromEntries(
     Object.entries(EXTERNAL).map(([name, packageJson]) => [name, pinned(name, packageJson)]),

@@ -10,6 +10,7 @@ import { services } from "./middleware/services";
 import { requireUtf8Json } from "./middleware/utf8-body";
 import { aimsRouter } from "./routes/aims/aims.index";
 import { auditEventsRouter } from "./routes/audit-events/audit-events.index";
+import { registerConsole } from "./routes/console/console.index";
 import { decisionsRouter } from "./routes/decisions/decisions.index";
 import { deliveriesRouter } from "./routes/deliveries/deliveries.index";
 import { registerDocs } from "./routes/docs/docs.index";
@@ -52,6 +53,8 @@ export function createApp() {
   app.use("*", requireUtf8Json);
   // Public: the OpenAPI document and its reference page, ahead of the token check below.
   registerDocs(app);
+  // Public too: `/` redirects to the console, and the console's deep links answer its page.
+  registerConsole(app);
   app.use("*", services);
   // Public too: a portal link's code is the credential it exchanges for a token.
   app.route("/herald/v2", portalSessionsRouter);

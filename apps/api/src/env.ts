@@ -66,6 +66,11 @@ export interface Env {
    * unbound (Workers), structured log lines and ANALYTICS.
    */
   TELEMETRY?: Telemetry;
+  /**
+   * The console's files (wrangler.jsonc `assets`, apps/console/dist); the Node runtime binds its own reader of the
+   * same directory (node/static-assets.ts). Unbound: the console is not served.
+   */
+  ASSETS?: { fetch(request: Request): Promise<Response> };
   /** Workers Analytics Engine dataset for Herald's events (wrangler.jsonc `analytics_engine_datasets`); optional. */
   ANALYTICS?: AnalyticsEngineDataset;
   /** Resend's API base URL; tests point it at a local fake. */

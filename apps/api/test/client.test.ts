@@ -106,6 +106,11 @@ describe("the OpenAPI document and the reference page", () => {
     const html = await response.text();
     expect(html).toContain("swagger-ui");
     expect(html).toContain("/herald/v2/openapi.json");
+    // Offline: every script, style sheet and link is on Herald's own origin (no CDN, no validator badge).
+    const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]);
+    expect(references).toEqual(["/swagger-ui/swagger-ui.css", "/swagger-ui/swagger-ui-bundle.js"]);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain("validatorUrl: null");
   });
 
   it("still asks for a token everywhere else under /herald/v2", async () => {

@@ -392,6 +392,9 @@ export function toIntegration(row: IntegrationRow): Integration {
     ordering: row.ordering ?? ("none" as const),
     paused: row.pausedAt !== null,
     ...(row.pausedAt === null ? {} : { paused_at: Math.floor(row.pausedAt / 1000) }),
+    ...(row.disabledAt === null
+      ? {}
+      : { disabled_at: Math.floor(row.disabledAt / 1000), disabled_reason: row.disabledReason ?? "" }),
     created: stamp(row.createdAt, row.createdBy),
     modified: stamp(row.modifiedAt, row.modifiedBy),
   };

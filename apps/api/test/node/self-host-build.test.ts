@@ -106,7 +106,14 @@ function basic(keyId: string, secret: string) {
 
 describe("the self-host build", { timeout: 120_000 }, () => {
   it("holds the bundle, the files it reads and only the packages left outside it", () => {
-    expect(readdirSync(app).sort()).toEqual(["bin", "drizzle", "node_modules", "package.json", "wrangler.jsonc"]);
+    expect(readdirSync(app).sort()).toEqual([
+      "assets",
+      "bin",
+      "drizzle",
+      "node_modules",
+      "package.json",
+      "wrangler.jsonc",
+    ]);
     for (const entry of ["server.mjs", "pipeline-thread.mjs", "admin.mjs"])
       expect(existsSync(join(app, "bin", entry))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
@@ -126,6 +133,14 @@ describe("the self-host build", { timeout: 120_000 }, () => {
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
+    // The console and the API reference's files, from the build's assets/ (no workspace beside it).
+    const root = await fetch(`${server.url}/`, { redirect: "manual" });
+    expect([root.status, new URL(root.headers.get("location") ?? "", server.url).pathname]).toEqual([302, "/console/"]);
+    for (const path of ["/console/", "/console/integrations/some-id", "/swagger-ui/swagger-ui-bundle.js"]) {
+      const file = await fetch(`${server.url}${path}`);
+      expect(file.status, path).toBe(200);
+      expect((await file.text()).length, path).toBeGreaterThan(300);
+    }
 
     // The image's HEALTHCHECK command, with the port this server listens on.
     const [check, ...checkArgs] = execForm("HEALTHCHECK");

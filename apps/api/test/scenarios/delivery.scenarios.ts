@@ -179,12 +179,21 @@ export function defineDeliveryScenarios(harness: Harness) {
       expect(secondLeg!.last_error).toMatch(/disabled/);
       expect(await target.calls()).toHaveLength(1);
 
+      // The integration says since when and why (the console shows it beside Re-enable).
+      const disabled = await call("GET", `/herald/v2/${ACCOUNT}/integrations/${integration.id}`, { token });
+      expect(disabled.body).toMatchObject({
+        disabled_at: expect.any(Number),
+        disabled_reason: expect.stringMatching(/410/),
+      });
+
       // Updating the integration is how an operator says the target works again.
       const updated = await call("PUT", `/herald/v2/${ACCOUNT}/integrations/${integration.id}`, {
         token,
         body: { name: "fixed" },
       });
       expect(updated.status).toBe(200);
+      expect(updated.body).not.toHaveProperty("disabled_at");
+      expect(updated.body).not.toHaveProperty("disabled_reason");
     });
 
     it("gives up after the retry schedule and records FAILED with every attempt", async () => {

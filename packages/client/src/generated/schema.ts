@@ -1835,6 +1835,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1926,6 +1930,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1958,6 +1966,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -1990,6 +2002,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -2063,6 +2079,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -2095,6 +2115,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -2131,6 +2155,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -2172,6 +2200,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -2212,6 +2244,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**
@@ -2255,6 +2291,10 @@ export interface components {
             paused: boolean;
             /** @description When it was paused, in epoch seconds. */
             paused_at?: number;
+            /** @description When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed). */
+            disabled_at?: number;
+            /** @description Why Herald disabled it; absent while enabled. */
+            disabled_reason?: string;
             created: components["schemas"]["Actor"];
             modified: components["schemas"]["Actor"];
             /**

@@ -17,6 +17,15 @@ export const answerCommon = {
   ordering: z.enum(ORDERINGS).openapi({ description: "`incident` (in order per incident) or `none`." }),
   paused: z.boolean().openapi({ description: "Paused: legs wait (parked, not failed) until it is resumed." }),
   paused_at: z.int().optional().openapi({ description: "When it was paused, in epoch seconds." }),
+  disabled_at: z
+    .int()
+    .optional()
+    .openapi({
+      description:
+        "When Herald disabled it (its target answered 410 Gone, say), in epoch seconds; absent while enabled. " +
+        "Its legs fail until it is updated, which enables it again (a replay job then delivers what it missed).",
+    }),
+  disabled_reason: z.string().optional().openapi({ description: "Why Herald disabled it; absent while enabled." }),
   created: Actor,
   modified: Actor,
 };

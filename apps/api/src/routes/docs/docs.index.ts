@@ -1,5 +1,4 @@
 import { Notification } from "@herald/contracts";
-import { swaggerUI } from "@hono/swagger-ui";
 import { z } from "@hono/zod-openapi";
 import { jsonBody } from "../../lib/openapi";
 import { API_REFERENCE_PATH, OPENAPI_DOCUMENT_PATH, openApiDocument } from "../openapi-document";
@@ -44,14 +43,36 @@ export function registerDocs(app: Router) {
     document ??= openApiDocument(app);
     return c.json(document, 200, { "cache-control": "public, max-age=300" });
   });
-  // The page's script and styles load from a CDN in the browser; pinned, so the page does not change under us.
-  app.get(
-    API_REFERENCE_PATH,
-    swaggerUI({
-      url: OPENAPI_DOCUMENT_PATH,
-      title: "Herald API reference",
-      version: "5.35.0",
-      displayOperationId: true,
-    }),
-  );
+  // Offline: the page's script and styles are Swagger UI's own files, served by Herald beside the console
+  // (apps/console copies them into its build, dist/swagger-ui/), never from a CDN.
+  app.get(API_REFERENCE_PATH, (c) => c.html(API_REFERENCE_HTML, 200, { "cache-control": "no-cache" }));
 }
+
+/** Where the reference page's files are served (apps/console/scripts/after-build.mjs copies them there). */
+export const SWAGGER_UI_PATH = "/swagger-ui/";
+
+/** The API reference: Swagger UI from Herald's own origin; no validator badge (it would call validator.swagger.io). */
+export const API_REFERENCE_HTML = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Herald API reference</title>
+    <link rel="stylesheet" href="${SWAGGER_UI_PATH}swagger-ui.css" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="${SWAGGER_UI_PATH}swagger-ui-bundle.js"></script>
+    <script>
+      window.addEventListener("load", () => {
+        window.ui = SwaggerUIBundle({
+          url: ${JSON.stringify(OPENAPI_DOCUMENT_PATH)},
+          dom_id: "#swagger-ui",
+          displayOperationId: true,
+          validatorUrl: null,
+        });
+      });
+    </script>
+  </body>
+</html>
+`;

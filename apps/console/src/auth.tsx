@@ -1,0 +1,56 @@
+import type { HeraldClient } from "@herald/client";
+import { useQueryClient } from "@tanstack/react-query";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { clientFor, loadSession, type Session, storeSession } from "./session";
+
+interface Auth {
+  session: Session | undefined;
+  client: HeraldClient | undefined;
+  setSession: (session: Session) => void;
+  signOut: () => void;
+}
+
+const AuthContext = createContext<Auth | undefined>(undefined);
+
+/** Dispatched on window when Herald answers 401 to a signed-in call (main.tsx): the session is over. */
+export const UNAUTHORIZED_EVENT = "herald:unauthorized";
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const queries = useQueryClient();
+  const [session, setState] = useState<Session | undefined>(loadSession);
+  const setSession = useCallback((next: Session) => {
+    storeSession(next);
+    setState(next);
+  }, []);
+  const signOut = useCallback(() => {
+    storeSession(undefined);
+    queries.clear();
+    setState(undefined);
+  }, [queries]);
+  // The token is not renewed (the secret is not kept): the session ends when it expires, or when Herald refuses it.
+  useEffect(() => {
+    if (!session) return;
+    const timer = setTimeout(signOut, Math.max(0, session.expiresAt - Date.now()));
+    window.addEventListener(UNAUTHORIZED_EVENT, signOut);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener(UNAUTHORIZED_EVENT, signOut);
+    };
+  }, [session, signOut]);
+  const client = useMemo(() => (session ? clientFor(session) : undefined), [session]);
+  const value = useMemo(() => ({ session, client, setSession, signOut }), [session, client, setSession, signOut]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): Auth {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error("useAuth outside AuthProvider");
+  return auth;
+}
+
+/** The signed-in client (pages under the signed-in layout only). */
+export function useClient(): HeraldClient {
+  const { client } = useAuth();
+  if (!client) throw new Error("not signed in");
+  return client;
+}

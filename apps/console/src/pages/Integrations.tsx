@@ -1,0 +1,66 @@
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "wouter";
+import { useClient } from "../auth";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { TableWrap } from "../components/TableWrap";
+import { formatTime } from "../format";
+
+/** Disabled by Herald (why, since when), paused by someone (since when), or active. */
+export function IntegrationState({
+  integration,
+}: {
+  integration: { paused: boolean; paused_at?: number; disabled_at?: number; disabled_reason?: string };
+}) {
+  if (integration.disabled_at !== undefined)
+    return (
+      <span className="bad">
+        disabled since {formatTime(integration.disabled_at)}: {integration.disabled_reason}
+      </span>
+    );
+  if (integration.paused) return <span>paused since {formatTime(integration.paused_at)}</span>;
+  return <span className="ok">active</span>;
+}
+
+export default function Integrations() {
+  const client = useClient();
+  const list = useQuery({ queryKey: ["integrations"], queryFn: () => client.getAccountIntegrations() });
+  return (
+    <section aria-labelledby="integrations-title">
+      <h1 id="integrations-title">Integrations</h1>
+      <p>
+        <Link href="/integrations/new" className="button">
+          New integration
+        </Link>
+      </p>
+      <ErrorMessage error={list.error} />
+      <TableWrap label="Integrations table">
+        <table>
+          <caption className="sr-only">Integrations</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Type</th>
+              <th scope="col">State</th>
+              <th scope="col">Modified</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.integrations.map((i) => (
+              <tr key={i.id}>
+                <td>
+                  <Link href={`/integrations/${i.id}`}>{i.name}</Link>
+                </td>
+                <td>{i.type}</td>
+                <td>
+                  <IntegrationState integration={i} />
+                </td>
+                <td>{formatTime(i.modified.at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+      {list.data?.integrations.length === 0 && <p>No integrations yet.</p>}
+    </section>
+  );
+}

@@ -1,0 +1,272 @@
+// The console in a real browser (Debian's Chromium through playwright-core) against a real Herald (its Node runtime,
+// serving the console's build) and a local webhook receiver: sign in, create an integration and a filtered
+// subscription, see a delivered notification and its attempts, make the target fail and retry the leg from the page.
+// axe-core runs on every page, at desktop width and at 390 px; screenshots of the main pages go to docs/console/.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { createHeraldClient, type HeraldClient } from "@herald/client";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consoleDist, DEV_KEY, type Herald, type Receiver, startHerald, startReceiver } from "./herald";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// Every run takes them (test-results/, not committed); `pnpm --filter @herald/console screenshots` writes the README's.
+const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.UPDATE_SCREENSHOTS ? "../../../docs/console/" : "../test-results/screenshots/", import.meta.url),
+);
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+const TYPE = "incidents/alerts";
+/** The pages whose 390-px screenshot is kept too (every page is checked at 390 px). */
+const PHONE_SCREENSHOTS = new Set(["notifications", "notification", "subscription"]);
+
+let herald: Herald;
+let receiver: Receiver;
+let browser: Browser;
+let page: Page;
+let api: HeraldClient;
+
+beforeAll(async () => {
+  if (!existsSync(`${consoleDist}console/index.html`)) throw new Error("build the console first: pnpm build");
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+  [herald, receiver] = await Promise.all([startHerald(), startReceiver()]);
+  api = createHeraldClient({ baseUrl: herald.url, ...DEV_KEY });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // Debian's Chromium as root, on a machine without a network beyond loopback.
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  page = await browser.newPage({ viewport: DESKTOP });
+  // Nothing the console loads may come from another origin.
+  page.on("request", (request) => {
+    if (!request.url().startsWith(herald.url) && !request.url().startsWith("data:"))
+      throw new Error(`the console asked another origin: ${request.url()}`);
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([herald?.stop(), receiver?.close()]);
+});
+
+/** No serious or critical axe-core violation on the page as it is now, at desktop width and at 390 px. */
+async function accessible(name: string): Promise<void> {
+  for (const viewport of [DESKTOP, PHONE]) {
+    await page.setViewportSize(viewport);
+    await page.evaluate(AXE_SOURCE);
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: typeof import("axe-core") }).axe;
+      const result = await axe.run(document, { resultTypes: ["violations"] });
+      return result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+    });
+    expect(violations, `${name} at ${viewport.width} px`).toEqual([]);
+    // Nothing wider than the screen: wide tables scroll inside their own box.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} at ${viewport.width} px scrolls sideways`).toBeLessThanOrEqual(0);
+    if (viewport === PHONE && PHONE_SCREENSHOTS.has(name))
+      await page.screenshot({ path: `${SCREENSHOTS}${name}-390.png`, fullPage: true });
+  }
+  await page.setViewportSize(DESKTOP);
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** A link of the main navigation. */
+function nav(name: string) {
+  return page.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
+}
+
+async function send(threatLevel: string): Promise<string> {
+  const sent = await api.sendNotification({
+    type: TYPE,
+    notification_data: { threat_level: threatLevel },
+    asset_data: {},
+    payload: { threat: threatLevel, long_incident_id: `incident-${threatLevel}-${Date.now()}` },
+  });
+  return sent.id;
+}
+
+describe("the console", () => {
+  let integrationId: string;
+  let delivered: string;
+  let filteredOut: string;
+
+  it("opens at / and signs in with an access key; the token never shows in the URL", async () => {
+    const response = await page.goto(`${herald.url}/`);
+    await page.waitForURL(`${herald.url}/console/`);
+    // The page is served under a policy that lets it run only its own scripts and call only its own origin.
+    expect(response?.headers()["content-security-policy"]).toContain("connect-src 'self'");
+    await page.getByRole("heading", { name: "Herald Console" }).waitFor();
+    await accessible("sign-in");
+    await page.getByLabel("Access key id").fill(DEV_KEY.accessKeyId);
+    await page.getByLabel("Secret key").fill("wrong secret");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toMatch(/401/);
+    await page.getByLabel("Secret key").fill(DEV_KEY.secretKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Notifications" }).waitFor();
+    const token = await page.evaluate(() => sessionStorage.getItem("herald.console.session"));
+    expect(JSON.parse(token ?? "{}").token).toEqual(expect.any(String));
+    expect(page.url()).not.toContain(JSON.parse(token ?? "{}").token);
+    expect(page.url()).toBe(`${herald.url}/console/notifications`);
+  });
+
+  it("creates a webhook integration to the local receiver and tests it", async () => {
+    await nav("Integrations").click();
+    await page.getByRole("heading", { name: "Integrations" }).waitFor();
+    // Focus moves to the new page's content, not left on the link.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    await page.getByRole("link", { name: "New integration" }).click();
+    await page.getByLabel("Type").selectOption("webhook");
+    await page.getByLabel("Name").fill("Local receiver");
+    await page.getByLabel("Target URL").fill(receiver.url);
+    await accessible("integration-new");
+    await page.getByRole("button", { name: "Create integration" }).click();
+    await page.getByRole("heading", { name: "Integration Local receiver" }).waitFor();
+    integrationId = page.url().split("/").at(-1) ?? "";
+    expect((await api.getAccountIntegration(integrationId)).name).toBe("Local receiver");
+    await page.getByRole("button", { name: "Test" }).click();
+    await expect(page.getByText(/Test answered 200: delivered/).textContent()).resolves.toBeTruthy();
+    expect(receiver.received.length).toBe(1);
+    await accessible("integration");
+    await nav("Integrations").click();
+    await page.getByRole("link", { name: "Local receiver" }).waitFor();
+    await accessible("integrations");
+  });
+
+  it("creates a subscription with a filter checked as it is typed, and adds the integration", async () => {
+    await nav("Subscriptions").click();
+    await page.getByRole("link", { name: "New subscription" }).click();
+    await page.getByLabel("Name").fill("High incidents to the receiver");
+    await page.getByLabel("Notification type").selectOption(TYPE);
+    const filter = page.getByLabel("Filter (JSON, optional)");
+    await filter.fill('{"=": [{"source": "notification.threat_level"}, "High"');
+    await expect(page.getByRole("alert").textContent()).resolves.toMatch(/not JSON/);
+    await filter.fill('{"equals": [1, 2]}');
+    await expect(page.getByRole("alert").textContent()).resolves.toMatch(/unknown operator "equals"/);
+    expect(await page.getByRole("button", { name: "Create subscription" }).isDisabled()).toBe(true);
+    await filter.fill('{"=": [{"source": "notification.threat_level"}, "High"]}');
+    await expect(page.getByRole("alert").count()).resolves.toBe(0);
+    await accessible("subscription-new");
+    await page.getByRole("button", { name: "Create subscription" }).click();
+    await page.getByRole("heading", { name: "Subscription High incidents to the receiver" }).waitFor();
+    await page.getByLabel("Add subscriber").selectOption(`connection:${integrationId}`);
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.getByRole("button", { name: "Remove Local receiver" }).waitFor();
+    const subscriptionId = page.url().split("/").at(-1) ?? "";
+    const stored = await api.getAccountSubscription(subscriptionId, { include_subscribers: true });
+    expect(stored.filters).toEqual({ "=": [{ source: "notification.threat_level" }, "High"] });
+    expect(stored.subscribers?.map((s) => s.subscriber)).toEqual([integrationId]);
+    await accessible("subscription");
+    await nav("Subscriptions").click();
+    await page.getByRole("link", { name: "High incidents to the receiver" }).waitFor();
+    await accessible("subscriptions");
+  });
+
+  it("lists two notifications live: the filtered-in one delivered, the other with no leg", async () => {
+    await nav("Notifications").click();
+    await page.getByLabel("Type").selectOption(TYPE);
+    filteredOut = await send("Low");
+    delivered = await send("High");
+    // The list refreshes itself (live): no reload.
+    const deliveredRow = page.getByRole("row").filter({ has: page.getByRole("link", { name: delivered.slice(0, 8) }) });
+    await deliveredRow.getByText("1 delivered").waitFor({ timeout: 30_000 });
+    const filteredRow = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("link", { name: filteredOut.slice(0, 8) }) });
+    await filteredRow.getByText("0 delivered").waitFor();
+    await expect(filteredRow.getByText("0 pending").count()).resolves.toBe(1);
+    await accessible("notifications");
+  });
+
+  it("shows the delivered leg with its timeline and attempts", async () => {
+    await page.getByRole("link", { name: delivered.slice(0, 8) }).click();
+    await page.getByRole("heading", { name: `Notification ${delivered}` }).waitFor();
+    const leg = page.getByRole("article");
+    await leg.getByText("delivered", { exact: true }).waitFor();
+    await expect(leg.getByRole("list", { name: "Status timeline" }).textContent()).resolves.toMatch(/PENDING.*DELIVRD/);
+    const attempt = leg.getByRole("table", { name: "Attempts" }).getByRole("row").nth(1);
+    await expect(attempt.textContent()).resolves.toMatch(/1.*queue.*200.*ms.*answered/);
+    await accessible("notification");
+  });
+
+  it("shows a failing target's leg FAILED and delivers it again with Retry", async () => {
+    receiver.status = 500;
+    const failing = await send("High");
+    await page.goto(`${herald.url}/console/notifications/${failing}`);
+    await page.getByRole("heading", { name: `Notification ${failing}` }).waitFor();
+    // Three retries a second apart, then FAILED; the page refreshes itself until the leg settles.
+    await page.getByRole("button", { name: "Retry" }).waitFor({ timeout: 30_000 });
+    await expect(page.getByRole("table", { name: "Attempts" }).textContent()).resolves.toMatch(/500/);
+    await accessible("notification-failed");
+    receiver.status = 200;
+    await page.getByRole("button", { name: "Retry" }).click();
+    await page.getByRole("article").getByText("delivered", { exact: true }).waitFor({ timeout: 30_000 });
+    const legs = await api.getNotificationDeliveries({ notification_id: failing });
+    expect(legs.deliveries.map((d) => d.status)).toEqual(["DELIVRD"]);
+    expect(legs.deliveries[0]?.attempts.at(-1)).toMatchObject({ trigger: "retry", response_code: 200 });
+  });
+
+  it("shows an integration Herald disabled (410 Gone), why and since when, and enables it again", async () => {
+    receiver.status = 410;
+    const gone = await send("High");
+    await page.goto(`${herald.url}/console/notifications/${gone}`);
+    await page.getByRole("button", { name: "Retry" }).waitFor({ timeout: 30_000 });
+    await page.goto(`${herald.url}/console/integrations`);
+    const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: "Local receiver" }) });
+    await expect(row.textContent()).resolves.toMatch(/disabled since .*410/);
+    await page.getByRole("link", { name: "Local receiver" }).click();
+    await page.getByRole("button", { name: "Enable again" }).waitFor();
+    await accessible("integration-disabled");
+    receiver.status = 200;
+    await page.getByRole("button", { name: "Enable again" }).click();
+    await page.getByRole("button", { name: "Enable again" }).waitFor({ state: "detached" });
+    await expect(page.getByText("active", { exact: true }).count()).resolves.toBe(1);
+    expect(await api.getAccountIntegration(integrationId)).not.toHaveProperty("disabled_at");
+  });
+
+  it("answers a console deep link after a reload, still signed in; signing out forgets the token", async () => {
+    expect(page.url()).toBe(`${herald.url}/console/integrations/${integrationId}`);
+    await page.reload();
+    await page.getByRole("heading", { name: "Integration Local receiver" }).waitFor();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Herald Console" }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem("herald.console.session"))).toBeNull();
+  });
+
+  it("ends the session when Herald refuses its token", async () => {
+    await page.evaluate(() =>
+      sessionStorage.setItem(
+        "herald.console.session",
+        JSON.stringify({
+          token: "not-a-token",
+          accountId: "12345678",
+          accountName: "Acme Dev",
+          userName: "Ada Admin",
+          expiresAt: Date.now() + 3_600_000,
+        }),
+      ),
+    );
+    await page.goto(`${herald.url}/console/integrations`);
+    await page.getByRole("heading", { name: "Herald Console" }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem("herald.console.session"))).toBeNull();
+  });
+
+  it("serves the API reference offline: Swagger UI from Herald's own origin", async () => {
+    await page.goto(`${herald.url}/herald/v2/docs`);
+    await page.getByText("sent_notification").first().waitFor({ timeout: 20_000 });
+  });
+});

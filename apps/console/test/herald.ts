@@ -1,0 +1,93 @@
+// Herald's Node runtime (apps/api/node/server.ts --dev: the development accounts, loopback targets allowed) on a free
+// port with a scratch data directory, serving the console's build; and a local webhook receiver whose answer the test
+// sets.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const apiDir = fileURLToPath(new URL("../../api/", import.meta.url));
+export const consoleDist = fileURLToPath(new URL("../dist/", import.meta.url));
+
+/** The development account's admin key (public: README, "Development accounts"). */
+export const DEV_KEY = { accessKeyId: "devkey12345678", secretKey: "devsecret12345678" };
+
+export interface Herald {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startHerald(): Promise<Herald> {
+  const dataDir = mkdtempSync(join(tmpdir(), "herald-console-test-"));
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "node/server.ts", "--dev"], {
+    cwd: apiDir,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      HERALD_PORT: "0",
+      HERALD_DATA_DIR: dataDir,
+      HERALD_ASSETS_DIR: consoleDist,
+      // A failing target is given up quickly (three retries a second apart), so the test sees FAILED and retries it.
+      DELIVERY_RETRY_SCHEDULE: "1,1,1",
+      WEBHOOK_TIMEOUT_MS: "2000",
+    },
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Herald did not start:\n${output}`)), 60_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /serving on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", read);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Herald exited (${code}):\n${output}`));
+    });
+  });
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Receiver {
+  url: string;
+  /** What the receiver answers from now on. */
+  status: number;
+  received: { body: string; headers: Record<string, string | string[] | undefined> }[];
+  close(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+  const receiver = { status: 200, received: [] } as unknown as Receiver;
+  const server: Server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    request.on("end", () => {
+      receiver.received.push({ body, headers: request.headers });
+      response.writeHead(receiver.status, { "content-type": "application/json" });
+      response.end(JSON.stringify({ answered: receiver.status }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  receiver.url = `http://127.0.0.1:${port}/hook`;
+  receiver.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return receiver;
+}
