@@ -148,7 +148,15 @@ describe("delivery statistics", () => {
     const slow = crypto.randomUUID().toUpperCase();
     const legs: ReturnType<typeof newLeg>[] = [];
     const rows: NotificationRow[] = [];
-    const leg = (at: number, destination: string, channel: "webhook" | "email", status: string, latency?: number) => {
+    // A leg as the pipeline leaves it: `calls` attempts, the last answered `code` (or failed with `error`) at `at + latency`.
+    const leg = (
+      at: number,
+      destination: string,
+      channel: "webhook" | "email",
+      status: string,
+      latency?: number,
+      last: { calls: number; code?: number; error?: string; after?: number } = { calls: latency === undefined ? 0 : 1 },
+    ) => {
       const notification = notificationRow(crypto.randomUUID().toUpperCase(), GLOBEX.accountId, at, "completed");
       rows.push(notification);
       legs.push({
@@ -163,11 +171,15 @@ describe("delivery statistics", () => {
         }),
         status: status as "DELIVRD",
         deliveredAt: latency === undefined ? null : at + latency,
+        attempts: last.calls,
+        responseCode: last.code ?? (latency === undefined ? null : 200),
+        lastError: last.error ?? null,
+        modifiedAt: at + (latency ?? last.after ?? 0),
       });
     };
     // Hour 0: ten legs to `fast` delivered in 100, 200, ... 1000 ms (p50 500, p95 1000), one FAILED to `slow`.
     for (let i = 1; i <= 10; i++) leg(start + i * 1000, fast, "webhook", "DELIVRD", i * 100);
-    leg(start + 20_000, slow, "webhook", "FAILED");
+    leg(start + 20_000, slow, "webhook", "FAILED", undefined, { calls: 3, code: 500, error: "HTTP 500", after: 9000 });
     // Hour 2: `slow` delivered in 5 s and 7 s (p50 5000, p95 7000), one READ e-mail in 2 s, one still PENDING.
     leg(start + 2 * HOUR + 1, slow, "webhook", "DELIVRD", 7000);
     leg(start + 2 * HOUR + 2, slow, "webhook", "DELIVRD", 5000);
@@ -210,6 +222,7 @@ describe("delivery statistics", () => {
         },
         { channel: "email", delivered: 1, p50_ms: 2000, p95_ms: 2000 },
       ],
+      integrations: expect.any(Array),
     });
     const latencyOf = (id: string) =>
       result.body.latency.find((row: { integration_id?: string }) => row.integration_id === id);
@@ -228,6 +241,33 @@ describe("delivery statistics", () => {
       p95_ms: 7000,
     });
 
+    // Per integration: its legs by outcome, the calls made, and its last call (the last leg called).
+    const healthOf = (id: string) =>
+      result.body.integrations.find((row: { integration_id: string }) => row.integration_id === id);
+    expect(result.body.integrations).toHaveLength(2);
+    expect(healthOf(fast)).toEqual({
+      integration_id: fast,
+      legs: 10,
+      delivered: 10,
+      failed: 0,
+      pending: 0,
+      attempts: 10,
+      failure_rate: 0,
+      last_attempt_at: SINCE + 11,
+      last_response_code: 200,
+    });
+    expect(healthOf(slow)).toEqual({
+      integration_id: slow,
+      legs: 4,
+      delivered: 2,
+      failed: 1,
+      pending: 1,
+      attempts: 5,
+      failure_rate: 1 / 3,
+      last_attempt_at: Math.floor((start + 2 * HOUR + 1 + 7000) / 1000),
+      last_response_code: 200,
+    });
+
     // Acme sees none of Globex's legs in the same window, and cannot read Globex's statistics.
     const acme = await call(
       "GET",
@@ -239,6 +279,7 @@ describe("delivery statistics", () => {
     expect(acme.status).toBe(200);
     expect(acme.body.hours.map((hour: { total: number }) => hour.total)).toEqual([0, 0, 0]);
     expect(acme.body.latency).toEqual([]);
+    expect(acme.body.integrations).toEqual([]);
     const foreign = await call("GET", `/herald/v2/${GLOBEX.accountId}/statistics/deliveries`, { token });
     expect(foreign.status).toBe(403);
   });
@@ -264,6 +305,20 @@ describe("delivery statistics", () => {
     expect(row.integration_name).toMatch(/^hook-/);
     expect(row.p50_ms).toBeGreaterThanOrEqual(0);
     expect(row.p95_ms).toBeGreaterThanOrEqual(row.p50_ms);
+    // The real pipeline's legs give the integration's health: both delivered in one call each, the last a 200.
+    const health = result.body.integrations.find(
+      (r: { integration_id: string }) => r.integration_id === integration.id,
+    );
+    expect(health).toMatchObject({
+      integration_type: "webhook",
+      legs: 2,
+      delivered: 2,
+      failed: 0,
+      attempts: 2,
+      failure_rate: 0,
+      last_response_code: 200,
+    });
+    expect(Math.abs(health.last_attempt_at - Date.now() / 1000)).toBeLessThan(120);
   });
 
   it.each([

@@ -59,6 +59,29 @@ export const DeliveryLatency = z
   });
 export type DeliveryLatency = z.infer<typeof DeliveryLatency>;
 
+export const IntegrationHealth = z
+  .object({
+    integration_id: z.string(),
+    integration_name: z.string().optional(),
+    integration_type: z.string().optional(),
+    legs: count.openapi({ description: "Legs to it created in the window." }),
+    delivered: count.openapi({ description: "Of those, delivered (SENT, DELIVRD or READ)." }),
+    failed: count.openapi({ description: "Of those, FAILED for good." }),
+    pending: count.openapi({ description: "Of those, still PENDING (waiting for an attempt or a retry)." }),
+    attempts: count.openapi({ description: "Calls made for those legs, retries included." }),
+    failure_rate: z.number().min(0).max(1).openapi({
+      description: "FAILED legs over settled ones (delivered and failed); 0 when none has settled.",
+      example: 0.05,
+    }),
+    last_attempt_at: EpochSeconds.optional().openapi({ description: "When the most recent of those calls ended." }),
+    last_response_code: z.number().int().optional().openapi({ description: "What the target answered it." }),
+    last_error: z.string().optional().openapi({ description: "Why it did not deliver, when it did not." }),
+  })
+  .openapi("Integration-Health", {
+    description: "How an integration's legs of the window fared: counts by outcome and its most recent call.",
+  });
+export type IntegrationHealth = z.infer<typeof IntegrationHealth>;
+
 export const DeliveryStatistics = z
   .object({
     since: EpochSeconds,
@@ -67,6 +90,9 @@ export const DeliveryStatistics = z
       .array(HourlyDeliveries)
       .openapi({ description: "Every hour of the window, oldest first (empty ones too)." }),
     latency: z.array(DeliveryLatency),
+    integrations: z
+      .array(IntegrationHealth)
+      .openapi({ description: "Per integration with legs in the window: outcomes and its last call." }),
   })
   .openapi("Delivery-Statistics");
 export type DeliveryStatistics = z.infer<typeof DeliveryStatistics>;

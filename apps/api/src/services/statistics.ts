@@ -58,5 +58,22 @@ export async function getDeliveryStatistics(
       p50_ms: row.p50Ms,
       p95_ms: row.p95Ms,
     })),
+    integrations: stats.health.map((row) => {
+      const settled = row.delivered + row.failed;
+      return {
+        integration_id: row.destination,
+        ...(row.integrationName !== null ? { integration_name: row.integrationName } : {}),
+        ...(row.integrationType !== null ? { integration_type: row.integrationType } : {}),
+        legs: row.legs,
+        delivered: row.delivered,
+        failed: row.failed,
+        pending: row.pending,
+        attempts: row.attempts,
+        failure_rate: settled === 0 ? 0 : row.failed / settled,
+        ...(row.lastAttemptAt !== null ? { last_attempt_at: Math.floor(row.lastAttemptAt / 1000) } : {}),
+        ...(row.lastResponseCode !== null ? { last_response_code: row.lastResponseCode } : {}),
+        ...(row.lastError !== null ? { last_error: row.lastError } : {}),
+      };
+    }),
   };
 }

@@ -250,6 +250,7 @@ export function definePortalScenarios(harness: Harness, world: (w: PortalWorld) 
       const stats = await call("GET", `${base}/statistics/deliveries`, { token });
       expect(stats.status).toBe(200);
       expect(stats.body.latency.map((row: { integration_id?: string }) => row.integration_id)).toEqual([w.mine.id]);
+      expect(stats.body.integrations.map((row: { integration_id: string }) => row.integration_id)).toEqual([w.mine.id]);
       const counted = stats.body.hours.reduce((sum: number, hour: { total: number }) => sum + hour.total, 0);
       expect(counted).toBe(1);
     });

@@ -3272,6 +3272,8 @@ export interface components {
             /** @description Every hour of the window, oldest first (empty ones too). */
             hours: components["schemas"]["Hourly-Deliveries"][];
             latency: components["schemas"]["Delivery-Latency"][];
+            /** @description Per integration with legs in the window: outcomes and its last call. */
+            integrations: components["schemas"]["Integration-Health"][];
         };
         /** @description Legs created in the hour, by their current status. */
         "Hourly-Deliveries": {
@@ -3299,6 +3301,36 @@ export interface components {
             delivered: number;
             p50_ms: number;
             p95_ms: number;
+        };
+        /** @description How an integration's legs of the window fared: counts by outcome and its most recent call. */
+        "Integration-Health": {
+            integration_id: string;
+            integration_name?: string;
+            integration_type?: string;
+            /** @description Legs to it created in the window. */
+            legs: number;
+            /** @description Of those, delivered (SENT, DELIVRD or READ). */
+            delivered: number;
+            /** @description Of those, FAILED for good. */
+            failed: number;
+            /** @description Of those, still PENDING (waiting for an attempt or a retry). */
+            pending: number;
+            /** @description Calls made for those legs, retries included. */
+            attempts: number;
+            /**
+             * @description FAILED legs over settled ones (delivered and failed); 0 when none has settled.
+             * @example 0.05
+             */
+            failure_rate: number;
+            /**
+             * @description When the most recent of those calls ended.
+             * @example 1517314312
+             */
+            last_attempt_at?: number;
+            /** @description What the target answered it. */
+            last_response_code?: number;
+            /** @description Why it did not deliver, when it did not. */
+            last_error?: string;
         };
         /** @description A recover or replay job: it puts the integration's failed deliveries since `since` back in the queue, a page at a time; each is attempted again with a fresh retry schedule. */
         "Job-Accepted": components["schemas"]["Job"] & {

@@ -39,6 +39,21 @@ export interface HourlyDeliveries {
   count: number;
 }
 
+/** How one integration's legs of a window fared, and its most recent call. */
+export interface IntegrationHealthRow {
+  destination: string;
+  integrationName: string | null;
+  integrationType: string | null;
+  legs: number;
+  delivered: number;
+  failed: number;
+  pending: number;
+  attempts: number;
+  lastAttemptAt: number | null;
+  lastResponseCode: number | null;
+  lastError: string | null;
+}
+
 export interface DeliveryLatency {
   channel: string;
   /** The integration (webhook channel); empty for the e-mail channel, whose legs count as one. */
@@ -62,12 +77,12 @@ export async function deliveryStatistics(
   until: number,
   /** Only legs to these integrations (a portal session limited to them); every leg of the account when absent. */
   destinations?: readonly string[],
-): Promise<{ hourly: HourlyDeliveries[]; latency: DeliveryLatency[] }> {
+): Promise<{ hourly: HourlyDeliveries[]; latency: DeliveryLatency[]; health: IntegrationHealthRow[] }> {
   const scoped =
     destinations === undefined
       ? sql``
       : sql` AND d.channel = 'webhook' AND d.destination IN (SELECT value FROM json_each(${JSON.stringify(destinations)}))`;
-  const [hourly, latency] = await db.batch([
+  const [hourly, latency, health] = await db.batch([
     db.all<{ hour: number; status: string; count: number }>(sql`
       SELECT (d.created_at / 3600000) * 3600000 AS hour, d.status AS status, COUNT(*) AS count
       FROM deliveries AS d
@@ -99,6 +114,35 @@ export async function deliveryStatistics(
       ) AS ranked
       LEFT JOIN integrations AS i ON i.id = ranked.destination AND i.account_id = ${accountId}
       GROUP BY ranked.channel, ranked.destination ORDER BY ranked.channel DESC, ranked.destination`),
+    // Per integration: its legs by outcome, and the most recently changed leg that was called (its last call).
+    db.all<{
+      destination: string;
+      name: string | null;
+      type: string | null;
+      legs: number;
+      delivered: number;
+      failed: number;
+      pending: number;
+      attempts: number;
+      last_at: number | null;
+      last_code: number | null;
+      last_error: string | null;
+    }>(sql`
+      SELECT legs.destination AS destination, i.name AS name, i.type AS type, COUNT(*) AS legs,
+        SUM(legs.status IN ('SENT', 'DELIVRD', 'READ')) AS delivered, SUM(legs.status = 'FAILED') AS failed,
+        SUM(legs.status = 'PENDING') AS pending, SUM(legs.attempts) AS attempts,
+        MAX(CASE WHEN legs.recent = 1 AND legs.attempts > 0 THEN legs.modified_at END) AS last_at,
+        MAX(CASE WHEN legs.recent = 1 AND legs.attempts > 0 THEN legs.response_code END) AS last_code,
+        MAX(CASE WHEN legs.recent = 1 AND legs.attempts > 0 THEN legs.last_error END) AS last_error
+      FROM (
+        SELECT d.destination, d.status, d.attempts, d.modified_at, d.response_code, d.last_error,
+          ROW_NUMBER() OVER (PARTITION BY d.destination ORDER BY d.attempts > 0 DESC, d.modified_at DESC) AS recent
+        FROM deliveries AS d
+        WHERE d.account_id = ${accountId} AND d.created_at >= ${since} AND d.created_at < ${until}
+          AND d.channel = 'webhook'${scoped}
+      ) AS legs
+      LEFT JOIN integrations AS i ON i.id = legs.destination AND i.account_id = ${accountId}
+      GROUP BY legs.destination ORDER BY legs.destination`),
   ]);
   return {
     hourly: hourly.map((row) => ({ hour: Number(row.hour), status: row.status, count: Number(row.count) })),
@@ -110,6 +154,19 @@ export async function deliveryStatistics(
       delivered: Number(row.delivered),
       p50Ms: Number(row.p50),
       p95Ms: Number(row.p95),
+    })),
+    health: health.map((row) => ({
+      destination: row.destination,
+      integrationName: row.name,
+      integrationType: row.type,
+      legs: Number(row.legs),
+      delivered: Number(row.delivered),
+      failed: Number(row.failed),
+      pending: Number(row.pending),
+      attempts: Number(row.attempts),
+      lastAttemptAt: row.last_at === null ? null : Number(row.last_at),
+      lastResponseCode: row.last_code === null ? null : Number(row.last_code),
+      lastError: row.last_error,
     })),
   };
 }
