@@ -144,6 +144,12 @@ export interface Lane {
   toleranceMs: number;
   /** The theoretical arrival time of the lane's next call (GCRA); -Infinity before its first. */
   tat: number;
+  /**
+   * Whether a call that could only start too late for its slot is handed back (missesSlot): for a rate the
+   * integration set itself, which Herald never exceeds. A vendor's default pace is Herald's own caution (the vendors
+   * allow short bursts), so a late call there goes late rather than queue again.
+   */
+  strict: boolean;
 }
 
 /** The earliest a lane's next call may start: no sooner than its slot, nor than the calls it made allow. */
@@ -153,10 +159,11 @@ export function earliestStart(lane: Lane, slot: number): number {
 
 /**
  * Whether a paced call starting at `at` is too late for its slot: the integration's bucket lets a call go up to its
- * burst tolerance after its slot without crowding the slots after it (which other batches may hold), not later.
+ * burst tolerance after its slot without crowding the slots after it (which other batches may hold), not later. Only
+ * strict lanes (the integration's own rate limit) hand such calls back.
  */
 export function missesSlot(lane: Lane, slot: number, at: number): boolean {
-  return lane.intervalMs > 0 && at > slot + lane.toleranceMs + LATE_CALL_ALLOWANCE_MS;
+  return lane.strict && lane.intervalMs > 0 && at > slot + lane.toleranceMs + LATE_CALL_ALLOWANCE_MS;
 }
 
 /** Counts a call the lane started at `at` into its bucket. */
@@ -206,6 +213,7 @@ export function planCalls(
       intervalMs: limits.intervalMs,
       toleranceMs: tolerance,
       tat: Number.NEGATIVE_INFINITY,
+      strict: !limits.oneAtATime,
     });
   }
   return plan;

@@ -158,6 +158,10 @@ export async function attemptAll<Result>(
     else lanes.set(leg.destination, [...(lanes.get(leg.destination) ?? []), index]);
   });
   const callAt = (index: number) => plan.callAt.get((legs[index] as DeliveryRow).id) ?? 0;
+  // When calls can begin: the plan's slots start at the batch's start, and its round trips since are not lateness a
+  // starved thread or a slow lane adds (a rule that counted them would hand back every first call of a batch to a
+  // limit with no burst, on a database a round trip away, again and again).
+  const readyAt = Date.now();
   await Promise.all([
     mapConcurrently(free, concurrency, async (index) => {
       results[index] = await attempt(legs[index] as DeliveryRow);
@@ -176,7 +180,7 @@ export async function attemptAll<Result>(
             if (wait <= 0) break;
             await new Promise((resolve) => setTimeout(resolve, wait));
           }
-          if (lane && missesSlot(lane, callAt(index), Date.now())) return missedSlot(leg);
+          if (lane && missesSlot(lane, Math.max(callAt(index), readyAt), Date.now())) return missedSlot(leg);
           if (lane) markStarted(lane, Date.now());
           results[index] = await attempt(leg);
         },

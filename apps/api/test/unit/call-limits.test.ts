@@ -153,7 +153,7 @@ describe("a batch's call plan", () => {
   });
 
   it("starts a lane's calls no sooner than its bucket allows, so a lane that fell behind catches up at the rate", () => {
-    const lane = { concurrency: 3, intervalMs: 100, toleranceMs: 100, tat: Number.NEGATIVE_INFINITY };
+    const lane = { concurrency: 3, intervalMs: 100, toleranceMs: 100, tat: Number.NEGATIVE_INFINITY, strict: true };
     // Slots long past (the batch started late): a burst of two, then one every 100 ms.
     const starts = [0, 1, 2, 3].map(() => {
       const start = Math.max(now, earliestStart(lane, now - 5_000));
@@ -169,9 +169,11 @@ describe("a batch's call plan", () => {
   });
 
   it("gives a slot up when the call could only start later than the bucket's tolerance after it", () => {
-    const lane = { concurrency: 3, intervalMs: 20, toleranceMs: 180, tat: Number.NEGATIVE_INFINITY };
+    const lane = { concurrency: 3, intervalMs: 20, toleranceMs: 180, tat: Number.NEGATIVE_INFINITY, strict: true };
     expect(missesSlot(lane, now, now + 180 + LATE_CALL_ALLOWANCE_MS)).toBe(false);
     expect(missesSlot(lane, now, now + 181 + LATE_CALL_ALLOWANCE_MS)).toBe(true);
+    // A vendor's default pace is Herald's caution, not a promise: its late calls go late.
+    expect(missesSlot({ ...lane, strict: false }, now, now + 60_000)).toBe(false);
     // Only rates have slots: a lane held by max_in_flight alone calls whenever a permit is free.
     expect(missesSlot({ ...lane, intervalMs: 0, toleranceMs: 0 }, now, now + 60_000)).toBe(false);
   });
@@ -205,15 +207,18 @@ describe("a batch's call plan", () => {
     expect(kept.length).toBeLessThan(40);
   });
 
-  it("hands back, uncalled, a lane's legs whose slot passed beyond the tolerance, and calls the rest", async () => {
+  it("hands back, uncalled, a lane's leg whose slot passed while its earlier call ran, and calls the rest", async () => {
     const leg = (id: string) => ({ id, destination: "i" }) as never;
-    const batch = [leg("late"), leg("due")];
-    const lane = { concurrency: 1, intervalMs: 1_000, toleranceMs: 0, tat: Number.NEGATIVE_INFINITY };
+    const batch = [leg("slow"), leg("behind"), leg("later")];
+    // One call at a time, the integration's own limit of one a second with no burst: the first call takes 1.2 s, so
+    // the second could only start a second past its slot; the third's slot is still to come when the lane gets to it.
+    const lane = { concurrency: 1, intervalMs: 1_000, toleranceMs: 0, tat: Number.NEGATIVE_INFINITY, strict: true };
     const start = Date.now();
     const plan = {
       callAt: new Map([
-        ["late", start - 1_000],
-        ["due", start + 1_000],
+        ["slow", start],
+        ["behind", start + 100],
+        ["later", start + 2_000],
       ]),
       lanes: new Map([["i", lane]]),
     };
@@ -225,15 +230,16 @@ describe("a batch's call plan", () => {
       6,
       async (l: { id: string }) => {
         called.push(l.id);
+        if (l.id === "slow") await new Promise((resolve) => setTimeout(resolve, 1_200));
         return l.id;
       },
       (l: { id: string }) => {
         missed.push(l.id);
       },
     );
-    expect(missed).toEqual(["late"]);
-    expect(called).toEqual(["due"]);
-    expect(results).toEqual([undefined, "due"]);
-    expect(Date.now()).toBeGreaterThanOrEqual(start + 1_000);
+    expect(missed).toEqual(["behind"]);
+    expect(called).toEqual(["slow", "later"]);
+    expect(results).toEqual(["slow", undefined, "later"]);
+    expect(Date.now()).toBeGreaterThanOrEqual(start + 2_000);
   });
 });
