@@ -53,9 +53,9 @@ export function createApp() {
   app.use("*", requireUtf8Json);
   // Public: the OpenAPI document and its reference page, ahead of the token check below.
   registerDocs(app);
+  app.use("*", services);
   // Public too: `/` redirects to the console, and the console's deep links answer its page.
   registerConsole(app);
-  app.use("*", services);
   // Public too: a portal link's code is the credential it exchanges for a token.
   app.route("/herald/v2", portalSessionsRouter);
   app.use("/herald/v2/*", authenticate);

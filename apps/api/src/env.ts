@@ -100,6 +100,8 @@ export interface Services {
   sweepGraceMs: number;
   /** Verifies Resend's delivery events; undefined when RESEND_WEBHOOK_SECRET is not set. */
   resendWebhookSecret: string | undefined;
+  /** Origins allowed to frame the console (CONSOLE_FRAME_ANCESTORS); empty: no page may. */
+  consoleFrameAncestors: readonly string[];
   email: EmailTransport;
   /** Seals and opens integration secrets (src/security/secret-box.ts). */
   secrets: SecretBox;

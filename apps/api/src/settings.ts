@@ -64,6 +64,8 @@ export interface Settings {
   email: EmailSettings;
   /** Undefined when not set: POST /hooks/resend answers 503. */
   resendWebhookSecret: string | undefined;
+  /** Origins whose pages may show the console in a frame (an embedded portal); none by default. */
+  consoleFrameAncestors: string[];
 }
 
 /** The variables as the runtime hands them over (strings; numbers too, when wrangler.jsonc writes one unquoted). */
@@ -184,6 +186,21 @@ const webhookSecret = text.transform((value, ctx) => {
   return z.NEVER;
 });
 
+// Origins a page may be framed by, as Content-Security-Policy's frame-ancestors takes them: scheme and host (a
+// leading `*.` for subdomains), an optional port, nothing else (a path or a quote would widen or break the policy).
+const FRAME_ORIGIN = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+const frameAncestors = text.transform((value, ctx) => {
+  const origins = value?.split(/[\s,]+/).filter((origin) => origin !== "") ?? [];
+  const bad = origins.find((origin) => !FRAME_ORIGIN.test(origin));
+  if (bad === undefined) return origins;
+  ctx.addIssue({
+    code: "custom",
+    message: `expected origins such as https://portal.example.com, separated by spaces, got ${shown(bad)}`,
+  });
+  return z.NEVER;
+});
+
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const KEY_BYTES = 32;
 
@@ -259,6 +276,7 @@ const variables = {
   RESEND_API_KEY: text,
   RESEND_API_URL: httpUrl(DEFAULTS.RESEND_API_URL),
   RESEND_WEBHOOK_SECRET: webhookSecret,
+  CONSOLE_FRAME_ANCESTORS: frameAncestors,
 };
 
 const schema = z
@@ -298,6 +316,7 @@ const schema = z
             }
           : { transport: "capture" },
       resendWebhookSecret: vars.RESEND_WEBHOOK_SECRET,
+      consoleFrameAncestors: vars.CONSOLE_FRAME_ANCESTORS,
     }),
   );
 

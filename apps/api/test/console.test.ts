@@ -21,6 +21,9 @@ describe("the console", () => {
       expect(policy).toContain("default-src 'self'");
       expect(policy).toContain("script-src 'self';");
       expect(policy).toContain("connect-src 'self';");
+      // No other site may frame it: CONSOLE_FRAME_ANCESTORS is not set here.
+      expect(policy).toContain("frame-ancestors 'none'");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
       const html = await response.text();
       expect(html).toContain('<div id="root"></div>');
       expect(html).toMatch(/src="\/console\/assets\/index-[^"]+\.js"/);

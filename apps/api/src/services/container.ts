@@ -84,6 +84,7 @@ function buildServices(env: Env, settings: Settings): Services {
     tokens: settings.tokens,
     sweepGraceMs: settings.sweepGraceMs,
     resendWebhookSecret: settings.resendWebhookSecret,
+    consoleFrameAncestors: settings.consoleFrameAncestors,
     email: createEmailTransport(settings.email, { db, now, newId }),
     secrets: secretBoxFor(settings.encryption),
     hotReads: createHotReads(db),

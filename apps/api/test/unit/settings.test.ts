@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { consolePageHeaders } from "../../src/routes/console/console.index";
 import { DEFAULTS, parseEncryptionKeys, parseSettings, parseWholeNumber, SettingsError } from "../../src/settings";
 
 const KEY_A = "Hrn4oHEgYoQKaqlJoYq2gWQUD6FpAtmq0E6kueCu8kA=";
@@ -42,6 +43,7 @@ describe("parseSettings: defaults", () => {
       sweepGraceMs: 120_000,
       email: { transport: "capture" },
       resendWebhookSecret: undefined,
+      consoleFrameAncestors: [],
     });
   });
 
@@ -196,6 +198,46 @@ describe("parseSettings: ALLOW_LOOPBACK_TARGETS", () => {
       { ALLOW_LOOPBACK_TARGETS: value },
       new RegExp(`^invalid setting ALLOW_LOOPBACK_TARGETS: expected "true" or "false", got "${value}"$`),
     );
+  });
+});
+
+describe("parseSettings: CONSOLE_FRAME_ANCESTORS", () => {
+  it("reads origins separated by spaces or commas", () => {
+    const settings = parseSettings({
+      ...MINIMAL,
+      CONSOLE_FRAME_ANCESTORS: " https://portal.example.com, https://*.acme.example:8443  http://localhost:3000",
+    });
+    expect(settings.consoleFrameAncestors).toEqual([
+      "https://portal.example.com",
+      "https://*.acme.example:8443",
+      "http://localhost:3000",
+    ]);
+  });
+
+  it.each([
+    "*",
+    "'self'",
+    "portal.example.com",
+    "https://portal.example.com/app",
+    "https://portal.example.com;script-src",
+  ])("refuses %j, naming it", (value) => {
+    expectRefused(
+      { CONSOLE_FRAME_ANCESTORS: `https://ok.example ${value}` },
+      /^invalid setting CONSOLE_FRAME_ANCESTORS: expected origins such as https:\/\/portal\.example\.com/,
+    );
+  });
+});
+
+describe("the console page's headers", () => {
+  it("let no page frame the console unless CONSOLE_FRAME_ANCESTORS names it", () => {
+    const closed = consolePageHeaders([]);
+    expect(closed["content-security-policy"]).toMatch(/; frame-ancestors 'none'$/);
+    expect(closed["x-frame-options"]).toBe("DENY");
+    const open = consolePageHeaders(["https://portal.example.com", "https://*.acme.example"]);
+    expect(open["content-security-policy"]).toMatch(
+      /; frame-ancestors https:\/\/portal\.example\.com https:\/\/\*\.acme\.example$/,
+    );
+    expect(open["x-frame-options"]).toBeUndefined();
   });
 });
 
