@@ -128,21 +128,21 @@ export async function deliveryStatistics(
       last_code: number | null;
       last_error: string | null;
     }>(sql`
-      SELECT legs.destination AS destination, i.name AS name, i.type AS type, COUNT(*) AS legs,
-        SUM(legs.status IN ('SENT', 'DELIVRD', 'READ')) AS delivered, SUM(legs.status = 'FAILED') AS failed,
-        SUM(legs.status = 'PENDING') AS pending, SUM(legs.attempts) AS attempts,
-        MAX(CASE WHEN legs.recent = 1 AND legs.attempts > 0 THEN legs.modified_at END) AS last_at,
-        MAX(CASE WHEN legs.recent = 1 AND legs.attempts > 0 THEN legs.response_code END) AS last_code,
-        MAX(CASE WHEN legs.recent = 1 AND legs.attempts > 0 THEN legs.last_error END) AS last_error
+      SELECT ranked.destination AS destination, i.name AS name, i.type AS type, COUNT(*) AS legs,
+        SUM(ranked.status IN ('SENT', 'DELIVRD', 'READ')) AS delivered, SUM(ranked.status = 'FAILED') AS failed,
+        SUM(ranked.status = 'PENDING') AS pending, SUM(ranked.attempts) AS attempts,
+        MAX(CASE WHEN ranked.recent = 1 AND ranked.attempts > 0 THEN ranked.modified_at END) AS last_at,
+        MAX(CASE WHEN ranked.recent = 1 AND ranked.attempts > 0 THEN ranked.response_code END) AS last_code,
+        MAX(CASE WHEN ranked.recent = 1 AND ranked.attempts > 0 THEN ranked.last_error END) AS last_error
       FROM (
         SELECT d.destination, d.status, d.attempts, d.modified_at, d.response_code, d.last_error,
           ROW_NUMBER() OVER (PARTITION BY d.destination ORDER BY d.attempts > 0 DESC, d.modified_at DESC) AS recent
         FROM deliveries AS d
         WHERE d.account_id = ${accountId} AND d.created_at >= ${since} AND d.created_at < ${until}
           AND d.channel = 'webhook'${scoped}
-      ) AS legs
-      LEFT JOIN integrations AS i ON i.id = legs.destination AND i.account_id = ${accountId}
-      GROUP BY legs.destination ORDER BY legs.destination`),
+      ) AS ranked
+      LEFT JOIN integrations AS i ON i.id = ranked.destination AND i.account_id = ${accountId}
+      GROUP BY ranked.destination ORDER BY ranked.destination`),
   ]);
   return {
     hourly: hourly.map((row) => ({ hour: Number(row.hour), status: row.status, count: Number(row.count) })),
