@@ -54,3 +54,23 @@ export function useClient(): HeraldClient {
   if (!client) throw new Error("not signed in");
   return client;
 }
+
+/** What the signed-in session may use: everything for an access key; a portal session's role and scope limit it. */
+export interface Permissions {
+  /** Changes anything (retry, save, test, pause...): not with a portal session's read role. */
+  write: boolean;
+  /** The Subscriptions page: not for a portal session limited to some integrations. */
+  subscriptions: boolean;
+  /** Creates and deletes integrations: never a portal session. */
+  manageIntegrations: boolean;
+  /** Reads the account's users (to name e-mail destinations): not for a scoped portal session. */
+  users: boolean;
+}
+
+export function usePermissions(): Permissions {
+  const { session } = useAuth();
+  const portal = session?.portal;
+  if (!portal) return { write: true, subscriptions: true, manageIntegrations: true, users: true };
+  const scoped = portal.integrationIds !== undefined;
+  return { write: portal.role === "write", subscriptions: !scoped, manageIntegrations: false, users: !scoped };
+}
