@@ -31,7 +31,7 @@ export function App() {
 }
 
 function Shell() {
-  const { session, signOut } = useAuth();
+  const { session, signOut, portalEnded } = useAuth();
   const permissions = usePermissions();
   const [location] = useLocation();
   // After a navigation, focus goes to the new page's content (as a page load would put it at the top), so keyboard
@@ -56,9 +56,16 @@ function Shell() {
   if (!session)
     return (
       <main id="main" className="signin">
-        <Suspense fallback={<p>Loading…</p>}>
-          <SignIn />
-        </Suspense>
+        {portalEnded ? (
+          <section className="card" aria-labelledby="ended-title">
+            <h1 id="ended-title">Your portal session has ended</h1>
+            <p>Portal access lasts a limited time. Open a new portal link to continue.</p>
+          </section>
+        ) : (
+          <Suspense fallback={<p>Loading…</p>}>
+            <SignIn />
+          </Suspense>
+        )}
       </main>
     );
   const embed = session.portal?.embed === true;

@@ -8,6 +8,8 @@ interface Auth {
   client: HeraldClient | undefined;
   setSession: (session: Session) => void;
   signOut: () => void;
+  /** The tab's portal session ended (expiry, refusal or Sign out): there is no access key to sign in with again. */
+  portalEnded: boolean;
 }
 
 const AuthContext = createContext<Auth | undefined>(undefined);
@@ -18,15 +20,18 @@ export const UNAUTHORIZED_EVENT = "herald:unauthorized";
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queries = useQueryClient();
   const [session, setState] = useState<Session | undefined>(loadSession);
+  const [portalEnded, setPortalEnded] = useState(false);
   const setSession = useCallback((next: Session) => {
     storeSession(next);
+    setPortalEnded(false);
     setState(next);
   }, []);
   const signOut = useCallback(() => {
     storeSession(undefined);
     queries.clear();
+    if (session?.portal) setPortalEnded(true);
     setState(undefined);
-  }, [queries]);
+  }, [queries, session]);
   // The token is not renewed (the secret is not kept): the session ends when it expires, or when Herald refuses it.
   useEffect(() => {
     if (!session) return;
@@ -38,7 +43,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [session, signOut]);
   const client = useMemo(() => (session ? clientFor(session) : undefined), [session]);
-  const value = useMemo(() => ({ session, client, setSession, signOut }), [session, client, setSession, signOut]);
+  const value = useMemo(
+    () => ({ session, client, setSession, signOut, portalEnded }),
+    [session, client, setSession, signOut, portalEnded],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -354,6 +354,14 @@ describe("the console", () => {
     await accessible("portal-notification", portal);
     await portal.goto(`${herald.url}/console/subscriptions`);
     await portal.getByRole("heading", { name: "Not found" }).waitFor();
+    // When Herald refuses the session's token (it expired, say), the frame says the portal session ended.
+    await portal.evaluate(() => {
+      const stored = JSON.parse(sessionStorage.getItem("herald.console.session") ?? "{}");
+      sessionStorage.setItem("herald.console.session", JSON.stringify({ ...stored, token: "not-a-token" }));
+    });
+    await portal.goto(`${herald.url}/console/integrations`);
+    await portal.getByRole("heading", { name: "Your portal session has ended" }).waitFor();
+    expect(await portal.evaluate(() => sessionStorage.getItem("herald.console.session"))).toBeNull();
     // The link again: its code was used.
     await portal.goto(link.url);
     await portal.getByRole("heading", { name: "This portal link was already used" }).waitFor();

@@ -111,7 +111,7 @@ function subscriptionLink(id: string, name: string | undefined, subscriptions: b
   return subscriptions && name ? <Link href={`/subscriptions/${id}`}>{label}</Link> : label;
 }
 
-function Explanation({
+export function Explanation({
   decision,
   subscriptionName,
 }: {
@@ -123,13 +123,12 @@ function Explanation({
       return <p>Its filter matched (or it has none): a leg was written for each destination below.</p>;
     case "deduplicated": {
       const by = [...new Set(decision.destinations?.map((d) => d.deduplicated_by).filter(Boolean) as string[])];
-      return (
-        <p>
-          It matched, but{" "}
-          {by.length > 0 ? by.map((id) => subscriptionName(id) ?? id).join(", ") : "older subscriptions"} already reach
-          every one of its destinations, so nothing was sent twice.
-        </p>
-      );
+      const names = by.map((id) => subscriptionName(id) ?? id).join(", ");
+      const who =
+        by.length === 1
+          ? `the older subscription ${names} already reaches`
+          : `${by.length > 1 ? `the older subscriptions ${names}` : "older subscriptions"} already reach`;
+      return <p>It matched, but {who} every one of its destinations, so nothing was sent twice.</p>;
     }
     case "no_subscribers":
       return <p>It matched, but it has no users or integrations subscribed: nothing was sent.</p>;
@@ -172,7 +171,7 @@ function shown(value: unknown, source: string | undefined): ReactNode {
   return <code>{JSON.stringify(value)}</code>;
 }
 
-function MismatchText({ mismatch }: { mismatch: Mismatch }) {
+export function MismatchText({ mismatch }: { mismatch: Mismatch }) {
   if (mismatch.operator === "malformed")
     return <>The stored filter could not be read, so it matches nothing (clause {mismatch.clause}).</>;
   const left = mismatch.left_source ? <code>{mismatch.left_source}</code> : shown(mismatch.left, undefined);
@@ -193,7 +192,7 @@ function MismatchText({ mismatch }: { mismatch: Mismatch }) {
   );
 }
 
-function DestinationLine({
+export function DestinationLine({
   destination,
   name,
   subscriptionName,
