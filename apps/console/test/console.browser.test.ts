@@ -230,9 +230,11 @@ describe("the console", () => {
     await sent
       .getByRole("heading", { name: "Sent to its destinations: subscription High incidents to the receiver" })
       .waitFor();
-    await expect(sent.getByRole("list", { name: "Destinations" }).textContent()).resolves.toMatch(
-      /integration Local receiver — leg delivered/,
-    );
+    // The destination is named once the integrations are read.
+    await sent
+      .getByRole("list", { name: "Destinations" })
+      .filter({ hasText: /integration Local receiver — leg delivered/ })
+      .waitFor();
   });
 
   it("shows a failing target's leg FAILED and delivers it again with Retry", async () => {
@@ -332,6 +334,12 @@ describe("the console", () => {
     // Embedded: a compact header without Sign out or the API reference; scoped: no Subscriptions.
     await expect(portal.getByRole("button", { name: "Sign out" }).count()).resolves.toBe(0);
     await expect(nav("Subscriptions", portal).count()).resolves.toBe(0);
+    // Its overview counts its integration's legs only: every leg of the account but the other integration's one.
+    const all = (await api.getDeliveryStatistics()).hours.reduce((sum, hour) => sum + hour.total, 0);
+    await portal
+      .getByRole("status")
+      .filter({ hasText: `${all - 1} legs in the last 24 hours` })
+      .waitFor();
     await accessible("portal-overview", portal);
     await nav("Integrations", portal).click();
     await portal.getByRole("link", { name: "Local receiver" }).waitFor();

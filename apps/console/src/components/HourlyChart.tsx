@@ -32,7 +32,11 @@ export default function HourlyChart({ hours, label }: { hours: Hour[]; label: st
         height: 240,
         legend: { show: false },
         cursor: { show: false },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] } },
+        scales: {
+          // Half an hour either side, so the first and last bars are whole.
+          x: { time: true, range: (_u, min, max) => [min - 1800, max + 1800] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] },
+        },
         axes: [{}, { size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] }],
         series: [
           {},
