@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // built console in Debian's Chromium through playwright-core, against Herald's Node runtime and a local receiver).
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     // Generous: under `npm test` the browser shares two cores with the API's suites.
     testTimeout: 120_000,
     hookTimeout: 90_000,

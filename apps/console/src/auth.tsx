@@ -8,6 +8,8 @@ interface Auth {
   client: HeraldClient | undefined;
   setSession: (session: Session) => void;
   signOut: () => void;
+  /** The tab's portal session ended (expiry, refusal or Sign out): there is no access key to sign in with again. */
+  portalEnded: boolean;
 }
 
 const AuthContext = createContext<Auth | undefined>(undefined);
@@ -18,15 +20,18 @@ export const UNAUTHORIZED_EVENT = "herald:unauthorized";
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queries = useQueryClient();
   const [session, setState] = useState<Session | undefined>(loadSession);
+  const [portalEnded, setPortalEnded] = useState(false);
   const setSession = useCallback((next: Session) => {
     storeSession(next);
+    setPortalEnded(false);
     setState(next);
   }, []);
   const signOut = useCallback(() => {
     storeSession(undefined);
     queries.clear();
+    if (session?.portal) setPortalEnded(true);
     setState(undefined);
-  }, [queries]);
+  }, [queries, session]);
   // The token is not renewed (the secret is not kept): the session ends when it expires, or when Herald refuses it.
   useEffect(() => {
     if (!session) return;
@@ -38,7 +43,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [session, signOut]);
   const client = useMemo(() => (session ? clientFor(session) : undefined), [session]);
-  const value = useMemo(() => ({ session, client, setSession, signOut }), [session, client, setSession, signOut]);
+  const value = useMemo(
+    () => ({ session, client, setSession, signOut, portalEnded }),
+    [session, client, setSession, signOut, portalEnded],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 
@@ -53,4 +61,24 @@ export function useClient(): HeraldClient {
   const { client } = useAuth();
   if (!client) throw new Error("not signed in");
   return client;
+}
+
+/** What the signed-in session may use: everything for an access key; a portal session's role and scope limit it. */
+export interface Permissions {
+  /** Changes anything (retry, save, test, pause...): not with a portal session's read role. */
+  write: boolean;
+  /** The Subscriptions page: not for a portal session limited to some integrations. */
+  subscriptions: boolean;
+  /** Creates and deletes integrations: never a portal session. */
+  manageIntegrations: boolean;
+  /** Reads the account's users (to name e-mail destinations): not for a scoped portal session. */
+  users: boolean;
+}
+
+export function usePermissions(): Permissions {
+  const { session } = useAuth();
+  const portal = session?.portal;
+  if (!portal) return { write: true, subscriptions: true, manageIntegrations: true, users: true };
+  const scoped = portal.integrationIds !== undefined;
+  return { write: portal.role === "write", subscriptions: !scoped, manageIntegrations: false, users: !scoped };
 }

@@ -1,6 +1,16 @@
 // The signed-in session: the AIMS token and its account, in memory and in sessionStorage (one tab, gone when the tab
 // closes), never in a URL. Signing out removes both.
-import { createHeraldClient, type HeraldClient } from "@herald/client";
+import { createHeraldClient, type HeraldClient, signInWithPortalCode } from "@herald/client";
+
+/** A session from a portal link: what it may do (Herald enforces it; the console hides what it cannot use). */
+export interface PortalGrant {
+  linkId: string;
+  role: "read" | "write";
+  /** Limited to these integrations; absent: the whole account. */
+  integrationIds?: string[];
+  /** Rendered for an iframe: compact header, no sign out. */
+  embed: boolean;
+}
 
 export interface Session {
   token: string;
@@ -9,6 +19,8 @@ export interface Session {
   userName: string;
   /** ms since the epoch. */
   expiresAt: number;
+  /** Present when the session came from a portal link. */
+  portal?: PortalGrant;
 }
 
 const STORAGE_KEY = "herald.console.session";
@@ -43,6 +55,28 @@ export async function signIn(accessKeyId: string, secretKey: string): Promise<Se
     accountName: authentication.account.name,
     userName: authentication.user.name,
     expiresAt: authentication.token_expiration * 1000,
+  };
+}
+
+/**
+ * Signs in with a portal link's single-use code (`signInWithPortalCode`); `embed` is the URL's (`embed=1`) or the
+ * link's own. Throws Herald's error (404 portal_code_unknown, 410 portal_code_used / portal_code_expired).
+ */
+export async function signInWithPortal(code: string, embed: boolean): Promise<Session> {
+  const { session } = await signInWithPortalCode({ baseUrl: location.origin, code, retries: 0 });
+  const { authentication, portal } = session;
+  return {
+    token: authentication.token,
+    accountId: authentication.account.id,
+    accountName: authentication.account.name,
+    userName: authentication.user.name,
+    expiresAt: authentication.token_expiration * 1000,
+    portal: {
+      linkId: portal.link_id,
+      role: portal.role,
+      ...(portal.integration_ids ? { integrationIds: portal.integration_ids } : {}),
+      embed: embed || portal.embed,
+    },
   };
 }
 

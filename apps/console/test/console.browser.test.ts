@@ -1,6 +1,8 @@
 // The console in a real browser (Debian's Chromium through playwright-core) against a real Herald (its Node runtime,
 // serving the console's build) and a local webhook receiver: sign in, create an integration and a filtered
-// subscription, see a delivered notification and its attempts, make the target fail and retry the leg from the page.
+// subscription, see a delivered notification and its attempts, the filtered-out one explained ("why not delivered?"),
+// make the target fail and retry the leg from the page, read the overview's charts, and open portal links (one limited
+// to an integration, one used, one expired).
 // axe-core runs on every page, at desktop width and at 390 px; screenshots of the main pages go to docs/console/.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -8,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { createHeraldClient, type HeraldClient } from "@herald/client";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consoleDist, DEV_KEY, type Herald, type Receiver, startHerald, startReceiver } from "./herald";
+import { consoleDist, DEV_KEY, type Herald, onDatabase, type Receiver, startHerald, startReceiver } from "./herald";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // Every run takes them (test-results/, not committed); `pnpm --filter @herald/console screenshots` writes the README's.
@@ -20,7 +22,7 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 const TYPE = "incidents/alerts";
 /** The pages whose 390-px screenshot is kept too (every page is checked at 390 px). */
-const PHONE_SCREENSHOTS = new Set(["notifications", "notification", "subscription"]);
+const PHONE_SCREENSHOTS = new Set(["notifications", "notification", "subscription", "overview", "portal-notification"]);
 
 let herald: Herald;
 let receiver: Receiver;
@@ -49,10 +51,7 @@ beforeAll(async () => {
   });
   page = await browser.newPage({ viewport: DESKTOP });
   // Nothing the console loads may come from another origin.
-  page.on("request", (request) => {
-    if (!request.url().startsWith(herald.url) && !request.url().startsWith("data:"))
-      throw new Error(`the console asked another origin: ${request.url()}`);
-  });
+  sameOriginOnly(page);
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
@@ -62,7 +61,8 @@ afterAll(async () => {
 });
 
 /** No serious or critical axe-core violation on the page as it is now, at desktop width and at 390 px. */
-async function accessible(name: string): Promise<void> {
+async function accessible(name: string, on: Page = page): Promise<void> {
+  const page = on;
   for (const viewport of [DESKTOP, PHONE]) {
     await page.setViewportSize(viewport);
     await page.evaluate(AXE_SOURCE);
@@ -85,8 +85,16 @@ async function accessible(name: string): Promise<void> {
 }
 
 /** A link of the main navigation. */
-function nav(name: string) {
-  return page.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
+function nav(name: string, on: Page = page) {
+  return on.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
+}
+
+/** Every request a page makes must be to Herald's origin. */
+function sameOriginOnly(on: Page): void {
+  on.on("request", (request) => {
+    if (!request.url().startsWith(herald.url) && !request.url().startsWith("data:"))
+      throw new Error(`the console asked another origin: ${request.url()}`);
+  });
 }
 
 async function send(threatLevel: string): Promise<string> {
@@ -117,11 +125,12 @@ describe("the console", () => {
     await expect(page.getByRole("alert").textContent()).resolves.toMatch(/401/);
     await page.getByLabel("Secret key").fill(DEV_KEY.secretKey);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Notifications" }).waitFor();
+    // The overview is the landing page.
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
     const token = await page.evaluate(() => sessionStorage.getItem("herald.console.session"));
     expect(JSON.parse(token ?? "{}").token).toEqual(expect.any(String));
     expect(page.url()).not.toContain(JSON.parse(token ?? "{}").token);
-    expect(page.url()).toBe(`${herald.url}/console/notifications`);
+    expect(page.url()).toBe(`${herald.url}/console/overview`);
   });
 
   it("creates a webhook integration to the local receiver and tests it", async () => {
@@ -203,6 +212,31 @@ describe("the console", () => {
     await accessible("notification");
   });
 
+  it("explains why the filtered-out notification was not delivered: the failing clause and the values compared", async () => {
+    await page.goto(`${herald.url}/console/notifications/${filteredOut}`);
+    await page.getByRole("heading", { name: `Notification ${filteredOut}` }).waitFor();
+    const why = page.getByRole("region", { name: "Why not delivered?" });
+    const decision = why.getByRole("listitem").filter({ hasText: "Filtered out" });
+    await decision
+      .getByRole("heading", { name: "Filtered out: subscription High incidents to the receiver" })
+      .waitFor();
+    await expect(decision.getByRole("list").first().textContent()).resolves.toMatch(
+      /^notification\.threat_level is "Low"; the clause wants it to equal "High"\. \(clause .+\)$/,
+    );
+    await accessible("notification-why");
+    // The delivered one says so, with its leg.
+    await page.goto(`${herald.url}/console/notifications/${delivered}`);
+    const sent = page.getByRole("region", { name: "Why not delivered?" });
+    await sent
+      .getByRole("heading", { name: "Sent to its destinations: subscription High incidents to the receiver" })
+      .waitFor();
+    // The destination is named once the integrations are read.
+    await sent
+      .getByRole("list", { name: "Destinations" })
+      .filter({ hasText: /integration Local receiver — leg delivered/ })
+      .waitFor();
+  });
+
   it("shows a failing target's leg FAILED and delivers it again with Retry", async () => {
     receiver.status = 500;
     const failing = await send("High");
@@ -238,8 +272,137 @@ describe("the console", () => {
     expect(await api.getAccountIntegration(integrationId)).not.toHaveProperty("disabled_at");
   });
 
+  it("shows the overview: the test's legs per hour by status, and latency per integration", async () => {
+    await nav("Overview").click();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    const statistics = await api.getDeliveryStatistics();
+    const count = (status: "DELIVRD" | "READ" | "SENT" | "PENDING" | "FAILED") =>
+      statistics.hours.reduce((sum, hour) => sum + hour[status], 0);
+    const total = statistics.hours.reduce((sum, hour) => sum + hour.total, 0);
+    // The legs to the receiver: delivered, failed then retried, failed while disabled.
+    expect([total, count("DELIVRD"), count("FAILED")]).toEqual([3, 2, 1]);
+    await expect(page.getByRole("status").filter({ hasText: "legs in the last 24 hours" }).textContent()).resolves.toBe(
+      `${total} legs in the last 24 hours: ${count("DELIVRD")} delivered, ${count("READ")} read, ${count("SENT")} sent, ${count("PENDING")} pending, ${count("FAILED")} failed.`,
+    );
+    // The chart (uPlot's canvas, loaded on demand) is an image named with the same numbers.
+    const chart = page.getByRole("img", { name: /Deliveries per hour by status/ });
+    await chart.locator("canvas").first().waitFor();
+    await expect(chart.getAttribute("aria-label")).resolves.toContain(`${total} legs`);
+    const latency = page.getByRole("table", { name: /Time from send/ }).getByRole("row", { name: /Local receiver/ });
+    await expect(latency.textContent()).resolves.toMatch(
+      new RegExp(`Local receiver \\(webhook\\)${count("DELIVRD")}\\d+ ms\\d+ ms`),
+    );
+    await accessible("overview");
+  });
+
+  it("opens a portal link limited to one integration: only its legs and settings, no subscriptions, read only", async () => {
+    // A second integration with a leg of the same notification, which the portal session must not see.
+    const other = await api.createIntegration({
+      type: "webhook",
+      name: "Other receiver",
+      target_url: `${receiver.url}/other`,
+    });
+    await api.createSubscription({
+      name: "Both receivers",
+      class: "event",
+      notification_type: TYPE,
+      subscribers: [
+        { subscriber: integrationId, subscriber_type: "connection" },
+        { subscriber: other.id, subscriber_type: "connection" },
+      ],
+    });
+    const both = await send("High");
+    await expect
+      .poll(
+        async () =>
+          (await api.getNotificationDeliveries({ notification_id: both })).deliveries.map((d) => d.status).sort(),
+        { timeout: 20_000 },
+      )
+      .toEqual(["DELIVRD", "DELIVRD"]);
+    const link = await api.createPortalLink({ role: "read", integration_ids: [integrationId], embed: true });
+    expect(link.url).toBe(`${herald.url}/console/portal#code=${link.code}&embed=1`);
+    const portal = await browser.newPage({ viewport: DESKTOP });
+    sameOriginOnly(portal);
+    await portal.goto(link.url);
+    await portal.getByRole("heading", { name: "Overview" }).waitFor();
+    // The code left the address bar; the session is kept like an access key's.
+    expect(portal.url()).toBe(`${herald.url}/console/overview`);
+    const stored = JSON.parse((await portal.evaluate(() => sessionStorage.getItem("herald.console.session"))) ?? "{}");
+    expect(stored.portal).toMatchObject({ role: "read", integrationIds: [integrationId], embed: true });
+    const banner = portal.getByRole("complementary", { name: "Portal session" });
+    await expect(banner.textContent()).resolves.toMatch(/read only, limited to integration Local receiver\. Ends /);
+    // Embedded: a compact header without Sign out or the API reference; scoped: no Subscriptions.
+    await expect(portal.getByRole("button", { name: "Sign out" }).count()).resolves.toBe(0);
+    await expect(nav("Subscriptions", portal).count()).resolves.toBe(0);
+    // Its overview counts its integration's legs only: every leg of the account but the other integration's one.
+    const all = (await api.getDeliveryStatistics()).hours.reduce((sum, hour) => sum + hour.total, 0);
+    await portal
+      .getByRole("status")
+      .filter({ hasText: `${all - 1} legs in the last 24 hours` })
+      .waitFor();
+    await accessible("portal-overview", portal);
+    await nav("Integrations", portal).click();
+    await portal.getByRole("link", { name: "Local receiver" }).waitFor();
+    await expect(portal.getByRole("link", { name: "Other receiver" }).count()).resolves.toBe(0);
+    await expect(portal.getByRole("link", { name: "New integration" }).count()).resolves.toBe(0);
+    await accessible("portal-integrations", portal);
+    await portal.getByRole("link", { name: "Local receiver" }).click();
+    await portal.getByRole("heading", { name: "Integration Local receiver" }).waitFor();
+    await expect(portal.getByRole("button").count()).resolves.toBe(0);
+    await portal.goto(`${herald.url}/console/notifications/${both}`);
+    await portal.getByRole("heading", { name: `Notification ${both}` }).waitFor();
+    // One leg of the two: the one to its integration; the decisions name no other destination.
+    await portal.getByRole("article").first().waitFor();
+    await expect(portal.getByRole("article").count()).resolves.toBe(1);
+    await expect(portal.getByRole("article").textContent()).resolves.toContain(receiver.url);
+    await expect(portal.getByRole("article").textContent()).resolves.not.toContain("/other");
+    const why = portal.getByRole("region", { name: "Why not delivered?" });
+    await why.getByRole("list", { name: "Destinations" }).first().waitFor();
+    await expect(why.textContent()).resolves.not.toContain(other.id);
+    await accessible("portal-notification", portal);
+    await portal.goto(`${herald.url}/console/subscriptions`);
+    await portal.getByRole("heading", { name: "Not found" }).waitFor();
+    // When Herald refuses the session's token (it expired, say), the frame says the portal session ended.
+    await portal.evaluate(() => {
+      const stored = JSON.parse(sessionStorage.getItem("herald.console.session") ?? "{}");
+      sessionStorage.setItem("herald.console.session", JSON.stringify({ ...stored, token: "not-a-token" }));
+    });
+    await portal.goto(`${herald.url}/console/integrations`);
+    await portal.getByRole("heading", { name: "Your portal session has ended" }).waitFor();
+    expect(await portal.evaluate(() => sessionStorage.getItem("herald.console.session"))).toBeNull();
+    // The link again: its code was used.
+    await portal.goto(link.url);
+    await portal.getByRole("heading", { name: "This portal link was already used" }).waitFor();
+    await portal.close();
+  });
+
+  it("refuses an expired portal link and an unknown one with a page saying which", async () => {
+    const link = await api.createPortalLink({ role: "write", expires_in: 60 });
+    // No operation ages a link: its expiry is moved into the past in Herald's database.
+    expect(
+      await onDatabase(herald.database, "UPDATE portal_links SET expires_at = ? WHERE id = ?", [
+        Date.now() - 1000,
+        link.id,
+      ]),
+    ).toBe(1);
+    const portal = await browser.newPage({ viewport: DESKTOP });
+    sameOriginOnly(portal);
+    await portal.goto(link.url);
+    await portal.getByRole("heading", { name: "This portal link has expired" }).waitFor();
+    expect(portal.url()).toBe(`${herald.url}/console/portal`);
+    expect(await portal.evaluate(() => sessionStorage.getItem("herald.console.session"))).toBeNull();
+    await accessible("portal-expired", portal);
+    await portal.close();
+    const unknown = await browser.newPage({ viewport: DESKTOP });
+    sameOriginOnly(unknown);
+    await unknown.goto(`${herald.url}/console/portal#code=pl_no-such-code`);
+    await unknown.getByRole("heading", { name: "This portal link is not valid" }).waitFor();
+    await unknown.close();
+  });
+
   it("answers a console deep link after a reload, still signed in; signing out forgets the token", async () => {
-    expect(page.url()).toBe(`${herald.url}/console/integrations/${integrationId}`);
+    await page.goto(`${herald.url}/console/integrations/${integrationId}`);
+    await page.getByRole("heading", { name: "Integration Local receiver" }).waitFor();
     await page.reload();
     await page.getByRole("heading", { name: "Integration Local receiver" }).waitFor();
     await page.getByRole("button", { name: "Sign out" }).click();

@@ -4,10 +4,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const apiDir = fileURLToPath(new URL("../../api/", import.meta.url));
 export const consoleDist = fileURLToPath(new URL("../dist/", import.meta.url));
@@ -17,6 +18,8 @@ export const DEV_KEY = { accessKeyId: "devkey12345678", secretKey: "devsecret123
 
 export interface Herald {
   url: string;
+  /** Herald's database (libSQL, a file): for what no operation can do, such as a portal link that has expired. */
+  database: string;
   stop(): Promise<void>;
 }
 
@@ -55,6 +58,8 @@ export async function startHerald(): Promise<Herald> {
   });
   return {
     url,
+    // --dev keeps the development accounts apart, in <data dir>/dev (apps/api/node/server.ts).
+    database: `file:${join(dataDir, "dev", "herald.db")}`,
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
@@ -62,6 +67,23 @@ export async function startHerald(): Promise<Herald> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs one statement on Herald's database with the API's own libSQL client (apps/api depends on it). */
+export async function onDatabase(database: string, sql: string, args: (string | number)[]): Promise<number> {
+  const path = createRequire(join(apiDir, "package.json")).resolve("@libsql/client");
+  const { createClient } = (await import(pathToFileURL(path).href)) as {
+    createClient(config: { url: string }): {
+      execute(statement: { sql: string; args: (string | number)[] }): Promise<{ rowsAffected: number }>;
+      close(): void;
+    };
+  };
+  const db = createClient({ url: database });
+  try {
+    return (await db.execute({ sql, args })).rowsAffected;
+  } finally {
+    db.close();
+  }
 }
 
 export interface Receiver {

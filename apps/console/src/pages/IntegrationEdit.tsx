@@ -2,7 +2,7 @@ import type { RequestBody, Schemas } from "@herald/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useLocation } from "wouter";
-import { useClient } from "../auth";
+import { useClient, usePermissions } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { formatTime } from "../format";
 import { INTEGRATION_TYPES } from "../integration-types";
@@ -32,6 +32,7 @@ export default function IntegrationEdit({ id }: { id?: string }) {
 
 function IntegrationForm({ integration }: { integration: Integration | undefined }) {
   const client = useClient();
+  const { write } = usePermissions();
   const queries = useQueryClient();
   const [, navigate] = useLocation();
   const stored = (integration ?? {}) as Record<string, unknown>;
@@ -140,15 +141,20 @@ function IntegrationForm({ integration }: { integration: Integration | undefined
       {integration && <small>Fields left empty keep their stored value (shown as the placeholder, masked).</small>}
       <ErrorMessage error={save.error} />
       {save.isSuccess && integration && <p role="status">Saved.</p>}
-      <button type="submit" disabled={save.isPending || (type === "webhook" && Boolean(headersProblem))}>
-        {integration ? "Save" : "Create integration"}
-      </button>
+      {write ? (
+        <button type="submit" disabled={save.isPending || (type === "webhook" && Boolean(headersProblem))}>
+          {integration ? "Save" : "Create integration"}
+        </button>
+      ) : (
+        <p>Read-only access: the settings are shown, not changed.</p>
+      )}
     </form>
   );
 }
 
 function Actions({ integration }: { integration: Integration }) {
   const client = useClient();
+  const { write } = usePermissions();
   const queries = useQueryClient();
   const refresh = () => queries.invalidateQueries({ queryKey: ["integration", integration.id] });
   const test = useMutation({ mutationFn: () => client.testIntegration(integration.id, {}) });
@@ -171,30 +177,32 @@ function Actions({ integration }: { integration: Integration }) {
             ? ". Deliveries wait until it is resumed."
             : ": deliveries go out."}
       </p>
-      <div className="actions">
-        <button type="button" onClick={() => test.mutate()} disabled={test.isPending}>
-          Test
-        </button>
-        {integration.type === "webhook" && (
-          <button type="button" onClick={() => rotate.mutate()} disabled={rotate.isPending}>
-            Rotate signing secret
+      {write && (
+        <div className="actions">
+          <button type="button" onClick={() => test.mutate()} disabled={test.isPending}>
+            Test
           </button>
-        )}
-        {integration.disabled_at !== undefined && (
-          <button type="button" onClick={() => enable.mutate()} disabled={enable.isPending}>
-            Enable again
-          </button>
-        )}
-        {integration.paused ? (
-          <button type="button" onClick={() => resume.mutate()} disabled={resume.isPending}>
-            Re-enable
-          </button>
-        ) : (
-          <button type="button" onClick={() => pause.mutate()} disabled={pause.isPending}>
-            Pause
-          </button>
-        )}
-      </div>
+          {integration.type === "webhook" && (
+            <button type="button" onClick={() => rotate.mutate()} disabled={rotate.isPending}>
+              Rotate signing secret
+            </button>
+          )}
+          {integration.disabled_at !== undefined && (
+            <button type="button" onClick={() => enable.mutate()} disabled={enable.isPending}>
+              Enable again
+            </button>
+          )}
+          {integration.paused ? (
+            <button type="button" onClick={() => resume.mutate()} disabled={resume.isPending}>
+              Re-enable
+            </button>
+          ) : (
+            <button type="button" onClick={() => pause.mutate()} disabled={pause.isPending}>
+              Pause
+            </button>
+          )}
+        </div>
+      )}
       <ErrorMessage error={test.error ?? rotate.error ?? resume.error ?? pause.error ?? enable.error} />
       {test.data && (
         <div role="status" aria-label="Test result">

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
-import { useClient } from "../auth";
+import { useClient, usePermissions } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { TableWrap } from "../components/TableWrap";
 import { formatTime } from "../format";
@@ -23,15 +23,18 @@ export function IntegrationState({
 
 export default function Integrations() {
   const client = useClient();
+  const { manageIntegrations } = usePermissions();
   const list = useQuery({ queryKey: ["integrations"], queryFn: () => client.getAccountIntegrations() });
   return (
     <section aria-labelledby="integrations-title">
       <h1 id="integrations-title">Integrations</h1>
-      <p>
-        <Link href="/integrations/new" className="button">
-          New integration
-        </Link>
-      </p>
+      {manageIntegrations && (
+        <p>
+          <Link href="/integrations/new" className="button">
+            New integration
+          </Link>
+        </p>
+      )}
       <ErrorMessage error={list.error} />
       <TableWrap label="Integrations table">
         <table>

@@ -1,10 +1,11 @@
 import type { Delivery } from "@herald/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "wouter";
-import { useClient } from "../auth";
+import { useClient, usePermissions } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { StatusBadge } from "../components/StatusBadge";
 import { TableWrap } from "../components/TableWrap";
+import { WhyNotDelivered } from "../components/WhyNotDelivered";
 import { formatTime } from "../format";
 
 /** A notification with every leg: its status timeline, its attempts, and Retry on a failed one. */
@@ -49,12 +50,14 @@ export default function NotificationDetail({ id }: { id: string }) {
       {deliveries.data?.deliveries.map((delivery) => (
         <Leg key={delivery.id} delivery={delivery} notificationId={id} />
       ))}
+      <WhyNotDelivered notificationId={id} type={notification.data?.type} />
     </section>
   );
 }
 
 function Leg({ delivery, notificationId }: { delivery: Delivery; notificationId: string }) {
   const client = useClient();
+  const { write } = usePermissions();
   const queries = useQueryClient();
   const retry = useMutation({
     mutationFn: () => client.retryDelivery(delivery.id),
@@ -76,7 +79,7 @@ function Leg({ delivery, notificationId }: { delivery: Delivery; notificationId:
           <li>next attempt {formatTime(delivery.next_attempt_at)}</li>
         )}
       </ol>
-      {delivery.status === "FAILED" && (
+      {delivery.status === "FAILED" && write && (
         <p>
           <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending}>
             Retry

@@ -2,7 +2,7 @@ import type { Subscription } from "@herald/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { Link, useLocation } from "wouter";
-import { useClient } from "../auth";
+import { useClient, usePermissions } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { checkFilters } from "../filters";
 
@@ -37,6 +37,7 @@ export default function SubscriptionEdit({ id }: { id?: string }) {
 
 function SubscriptionForm({ subscription }: { subscription: Subscription | undefined }) {
   const client = useClient();
+  const { write } = usePermissions();
   const queries = useQueryClient();
   const [, navigate] = useLocation();
   const ids = { filters: useId(), filtersHelp: useId(), filtersProblem: useId() };
@@ -139,15 +140,20 @@ function SubscriptionForm({ subscription }: { subscription: Subscription | undef
       </label>
       <ErrorMessage error={save.error} />
       {save.isSuccess && subscription && <p role="status">Saved.</p>}
-      <button type="submit" disabled={!check.ok || save.isPending}>
-        {subscription ? "Save" : "Create subscription"}
-      </button>
+      {write ? (
+        <button type="submit" disabled={!check.ok || save.isPending}>
+          {subscription ? "Save" : "Create subscription"}
+        </button>
+      ) : (
+        <p>Read-only access: the subscription is shown, not changed.</p>
+      )}
     </form>
   );
 }
 
 function Subscribers({ subscription }: { subscription: Subscription }) {
   const client = useClient();
+  const { write } = usePermissions();
   const queries = useQueryClient();
   const integrations = useQuery({ queryKey: ["integrations"], queryFn: () => client.getAccountIntegrations() });
   const users = useQuery({ queryKey: ["users"], queryFn: () => client.getAccountUsers() });
@@ -179,48 +185,52 @@ function Subscribers({ subscription }: { subscription: Subscription }) {
         {subscription.subscribers?.map((s) => (
           <li key={s.id}>
             {s.subscriber_type}: {nameOf(s.subscriber_type, s.subscriber) ?? s.subscriber}{" "}
-            <button
-              type="button"
-              aria-label={`Remove ${nameOf(s.subscriber_type, s.subscriber) ?? s.subscriber}`}
-              onClick={() => remove.mutate(s)}
-            >
-              Remove
-            </button>
+            {write && (
+              <button
+                type="button"
+                aria-label={`Remove ${nameOf(s.subscriber_type, s.subscriber) ?? s.subscriber}`}
+                onClick={() => remove.mutate(s)}
+              >
+                Remove
+              </button>
+            )}
           </li>
         ))}
       </ul>
       {subscription.subscribers?.length === 0 && <p>No subscribers.</p>}
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (choice) add.mutate();
-        }}
-      >
-        <label>
-          Add subscriber
-          <select value={choice} onChange={(e) => setChoice(e.target.value)}>
-            <option value="">Choose…</option>
-            <optgroup label="Integrations">
-              {integrations.data?.integrations.map((i) => (
-                <option key={i.id} value={`connection:${i.id}`}>
-                  {i.name} ({i.type})
-                </option>
-              ))}
-            </optgroup>
-            <optgroup label="Users (e-mail)">
-              {users.data?.users.map((u) => (
-                <option key={u.id} value={`user:${u.id}`}>
-                  {u.name}
-                </option>
-              ))}
-            </optgroup>
-          </select>
-        </label>
-        <button type="submit" disabled={!choice || add.isPending}>
-          Add
-        </button>
-      </form>
+      {write && (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (choice) add.mutate();
+          }}
+        >
+          <label>
+            Add subscriber
+            <select value={choice} onChange={(e) => setChoice(e.target.value)}>
+              <option value="">Choose…</option>
+              <optgroup label="Integrations">
+                {integrations.data?.integrations.map((i) => (
+                  <option key={i.id} value={`connection:${i.id}`}>
+                    {i.name} ({i.type})
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label="Users (e-mail)">
+                {users.data?.users.map((u) => (
+                  <option key={u.id} value={`user:${u.id}`}>
+                    {u.name}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          </label>
+          <button type="submit" disabled={!choice || add.isPending}>
+            Add
+          </button>
+        </form>
+      )}
       <ErrorMessage error={add.error ?? remove.error} />
     </section>
   );

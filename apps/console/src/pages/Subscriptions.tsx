@@ -1,11 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
-import { useClient } from "../auth";
+import { useClient, usePermissions } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { TableWrap } from "../components/TableWrap";
 
 export default function Subscriptions() {
   const client = useClient();
+  const { write } = usePermissions();
   const list = useQuery({
     queryKey: ["subscriptions"],
     queryFn: () => client.getAccountSubscriptions({ include_subscribers: true }),
@@ -13,11 +14,13 @@ export default function Subscriptions() {
   return (
     <section aria-labelledby="subscriptions-title">
       <h1 id="subscriptions-title">Subscriptions</h1>
-      <p>
-        <Link href="/subscriptions/new" className="button">
-          New subscription
-        </Link>
-      </p>
+      {write && (
+        <p>
+          <Link href="/subscriptions/new" className="button">
+            New subscription
+          </Link>
+        </p>
+      )}
       <ErrorMessage error={list.error} />
       <TableWrap label="Subscriptions table">
         <table>
