@@ -10,7 +10,17 @@ import { fileURLToPath } from "node:url";
 import { createHeraldClient, type HeraldClient } from "@herald/client";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consoleDist, DEV_KEY, type Herald, onDatabase, type Receiver, startHerald, startReceiver } from "./herald";
+import {
+  consoleDist,
+  DEV_KEY,
+  type Embedder,
+  type Herald,
+  onDatabase,
+  type Receiver,
+  startEmbedder,
+  startHerald,
+  startReceiver,
+} from "./herald";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // Every run takes them (test-results/, not committed); `pnpm --filter @herald/console screenshots` writes the README's.
@@ -26,6 +36,7 @@ const PHONE_SCREENSHOTS = new Set(["notifications", "notification", "subscriptio
 
 let herald: Herald;
 let receiver: Receiver;
+let embedder: Embedder;
 let browser: Browser;
 let page: Page;
 let api: HeraldClient;
@@ -33,7 +44,13 @@ let api: HeraldClient;
 beforeAll(async () => {
   if (!existsSync(`${consoleDist}console/index.html`)) throw new Error("build the console first: pnpm build");
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-  [herald, receiver] = await Promise.all([startHerald(), startReceiver()]);
+  // A customer's site on 127.0.0.1 may frame the console (CONSOLE_FRAME_ANCESTORS); the same page on localhost, another
+  // origin, may not.
+  embedder = await startEmbedder();
+  [herald, receiver] = await Promise.all([
+    startHerald({ CONSOLE_FRAME_ANCESTORS: `http://127.0.0.1:${embedder.port}` }),
+    startReceiver(),
+  ]);
   api = createHeraldClient({ baseUrl: herald.url, ...DEV_KEY });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -57,7 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([herald?.stop(), receiver?.close()]);
+  await Promise.all([herald?.stop(), receiver?.close(), embedder?.close()]);
 });
 
 /** No serious or critical axe-core violation on the page as it is now, at desktop width and at 390 px. */
@@ -374,6 +391,33 @@ describe("the console", () => {
     await portal.goto(link.url);
     await portal.getByRole("heading", { name: "This portal link was already used" }).waitFor();
     await portal.close();
+  });
+
+  it("shows an embedded portal link in a frame of a site CONSOLE_FRAME_ANCESTORS names, and in no other's", async () => {
+    const allowed = await api.createPortalLink({ role: "read", integration_ids: [integrationId], embed: true });
+    const site = await browser.newPage({ viewport: DESKTOP });
+    await site.goto(`http://127.0.0.1:${embedder.port}/embed?src=${encodeURIComponent(allowed.url)}`);
+    const frame = site.frameLocator('iframe[title="Herald portal"]');
+    await frame.getByRole("complementary", { name: "Portal session" }).waitFor();
+    await frame.getByRole("heading", { name: "Overview" }).waitFor();
+    await site.close();
+
+    // Another origin's page gets no console: the browser refuses to show it, so its code is never even exchanged.
+    const refused = await api.createPortalLink({ role: "read", integration_ids: [integrationId], embed: true });
+    const stranger = await browser.newPage({ viewport: DESKTOP });
+    const blocked = stranger.waitForEvent("response", (response) =>
+      response.url().startsWith(`${herald.url}/console/`),
+    );
+    await stranger.goto(`http://localhost:${embedder.port}/embed?src=${encodeURIComponent(refused.url)}`);
+    expect((await blocked).headers()["content-security-policy"]).toContain(
+      `frame-ancestors http://127.0.0.1:${embedder.port}`,
+    );
+    await stranger.waitForLoadState("load");
+    const child = stranger.frames().find((candidate) => candidate !== stranger.mainFrame());
+    await expect.poll(() => child?.url()).toMatch(/^chrome-error:/);
+    await stranger.close();
+    const session = await api.createPortalSession({ code: refused.code });
+    expect(session.portal).toMatchObject({ role: "read", integration_ids: [integrationId] });
   });
 
   it("refuses an expired portal link and an unknown one with a page saying which", async () => {

@@ -23,7 +23,8 @@ export interface Herald {
   stop(): Promise<void>;
 }
 
-export async function startHerald(): Promise<Herald> {
+/** Herald on the Node runtime; `settings` are added to its environment (CONSOLE_FRAME_ANCESTORS, say). */
+export async function startHerald(settings: Record<string, string> = {}): Promise<Herald> {
   const dataDir = mkdtempSync(join(tmpdir(), "herald-console-test-"));
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "node/server.ts", "--dev"], {
     cwd: apiDir,
@@ -36,6 +37,7 @@ export async function startHerald(): Promise<Herald> {
       // A failing target is given up quickly (three retries a second apart), so the test sees FAILED and retries it.
       DELIVERY_RETRY_SCHEDULE: "1,1,1",
       WEBHOOK_TIMEOUT_MS: "2000",
+      ...settings,
     },
   });
   let output = "";
@@ -112,4 +114,28 @@ export async function startReceiver(): Promise<Receiver> {
   receiver.url = `http://127.0.0.1:${port}/hook`;
   receiver.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return receiver;
+}
+
+export interface Embedder {
+  /** The port of a page that shows, in a frame, the URL its `src` query names (a customer's site embedding a portal). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A site of another origin that embeds the console: `/embed?src=<portal link>` frames the link. */
+export async function startEmbedder(): Promise<Embedder> {
+  const server: Server = createServer((request, response) => {
+    const src = new URL(request.url ?? "/", "http://embedder").searchParams.get("src") ?? "";
+    const escaped = src.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+    response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    response.end(
+      `<!doctype html><html lang="en"><title>Customer site</title><main><h1>Deliveries</h1>` +
+        `<iframe title="Herald portal" src="${escaped}" style="width:100%;height:600px;border:0"></iframe></main></html>`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
