@@ -153,7 +153,9 @@ module.exports = {
     },
   ],
   options: {
-    exclude: { path: [...TESTS, "(^|/)node_modules/", "(^|/)dist/", "(^|/)dist-node/", "(^|/)\\.wrangler/", "\\.d\\.ts$"] },
+    exclude: {
+      path: [...TESTS, "(^|/)node_modules/", "(^|/)dist/", "(^|/)dist-node/", "(^|/)\\.wrangler/", "\\.d\\.ts$"],
+    },
     doNotFollow: { path: "(^|/)node_modules/" },
     // Type-only imports are dependencies too (see the top of this file).
     tsPreCompilationDeps: true,
