@@ -279,6 +279,9 @@ describe("the console", () => {
     await page.goto(`${herald.url}/console/integrations`);
     const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: "Local receiver" }) });
     await expect(row.textContent()).resolves.toMatch(/disabled since .*410/);
+    // Its health over the last 24 hours: the first leg delivered, the second failed then retried, the third refused.
+    await row.getByText("3 legs: 2 delivered, 1 failed (33% failed)").waitFor();
+    await expect(row.textContent()).resolves.toMatch(/: HTTP 410/);
     await page.getByRole("link", { name: "Local receiver" }).click();
     await page.getByRole("button", { name: "Enable again" }).waitFor();
     await accessible("integration-disabled");
