@@ -44,7 +44,7 @@ const wrangler = spawn(
 );
 
 // The console, rebuilt into the directory wrangler serves on every edit of apps/console (built once already by
-// scripts/dev.mjs; reload the page to see a change).
+// scripts/dev.mjs; reload the page to see a change); the hot-reload server below shows edits without a reload.
 const consoleWatch = spawn("pnpm", ["--filter", "@herald/console", "dev"], {
   cwd: appDir,
   stdio: ["ignore", "inherit", "inherit"],
@@ -53,11 +53,23 @@ consoleWatch.on("error", (error) =>
   console.error(`herald: the console's rebuild on edit did not start: ${error.message}`),
 );
 
+// And the console with hot reload: Vite's dev server at http://127.0.0.1:5173/console/, passing Herald's paths on to
+// wrangler (apps/console/vite.config.ts), for editing the console without reloading the page.
+const consoleHot = spawn("pnpm", ["--filter", "@herald/console", "hot"], {
+  cwd: appDir,
+  stdio: ["ignore", "inherit", "inherit"],
+  env: { ...process.env, HERALD_URL: `http://127.0.0.1:${apiPort}` },
+});
+consoleHot.on("error", (error) =>
+  console.error(`herald: the console's hot-reload server did not start: ${error.message}`),
+);
+
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   consoleWatch.kill("SIGTERM");
+  consoleHot.kill("SIGTERM");
   wrangler.kill("SIGTERM");
   await libsql.close();
   process.exit(code);
