@@ -115,11 +115,12 @@ function notificationRow(
   accountId: string,
   at: number,
   status: NotificationRow["status"],
+  type = "test/statistics",
 ): NotificationRow {
   return {
     id,
     accountId,
-    type: "test/statistics",
+    type,
     notificationData: {},
     assetData: {},
     payload: {},
@@ -134,6 +135,58 @@ function notificationRow(
     modifiedBy: "test",
   };
 }
+
+describe("notifications by their legs' status", () => {
+  it("lists only the notifications with a leg in the status asked, counting only those", async () => {
+    const services = createServices(env);
+    const type = `test/${unique("by-leg-status")}`;
+    const now = Date.now();
+    const rows = [0, 1, 2].map((i) =>
+      notificationRow(crypto.randomUUID().toUpperCase(), ACCOUNT, now - 1000 * (3 - i), "completed", type),
+    );
+    const [failed, delivered, quiet] = rows as [NotificationRow, NotificationRow, NotificationRow];
+    const leg = (notification: NotificationRow, status: "FAILED" | "DELIVRD") => ({
+      ...newLeg({
+        id: crypto.randomUUID().toUpperCase(),
+        accountId: ACCOUNT,
+        notificationId: notification.id,
+        subscriptionId: "S",
+        channel: "webhook",
+        destination: crypto.randomUUID().toUpperCase(),
+        createdAt: notification.createdAt,
+      }),
+      status,
+    });
+    await services.db.insert(notifications).values(rows);
+    // The failed one also has a delivered leg: a notification counts once, for any of its legs.
+    await services.db
+      .insert(deliveries)
+      .values([leg(failed, "FAILED"), leg(failed, "DELIVRD"), leg(delivered, "DELIVRD")]);
+    const list = async (query: string) => {
+      const result = await call("GET", `/herald/v2/${ACCOUNT}/notifications/${type}?${query}`, { token });
+      expect(result.status).toBe(200);
+      return {
+        ids: result.body.notifications.map((n: { id: string }) => n.id),
+        total: result.body.total_count,
+      };
+    };
+    expect(await list("delivery_status=FAILED")).toEqual({ ids: [failed.id], total: 1 });
+    expect(await list("delivery_status=DELIVRD")).toEqual({ ids: [delivered.id, failed.id], total: 2 });
+    expect(await list("delivery_status=PENDING")).toEqual({ ids: [], total: 0 });
+    expect(await list("sort=asc")).toEqual({ ids: [failed.id, delivered.id, quiet.id], total: 3 });
+    // Paged like any listing: the continuation id walks the filtered set.
+    const first = await call("GET", `/herald/v2/${ACCOUNT}/notifications/${type}?delivery_status=DELIVRD&limit=1`, {
+      token,
+    });
+    expect(first.body.notifications.map((n: { id: string }) => n.id)).toEqual([delivered.id]);
+    const second = await list(`delivery_status=DELIVRD&limit=1&continuation_id=${first.body.continuation_id}`);
+    expect(second).toEqual({ ids: [failed.id], total: 2 });
+
+    const refused = await call("GET", `/herald/v2/${ACCOUNT}/notifications/${type}?delivery_status=LOST`, { token });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: "invalid_search_parameters", path: "delivery_status" });
+  });
+});
 
 describe("delivery statistics", () => {
   // A window in the past that only this test writes to: 2026-01-01 00:00 to 03:00 UTC, in Globex's account.

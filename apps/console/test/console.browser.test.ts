@@ -263,6 +263,14 @@ describe("the console", () => {
     await page.getByRole("button", { name: "Retry" }).waitFor({ timeout: 30_000 });
     await expect(page.getByRole("table", { name: "Attempts" }).textContent()).resolves.toMatch(/500/);
     await accessible("notification-failed");
+    // The list by leg status: Herald answers only the notifications with a FAILED leg.
+    await nav("Notifications").click();
+    await page.getByLabel("Type").selectOption(TYPE);
+    await page.getByLabel("Leg status").selectOption("FAILED");
+    await page.getByRole("link", { name: failing.slice(0, 8) }).waitFor();
+    await expect(page.getByRole("link", { name: delivered.slice(0, 8) }).count()).resolves.toBe(0);
+    await page.goto(`${herald.url}/console/notifications/${failing}`);
+    await page.getByRole("button", { name: "Retry" }).waitFor();
     receiver.status = 200;
     await page.getByRole("button", { name: "Retry" }).click();
     await page.getByRole("article").getByText("delivered", { exact: true }).waitFor({ timeout: 30_000 });

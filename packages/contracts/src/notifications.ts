@@ -186,6 +186,15 @@ export const NotificationsByTypeQuery = z
       description: "Only notifications created before this time (exclusive).",
     }),
     limit: LimitQuery,
+    delivery_status: z
+      .enum(["PENDING", "SENT", "DELIVRD", "READ", "FAILED"])
+      .optional()
+      .openapi({
+        description:
+          "Herald extension: only notifications with at least one leg in this status (FAILED: those with a failed " +
+          "destination). The page's `total_count` counts those too.",
+        example: "FAILED",
+      }),
   })
   .refine((query) => query.since === undefined || query.until === undefined || query.since <= query.until, {
     path: ["until"],

@@ -216,6 +216,7 @@ export async function listNotificationsByType(
     after,
     limit: query.limit,
     destinations: integrationScope(ctx.auth),
+    legStatus: query.delivery_status,
   });
   return {
     notifications: page.rows.map(toNotification),

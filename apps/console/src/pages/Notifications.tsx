@@ -34,13 +34,15 @@ export default function Notifications() {
   const refetchInterval = live ? LIVE_INTERVAL_MS : false;
 
   const list = useQuery({
-    queryKey: ["notifications", selectedType, continuation],
+    queryKey: ["notifications", selectedType, status, continuation],
     enabled: Boolean(selectedType) && !incident.trim(),
     refetchInterval,
     queryFn: () =>
       client.getAccountNotificationByType(selectedType ?? "", {
         limit: PAGE_SIZE,
         sort: "desc",
+        // Herald lists only the notifications with a leg in that status, page by page.
+        ...(status ? { delivery_status: status as Delivery["status"] } : {}),
         ...(continuation ? { continuation_id: continuation } : {}),
       }),
   });
@@ -64,9 +66,10 @@ export default function Notifications() {
     })),
   });
   const legsOf = (index: number): Delivery[] | undefined => legs[index]?.data?.deliveries;
+  // An incident's notifications are filtered here: that listing takes no status.
   const shown = rows
     .map((row, index) => ({ row, deliveries: legsOf(index) }))
-    .filter(({ deliveries }) => !status || deliveries?.some((d) => d.status === status));
+    .filter(({ deliveries }) => !incident.trim() || !status || deliveries?.some((d) => d.status === status));
 
   const next = list.data?.continuation_id;
   const error = types.error ?? list.error ?? byIncident.error;
@@ -91,8 +94,14 @@ export default function Notifications() {
           </select>
         </label>
         <label>
-          Leg status (this page)
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+          Leg status
+          <select
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value);
+              setPages([]);
+            }}
+          >
             <option value="">Any</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>

@@ -4663,6 +4663,8 @@ export interface operations {
                 until?: number;
                 /** @description Maximum number of items per page (1 to 1000). */
                 limit?: number;
+                /** @description Herald extension: only notifications with at least one leg in this status (FAILED: those with a failed destination). The page's `total_count` counts those too. */
+                delivery_status?: "PENDING" | "SENT" | "DELIVRD" | "READ" | "FAILED";
             };
             header?: never;
             path: {

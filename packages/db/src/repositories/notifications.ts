@@ -1,6 +1,12 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { deliveries, type NotificationRow, type NotificationStatus, notifications } from "../schema";
+import {
+  type DeliveryStatus,
+  deliveries,
+  type NotificationRow,
+  type NotificationStatus,
+  notifications,
+} from "../schema";
 import { preparedPerDb } from "./prepared";
 
 export async function insertNotification(db: Db, row: NotificationRow): Promise<void> {
@@ -52,6 +58,8 @@ export interface NotificationPageQuery {
   limit: number;
   /** Only notifications with a leg to one of these destinations (a portal session's integrations). */
   destinations?: readonly string[] | undefined;
+  /** Only notifications with a leg in this status (to one of `destinations`, when given). */
+  legStatus?: DeliveryStatus | undefined;
 }
 
 export interface NotificationPage {
@@ -65,7 +73,8 @@ export async function pageNotificationsByType(db: Db, query: NotificationPageQue
   const window: SQL[] = [eq(notifications.accountId, query.accountId), eq(notifications.type, query.type)];
   if (query.since !== undefined) window.push(gte(notifications.createdAt, query.since));
   if (query.until !== undefined) window.push(lt(notifications.createdAt, query.until));
-  if (query.destinations !== undefined) window.push(hasLegTo(query.accountId, query.destinations));
+  if (query.destinations !== undefined || query.legStatus !== undefined)
+    window.push(hasLeg(query.accountId, query.destinations, query.legStatus));
 
   const page = [...window];
   if (query.after) {
@@ -100,10 +109,15 @@ export async function pageNotificationsByType(db: Db, query: NotificationPageQue
   };
 }
 
-/** The notification has a leg to one of `destinations` (through deliveries_account_notification_idx). */
-function hasLegTo(accountId: string, destinations: readonly string[]): SQL {
-  if (destinations.length === 0) return sql`0`;
-  return sql`exists (select 1 from ${deliveries} where ${deliveries.accountId} = ${accountId} and ${deliveries.notificationId} = ${notifications.id} and ${inArray(deliveries.destination, [...destinations])})`;
+/**
+ * The notification has a leg to one of `destinations` (any when undefined), in `status` (any when undefined): through
+ * deliveries_account_notification_idx, the few legs of each notification.
+ */
+function hasLeg(accountId: string, destinations?: readonly string[], status?: DeliveryStatus): SQL {
+  if (destinations?.length === 0) return sql`0`;
+  const to = destinations === undefined ? sql`` : sql` and ${inArray(deliveries.destination, [...destinations])}`;
+  const inStatus = status === undefined ? sql`` : sql` and ${deliveries.status} = ${status}`;
+  return sql`exists (select 1 from ${deliveries} where ${deliveries.accountId} = ${accountId} and ${deliveries.notificationId} = ${notifications.id}${to}${inStatus})`;
 }
 
 /** Whether the account's notification has a leg to one of `destinations`. */
@@ -120,7 +134,7 @@ export async function notificationHasLegTo(
       and(
         eq(notifications.accountId, accountId),
         eq(notifications.id, notificationId),
-        hasLegTo(accountId, destinations),
+        hasLeg(accountId, destinations),
       ),
     )
     .limit(1);
