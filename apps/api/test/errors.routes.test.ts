@@ -19,7 +19,7 @@ function expectNoInternals(text: string) {
 
 describe("unknown routes", () => {
   it.each([
-    ["GET", "/"],
+    // `/` redirects to the console (test/console.test.ts).
     ["GET", "/nope"],
     ["GET", "/herald/v3/notification_types"],
     ["GET", "/herald/v1/12345678/subscriptions"],
