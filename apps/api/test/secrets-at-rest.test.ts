@@ -123,8 +123,33 @@ describe("integration secrets at rest", () => {
     expect(row.headersParsed["X-Api-Key"]).toMatch(SEALED_NOW);
     expect(row.headersParsed["X-Team"]).toBe("soc");
 
+    // The attempt stores the headers it sent, masked before they were written: signatures too.
+    const attempts = await createServices(env).db.$client.execute({
+      sql: "select request_headers from delivery_attempts where delivery_id = (select id from deliveries where notification_id = ?)",
+      args: [notification.id],
+    });
+    expect(attempts.rows).toHaveLength(1);
+    expect(JSON.parse(String(attempts.rows[0]!.request_headers))).toMatchObject({
+      Authorization: `****${bearer.slice(-4)}`,
+      "X-Api-Key": `****${apiKey.slice(-4)}`,
+      "X-Team": "soc",
+      "webhook-id": received!.headers["webhook-id"],
+      "webhook-timestamp": received!.headers["webhook-timestamp"],
+      "webhook-signature": "v1,**** v1,****",
+    });
+    const signatures = received!.headers["webhook-signature"]!.split(" ").map((entry) => entry.slice("v1,".length));
+    expect(signatures).toHaveLength(2);
+
     const secrets = [oldSecret, newSecret, oldSecret.slice("whsec_".length), newSecret.slice("whsec_".length)];
-    expect(await tablesContaining([...secrets, bearer, bearer.slice("Bearer ".length), apiKey])).toEqual([]);
+    expect(
+      await tablesContaining([
+        ...secrets,
+        bearer,
+        bearer.slice("Bearer ".length, -4),
+        apiKey.slice(0, -4),
+        ...signatures,
+      ]),
+    ).toEqual([]);
     // The scan does see the row, and its audit log entries: its name is not a secret.
     expect((await tablesContaining([integration.name])).sort()).toEqual([
       `audit_events holds ${integration.name}`,

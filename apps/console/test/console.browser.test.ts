@@ -226,6 +226,17 @@ describe("the console", () => {
     await expect(leg.getByRole("list", { name: "Status timeline" }).textContent()).resolves.toMatch(/PENDING.*DELIVRD/);
     const attempt = leg.getByRole("table", { name: "Attempts" }).getByRole("row").nth(1);
     await expect(attempt.textContent()).resolves.toMatch(/1.*queue.*200.*ms.*answered/);
+    // The headers it sent, behind a disclosure: closed at first, as Herald stored them once opened.
+    const headers = leg.getByRole("group").filter({ hasText: "Attempt 1: request headers" });
+    const webhookId = headers.getByRole("term").filter({ hasText: /^webhook-id$/ });
+    await expect(webhookId.isVisible()).resolves.toBe(false);
+    await headers.getByText("Attempt 1: request headers").click();
+    await webhookId.waitFor();
+    const [legId] = (await api.getNotificationDeliveries({ notification_id: delivered })).deliveries.map((d) => d.id);
+    const shown = await headers.getByRole("list").or(headers.locator("dl")).first().textContent();
+    expect(shown).toContain(`webhook-idmsg_${legId}`);
+    expect(shown).toContain("webhook-signaturev1,****");
+    expect(shown).not.toMatch(/v1,[A-Za-z0-9+/]{43}=/);
     await accessible("notification");
   });
 

@@ -74,6 +74,24 @@ describe("claimDeliveries", () => {
 });
 
 describe("recordAttempts", () => {
+  it("stores each attempt's request headers as given (a JSON object), and none for an attempt without a call", async () => {
+    const [called, skipped] = [await pendingLeg(t.db, 0), await pendingLeg(t.db, 0)];
+    await claimDeliveries(t.db, [called.id, skipped.id], 1_000, 60_000);
+    const headers = { "webhook-id": "msg_1", "webhook-signature": "v1,****", "x-team": "ops" };
+    await recordAttempts(t.db, {
+      records: [{ ...record(called, "DELIVRD", 200), requestHeaders: headers }, record(skipped, "FAILED", 0)],
+      now: 2_000,
+    });
+    const rows = await t.db
+      .select({ deliveryId: deliveryAttempts.deliveryId, requestHeaders: deliveryAttempts.requestHeaders })
+      .from(deliveryAttempts)
+      .where(inArray(deliveryAttempts.deliveryId, [called.id, skipped.id]));
+    expect(Object.fromEntries(rows.map((row) => [row.deliveryId, row.requestHeaders]))).toEqual({
+      [called.id]: headers,
+      [skipped.id]: null,
+    });
+  });
+
   it("records the first of two consumers' same attempt, and refuses the second whole", async () => {
     const leg = await pendingLeg(t.db, 0);
     // A claims, outlives its lease; B claims the same leg after it. Both call the target: attempt 1 twice.

@@ -25,6 +25,8 @@ export interface AttemptReport {
   address?: string | null;
   subject?: string | null;
   providerMessageId?: string | null;
+  /** The HTTP request's headers as sent, secrets masked (none for an e-mail or a call not made). */
+  requestHeaders?: Record<string, string>;
   /** No call was made because the integration is disabled: the leg is one a replay job delivers later. */
   skipReason?: SkipReason;
 }

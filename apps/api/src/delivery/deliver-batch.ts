@@ -196,6 +196,7 @@ export async function deliverBatch(
       ...(report.subject !== undefined ? { subject: report.subject } : {}),
       ...(report.providerMessageId !== undefined ? { providerMessageId: report.providerMessageId } : {}),
       ...(report.skipReason !== undefined ? { skipReason: report.skipReason } : {}),
+      ...(report.requestHeaders !== undefined ? { requestHeaders: report.requestHeaders } : {}),
     };
     return [{ leg, report, decision, record }];
   });

@@ -1,6 +1,7 @@
 import type { IntegrationRow } from "@herald/db";
 import type { Services } from "../env";
 import type { AttemptOutcome } from "../ports";
+import { maskRequestHeaders } from "../security/integration-secrets";
 import { readCapped } from "./response-body";
 import { classifyFetchError, classifyResponse } from "./retry-policy";
 import { signWebhook, webhookIdFor } from "./signing";
@@ -44,6 +45,8 @@ export interface WebhookCallResult {
   responseBody?: string;
   durationMs: number;
   error?: string;
+  /** The request's headers as sent, secrets masked: what the attempt stores. */
+  requestHeaders: Record<string, string>;
 }
 
 /** The integration's `method` setting: POST unless it says PUT or PATCH. */
@@ -109,6 +112,8 @@ export async function callWebhook(
   classify: (answer: TargetAnswer, now: number) => AttemptOutcome = classifyWebhookAnswer,
 ): Promise<WebhookCallResult> {
   const started = Date.now();
+  // Masked here, once for every HTTP integration type: no secret leaves the call in what it reports.
+  const requestHeaders = maskRequestHeaders(call.headers);
   try {
     const response = await targetFetch(call.url, {
       method: call.method,
@@ -123,6 +128,7 @@ export async function callWebhook(
       responseCode: response.status,
       responseBody,
       durationMs: Date.now() - started,
+      requestHeaders,
     };
   } catch (error) {
     const outcome = classifyFetchError(error);
@@ -130,6 +136,7 @@ export async function callWebhook(
     return {
       outcome,
       durationMs: Date.now() - started,
+      requestHeaders,
       error: reason === "timeout" ? `timeout after ${call.timeoutMs} ms` : reason,
     };
   }

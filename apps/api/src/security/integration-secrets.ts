@@ -40,6 +40,36 @@ export function maskHeaders(headers: Record<string, string>): Record<string, str
   );
 }
 
+/** Named like credentials but sent as they are: an idempotency key only tells a retried request from a new one. */
+const NOT_CREDENTIALS = ["idempotency-key", "x-idempotency-key"];
+
+/**
+ * The request headers of a call as an attempt stores them: each `webhook-signature` entry keeps its scheme and loses
+ * its signature (`v1,****`), credential-named values are masked as answers mask them, the rest is as sent.
+ */
+export function maskRequestHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => {
+      const lower = name.toLowerCase();
+      if (lower === "webhook-signature") return [name, maskSignatures(value)];
+      if (isCredentialHeader(lower) && !NOT_CREDENTIALS.includes(lower)) return [name, maskCredential(value)];
+      return [name, value];
+    }),
+  );
+}
+
+/** `v1,<base64> v1a,<base64>` → `v1,**** v1a,****`: which schemes signed it, none of what they made. */
+function maskSignatures(value: string): string {
+  return value
+    .split(" ")
+    .filter((entry) => entry !== "")
+    .map((entry) => {
+      const comma = entry.indexOf(",");
+      return comma > 0 ? `${entry.slice(0, comma)},${MASK}` : MASK;
+    })
+    .join(" ");
+}
+
 /**
  * A client that reads an integration and sends its headers back sends the masked values: those keep the credential
  * they mask instead of replacing it with the mask.

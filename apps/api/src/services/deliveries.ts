@@ -35,6 +35,7 @@ export function toDelivery(row: DeliveryRow, attempts: DeliveryAttemptRow[]): De
       ...(attempt.responseCode !== null ? { response_code: attempt.responseCode } : {}),
       ...(attempt.responseBody !== null ? { response_body: attempt.responseBody } : {}),
       ...(attempt.error !== null ? { error: attempt.error } : {}),
+      ...(attempt.requestHeaders !== null ? { request_headers: attempt.requestHeaders } : {}),
       ...(attempt.nextAttemptAt !== null ? { next_attempt_at: Math.floor(attempt.nextAttemptAt / 1000) } : {}),
       trigger: attempt.trigger ?? "queue",
       ...(attempt.jobId !== null ? { job_id: attempt.jobId } : {}),

@@ -233,6 +233,12 @@ export function defineChannelScenarios(harness: ChannelHarness, options: { burst
       const events = (await response.json()) as Array<{ index?: string; event: { id: string } }>;
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ index: "security", event: { id: notification.id } });
+      // The attempt shows the headers it sent, the token masked (the `Splunk ` scheme goes with it).
+      expect(leg!.attempts[0]!.request_headers).toEqual({
+        "content-type": "application/json",
+        "user-agent": "Herald-Webhooks/1.0",
+        authorization: `****${token_.slice(-4)}`,
+      });
 
       const wrong = await subscribed({
         type: "splunk_hec",

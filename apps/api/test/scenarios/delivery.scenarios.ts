@@ -55,6 +55,51 @@ export function defineDeliveryScenarios(harness: Harness) {
       const verified = new Webhook(secret.body.key).verify(received.body, received.headers) as { id: string };
       expect(verified.id).toBe(notification.id);
     });
+
+    it("shows each attempt's request headers as sent, the signature and credential-named values masked", async () => {
+      const bearer = `Bearer ${crypto.randomUUID()}`;
+      const apiKey = `key-${crypto.randomUUID()}`;
+      const target = await receiver([{ status: 500 }, { status: 200 }]);
+      const integration = await createIntegration(token, target.url, {
+        Authorization: bearer,
+        "X-Api-Key": apiKey,
+        "X-Team": "soc",
+      });
+      const type = await freshType(platform);
+      await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+      const notification = await send(token, type);
+
+      const [leg] = await settled(token, notification.id, 1);
+      expect(leg!.status).toBe("DELIVRD");
+      const calls = await target.calls();
+      expect(calls).toHaveLength(2);
+      expect(leg!.attempts).toHaveLength(2);
+      // Each attempt its own headers: the same webhook-id, its own timestamp and traceparent.
+      for (const [index, received] of calls.entries()) {
+        expect(received.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+        expect(leg!.attempts[index]!.request_headers).toEqual({
+          Authorization: `****${bearer.slice(-4)}`,
+          "X-Api-Key": `****${apiKey.slice(-4)}`,
+          "X-Team": "soc",
+          "content-type": "application/json",
+          "user-agent": received.headers["user-agent"],
+          "webhook-id": `msg_${leg!.id}`,
+          "webhook-timestamp": received.headers["webhook-timestamp"],
+          "webhook-signature": "v1,****",
+          traceparent: received.headers.traceparent,
+        });
+      }
+      expect(calls[0]!.headers["user-agent"]).toBe("Herald-Webhooks/1.0");
+      expect(calls[0]!.headers.traceparent).not.toBe(calls[1]!.headers.traceparent);
+      // Nothing of the credentials or the signatures in the answer.
+      const answer = JSON.stringify(leg);
+      for (const secret of [
+        bearer.slice("Bearer ".length),
+        apiKey,
+        ...calls.map((c) => c.headers["webhook-signature"]!),
+      ])
+        expect(answer).not.toContain(secret.slice(0, 12));
+    });
   });
 
   describe("trace context", () => {

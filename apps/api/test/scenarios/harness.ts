@@ -40,6 +40,7 @@ export interface DeliveryView {
     duration_ms: number;
     trigger: string;
     job_id?: string;
+    request_headers?: Record<string, string>;
   }>;
 }
 

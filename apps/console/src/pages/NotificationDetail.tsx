@@ -1,5 +1,6 @@
 import type { Delivery } from "@herald/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Fragment } from "react";
 import { Link } from "wouter";
 import { useClient, usePermissions } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
@@ -120,6 +121,33 @@ function Leg({ delivery, notificationId }: { delivery: Delivery; notificationId:
           </table>
         </TableWrap>
       )}
+      {delivery.attempts.map(
+        (attempt) =>
+          attempt.request_headers !== undefined && (
+            <RequestHeaders key={attempt.attempt} attempt={attempt.attempt} headers={attempt.request_headers} />
+          ),
+      )}
     </article>
+  );
+}
+
+/** The headers one attempt sent, as Herald stored them (secrets already masked by Herald), behind a disclosure. */
+function RequestHeaders({ attempt, headers }: { attempt: number; headers: Record<string, string> }) {
+  return (
+    <details className="request-headers">
+      <summary>Attempt {attempt}: request headers</summary>
+      <dl className="facts">
+        {Object.entries(headers).map(([name, value]) => (
+          <Fragment key={name}>
+            <dt>
+              <code>{name}</code>
+            </dt>
+            <dd>
+              <code className="body">{value}</code>
+            </dd>
+          </Fragment>
+        ))}
+      </dl>
+    </details>
   );
 }

@@ -3127,6 +3127,20 @@ export interface components {
             response_body?: string;
             error?: string;
             /**
+             * @description The HTTP request headers Herald sent (name → value), as sent, secrets masked: each `webhook-signature` entry keeps its scheme (`v1,****`), credential-named headers (`authorization`, `cookie`, names with `token`, `secret`, `key`, `password` or `auth`) show `****` and their last four characters. Absent when no HTTP call was made (e-mail, a call refused before sending) and for attempts recorded before Herald kept them.
+             * @example {
+             *       "content-type": "application/json",
+             *       "user-agent": "Herald-Webhooks/1.0",
+             *       "webhook-id": "msg_3B8EAFA01E1A4744AB530EE45EA8B102",
+             *       "webhook-timestamp": "1796515600",
+             *       "webhook-signature": "v1,****",
+             *       "authorization": "****a1b2"
+             *     }
+             */
+            request_headers?: {
+                [key: string]: string;
+            };
+            /**
              * @description When the next attempt is due, if any.
              * @example 1517314312
              */

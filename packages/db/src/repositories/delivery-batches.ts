@@ -192,6 +192,8 @@ export interface AttemptRecord {
   responseBody: string | null;
   error: string | null;
   nextAttemptAt: number | null;
+  /** The HTTP request headers sent, secrets already masked; absent when no HTTP call was made. */
+  requestHeaders?: Record<string, string>;
   /** The leg's `schedule_start` after the attempt when it moves (a rate-limited attempt does not use up the schedule). */
   scheduleStart?: number;
   /** Set only when the attempt learned them (the target URL or address, the e-mail subject, the provider's id). */
@@ -261,10 +263,10 @@ export async function recordAttempts(db: Db, input: RecordAttemptsInput): Promis
     db.all<{ delivery_id: string }>(sql`
       INSERT INTO delivery_attempts
         (id, delivery_id, account_id, attempt, started_at, duration_ms, response_code, response_body, error,
-         next_attempt_at, trigger, job_id)
+         request_headers, next_attempt_at, trigger, job_id)
       SELECT ${field("attemptId")}, d.id, d.account_id, ${field("attempt")}, ${field("startedAt")},
         ${field("durationMs")}, ${field("responseCode")}, ${field("responseBody")}, ${field("error")},
-        ${field("nextAttemptAt")}, d.trigger, d.job_id
+        ${field("requestHeaders")}, ${field("nextAttemptAt")}, d.trigger, d.job_id
       FROM json_each(${rows}) AS j
       JOIN deliveries AS d ON d.id = ${field("deliveryId")}
       WHERE +d.account_id = ${field("accountId")} AND +d.status = 'PENDING' AND d.attempts = ${field("attempt")} - 1

@@ -17,6 +17,8 @@ export const deliveryAttempts = sqliteTable(
     /** At most 20 KB of the response, as Svix stores. */
     responseBody: text("response_body"),
     error: text("error"),
+    /** The HTTP request headers Herald sent (name → value), secrets masked before they are stored; null: no HTTP call. */
+    requestHeaders: text("request_headers", { mode: "json" }).$type<Record<string, string>>(),
     /** When the next attempt is scheduled, if any. */
     nextAttemptAt: epochMs("next_attempt_at"),
     /** What started the schedule this attempt belongs to (the leg's `trigger` when it was made); null: `queue`. */

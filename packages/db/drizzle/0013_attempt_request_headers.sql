@@ -1,0 +1,1 @@
+ALTER TABLE `delivery_attempts` ADD `request_headers` text;
