@@ -4,9 +4,10 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServerCounters } from "@herald/api/node/counting";
+import { ensureConsole } from "@herald/api/scripts/ensure-console.mjs";
 import { prepareLocalDb } from "@herald/api/scripts/prepare-local-db";
 import { parse as parseJsonc } from "jsonc-parser";
 import { type Child, readyUrl, spawnChild } from "./child";
@@ -138,11 +139,16 @@ export async function startNode(options: { profile: boolean; echo: boolean }): P
   }
 }
 
-/** apps/api/wrangler.jsonc with only `main` changed (and the schema reference, which is relative to apps/api). */
+/**
+ * apps/api/wrangler.jsonc with only `main` changed, and what is relative to apps/api made absolute (the console's
+ * assets directory; the schema reference is dropped): the generated file lives elsewhere.
+ */
 function benchWranglerConfig(): string {
   const config = parseJsonc(readFileSync(join(apiDir, "wrangler.jsonc"), "utf8")) as Record<string, unknown>;
   delete config.$schema;
   config.main = join(benchDir, "src", "servers", "workerd-worker.ts");
+  const assets = config.assets as { directory?: string } | undefined;
+  if (assets?.directory) config.assets = { ...assets, directory: resolve(apiDir, assets.directory) };
   return JSON.stringify(config, null, 2);
 }
 
@@ -179,6 +185,8 @@ export async function startWorkerd(options: { echo: boolean }): Promise<Target> 
     // The config, wrangler's bundle and miniflare's state live in the temp dir: nothing lands in apps/api, and the
     // developer's .dev.vars (read next to the config) is not picked up.
     const configPath = join(db.dir, "wrangler.json");
+    // wrangler refuses to start without the assets directory (the console's build).
+    ensureConsole();
     writeFileSync(configPath, benchWranglerConfig());
     const port = await freePort();
     const vars = { ...secrets(), LIBSQL_URL: libsqlUrl };
