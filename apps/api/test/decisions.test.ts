@@ -337,6 +337,34 @@ describe("delivery statistics", () => {
     expect(foreign.status).toBe(403);
   });
 
+  it("counts, by default, the legs of the very second it is asked in", async () => {
+    const globex = await login(GLOBEX);
+    const services = createServices(env);
+    const at = Date.now();
+    const notification = notificationRow(crypto.randomUUID().toUpperCase(), GLOBEX.accountId, at, "completed");
+    const destination = crypto.randomUUID().toUpperCase();
+    await services.db.insert(notifications).values(notification);
+    await services.db.insert(deliveries).values({
+      ...newLeg({
+        id: crypto.randomUUID().toUpperCase(),
+        accountId: GLOBEX.accountId,
+        notificationId: notification.id,
+        subscriptionId: "S",
+        channel: "webhook",
+        destination,
+        createdAt: at,
+      }),
+      status: "DELIVRD",
+      deliveredAt: at + 5,
+    });
+    const result = await call("GET", `/herald/v2/${GLOBEX.accountId}/statistics/deliveries`, { token: globex });
+    expect(result.status).toBe(200);
+    // `until` is exclusive: the second after the one asked in.
+    expect(result.body.until).toBeGreaterThan(Math.floor(at / 1000));
+    const row = result.body.latency.find((r: { integration_id?: string }) => r.integration_id === destination);
+    expect(row).toMatchObject({ delivered: 1, p50_ms: 5, p95_ms: 5 });
+  });
+
   it("defaults to the last 24 hours, with the integration's name and type, over real deliveries", async () => {
     const target = await receiver();
     const integration = await createIntegration(token, target.url);

@@ -13,7 +13,9 @@ export const DeliveryStatisticsQuery = z
     since: EpochSecondsQuery.optional().openapi({
       description: "Legs created at or after this time; default `until` less 24 hours.",
     }),
-    until: EpochSecondsQuery.optional().openapi({ description: "Legs created before this time; default now." }),
+    until: EpochSecondsQuery.optional().openapi({
+      description: "Legs created before this time; by default the second after now (legs of this second count).",
+    }),
   })
   .refine((query) => query.since === undefined || query.until === undefined || query.since < query.until, {
     path: ["until"],

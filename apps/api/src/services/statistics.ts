@@ -18,7 +18,8 @@ export async function getDeliveryStatistics(
   accountId: string,
   query: DeliveryStatisticsQuery,
 ): Promise<DeliveryStatistics> {
-  const until = query.until ?? Math.floor(ctx.services.now() / 1000);
+  // `until` is exclusive and in whole seconds: by default the second after now, so that legs of this very second count.
+  const until = query.until ?? Math.floor(ctx.services.now() / 1000) + 1;
   const since = query.since ?? Math.max(0, until - STATISTICS_DEFAULT_WINDOW_SECONDS);
   // The query's own checks cover a window given whole; these cover one end given against the default other.
   if (since >= until) throw ApiError.invalid("since", "since must be before until (default: now)");

@@ -7004,7 +7004,7 @@ export interface operations {
             query?: {
                 /** @description Legs created at or after this time; default `until` less 24 hours. */
                 since?: number;
-                /** @description Legs created before this time; default now. */
+                /** @description Legs created before this time; by default the second after now (legs of this second count). */
                 until?: number;
             };
             header?: never;
