@@ -1,3 +1,4 @@
+import { createHeraldClient, type HeraldClient } from "@herald/client";
 import { expect } from "vitest";
 
 // What every test suite shares, whichever runtime Herald runs on: the seeded accounts and keys, unique names, and the
@@ -70,4 +71,17 @@ export async function loginThrough(call: Call, who: Credentials): Promise<string
   });
   expect(result.status).toBe(200);
   return result.body.authentication.token;
+}
+
+/**
+ * The typed client (`@herald/client`) acting with `who`'s token on its account, through `fetch`: how tests make the
+ * calls they expect to succeed, so a change to a request or an answer's shape fails their typecheck. Tests of refusals
+ * keep `callWith`, which sends what the types forbid. No retries: a test sees Herald's first answer.
+ */
+export function heraldThrough(
+  fetch: (input: Request, init?: RequestInit) => Promise<Response>,
+  baseUrl: string,
+  who: { token: string; accountId: string },
+): HeraldClient {
+  return createHeraldClient({ baseUrl, token: who.token, accountId: who.accountId, fetch, retries: 0 });
 }

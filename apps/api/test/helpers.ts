@@ -1,6 +1,15 @@
 import { SELF } from "cloudflare:test";
+import type { HeraldClient } from "@herald/client";
 import { expect } from "vitest";
-import { basicAuth, type CallOptions, type CallResult, type Credentials, callWith, loginThrough } from "./common";
+import {
+  basicAuth,
+  type CallOptions,
+  type CallResult,
+  type Credentials,
+  callWith,
+  heraldThrough,
+  loginThrough,
+} from "./common";
 
 export {
   ACME,
@@ -62,6 +71,11 @@ export async function session(who: { keyId: string; secret: string; accountId: s
     userId: result.body.authentication.user.id,
     accountId: who.accountId,
   };
+}
+
+/** The typed client acting as `s`, calling this file's Worker directly (see `heraldThrough`). */
+export function heraldAs(s: Session): HeraldClient {
+  return heraldThrough((input, init) => SELF.fetch(input, init), BASE, s);
 }
 
 export const UPPERCASE_UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;

@@ -1,13 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ACME, call, login } from "./helpers";
+import { ACME, heraldAs, session } from "./helpers";
 
 describe("smoke", () => {
-  it("logs in and lists notification types", async () => {
-    const token = await login(ACME);
-    const result = await call("GET", "/herald/v2/notification_types", { token });
-    expect(result.status).toBe(200);
-    expect(result.body.notification_types.map((t: { notification_type: string }) => t.notification_type)).toContain(
-      "incidents/alerts",
-    );
+  it("logs in and lists notification types through the typed client", async () => {
+    const acme = heraldAs(await session(ACME));
+    const { notification_types } = await acme.getNotificationTypes();
+    expect(notification_types.map((t) => t.notification_type)).toContain("incidents/alerts");
   });
 });
