@@ -1,3 +1,4 @@
+import { ErrorCode, ValidationErrorCode } from "@herald/contracts";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { METHOD_NAME_ALL } from "hono/router";
@@ -74,6 +75,11 @@ export function createApp() {
     scheme: "basic",
     description: "Access key id as the user name, secret as the password.",
   });
+
+  // No route's schema references the error codes (bodies type `error` as a string, so clients tolerate new codes):
+  // registered here, the document carries them, and the typed client generates its ERROR_CODES from it.
+  app.openAPIRegistry.register("Error-Code", ErrorCode);
+  app.openAPIRegistry.register("Validation-Error-Code", ValidationErrorCode);
 
   // Liveness (the process answers) and readiness (its database answers too): for load balancers and HEALTHCHECKs.
   app.get("/health", (c) => c.json({ status: "ok" }));

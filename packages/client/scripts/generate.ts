@@ -1,5 +1,5 @@
 // Regenerates openapi.json (from the API's routes), and from it src/generated/schema.ts (types, openapi-typescript),
-// src/generated/operations.ts (the operation table and methods), and src/generated/error-codes.ts (from the contracts).
+// src/generated/operations.ts (the operation table and methods), and src/generated/error-codes.ts (from its Error-Code schemas).
 //   tsx scripts/generate.ts           writes every file
 //   tsx scripts/generate.ts --check   writes nothing; exits 1 when a committed file differs from a fresh one
 import { spawnSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString, COMMENT_HEADER, type OpenAPI3 } from "openapi-typescript";
-import { errorCodesSource } from "./error-codes.js";
+import { documentEnum, errorCodesSource } from "./error-codes.js";
 import { clientDocument, operationsSource } from "./operations.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -30,10 +30,6 @@ const apiSource = (file: string) => new URL(`../../../apps/api/src/${file}`, imp
 const { createApp } = (await import(apiSource("app.ts"))) as Pick<Api, "createApp">;
 const { openApiDocument } = (await import(apiSource("routes/openapi-document.ts"))) as Pick<Api, "openApiDocument">;
 
-const { ErrorCode } = (await import(new URL("../../../packages/contracts/src/errors.ts", import.meta.url).href)) as {
-  ErrorCode: { options: readonly string[] };
-};
-
 const document = openApiDocument(createApp()) as OpenAPI3;
 const documentText = `${JSON.stringify(document, null, 2)}\n`;
 // The client leaves out the operations marked `x-herald-client: false`; openapi.json keeps them.
@@ -52,7 +48,13 @@ const generated = [
   { path: files.document, text: documentText },
   { path: files.schema, text: schemaText },
   { path: files.operations, text: formatted(operationsSource(forClient), files.operations) },
-  { path: files.errorCodes, text: formatted(errorCodesSource(ErrorCode.options), files.errorCodes) },
+  {
+    path: files.errorCodes,
+    text: formatted(
+      errorCodesSource(documentEnum(document, "Error-Code"), documentEnum(document, "Validation-Error-Code")),
+      files.errorCodes,
+    ),
+  },
 ];
 
 if (!process.argv.includes("--check")) {

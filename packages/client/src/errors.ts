@@ -1,4 +1,4 @@
-import type { ErrorCode } from "./generated/error-codes.js";
+import { type ErrorCode, VALIDATION_ERROR_CODES, type ValidationErrorCode } from "./generated/error-codes.js";
 import type { FailedSubscriber, OperationName, Schemas, UnprocessedItem } from "./types.js";
 
 /** A Herald error body: `{error, details?, path?, request_id?}`, plus the fields some operations add. */
@@ -6,18 +6,6 @@ export type HeraldErrorBody = Schemas["Error"] & {
   subscribers_failed?: FailedSubscriber[];
   unprocessed_items?: UnprocessedItem[];
 };
-
-/** Codes of a request Herald refused as invalid (400): a subset of the generated ERROR_CODES. */
-export const VALIDATION_ERROR_CODES = [
-  "invalid_json",
-  "invalid_json_schema",
-  "missing_required_property",
-  "wrong_type",
-  "invalid_value",
-  "unknown_property",
-  "invalid_search_parameters",
-] as const satisfies readonly ErrorCode[];
-export type ValidationErrorCode = (typeof VALIDATION_ERROR_CODES)[number];
 
 /** Herald answered an operation with a non-2xx status. */
 export class HeraldError extends Error {

@@ -16,10 +16,13 @@ export {
   isPartialDeletion,
   isSubscribersFailed,
   isValidationError,
+} from "./errors.js";
+export {
+  ERROR_CODES,
+  type ErrorCode,
   VALIDATION_ERROR_CODES,
   type ValidationErrorCode,
-} from "./errors.js";
-export { ERROR_CODES, type ErrorCode } from "./generated/error-codes.js";
+} from "./generated/error-codes.js";
 export { OPERATIONS } from "./generated/operations.js";
 export type { AccountCallOptions, CallOptions, IdempotencyOptions, OperationInfo } from "./operation.js";
 export { type PortalSession, signInWithPortalCode } from "./portal.js";

@@ -2,7 +2,8 @@ import { z } from "./zod";
 
 // Herald's error shape on the wire: `{error, details?, path?}`, fixed by Alert Logic's definition.
 
-export const ErrorCode = z
+/** The codes of a request refused as invalid (400): what `isValidationError` in the client checks for. */
+export const ValidationErrorCode = z
   .enum([
     "invalid_json",
     "invalid_json_schema",
@@ -11,6 +12,16 @@ export const ErrorCode = z
     "invalid_value",
     "unknown_property",
     "invalid_search_parameters",
+  ])
+  .openapi("Validation-Error-Code", {
+    description: "The error codes of a request refused as invalid (400): a subset of Error-Code.",
+    example: "missing_required_property",
+  });
+export type ValidationErrorCode = z.infer<typeof ValidationErrorCode>;
+
+export const ErrorCode = z
+  .enum([
+    ...ValidationErrorCode.options,
     "unauthorized",
     "forbidden",
     "not_found",

@@ -1115,6 +1115,18 @@ export interface components {
              */
             by: string;
         };
+        /**
+         * @description Error codes this server sends in `error`. `unknown_property` is reserved: unknown properties are currently ignored. Clients should tolerate codes not listed here.
+         * @example missing_required_property
+         * @enum {string}
+         */
+        "Error-Code": "invalid_json" | "invalid_json_schema" | "missing_required_property" | "wrong_type" | "invalid_value" | "unknown_property" | "invalid_search_parameters" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "account_not_active" | "unknown_notification_type" | "delete_failed" | "idempotency_key_reused" | "portal_code_unknown" | "portal_code_used" | "portal_code_expired" | "too_many_requests" | "service_unavailable" | "internal_error";
+        /**
+         * @description The error codes of a request refused as invalid (400): a subset of Error-Code.
+         * @example missing_required_property
+         * @enum {string}
+         */
+        "Validation-Error-Code": "invalid_json" | "invalid_json_schema" | "missing_required_property" | "wrong_type" | "invalid_value" | "unknown_property" | "invalid_search_parameters";
         /** @description A console session from a portal link: a token as AIMS `authenticate` answers one (send it as `x-aims-auth-token`), limited to the link's role and integrations, and valid at most until the link expires. */
         "Portal-Session": components["schemas"]["Authenticate-Response"] & {
             portal: {
