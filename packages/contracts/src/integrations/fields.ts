@@ -2,19 +2,9 @@
 // name, a target URL, and how credentials are answered masked.
 import { HttpUrl } from "../common";
 import { z } from "../zod";
+import { INTEGRATION_TYPES } from "./types";
 
-export const INTEGRATION_TYPES = [
-  "webhook",
-  "slack",
-  "msteams",
-  "pagerduty",
-  "discord",
-  "splunk_hec",
-  "jira",
-  "jsd",
-  "snow",
-  "email",
-] as const;
+export { INTEGRATION_TYPES };
 
 export const IntegrationType = z.enum(INTEGRATION_TYPES).openapi("Integration-Type-Name", {
   description:

@@ -1,19 +1,8 @@
+import { INTEGRATION_TYPES } from "@herald/contracts/integration-types";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { accounts } from "./accounts";
 import { auditColumns, epochMs } from "./columns";
 
-export const INTEGRATION_TYPES = [
-  "webhook",
-  "slack",
-  "msteams",
-  "pagerduty",
-  "discord",
-  "splunk_hec",
-  "jira",
-  "jsd",
-  "snow",
-  "email",
-] as const;
 export type IntegrationKind = (typeof INTEGRATION_TYPES)[number];
 
 export const integrations = sqliteTable(
