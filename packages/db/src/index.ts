@@ -38,7 +38,6 @@ export {
   loadFanoutBatch,
   newLeg,
   openSuppressionWindows,
-  openSuppressionWindowsWithHolders,
   type PendingLeg,
   type SuppressionHolder,
   type SuppressionWindow,

@@ -6,7 +6,7 @@ import {
   findFanoutDecisions,
   newLeg,
   notifications,
-  openSuppressionWindowsWithHolders,
+  openSuppressionWindows,
   writeFanout,
 } from "../src";
 import { newId, openTestDb, storedNotification, type TestDb } from "./support";
@@ -60,9 +60,9 @@ describe("suppression window holders", () => {
   it("name the notification holding each window and when it opened it, read in the same round trip", async () => {
     const subscriptionId = newId();
     const window = { subscriptionId, key: "incident:A", windowMs: 60_000 };
-    const first = await openSuppressionWindowsWithHolders(t.db, [{ ...window, notificationId: "N1" }], 10_000);
+    const first = await openSuppressionWindows(t.db, [{ ...window, notificationId: "N1" }], 10_000);
     expect(first.opened).toEqual(new Set([`${subscriptionId}/incident:A/N1`]));
-    const repeat = await openSuppressionWindowsWithHolders(t.db, [{ ...window, notificationId: "N2" }], 20_000);
+    const repeat = await openSuppressionWindows(t.db, [{ ...window, notificationId: "N2" }], 20_000);
     expect(repeat.opened).toEqual(new Set());
     expect(repeat.holders.get(`${subscriptionId}/incident:A`)).toEqual({ notificationId: "N1", notifiedAt: 10_000 });
   });

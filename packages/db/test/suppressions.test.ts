@@ -13,7 +13,7 @@ const MINUTE = 60_000;
 /** Whether the one window opened (the subscription may notify). */
 async function openSuppressionWindow(input: SuppressionWindow & { now: number }): Promise<boolean> {
   const { now, ...window } = input;
-  const opened = await openSuppressionWindows(t.db, [window], now);
+  const { opened } = await openSuppressionWindows(t.db, [window], now);
   return opened.has(`${window.subscriptionId}/${window.key}/${window.notificationId}`);
 }
 
@@ -103,7 +103,7 @@ describe("suppression windows", () => {
       0,
     );
     const next = newId();
-    const opened = await openSuppressionWindows(
+    const { opened } = await openSuppressionWindows(
       t.db,
       [
         { subscriptionId: short, key: "A", notificationId: next, windowMs: MINUTE },

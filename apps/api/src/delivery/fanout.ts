@@ -5,7 +5,7 @@ import {
   NOTIFICATION_STATUS,
   type NotificationRow,
   newLeg,
-  openSuppressionWindowsWithHolders,
+  openSuppressionWindows,
   type PendingLeg,
   type SubscriptionRow,
   type SuppressionWindow,
@@ -81,7 +81,7 @@ export async function fanOutBatch(services: Services, notificationIds: readonly 
         windowMs: windowMs(subscription),
       })),
   );
-  const { opened, holders } = await openSuppressionWindowsWithHolders(services.db, windows, now);
+  const { opened, holders } = await openSuppressionWindows(services.db, windows, now);
 
   const subscribersOf = new Map<string, typeof batch.subscribers>();
   for (const subscriber of batch.subscribers) {

@@ -117,22 +117,12 @@ export interface SuppressionHolder {
 
 /**
  * Opens each suppression window (subscription, key) unless one is open, in one statement: answers the windows that
- * opened, as `subscriptionId/key/notificationId`, whose subscriptions may notify. A window opened by the same
- * notification does not suppress it, so a replayed fan-out reaches the same legs.
+ * opened (`opened`, as `subscriptionId/key/notificationId`), whose subscriptions may notify, and who holds each window
+ * afterwards (`holders`, by `subscriptionId/key`), so fan-out can say which earlier notification suppressed one: the
+ * read rides in the same round trip. A window opened by the same notification does not suppress it, so a replayed
+ * fan-out reaches the same legs.
  */
 export async function openSuppressionWindows(
-  db: Db,
-  windows: readonly SuppressionWindow[],
-  now: number,
-): Promise<Set<string>> {
-  return (await openSuppressionWindowsWithHolders(db, windows, now)).opened;
-}
-
-/**
- * openSuppressionWindows, also answering who holds each window afterwards (by `subscriptionId/key`), so fan-out can
- * say which earlier notification suppressed one: the read rides in the same round trip.
- */
-export async function openSuppressionWindowsWithHolders(
   db: Db,
   windows: readonly SuppressionWindow[],
   now: number,
