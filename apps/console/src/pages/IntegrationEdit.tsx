@@ -1,11 +1,12 @@
 import type { RequestBody, Schemas } from "@herald/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { Link, useLocation } from "wouter";
+import { useState } from "react";
+import { Link } from "wouter";
 import { useClient, usePermissions } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { formatTime } from "../format";
 import { INTEGRATION_TYPES } from "../integration-types";
+import { useSaveForm } from "../save-form";
 import { IntegrationState } from "./Integrations";
 
 type Integration = Schemas["Integration"];
@@ -33,8 +34,6 @@ export default function IntegrationEdit({ id }: { id?: string }) {
 function IntegrationForm({ integration }: { integration: Integration | undefined }) {
   const client = useClient();
   const { write } = usePermissions();
-  const queries = useQueryClient();
-  const [, navigate] = useLocation();
   const stored = (integration ?? {}) as Record<string, unknown>;
   const [type, setType] = useState<string>(integration?.type ?? "webhook");
   const [name, setName] = useState(integration?.name ?? "");
@@ -53,8 +52,10 @@ function IntegrationForm({ integration }: { integration: Integration | undefined
       return "headers are not valid JSON";
     }
   })();
-  const save = useMutation({
-    mutationFn: async () => {
+  const { save, submit } = useSaveForm({
+    kind: "integration",
+    isNew: !integration,
+    save: async () => {
       // On an edit only what was typed goes back: secrets stay as stored unless replaced.
       const typed = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ""));
       const body: Record<string, unknown> = { name: name.trim(), ...typed };
@@ -62,16 +63,7 @@ function IntegrationForm({ integration }: { integration: Integration | undefined
       if (integration) return client.updateIntegration(integration.id, body as RequestBody<"update_integration">);
       return client.createIntegration({ ...body, type } as RequestBody<"create_integration">);
     },
-    onSuccess: (saved) => {
-      void queries.invalidateQueries({ queryKey: ["integrations"] });
-      void queries.invalidateQueries({ queryKey: ["integration", saved.id] });
-      if (!integration) navigate(`/integrations/${saved.id}`);
-    },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   return (
     <form className="card form" onSubmit={submit} aria-label="Integration settings">
       <label>

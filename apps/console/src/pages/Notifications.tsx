@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link } from "wouter";
 import { useClient } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { NotificationTypeOptions } from "../components/NotificationTypeOptions";
 import { TableWrap } from "../components/TableWrap";
 import { formatTime } from "../format";
 
@@ -86,11 +87,7 @@ export default function Notifications() {
               setPages([]);
             }}
           >
-            {types.data?.notification_types.map((t) => (
-              <option key={t.notification_type} value={t.notification_type}>
-                {t.name} ({t.notification_type})
-              </option>
-            ))}
+            <NotificationTypeOptions types={types.data?.notification_types} />
           </select>
         </label>
         <label>

@@ -1,10 +1,12 @@
 import type { Subscription } from "@herald/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
-import { Link, useLocation } from "wouter";
+import { useId, useState } from "react";
+import { Link } from "wouter";
 import { useClient, usePermissions } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { NotificationTypeOptions } from "../components/NotificationTypeOptions";
 import { checkFilters } from "../filters";
+import { useSaveForm } from "../save-form";
 
 const TEMPLATES = [
   "log_review_created",
@@ -38,8 +40,6 @@ export default function SubscriptionEdit({ id }: { id?: string }) {
 function SubscriptionForm({ subscription }: { subscription: Subscription | undefined }) {
   const client = useClient();
   const { write } = usePermissions();
-  const queries = useQueryClient();
-  const [, navigate] = useLocation();
   const ids = { filters: useId(), filtersHelp: useId(), filtersProblem: useId() };
   const types = useQuery({ queryKey: ["notification-types"], queryFn: () => client.getNotificationTypes() });
   const [name, setName] = useState(subscription?.name ?? "");
@@ -51,8 +51,10 @@ function SubscriptionForm({ subscription }: { subscription: Subscription | undef
   const [active, setActive] = useState(subscription?.active ?? true);
   const check = checkFilters(filters);
   const selectedType = type || types.data?.notification_types[0]?.notification_type || "";
-  const save = useMutation({
-    mutationFn: async () => {
+  const { save, submit } = useSaveForm({
+    kind: "subscription",
+    isNew: !subscription,
+    save: async () => {
       if (!check.ok) throw new Error(check.problem);
       const common = {
         name: name.trim(),
@@ -66,16 +68,7 @@ function SubscriptionForm({ subscription }: { subscription: Subscription | undef
         ? client.updateSubscription(subscription.id, common)
         : client.createSubscription({ ...common, class: className });
     },
-    onSuccess: (saved) => {
-      void queries.invalidateQueries({ queryKey: ["subscriptions"] });
-      void queries.invalidateQueries({ queryKey: ["subscription", saved.id] });
-      if (!subscription) navigate(`/subscriptions/${saved.id}`);
-    },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   return (
     <form className="card form" onSubmit={submit} aria-label="Subscription">
       <label>
@@ -94,11 +87,7 @@ function SubscriptionForm({ subscription }: { subscription: Subscription | undef
       <label>
         Notification type
         <select value={selectedType} onChange={(e) => setType(e.target.value)}>
-          {types.data?.notification_types.map((t) => (
-            <option key={t.notification_type} value={t.notification_type}>
-              {t.name} ({t.notification_type})
-            </option>
-          ))}
+          <NotificationTypeOptions types={types.data?.notification_types} />
         </select>
       </label>
       <label htmlFor={ids.filters}>Filter (JSON, optional)</label>
