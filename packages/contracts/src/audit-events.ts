@@ -1,4 +1,4 @@
-import { ContinuationIdQuery, EpochSeconds, EpochSecondsQuery, LimitQuery, SortQuery } from "./common";
+import { ContinuationIdQuery, EpochSeconds, EpochSecondsQuery, LimitQuery, pageFields, SortQuery } from "./common";
 import { z } from "./zod";
 
 // Herald extension: the audit log of every change to an account's configuration (README "Audit log").
@@ -114,15 +114,7 @@ export type AuditEvent = z.infer<typeof AuditEvent>;
 export const AuditEventPage = z
   .object({
     audit_events: z.array(AuditEvent),
-    continuation_id: z
-      .string()
-      .optional()
-      .openapi({ description: "Pass as `continuation_id` to get the next page. Absent on the last page." }),
-    total_count: z
-      .number()
-      .int()
-      .nonnegative()
-      .openapi({ description: "Number of entries matching the query, over all pages." }),
+    ...pageFields("entries"),
   })
   .openapi("Audit-Event-Page");
 export type AuditEventPage = z.infer<typeof AuditEventPage>;

@@ -93,6 +93,21 @@ export const ContinuationIdQuery = z
   .openapi({ description: "The `continuation_id` of the previous page; continue from that result." });
 export type ContinuationIdQuery = z.infer<typeof ContinuationIdQuery>;
 
+/** A page of a list answer, after its items: the next page's `continuation_id`, and how many `things` match in all. */
+export function pageFields(things: string) {
+  return {
+    continuation_id: z
+      .string()
+      .optional()
+      .openapi({ description: "Pass as `continuation_id` to get the next page. Absent on the last page." }),
+    total_count: z
+      .number()
+      .int()
+      .nonnegative()
+      .openapi({ description: `Number of ${things} matching the query, over all pages.` }),
+  };
+}
+
 // ---- Path parameters, in the form @hono/zod-openapi reads. ----
 
 /**

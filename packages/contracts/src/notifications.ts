@@ -7,6 +7,7 @@ import {
   HttpUrl,
   Id,
   LimitQuery,
+  pageFields,
   pathParam,
   SortQuery,
 } from "./common";
@@ -164,15 +165,7 @@ export type Notification = z.infer<typeof Notification>;
 export const NotificationPage = z
   .object({
     notifications: z.array(Notification),
-    continuation_id: z
-      .string()
-      .optional()
-      .openapi({ description: "Pass as `continuation_id` to get the next page. Absent on the last page." }),
-    total_count: z
-      .number()
-      .int()
-      .nonnegative()
-      .openapi({ description: "Number of notifications matching the query, over all pages." }),
+    ...pageFields("notifications"),
   })
   .openapi("Notification-Page");
 export type NotificationPage = z.infer<typeof NotificationPage>;
