@@ -38,22 +38,6 @@ export const permanent = (reason: string, address?: string): AttemptReport => ({
   ...(address !== undefined ? { address } : {}),
 });
 
-export interface IntegrationTarget {
-  /** The integration with its secrets opened, or why there is none to call. */
-  integration: IntegrationRow | { missing: string; address?: string; skipReason?: SkipReason };
-  /** The notification document webhooks carry, and its JSON (each made once per notification and batch). */
-  document: () => Notification;
-  body: () => string;
-  /** What a channel type renders its message from. */
-  message: () => { view: NotificationView; options: RenderOptions };
-  /** The batch's tickets per incident, for ticketing types. */
-  tickets?: TicketBook;
-  /** What an `email` integration renders its e-mail from. */
-  email: () => EmailInput;
-  /** The attempt's W3C traceparent, which webhooks carry to the target (none for a test call). */
-  traceparent?: string;
-}
-
 /** What an e-mail renders from: the leg's template and subject template, the type's name, the notification. */
 export type EmailRenderInput = Parameters<typeof renderEmail>[0];
 
@@ -68,13 +52,22 @@ export interface EmailInput {
 export interface CallInput {
   /** Fixes the Standard Webhooks `webhook-id` (the leg's id, or a test call's own). */
   deliveryId: string;
+  /** The notification document webhooks carry, and its JSON (each made once per notification and batch). */
   document: () => Notification;
   body: () => string;
+  /** What a channel type renders its message from. */
   message: () => { view: NotificationView; options: RenderOptions };
   /** The batch's tickets per incident; without it (a test call) a ticketing type opens a ticket. */
   tickets?: TicketBook;
+  /** What an `email` integration renders its e-mail from. */
   email: () => EmailInput;
+  /** The attempt's W3C traceparent, which webhooks carry to the target (none for a test call). */
   traceparent?: string;
+}
+
+/** A leg's call before it is made: its integration (secrets opened), or why there is none to call. */
+export interface IntegrationTarget extends Omit<CallInput, "deliveryId"> {
+  integration: IntegrationRow | { missing: string; address?: string; skipReason?: SkipReason };
 }
 
 export type IntegrationCall =
