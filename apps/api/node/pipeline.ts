@@ -31,7 +31,7 @@ interface WranglerConfig {
   queues: { consumers: ConsumerConfig[] };
 }
 
-// wrangler.jsonc is the one place the consumers' settings are written down (the variables' defaults: src/settings.ts).
+// wrangler.jsonc is the one place the consumers' settings are written down (the variables' defaults: src/settings/).
 export const wrangler = parseJsonc(
   readFileSync(fileURLToPath(new URL("../wrangler.jsonc", import.meta.url)), "utf8"),
 ) as WranglerConfig;

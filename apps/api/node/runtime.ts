@@ -98,7 +98,7 @@ export async function startNodeRuntime(options: NodeRuntimeOptions = {}): Promis
     ),
     LIBSQL_URL: url,
   };
-  // A bad setting stops the host here, with one line naming it, before it opens anything (src/settings.ts).
+  // A bad setting stops the host here, with one line naming it, before it opens anything (src/settings/).
   const settings = parseSettings(vars);
   const metricsOptions = options.metrics ?? {};
   const metricsProblem = metricsOptionsProblem(metricsOptions);

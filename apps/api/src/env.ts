@@ -7,7 +7,7 @@ import type { DeliverySettings, Settings } from "./settings";
 
 /**
  * Bindings from wrangler.jsonc (vars), `wrangler secret put` (secrets) or `.dev.vars` (local development). Only
- * src/settings.ts reads the variables (defaults and rules are there) and src/services/container.ts the bindings.
+ * src/settings/ reads the variables (defaults and rules are there) and src/services/container.ts the bindings.
  */
 export interface Env {
   /** Turso / sqld URL in production; the local libsql-dev-server in development. */

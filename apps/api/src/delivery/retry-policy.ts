@@ -2,7 +2,7 @@ import { MAX_DELAY_SECONDS } from "../lib/queue-limits";
 import type { AttemptOutcome } from "../ports";
 
 // When to try a delivery again, and whether a response or a fetch failure is worth another try. Modelled on Svix:
-// its schedule after the immediate first attempt (the default of DELIVERY_RETRY_SCHEDULE, src/settings.ts), ±20% jitter, 3xx as failure, 410 as "remove this endpoint".
+// its schedule after the immediate first attempt (the default of DELIVERY_RETRY_SCHEDULE, src/settings/), ±20% jitter, 3xx as failure, 410 as "remove this endpoint".
 
 const JITTER = 0.2;
 

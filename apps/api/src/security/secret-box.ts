@@ -117,7 +117,7 @@ export async function createSecretBox(keys: EncryptionKeys): Promise<SecretBox> 
 const boxes = new Map<string, Promise<SecretBox>>();
 
 /**
- * The box over `keys` (src/settings.ts checked their shape). Built on first use, so a deployment without
+ * The box over `keys` (src/settings/ checked their shape). Built on first use, so a deployment without
  * ENCRYPTION_KEY (`keys` undefined) still serves what needs no secret; everything that does fails with
  * SecretBoxUnavailableError instead of storing plaintext.
  */

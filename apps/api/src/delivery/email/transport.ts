@@ -85,7 +85,7 @@ function parseId(body: string): string | undefined {
   }
 }
 
-/** The transport the settings ask for (src/settings.ts checked that resend has its key and sender). */
+/** The transport the settings ask for (src/settings/ checked that resend has its key and sender). */
 export function createEmailTransport(settings: EmailSettings, deps: TransportDeps): EmailTransport {
   return settings.transport === "resend" ? resendTransport(settings.resend) : captureTransport(deps);
 }
