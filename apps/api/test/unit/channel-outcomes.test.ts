@@ -29,9 +29,10 @@ const json = (value: unknown) => JSON.stringify(value);
 const delivered: AttemptOutcome = { kind: "delivered" };
 const permanent = (reason: string): AttemptOutcome => ({ kind: "permanent", reason });
 const disabled = (reason: string): AttemptOutcome => ({ kind: "permanent", reason, disableIntegration: true });
-const retry = (reason: string, retryAfterSeconds?: number): AttemptOutcome =>
+type Retry = Extract<AttemptOutcome, { kind: "retry" }>;
+const retry = (reason: string, retryAfterSeconds?: number): Retry =>
   retryAfterSeconds === undefined ? { kind: "retry", reason } : { kind: "retry", reason, retryAfterSeconds };
-const rateLimited = (reason: string, retryAfterSeconds?: number): AttemptOutcome => ({
+const rateLimited = (reason: string, retryAfterSeconds?: number): Retry => ({
   ...retry(reason, retryAfterSeconds),
   rateLimited: true,
 });
