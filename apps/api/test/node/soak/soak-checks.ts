@@ -182,6 +182,29 @@ export function checkCallsAfterDisabled(
   return { inFlight, violations: plain(found) };
 }
 
+/** One soak run's history: the calls the receiver saw and the consumers made, Herald's legs, and the log lines. */
+export interface CallHistory {
+  received: ReceivedCall[];
+  sent: Map<string, SentCall>;
+  callsByLeg: Map<string, ReceivedCall[]>;
+  legs: FinishedLeg[];
+  /** The calls to the integration that was disabled, and when; absent when none was. */
+  disabled?: { calls: ReceivedCall[]; disabling: Disabling };
+  logLines: string[];
+}
+
+/** Every check above on one run's history, the log lines against the ones the injected faults explain. */
+export function checkCalls(history: CallHistory) {
+  const { received, sent, callsByLeg, disabled } = history;
+  return {
+    unpaired: checkCallsArePaired(received, sent),
+    duplicates: checkDuplicates(callsByLeg, sent),
+    afterFinished: checkCallsAfterFinished(history.legs, callsByLeg, sent),
+    afterDisabled: disabled && checkCallsAfterDisabled(disabled.calls, disabled.disabling, sent),
+    logReport: classifyLogLines(history.logLines, INJECTED_FAULT_LOG_LINES),
+  };
+}
+
 /** A log line an injected fault explains, and why. */
 export interface ExpectedLogLine {
   reason: string;
