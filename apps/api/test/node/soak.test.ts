@@ -9,15 +9,9 @@ import { startNodeRuntime } from "../../node/runtime";
 import { prepareLocalDb } from "../../scripts/prepare-local-db";
 import { webhookIdFor } from "../../src/delivery/signing";
 import { checkCalls, type Violations } from "./soak/soak-checks";
-import {
-  crashingConsumers,
-  FAULT_KINDS,
-  failingProducers,
-  failingRecords,
-  forkFaultReceiver,
-  seededStream,
-} from "./soak/soak-faults";
+import { crashingConsumers, failingProducers, failingRecords } from "./soak/soak-faults";
 import { captureLogs, login, sendAll, subscribeTargets } from "./soak/soak-herald";
+import { FAULT_KINDS, forkFaultReceiver, seededStream } from "./soak/soak-targets";
 
 // Issue #6, the fault soak: 1,000 notifications fan out to four webhook targets on the Node runtime (real consumers,
 // loopback HTTP, a libSQL file) while the targets answer with seeded random faults (500, 429 with Retry-After, answers

@@ -8,7 +8,8 @@ import {
   classifyLogLines,
   INJECTED_FAULT_LOG_LINES,
 } from "./soak-checks";
-import type { FaultKind, ReceivedCall, SentCall } from "./soak-faults";
+import type { SentCall } from "./soak-faults";
+import type { FaultKind, ReceivedCall } from "./soak-targets";
 
 // The soak's checks on small, hand-made histories: each must pass an honest one and catch the fault it is for.
 

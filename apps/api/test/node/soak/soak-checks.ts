@@ -2,7 +2,8 @@
 // what the consumers did (SentCall) and what Herald recorded (legs): no duplicate that an injected fault does not
 // explain, no call after a leg was finished or its integration disabled unless it was already under way, and no log
 // line the injected faults do not explain.
-import type { ReceivedCall, SentCall } from "./soak-faults";
+import type { SentCall } from "./soak-faults";
+import type { ReceivedCall } from "./soak-targets";
 
 /** Examples kept per violated invariant: enough to debug, short enough to read. */
 const EXAMPLES = 20;

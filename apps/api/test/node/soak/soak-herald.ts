@@ -1,6 +1,6 @@
 import { expect, vi } from "vitest";
 import type { NodeRuntime } from "../../../node/runtime";
-import type { FaultReceiver } from "./soak-faults";
+import type { FaultReceiver } from "./soak-targets";
 
 // The fault soak's (soak.test.ts) calls to Herald over HTTP: signing in, the targets' integrations and subscription,
 // the notifications sent, and the log lines caught while the faults are armed.
