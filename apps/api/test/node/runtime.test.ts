@@ -7,7 +7,7 @@ import { startLibsqlDevServer } from "@herald/libsql-dev-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type NodeRuntime, startNodeRuntime } from "../../node/runtime";
 import { prepareLocalDb } from "../../scripts/prepare-local-db";
-import { ACME, PLATFORM } from "../common";
+import { ACME, heraldThrough, PLATFORM } from "../common";
 import { NODE_TEST_ENV, nodeHarness, type ReceiverServer, startReceiverServer } from "../harness.node";
 import { deliveryTools } from "../scenarios/harness";
 
@@ -19,7 +19,7 @@ let receivers: ReceiverServer;
 const runtimes: NodeRuntime[] = [];
 /** The runtime the tests call: the one started last. */
 let current: NodeRuntime;
-const { login, webhookScenario, settled, call } = deliveryTools(
+const { login, webhookScenario, settled } = deliveryTools(
   nodeHarness(
     () => current.url,
     () => receivers,
@@ -104,8 +104,8 @@ describe("the Node runtime", () => {
       [400, "queue"],
       [200, "recover"],
     ]);
-    const job = await call("GET", `/herald/v2/${ACME.accountId}/jobs/${jobId}`, { token });
-    expect(job.body).toMatchObject({ status: "completed", requeued: 1 });
+    const job = await heraldThrough(fetch, current.url, { token, accountId: ACME.accountId }).getJob(jobId);
+    expect(job).toMatchObject({ status: "completed", requeued: 1 });
     expect(await target.calls()).toHaveLength(2);
   });
 
