@@ -1,5 +1,6 @@
 import { expect, vi } from "vitest";
 import type { NodeRuntime } from "../../../node/runtime";
+import { heraldThrough } from "../../common";
 import type { FaultReceiver } from "./soak-targets";
 
 // The fault soak's (soak.test.ts) calls to Herald over HTTP: signing in, the targets' integrations and subscription,
@@ -7,22 +8,10 @@ import type { FaultReceiver } from "./soak-targets";
 
 const ACCOUNT = "12345678";
 
-async function api(
-  runtime: NodeRuntime,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const response = await fetch(`${runtime.url}${path}`, {
-    method,
-    headers: { ...headers, "x-aims-auth-token": token, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+/** The typed client as the soak's user, on its account, at `runtime`. */
+const heraldAt = (runtime: NodeRuntime, token: string) =>
+  heraldThrough(fetch, runtime.url, { token, accountId: ACCOUNT });
+const onAccount = { params: { path: { account_id: ACCOUNT } } };
 
 export async function login(runtime: NodeRuntime): Promise<string> {
   const response = await fetch(`${runtime.url}/aims/v1/authenticate`, {
@@ -39,22 +28,26 @@ export async function subscribeTargets(
   receiver: FaultReceiver,
   targets: readonly string[],
 ): Promise<Record<string, string>> {
+  const { raw } = heraldAt(runtime, token);
   const ids: Record<string, string> = {};
   for (const name of targets) {
-    const created = await api(runtime, token, "POST", `/herald/v2/${ACCOUNT}/integrations`, {
-      name: `soak ${name}`,
-      target_url: `${receiver.url}/${name}`,
+    const created = await raw.POST("/herald/v2/{account_id}/integrations", {
+      ...onAccount,
+      body: { name: `soak ${name}`, target_url: `${receiver.url}/${name}` },
     });
-    expect(created.status).toBe(201);
-    ids[name] = created.body.id;
+    expect(created.response.status).toBe(201);
+    ids[name] = created.data?.id ?? "";
   }
-  const subscription = await api(runtime, token, "POST", `/herald/v2/${ACCOUNT}/subscriptions`, {
-    name: "soak",
-    class: "event",
-    notification_type: "incidents/alerts",
-    subscribers: targets.map((name) => ({ subscriber: ids[name], subscriber_type: "connection" })),
+  const subscription = await raw.POST("/herald/v2/{account_id}/subscriptions", {
+    ...onAccount,
+    body: {
+      name: "soak",
+      class: "event",
+      notification_type: "incidents/alerts",
+      subscribers: targets.map((name) => ({ subscriber: ids[name] ?? "", subscriber_type: "connection" as const })),
+    },
   });
-  expect(subscription.status).toBe(201);
+  expect(subscription.response.status).toBe(201);
   return ids;
 }
 
@@ -69,10 +62,11 @@ export async function sendAll(
   token: string,
   { count, concurrency }: { count: number; concurrency: number },
 ): Promise<{ ids: string[]; resent: number }> {
+  const { raw } = heraldAt(runtime, token);
   const ids: string[] = [];
   let resent = 0;
   let next = 0;
-  const send = async (i: number, tries = 1): Promise<{ status: number; body: { id: string } }> => {
+  const send = async (i: number, tries = 1) => {
     const body = {
       type: "incidents/alerts",
       notification_data: { threat_level: "high", n: i },
@@ -80,8 +74,9 @@ export async function sendAll(
       payload: { long_incident_id: `soak-${i}`, attack_summary: "fault soak" },
     };
     try {
-      return await api(runtime, token, "POST", `/herald/v2/${ACCOUNT}/notifications`, body, {
-        "idempotency-key": `soak-${i}`,
+      return await raw.POST("/herald/v2/{account_id}/notifications", {
+        params: { path: { account_id: ACCOUNT }, header: { "idempotency-key": `soak-${i}` } },
+        body,
       });
     } catch (error) {
       // A kept-alive connection can close as a request goes out on it (seen once, on a loaded machine).
@@ -93,8 +88,8 @@ export async function sendAll(
   const sender = async () => {
     for (let i = next++; i < count; i = next++) {
       const sent = await send(i);
-      expect(sent.status).toBe(202);
-      ids.push(sent.body.id);
+      expect(sent.response.status).toBe(202);
+      ids.push(sent.data?.id ?? "");
     }
   };
   await Promise.all(Array.from({ length: concurrency }, sender));
