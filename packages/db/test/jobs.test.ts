@@ -14,7 +14,7 @@ import {
   resetFailedDelivery,
 } from "../src";
 import type { Db } from "../src/client";
-import { newId, storedNotification, useTestDb } from "./support";
+import { newId, notificationRow, storedNotification, useTestDb } from "./support";
 
 const DAY = 86_400_000;
 const NOW = 100 * DAY;
@@ -29,23 +29,10 @@ beforeAll(() => {
 /** Another notification in the account of `first`: a destination has one leg per notification. */
 async function sibling(first: { id: string; accountId: string }) {
   const id = newId();
-  await insertNotification(db, {
-    id,
-    accountId: first.accountId,
-    type: "incidents/alerts",
-    notificationData: {},
-    assetData: {},
-    payload: {},
-    attachments: null,
-    status: NOTIFICATION_STATUS.completed,
-    longIncidentId: null,
-    requeuedAt: null,
-    traceparent: null,
-    createdAt: SINCE,
-    createdBy: "U",
-    modifiedAt: SINCE,
-    modifiedBy: "U",
-  });
+  await insertNotification(
+    db,
+    notificationRow({ id, accountId: first.accountId, status: NOTIFICATION_STATUS.completed, createdAt: SINCE }),
+  );
   return { id, accountId: first.accountId };
 }
 
