@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// The console's tests: unit tests (test/filters.test.ts) and the browser tests (test/console.browser.test.ts: the
-// built console in Debian's Chromium through playwright-core, against Herald's Node runtime and a local receiver).
+// The console's tests: unit tests (test/filters.test.ts) and the browser tests (test/console.*.test.ts over
+// test/console.setup.ts: the built console in Debian's Chromium through playwright-core, against Herald's Node runtime
+// and a local receiver).
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],

@@ -1,5 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type AttemptRecord,
   claimDeliveries,
@@ -12,13 +12,9 @@ import {
   recordAttempts,
   reserveCalls,
 } from "../src";
-import { integrationRow, newId, openTestDb, pendingLeg, type TestDb } from "./support";
+import { integrationRow, newId, pendingLeg, useTestDb } from "./support";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
 function record(
   leg: { id: string; accountId: string },

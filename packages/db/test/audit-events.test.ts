@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AUDIT_GENESIS_HASH,
   type AuditEventInput,
@@ -8,28 +8,14 @@ import {
   insertIntegration,
   isAuditChainConflict,
   pageAuditEvents,
-  provisionAccount,
   readAuditHead,
   verifyAuditChain,
 } from "../src";
-import { integrationRow, newId, openTestDb, type TestDb, uniqueAccountId } from "./support";
+import { integrationRow, newId, provisionedAccount, useTestDb } from "./support";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
-async function account(): Promise<string> {
-  const id = uniqueAccountId();
-  await provisionAccount(t.db, {
-    account: { id, name: `Account ${id}` },
-    user: { id: `U-${id}`, name: "User" },
-    key: { id: `key-${id}`, secretHash: "hash", role: "admin" },
-    now: 1,
-  });
-  return id;
-}
+const account = () => provisionedAccount(t.db);
 
 function input(accountId: string, targetId: string, action = "integration.created"): AuditEventInput {
   return {

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type FanoutDecisionRecord,
   fanoutDecisions,
@@ -9,13 +9,9 @@ import {
   openSuppressionWindows,
   writeFanout,
 } from "../src";
-import { newId, openTestDb, storedNotification, type TestDb } from "./support";
+import { newId, storedNotification, useTestDb } from "./support";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
 describe("fan-out decisions", () => {
   it("are written with the legs, once: a replay keeps the first fan-out's record", async () => {

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   advanceJob,
   createJob,
@@ -14,40 +14,25 @@ import {
   resetFailedDelivery,
 } from "../src";
 import type { Db } from "../src/client";
-import { newId, openTestDb, storedNotification, type TestDb } from "./support";
+import { newId, notificationRow, storedNotification, useTestDb } from "./support";
 
 const DAY = 86_400_000;
 const NOW = 100 * DAY;
 const SINCE = NOW - 3 * DAY;
 
-let testDb: TestDb;
+const testDb = useTestDb();
 let db: Db;
-beforeAll(async () => {
-  testDb = await openTestDb();
+beforeAll(() => {
   db = testDb.db;
 });
-afterAll(() => testDb.close());
 
 /** Another notification in the account of `first`: a destination has one leg per notification. */
 async function sibling(first: { id: string; accountId: string }) {
   const id = newId();
-  await insertNotification(db, {
-    id,
-    accountId: first.accountId,
-    type: "incidents/alerts",
-    notificationData: {},
-    assetData: {},
-    payload: {},
-    attachments: null,
-    status: NOTIFICATION_STATUS.completed,
-    longIncidentId: null,
-    requeuedAt: null,
-    traceparent: null,
-    createdAt: SINCE,
-    createdBy: "U",
-    modifiedAt: SINCE,
-    modifiedBy: "U",
-  });
+  await insertNotification(
+    db,
+    notificationRow({ id, accountId: first.accountId, status: NOTIFICATION_STATUS.completed, createdAt: SINCE }),
+  );
   return { id, accountId: first.accountId };
 }
 

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type AttemptRecord,
   type DeliveryRow,
@@ -14,16 +14,12 @@ import {
   OPERATIONAL_EVENT_TYPES,
   recordAttempts,
 } from "../src";
-import { integrationRow, newId, openTestDb, pendingLeg, type TestDb } from "./support";
+import { integrationRow, newId, pendingLeg, useTestDb } from "./support";
 
 // The statements that emit Herald's operational events, against a real libSQL database: what goes in, under which
 // id, and that nothing goes in twice.
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
 function record(leg: Pick<DeliveryRow, "id" | "accountId">, status: AttemptRecord["status"], code: number) {
   return {

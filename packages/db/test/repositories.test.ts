@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   applySubscriberChanges,
   deleteAccessKeys,
@@ -20,24 +20,11 @@ import {
   type SubscriberRow,
   type SubscriptionRow,
 } from "../src";
-import { integrationRow, newId, openTestDb, type TestDb, uniqueAccountId } from "./support";
+import { integrationRow, newId, notificationRow, provisionedAccount, uniqueAccountId, useTestDb } from "./support";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
-async function account(): Promise<string> {
-  const id = uniqueAccountId();
-  await provisionAccount(t.db, {
-    account: { id, name: `Account ${id}` },
-    user: { id: `U-${id}`, name: "User" },
-    key: { id: `key-${id}`, secretHash: "hash", role: "admin" },
-    now: 1,
-  });
-  return id;
-}
+const account = () => provisionedAccount(t.db);
 
 function subscription(accountId: string, overrides: Partial<SubscriptionRow> = {}): SubscriptionRow {
   return {
@@ -224,23 +211,7 @@ describe("integrations", () => {
 
 describe("notification pages", () => {
   async function seedNotifications(accountId: string, type: string, createdAts: number[]): Promise<NotificationRow[]> {
-    const rows = createdAts.map((createdAt) => ({
-      id: newId(),
-      accountId,
-      type,
-      notificationData: {},
-      assetData: {},
-      payload: {},
-      attachments: null,
-      status: "created" as const,
-      longIncidentId: null,
-      requeuedAt: null,
-      traceparent: null,
-      createdAt,
-      createdBy: "U",
-      modifiedAt: createdAt,
-      modifiedBy: "U",
-    }));
+    const rows = createdAts.map((createdAt) => notificationRow({ id: newId(), accountId, type, createdAt }));
     for (const row of rows) await insertNotification(t.db, row);
     return rows;
   }

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { claimDeliveries, takeStalledWork } from "../src";
-import { openTestDb, pendingLeg, storedNotification, type TestDb } from "./support";
+import { pendingLeg, storedNotification, useTestDb } from "./support";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
 const GRACE = 120_000;
 

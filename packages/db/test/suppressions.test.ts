@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openSuppressionWindows, type SuppressionWindow } from "../src";
-import { newId, openTestDb, type TestDb } from "./support";
+import { newId, useTestDb } from "./support";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
 const MINUTE = 60_000;
 

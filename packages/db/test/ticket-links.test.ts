@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   claimDeliveries,
   deliveries,
@@ -10,13 +10,9 @@ import {
   ticketIncidentKey,
   ticketLinks,
 } from "../src";
-import { integrationRow, newId, openTestDb, storedNotification, type TestDb } from "./support";
+import { integrationRow, newId, storedNotification, useTestDb } from "./support";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
 /** An integration and `legs` notifications about `payload`'s incident, each with a leg to it waiting. */
 async function incident(payload: Record<string, unknown>, legs: number, type: "jira" | "slack" = "jira") {

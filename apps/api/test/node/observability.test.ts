@@ -81,6 +81,13 @@ let dbPath: string;
 let receivers: ReceiverServer;
 let collector: Awaited<ReturnType<typeof startOtlpReceiver>>;
 let runtime: NodeRuntime;
+/** Herald's delivery tools over the file's runtime and receivers, read when used (they start in beforeAll). */
+const tools = deliveryTools(
+  nodeHarness(
+    () => runtime.url,
+    () => receivers,
+  ),
+);
 
 beforeAll(async () => {
   dbPath = join(mkdtempSync(join(tmpdir(), "herald-observability-")), "herald.db");
@@ -117,12 +124,7 @@ const scrape = async () => {
 
 describe("Prometheus metrics", () => {
   it("count a send, its fan-out, each attempt, the delivery and its latency, across both threads", async () => {
-    const { login, webhookScenario, settled } = deliveryTools(
-      nodeHarness(
-        () => runtime.url,
-        () => receivers,
-      ),
-    );
+    const { login, webhookScenario, settled } = tools;
     const token = await login(ACME);
     const platform = await login(PLATFORM);
     const before = await scrape();
@@ -204,12 +206,7 @@ describe("Prometheus metrics", () => {
 
 describe("OpenTelemetry traces", () => {
   it("export the send's request, its database calls and each attempt, in the producer's trace", async () => {
-    const { login, createIntegration, freshType, subscribe, send, settled } = deliveryTools(
-      nodeHarness(
-        () => runtime.url,
-        () => receivers,
-      ),
-    );
+    const { login, createIntegration, freshType, subscribe, send, settled } = tools;
     const token = await login(ACME);
     const platform = await login(PLATFORM);
     const target = await receivers.receiver([{ status: 200 }]);

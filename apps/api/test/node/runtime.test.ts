@@ -7,7 +7,7 @@ import { startLibsqlDevServer } from "@herald/libsql-dev-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type NodeRuntime, startNodeRuntime } from "../../node/runtime";
 import { prepareLocalDb } from "../../scripts/prepare-local-db";
-import { ACME, PLATFORM } from "../common";
+import { ACME, heraldThrough, PLATFORM } from "../common";
 import { NODE_TEST_ENV, nodeHarness, type ReceiverServer, startReceiverServer } from "../harness.node";
 import { deliveryTools } from "../scenarios/harness";
 
@@ -17,6 +17,14 @@ import { deliveryTools } from "../scenarios/harness";
 let dbPath: string;
 let receivers: ReceiverServer;
 const runtimes: NodeRuntime[] = [];
+/** The runtime the tests call: the one started last. */
+let current: NodeRuntime;
+const { login, webhookScenario, settled } = deliveryTools(
+  nodeHarness(
+    () => current.url,
+    () => receivers,
+  ),
+);
 
 beforeAll(async () => {
   dbPath = join(mkdtempSync(join(tmpdir(), "herald-node-")), "herald.db");
@@ -30,10 +38,11 @@ afterAll(async () => {
   if (dbPath) rmSync(dirname(dbPath), { recursive: true, force: true });
 });
 
-async function start() {
-  const runtime = await startNodeRuntime({ port: 0, env: { ...NODE_TEST_ENV, LIBSQL_URL: `file:${dbPath}` } });
-  runtimes.push(runtime);
-  return runtime;
+/** Starts a runtime on the file's database, or on the libSQL server at `libsqlUrl`; the tests call it from then on. */
+async function start(libsqlUrl = `file:${dbPath}`) {
+  current = await startNodeRuntime({ port: 0, env: { ...NODE_TEST_ENV, LIBSQL_URL: libsqlUrl } });
+  runtimes.push(current);
+  return current;
 }
 
 async function stop(runtime: NodeRuntime) {
@@ -43,13 +52,7 @@ async function stop(runtime: NodeRuntime) {
 
 describe("the Node runtime", () => {
   it("recovers a leg waiting for its retry when the process restarts", async () => {
-    let runtime = await start();
-    const { login, webhookScenario, settled } = deliveryTools(
-      nodeHarness(
-        () => runtime.url,
-        () => receivers,
-      ),
-    );
+    const runtime = await start();
     const token = await login(ACME);
     const platform = await login(PLATFORM);
     const { target, notification } = await webhookScenario(token, platform, [{ status: 500 }, { status: 200 }]);
@@ -57,7 +60,7 @@ describe("the Node runtime", () => {
 
     // The process stops while the leg waits for its retry: the message in memory is gone with it.
     await stop(runtime);
-    runtime = await start();
+    await start();
 
     const [leg] = await settled(token, notification.id, 1);
     expect(leg?.status).toBe("DELIVRD");
@@ -66,13 +69,7 @@ describe("the Node runtime", () => {
   });
 
   it("carries on an unfinished recover job when the process restarts", async () => {
-    let runtime = await start();
-    const { login, webhookScenario, settled, call } = deliveryTools(
-      nodeHarness(
-        () => runtime.url,
-        () => receivers,
-      ),
-    );
+    const runtime = await start();
     const token = await login(ACME);
     const { target, integration, notification } = await webhookScenario(token, await login(PLATFORM), [
       { status: 400 },
@@ -100,15 +97,15 @@ describe("the Node runtime", () => {
     } finally {
       file.$client.close();
     }
-    runtime = await start();
+    await start();
 
     const [leg] = await settled(token, notification.id, 1, ["DELIVRD"]);
     expect(leg?.attempts.map((attempt) => [attempt.response_code, attempt.trigger])).toEqual([
       [400, "queue"],
       [200, "recover"],
     ]);
-    const job = await call("GET", `/herald/v2/${ACME.accountId}/jobs/${jobId}`, { token });
-    expect(job.body).toMatchObject({ status: "completed", requeued: 1 });
+    const job = await heraldThrough(fetch, current.url, { token, accountId: ACME.accountId }).getJob(jobId);
+    expect(job).toMatchObject({ status: "completed", requeued: 1 });
     expect(await target.calls()).toHaveLength(2);
   });
 
@@ -117,15 +114,8 @@ describe("the Node runtime", () => {
     const serverDb = join(mkdtempSync(join(tmpdir(), "herald-node-remote-")), "herald.db");
     await prepareLocalDb(serverDb);
     const server = await startLibsqlDevServer({ path: serverDb, port: 0 });
-    const runtime = await startNodeRuntime({ port: 0, env: { ...NODE_TEST_ENV, LIBSQL_URL: server.url } });
-    runtimes.push(runtime);
+    const runtime = await start(server.url);
     try {
-      const { login, webhookScenario, settled } = deliveryTools(
-        nodeHarness(
-          () => runtime.url,
-          () => receivers,
-        ),
-      );
       const token = await login(ACME);
       const { notification } = await webhookScenario(token, await login(PLATFORM), [{ status: 200 }]);
       const [leg] = await settled(token, notification.id, 1);

@@ -4,28 +4,14 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { deliveries, deliveryAttempts, integrations, notifications } from "@herald/db";
 import { createNodeDb } from "@herald/db/node";
-import { afterAll, expect, it, vi } from "vitest";
-import { type NodeRuntime, startNodeRuntime } from "../../node/runtime";
+import { afterAll, expect, it } from "vitest";
+import { startNodeRuntime } from "../../node/runtime";
 import { prepareLocalDb } from "../../scripts/prepare-local-db";
 import { webhookIdFor } from "../../src/delivery/signing";
-import {
-  checkCallsAfterDisabled,
-  checkCallsAfterFinished,
-  checkCallsArePaired,
-  checkDuplicates,
-  classifyLogLines,
-  INJECTED_FAULT_LOG_LINES,
-  type Violations,
-} from "./soak/soak-checks";
-import {
-  crashingConsumers,
-  FAULT_KINDS,
-  type FaultReceiver,
-  failingProducers,
-  failingRecords,
-  forkFaultReceiver,
-  seededStream,
-} from "./soak/soak-faults";
+import { checkCalls, type Violations } from "./soak/soak-checks";
+import { crashingConsumers, failingProducers, failingRecords } from "./soak/soak-faults";
+import { captureLogs, login, sendAll, subscribeTargets } from "./soak/soak-herald";
+import { FAULT_KINDS, forkFaultReceiver, seededStream } from "./soak/soak-targets";
 
 // Issue #6, the fault soak: 1,000 notifications fan out to four webhook targets on the Node runtime (real consumers,
 // loopback HTTP, a libSQL file) while the targets answer with seeded random faults (500, 429 with Retry-After, answers
@@ -43,7 +29,6 @@ const TARGETS = ["alpha", "bravo", "charlie", "gone"] as const;
 const RETRY_SCHEDULE = [1, 1, 1, 1];
 const WEBHOOK_TIMEOUT_MS = 500;
 const DEADLINE_MS = 120_000;
-const ACCOUNT = "12345678";
 
 const seed = Number(process.env.SOAK_SEED) || Math.floor(Math.random() * 2 ** 31);
 
@@ -51,105 +36,6 @@ const cleanup: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
   for (const step of cleanup.reverse()) await step();
 });
-
-async function api(
-  runtime: NodeRuntime,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const response = await fetch(`${runtime.url}${path}`, {
-    method,
-    headers: { ...headers, "x-aims-auth-token": token, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function login(runtime: NodeRuntime): Promise<string> {
-  const response = await fetch(`${runtime.url}/aims/v1/authenticate`, {
-    method: "POST",
-    headers: { authorization: `Basic ${Buffer.from("devkey12345678:devsecret12345678").toString("base64")}` },
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { authentication: { token: string } }).authentication.token;
-}
-
-async function subscribeTargets(runtime: NodeRuntime, token: string, receiver: FaultReceiver) {
-  const ids: Record<string, string> = {};
-  for (const name of TARGETS) {
-    const created = await api(runtime, token, "POST", `/herald/v2/${ACCOUNT}/integrations`, {
-      name: `soak ${name}`,
-      target_url: `${receiver.url}/${name}`,
-    });
-    expect(created.status).toBe(201);
-    ids[name] = created.body.id;
-  }
-  const subscription = await api(runtime, token, "POST", `/herald/v2/${ACCOUNT}/subscriptions`, {
-    name: "soak",
-    class: "event",
-    notification_type: "incidents/alerts",
-    subscribers: TARGETS.map((name) => ({ subscriber: ids[name], subscriber_type: "connection" })),
-  });
-  expect(subscription.status).toBe(201);
-  return ids;
-}
-
-const SEND_TRIES = 3;
-
-/** Sends the notifications; a send whose connection failed is sent again under the same Idempotency-Key. */
-async function sendAll(runtime: NodeRuntime, token: string): Promise<{ ids: string[]; resent: number }> {
-  const ids: string[] = [];
-  let resent = 0;
-  let next = 0;
-  const send = async (i: number, tries = 1): Promise<{ status: number; body: { id: string } }> => {
-    const body = {
-      type: "incidents/alerts",
-      notification_data: { threat_level: "high", n: i },
-      asset_data: {},
-      payload: { long_incident_id: `soak-${i}`, attack_summary: "fault soak" },
-    };
-    try {
-      return await api(runtime, token, "POST", `/herald/v2/${ACCOUNT}/notifications`, body, {
-        "idempotency-key": `soak-${i}`,
-      });
-    } catch (error) {
-      // A kept-alive connection can close as a request goes out on it (seen once, on a loaded machine).
-      if (tries >= SEND_TRIES) throw error;
-      resent += 1;
-      return send(i, tries + 1);
-    }
-  };
-  const sender = async () => {
-    for (let i = next++; i < NOTIFICATIONS; i = next++) {
-      const sent = await send(i);
-      expect(sent.status).toBe(202);
-      ids.push(sent.body.id);
-    }
-  };
-  await Promise.all(Array.from({ length: SEND_CONCURRENCY }, sender));
-  return { ids, resent };
-}
-
-/** Every line logged while the faults are armed, to be explained by them (soak-checks.ts) or reported. */
-function captureLogs() {
-  const lines: string[] = [];
-  const keep = (...args: unknown[]) => {
-    lines.push(args.map(String).join(" "));
-  };
-  const spies = [
-    vi.spyOn(console, "error").mockImplementation(keep),
-    vi.spyOn(console, "warn").mockImplementation(keep),
-    vi.spyOn(console, "log").mockImplementation(keep),
-  ];
-  const restore = () => {
-    for (const spy of spies) spy.mockRestore();
-  };
-  return { lines, restore };
-}
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -222,7 +108,7 @@ it(
     cleanup.push(close);
 
     const token = await login(runtime);
-    const targetIds = await subscribeTargets(runtime, token, receiver);
+    const targetIds = await subscribeTargets(runtime, token, receiver, TARGETS);
     const targetOf = new Map(Object.entries(targetIds).map(([name, id]) => [id, name]));
 
     const logs = captureLogs();
@@ -236,7 +122,10 @@ it(
     producers.stats.armed = true;
     consumers.stats.armed = true;
     records.stats.armed = true;
-    const { ids: sentIds, resent } = await sendAll(runtime, token);
+    const { ids: sentIds, resent } = await sendAll(runtime, token, {
+      count: NOTIFICATIONS,
+      concurrency: SEND_CONCURRENCY,
+    });
     const sentAt = Date.now();
 
     // Done when every notification is completed: fanned out, and none of its legs waits for another attempt.
@@ -329,20 +218,6 @@ it(
       }
     }
 
-    // The calls themselves: paired with the consumer that made each, no duplicate without a fault to explain it, none
-    // after the leg was finished.
-    const unpaired = checkCallsArePaired(receivedCalls, sentCalls);
-    const duplicates = checkDuplicates(callsByLeg, sentCalls);
-    const afterFinished = checkCallsAfterFinished(
-      legs.map((leg) => ({
-        webhookId: webhookIdFor(leg.id),
-        status: leg.status,
-        finishedAt: leg.status === "DELIVRD" ? leg.deliveredAt : leg.status === "FAILED" ? leg.modifiedAt : null,
-      })),
-      callsByLeg,
-      sentCalls,
-    );
-
     // The gone target: disabled by the first 410 Herald recorded (each later one writes disabled_at again), and not
     // called from then on by a consumer that began its message after that was committed.
     const gone410 = legs
@@ -357,15 +232,20 @@ it(
       committedBy:
         consumers.stats.legSettledAt.get(disablingLeg.id)?.find((at) => at >= disablingLeg.modifiedAt) ?? Number.NaN,
     };
-    const afterDisabled = disabling
-      ? checkCallsAfterDisabled(
-          receivedCalls.filter((call) => call.target === "gone"),
-          disabling,
-          sentCalls,
-        )
-      : undefined;
-
-    const logReport = classifyLogLines(logs.lines, INJECTED_FAULT_LOG_LINES);
+    // The calls themselves: paired with the consumer that made each, no duplicate without a fault to explain it, none
+    // after the leg was finished or, to the gone target, after it was disabled; and the log lines.
+    const { unpaired, duplicates, afterFinished, afterDisabled, logReport } = checkCalls({
+      received: receivedCalls,
+      sent: sentCalls,
+      callsByLeg,
+      legs: legs.map((leg) => ({
+        webhookId: webhookIdFor(leg.id),
+        status: leg.status,
+        finishedAt: leg.status === "DELIVRD" ? leg.deliveredAt : leg.status === "FAILED" ? leg.modifiedAt : null,
+      })),
+      disabled: disabling && { calls: receivedCalls.filter((call) => call.target === "gone"), disabling },
+      logLines: logs.lines,
+    });
 
     const count = <T>(items: T[], key: (item: T) => string) =>
       items.reduce<Record<string, number>>((acc, item) => {

@@ -26,144 +26,134 @@ function table(type: ChannelType, cases: Case[]): void {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
+const delivered: AttemptOutcome = { kind: "delivered" };
+const permanent = (reason: string): AttemptOutcome => ({ kind: "permanent", reason });
 const disabled = (reason: string): AttemptOutcome => ({ kind: "permanent", reason, disableIntegration: true });
+type Retry = Extract<AttemptOutcome, { kind: "retry" }>;
+const retry = (reason: string, retryAfterSeconds?: number): Retry =>
+  retryAfterSeconds === undefined ? { kind: "retry", reason } : { kind: "retry", reason, retryAfterSeconds };
+const rateLimited = (reason: string, retryAfterSeconds?: number): Retry => ({
+  ...retry(reason, retryAfterSeconds),
+  rateLimited: true,
+});
+const retryAfter = (value: string) => ({ "retry-after": value });
+/** Splunk HEC's JSON answer: `{ text, code }`. */
+const hec = (text: string, code: number) => json({ text, code });
+/** Teams' (Power Automate's) JSON error. */
+const teamsError = (code: string, message: string) => json({ error: { code, message } });
+/** PagerDuty's answer to an invalid event. */
+const invalidEvent = (error: string) =>
+  json({ status: "invalid event", message: "Event object is invalid", errors: [error] });
+
+// Slack answers a bare word; each of these words disables the integration (the webhook or its channel is gone).
+const slackDisablingWords: [status: number, word: string][] = [
+  [404, "no_service"],
+  [404, "channel_not_found"],
+  [410, "channel_is_archived"],
+  [403, "action_prohibited"],
+  [403, "invalid_token"],
+  [404, "no_team"],
+  [404, "team_disabled"],
+];
 
 table("slack", [
-  { name: "200 ok is delivered", status: 200, body: "ok", expected: { kind: "delivered" } },
+  { name: "200 ok is delivered", status: 200, body: "ok", expected: delivered },
   {
     name: "400 invalid_blocks is permanent with Slack's word",
     status: 400,
     body: "invalid_blocks",
-    expected: { kind: "permanent", reason: "Slack: invalid_blocks" },
+    expected: permanent("Slack: invalid_blocks"),
   },
   {
     name: "400 invalid_payload is permanent",
     status: 400,
     body: "invalid_payload\n",
-    expected: { kind: "permanent", reason: "Slack: invalid_payload" },
+    expected: permanent("Slack: invalid_payload"),
   },
-  {
-    name: "any other 400 is permanent",
-    status: 400,
-    body: "no_text",
-    expected: { kind: "permanent", reason: "Slack: no_text" },
-  },
-  { name: "404 no_service disables", status: 404, body: "no_service", expected: disabled("Slack: no_service") },
-  {
-    name: "404 channel_not_found disables",
-    status: 404,
-    body: "channel_not_found",
-    expected: disabled("Slack: channel_not_found"),
-  },
-  {
-    name: "410 channel_is_archived disables",
-    status: 410,
-    body: "channel_is_archived",
-    expected: disabled("Slack: channel_is_archived"),
-  },
-  {
-    name: "403 action_prohibited disables",
-    status: 403,
-    body: "action_prohibited",
-    expected: disabled("Slack: action_prohibited"),
-  },
-  {
-    name: "403 invalid_token disables",
-    status: 403,
-    body: "invalid_token",
-    expected: disabled("Slack: invalid_token"),
-  },
+  { name: "any other 400 is permanent", status: 400, body: "no_text", expected: permanent("Slack: no_text") },
+  ...slackDisablingWords.map(([status, word]) => ({
+    name: `${status} ${word} disables`,
+    status,
+    body: word,
+    expected: disabled(`Slack: ${word}`),
+  })),
   {
     name: "posting_to_general_channel_denied disables whatever the status",
     status: 400,
     body: "posting_to_general_channel_denied",
     expected: disabled("Slack: posting_to_general_channel_denied"),
   },
-  { name: "no_team disables", status: 404, body: "no_team", expected: disabled("Slack: no_team") },
-  { name: "team_disabled disables", status: 404, body: "team_disabled", expected: disabled("Slack: team_disabled") },
   { name: "a bare 403 disables", status: 403, body: "", expected: disabled("Slack: HTTP 403") },
   {
     name: "429 is a rate-limited retry after Retry-After",
     status: 429,
     body: "rate_limited",
-    headers: { "retry-after": "1" },
-    expected: { kind: "retry", reason: "Slack: rate_limited (HTTP 429)", rateLimited: true, retryAfterSeconds: 1 },
+    headers: retryAfter("1"),
+    expected: rateLimited("Slack: rate_limited (HTTP 429)", 1),
   },
-  {
-    name: "429 without Retry-After is still rate limited",
-    status: 429,
-    expected: { kind: "retry", reason: "Slack: HTTP 429", rateLimited: true },
-  },
+  { name: "429 without Retry-After is still rate limited", status: 429, expected: rateLimited("Slack: HTTP 429") },
   {
     name: "500 rollup_error is retried",
     status: 500,
     body: "rollup_error",
-    expected: { kind: "retry", reason: "Slack: rollup_error (HTTP 500)" },
+    expected: retry("Slack: rollup_error (HTTP 500)"),
   },
-  {
-    name: "503 honours Retry-After",
-    status: 503,
-    headers: { "retry-after": "20" },
-    expected: { kind: "retry", reason: "Slack: HTTP 503", retryAfterSeconds: 20 },
-  },
+  { name: "503 honours Retry-After", status: 503, headers: retryAfter("20"), expected: retry("Slack: HTTP 503", 20) },
   {
     name: "a redirect is retried, not followed, whatever page it carries",
     status: 302,
     body: "<html><body>Moved</body></html>",
-    expected: { kind: "retry", reason: "Slack: HTTP 302: redirects are not followed" },
+    expected: retry("Slack: HTTP 302: redirects are not followed"),
   },
 ]);
 
 table("msteams", [
-  { name: "202 is delivered", status: 202, expected: { kind: "delivered" } },
-  { name: "200 is delivered", status: 200, expected: { kind: "delivered" } },
+  { name: "202 is delivered", status: 202, expected: delivered },
+  { name: "200 is delivered", status: 200, expected: delivered },
   {
     name: "404 of a deleted workflow disables",
     status: 404,
-    body: json({ error: { code: "WorkflowNotFound", message: "The workflow 'abc' could not be found." } }),
+    body: teamsError("WorkflowNotFound", "The workflow 'abc' could not be found."),
     expected: disabled("Teams: WorkflowNotFound: The workflow 'abc' could not be found."),
   },
   { name: "410 disables", status: 410, expected: disabled("Teams: HTTP 410") },
   {
     name: "401 of a stale signature disables",
     status: 401,
-    body: json({ error: { code: "DirectApiInvalidAuthorizationSignature", message: "The provided sig is invalid." } }),
+    body: teamsError("DirectApiInvalidAuthorizationSignature", "The provided sig is invalid."),
     expected: disabled("Teams: DirectApiInvalidAuthorizationSignature: The provided sig is invalid."),
   },
   {
     name: "403 is permanent but keeps the integration",
     status: 403,
-    body: json({ error: { code: "WorkflowDisabled", message: "The workflow is disabled." } }),
-    expected: { kind: "permanent", reason: "Teams: WorkflowDisabled: The workflow is disabled. (HTTP 403)" },
+    body: teamsError("WorkflowDisabled", "The workflow is disabled."),
+    expected: permanent("Teams: WorkflowDisabled: The workflow is disabled. (HTTP 403)"),
   },
   {
     name: "413 too large is permanent",
     status: 413,
     body: "Request Entity too large",
-    expected: { kind: "permanent", reason: "Teams: Request Entity too large (HTTP 413)" },
+    expected: permanent("Teams: Request Entity too large (HTTP 413)"),
   },
   {
     name: "400 is permanent",
     status: 400,
-    body: json({ error: { code: "InvalidRequestContent", message: "The request content is not valid." } }),
-    expected: {
-      kind: "permanent",
-      reason: "Teams: InvalidRequestContent: The request content is not valid. (HTTP 400)",
-    },
+    body: teamsError("InvalidRequestContent", "The request content is not valid."),
+    expected: permanent("Teams: InvalidRequestContent: The request content is not valid. (HTTP 400)"),
   },
-  { name: "408 is retried", status: 408, expected: { kind: "retry", reason: "Teams: HTTP 408" } },
+  { name: "408 is retried", status: 408, expected: retry("Teams: HTTP 408") },
   {
     name: "429 is rate limited and honours Retry-After",
     status: 429,
-    headers: { "retry-after": "Wed, 02 Dec 2026 12:00:30 GMT" },
-    expected: { kind: "retry", reason: "Teams: HTTP 429", rateLimited: true, retryAfterSeconds: 30 },
+    headers: retryAfter("Wed, 02 Dec 2026 12:00:30 GMT"),
+    expected: rateLimited("Teams: HTTP 429", 30),
   },
-  { name: "502 is retried", status: 502, expected: { kind: "retry", reason: "Teams: HTTP 502" } },
+  { name: "502 is retried", status: 502, expected: retry("Teams: HTTP 502") },
 ]);
 
 table("discord", [
-  { name: "204 is delivered", status: 204, expected: { kind: "delivered" } },
-  { name: "200 (wait=true) is delivered", status: 200, body: json({ id: "1" }), expected: { kind: "delivered" } },
+  { name: "204 is delivered", status: 204, expected: delivered },
+  { name: "200 (wait=true) is delivered", status: 200, body: json({ id: "1" }), expected: delivered },
   {
     name: "404 Unknown Webhook disables",
     status: 404,
@@ -188,48 +178,42 @@ table("discord", [
         },
       },
     }),
-    expected: {
-      kind: "permanent",
-      reason: "Discord: Invalid Form Body (50035): embeds.0.title: Must be 256 or fewer in length. (HTTP 400)",
-    },
+    expected: permanent(
+      "Discord: Invalid Form Body (50035): embeds.0.title: Must be 256 or fewer in length. (HTTP 400)",
+    ),
   },
   {
     name: "400 empty message is permanent",
     status: 400,
     body: json({ message: "Cannot send an empty message", code: 50006 }),
-    expected: { kind: "permanent", reason: "Discord: Cannot send an empty message (50006) (HTTP 400)" },
+    expected: permanent("Discord: Cannot send an empty message (50006) (HTTP 400)"),
   },
   {
     name: "429 takes retry_after from the body, rounded up",
     status: 429,
     body: json({ message: "You are being rate limited.", retry_after: 1.337, global: false }),
-    headers: { "retry-after": "5" },
-    expected: {
-      kind: "retry",
-      reason: "Discord: You are being rate limited.",
-      rateLimited: true,
-      retryAfterSeconds: 2,
-    },
+    headers: retryAfter("5"),
+    expected: rateLimited("Discord: You are being rate limited.", 2),
   },
   {
     name: "429 without a JSON body takes Retry-After",
     status: 429,
     body: "<html>slow down</html>",
-    headers: { "retry-after": "7" },
-    expected: { kind: "retry", reason: "Discord: <html>slow down</html>", rateLimited: true, retryAfterSeconds: 7 },
+    headers: retryAfter("7"),
+    expected: rateLimited("Discord: <html>slow down</html>", 7),
   },
   {
     name: "429 with only X-RateLimit-Reset-After takes it, rounded up",
     status: 429,
     headers: { "x-ratelimit-reset-after": "0.4" },
-    expected: { kind: "retry", reason: "Discord: HTTP 429", rateLimited: true, retryAfterSeconds: 1 },
+    expected: rateLimited("Discord: HTTP 429", 1),
   },
-  { name: "500 is retried", status: 500, expected: { kind: "retry", reason: "Discord: HTTP 500" } },
+  { name: "500 is retried", status: 500, expected: retry("Discord: HTTP 500") },
   {
     name: "403 is permanent without disabling",
     status: 403,
     body: json({ message: "Missing Permissions", code: 50013 }),
-    expected: { kind: "permanent", reason: "Discord: Missing Permissions (50013) (HTTP 403)" },
+    expected: permanent("Discord: Missing Permissions (50013) (HTTP 403)"),
   },
 ]);
 
@@ -238,30 +222,20 @@ table("pagerduty", [
     name: "202 is delivered",
     status: 202,
     body: json({ status: "success", message: "Event processed", dedup_key: "k" }),
-    expected: { kind: "delivered" },
+    expected: delivered,
   },
   {
     name: "400 invalid event is permanent with PagerDuty's errors",
     status: 400,
-    body: json({
-      status: "invalid event",
-      message: "Event object is invalid",
-      errors: ["'payload.severity' is invalid (must be one of: critical, error, warning, info)"],
-    }),
-    expected: {
-      kind: "permanent",
-      reason:
-        "PagerDuty: Event object is invalid: 'payload.severity' is invalid (must be one of: critical, error, warning, info)",
-    },
+    body: invalidEvent("'payload.severity' is invalid (must be one of: critical, error, warning, info)"),
+    expected: permanent(
+      "PagerDuty: Event object is invalid: 'payload.severity' is invalid (must be one of: critical, error, warning, info)",
+    ),
   },
   {
     name: "400 about the routing key's length disables",
     status: 400,
-    body: json({
-      status: "invalid event",
-      message: "Event object is invalid",
-      errors: ["Length of 'routing_key' is incorrect (should be 32 characters)"],
-    }),
+    body: invalidEvent("Length of 'routing_key' is incorrect (should be 32 characters)"),
     expected: disabled(
       "PagerDuty: Event object is invalid: Length of 'routing_key' is incorrect (should be 32 characters)",
     ),
@@ -275,95 +249,75 @@ table("pagerduty", [
   {
     name: "429 is rate limited with a 30 s hint",
     status: 429,
-    expected: {
-      kind: "retry",
-      reason: "PagerDuty: HTTP 429",
-      rateLimited: true,
-      retryAfterSeconds: PAGERDUTY_RATE_LIMIT_RETRY_SECONDS,
-    },
+    expected: rateLimited("PagerDuty: HTTP 429", PAGERDUTY_RATE_LIMIT_RETRY_SECONDS),
   },
   {
     name: "429 with a Retry-After prefers it",
     status: 429,
-    headers: { "retry-after": "12" },
-    expected: { kind: "retry", reason: "PagerDuty: HTTP 429", rateLimited: true, retryAfterSeconds: 12 },
+    headers: retryAfter("12"),
+    expected: rateLimited("PagerDuty: HTTP 429", 12),
   },
-  { name: "500 is retried", status: 500, expected: { kind: "retry", reason: "PagerDuty: HTTP 500" } },
-  { name: "503 is retried", status: 503, expected: { kind: "retry", reason: "PagerDuty: HTTP 503" } },
+  { name: "500 is retried", status: 500, expected: retry("PagerDuty: HTTP 500") },
+  { name: "503 is retried", status: 503, expected: retry("PagerDuty: HTTP 503") },
 ]);
 
+// Splunk HEC's answers that refuse the token: each disables the integration.
+const hecDisablingAnswers: [status: number, text: string, code: number][] = [
+  [401, "Token is required", 2],
+  [401, "Invalid authorization", 3],
+  [403, "Invalid token", 4],
+  [403, "Token disabled", 1],
+];
+
 table("splunk_hec", [
-  {
-    name: "200 Success code 0 is delivered",
-    status: 200,
-    body: json({ text: "Success", code: 0 }),
-    expected: { kind: "delivered" },
-  },
+  { name: "200 Success code 0 is delivered", status: 200, body: hec("Success", 0), expected: delivered },
   {
     name: "200 with another code is not success",
     status: 200,
-    body: json({ text: "HEC is healthy", code: 17 }),
-    expected: { kind: "permanent", reason: "Splunk HEC: HTTP 200 without success: HEC is healthy (code 17)" },
+    body: hec("HEC is healthy", 17),
+    expected: permanent("Splunk HEC: HTTP 200 without success: HEC is healthy (code 17)"),
   },
   {
     name: "200 that is not HEC's JSON is not success",
     status: 200,
     body: "<html>login</html>",
-    expected: { kind: "permanent", reason: "Splunk HEC: HTTP 200 without success: <html>login</html>" },
+    expected: permanent("Splunk HEC: HTTP 200 without success: <html>login</html>"),
   },
   {
     name: "400 No data is permanent",
     status: 400,
-    body: json({ text: "No data", code: 5 }),
-    expected: { kind: "permanent", reason: "Splunk HEC: No data (code 5) (HTTP 400)" },
+    body: hec("No data", 5),
+    expected: permanent("Splunk HEC: No data (code 5) (HTTP 400)"),
   },
   {
     name: "400 Invalid data format is permanent",
     status: 400,
     body: json({ text: "Invalid data format", code: 6, "invalid-event-number": 0 }),
-    expected: { kind: "permanent", reason: "Splunk HEC: Invalid data format (code 6) (HTTP 400)" },
+    expected: permanent("Splunk HEC: Invalid data format (code 6) (HTTP 400)"),
   },
-  {
-    name: "401 Token is required disables",
-    status: 401,
-    body: json({ text: "Token is required", code: 2 }),
-    expected: disabled("Splunk HEC: Token is required (code 2)"),
-  },
-  {
-    name: "401 Invalid authorization disables",
-    status: 401,
-    body: json({ text: "Invalid authorization", code: 3 }),
-    expected: disabled("Splunk HEC: Invalid authorization (code 3)"),
-  },
-  {
-    name: "403 Invalid token disables",
-    status: 403,
-    body: json({ text: "Invalid token", code: 4 }),
-    expected: disabled("Splunk HEC: Invalid token (code 4)"),
-  },
-  {
-    name: "403 Token disabled disables",
-    status: 403,
-    body: json({ text: "Token disabled", code: 1 }),
-    expected: disabled("Splunk HEC: Token disabled (code 1)"),
-  },
+  ...hecDisablingAnswers.map(([status, text, code]) => ({
+    name: `${status} ${text} disables`,
+    status,
+    body: hec(text, code),
+    expected: disabled(`Splunk HEC: ${text} (code ${code})`),
+  })),
   {
     name: "503 Server is busy is retried after Retry-After",
     status: 503,
-    body: json({ text: "Server is busy", code: 9 }),
-    headers: { "retry-after": "15" },
-    expected: { kind: "retry", reason: "Splunk HEC: Server is busy (code 9) (HTTP 503)", retryAfterSeconds: 15 },
+    body: hec("Server is busy", 9),
+    headers: retryAfter("15"),
+    expected: retry("Splunk HEC: Server is busy (code 9) (HTTP 503)", 15),
   },
   {
     name: "500 Internal server error is retried",
     status: 500,
-    body: json({ text: "Internal server error", code: 8 }),
-    expected: { kind: "retry", reason: "Splunk HEC: Internal server error (code 8) (HTTP 500)" },
+    body: hec("Internal server error", 8),
+    expected: retry("Splunk HEC: Internal server error (code 8) (HTTP 500)"),
   },
   {
     name: "a redirect is retried, not followed",
     status: 301,
-    expected: { kind: "retry", reason: "Splunk HEC: HTTP 301: redirects are not followed" },
+    expected: retry("Splunk HEC: HTTP 301: redirects are not followed"),
   },
 ]);
 

@@ -176,15 +176,16 @@ export const CASES = {
 
 /** The notification document a webhook carries (what payload conversions read), from a channel test view. */
 export function documentOf(view: NotificationView) {
+  const { id, accountId, type, notificationData, assetData, payload, attachments } = view;
   const at = Math.floor(Date.parse(view.createdAt) / 1000);
   return {
-    id: view.id,
-    account_id: view.accountId,
-    type: view.type,
-    notification_data: view.notificationData,
-    asset_data: view.assetData,
-    payload: view.payload,
-    attachments: view.attachments,
+    id,
+    account_id: accountId,
+    type,
+    notification_data: notificationData,
+    asset_data: assetData,
+    payload,
+    attachments,
     status: "dispatched",
     created: { at, by: "producer" },
     modified: { at, by: "producer" },

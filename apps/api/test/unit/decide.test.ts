@@ -3,17 +3,20 @@ import { decideAttempt, RATE_LIMITED_ATTEMPTS_CAP, unclaimedDisposition } from "
 
 const base = { attempt: 1, scheduleStart: 0, schedule: [10, 60], now: 1_000_000, random: () => 0.5 };
 
+/** The whole decision to try again in `delaySeconds`, an answered call's error left empty. */
+const pendingRetry = (scheduleStart: number, delaySeconds: number) => ({
+  scheduleStart,
+  status: "PENDING",
+  nextAttemptAt: base.now + delaySeconds * 1_000,
+  error: null,
+  disposition: { kind: "retry", delaySeconds },
+});
+
 describe("decideAttempt", () => {
   it("waits what a rate limit asks, without using up the schedule, until the cap of attempts", () => {
     const limited = { kind: "retry" as const, reason: "Slack: rate_limited", rateLimited: true, retryAfterSeconds: 3 };
     const decision = decideAttempt({ ...base, attempt: 5, scheduleStart: 2, outcome: limited, random: () => 0 });
-    expect(decision).toEqual({
-      scheduleStart: 3,
-      status: "PENDING",
-      nextAttemptAt: base.now + 3_000,
-      error: null,
-      disposition: { kind: "retry", delaySeconds: 3 },
-    });
+    expect(decision).toEqual(pendingRetry(3, 3));
     // Spread by up to a fifth, never sooner than asked; a second when the target said nothing.
     const spread = decideAttempt({ ...base, outcome: limited, random: () => 0.99 });
     expect(spread.disposition).toEqual({ kind: "retry", delaySeconds: 4 });
@@ -46,13 +49,7 @@ describe("decideAttempt", () => {
 
   it("schedules a retry on the schedule's step (random 0.5 is no jitter), keeping an answered call's error empty", () => {
     const decision = decideAttempt({ ...base, outcome: { kind: "retry", reason: "HTTP 503" } });
-    expect(decision).toEqual({
-      scheduleStart: 0,
-      status: "PENDING",
-      nextAttemptAt: base.now + 10_000,
-      error: null,
-      disposition: { kind: "retry", delaySeconds: 10 },
-    });
+    expect(decision).toEqual(pendingRetry(0, 10));
     const second = decideAttempt({
       ...base,
       attempt: 2,

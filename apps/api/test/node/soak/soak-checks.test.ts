@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  checkCalls,
   checkCallsAfterDisabled,
   checkCallsAfterFinished,
   checkCallsArePaired,
@@ -7,7 +8,8 @@ import {
   classifyLogLines,
   INJECTED_FAULT_LOG_LINES,
 } from "./soak-checks";
-import type { FaultKind, ReceivedCall, SentCall } from "./soak-faults";
+import type { SentCall } from "./soak-faults";
+import type { FaultKind, ReceivedCall } from "./soak-targets";
 
 // The soak's checks on small, hand-made histories: each must pass an honest one and catch the fault it is for.
 
@@ -156,5 +158,29 @@ describe("classifyLogLines", () => {
     const report = classifyLogLines(lines, INJECTED_FAULT_LOG_LINES);
     expect(Object.values(report.expected)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(report.unexpected.count).toBe(3);
+  });
+});
+
+describe("checkCalls", () => {
+  // A double POST after the leg was recorded DELIVRD at 15, and a log line no injected fault explains.
+  const run = () => {
+    const { received, byLeg, sent } = history(call("ok", 10), call("ok", 20));
+    const legs = [{ webhookId: "msg_1", status: "DELIVRD", finishedAt: 15 }];
+    return { received, sent, callsByLeg: byLeg, legs, logLines: ["an unexplained line"] };
+  };
+
+  it("runs every check on one history, the log lines against the injected faults'", () => {
+    const found = checkCalls(run());
+    expect(found.unpaired.count).toBe(0);
+    expect(found.duplicates.unexplained.count).toBe(1);
+    expect(found.afterFinished.violations.count).toBe(1);
+    expect(found.afterDisabled).toBeUndefined();
+    expect(found.logReport.unexpected).toEqual({ count: 1, examples: ["an unexplained line"] });
+  });
+
+  it("checks the calls to a disabled integration when one was disabled", () => {
+    const history = run();
+    const disabled = { calls: history.received, disabling: { disabledAt: 15, committedBy: 12 } };
+    expect(checkCalls({ ...history, disabled }).afterDisabled?.violations.count).toBe(1);
   });
 });

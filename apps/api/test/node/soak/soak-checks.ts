@@ -2,7 +2,8 @@
 // what the consumers did (SentCall) and what Herald recorded (legs): no duplicate that an injected fault does not
 // explain, no call after a leg was finished or its integration disabled unless it was already under way, and no log
 // line the injected faults do not explain.
-import type { ReceivedCall, SentCall } from "./soak-faults";
+import type { SentCall } from "./soak-faults";
+import type { ReceivedCall } from "./soak-targets";
 
 /** Examples kept per violated invariant: enough to debug, short enough to read. */
 const EXAMPLES = 20;
@@ -180,6 +181,29 @@ export function checkCallsAfterDisabled(
     }
   }
   return { inFlight, violations: plain(found) };
+}
+
+/** One soak run's history: the calls the receiver saw and the consumers made, Herald's legs, and the log lines. */
+export interface CallHistory {
+  received: ReceivedCall[];
+  sent: Map<string, SentCall>;
+  callsByLeg: Map<string, ReceivedCall[]>;
+  legs: FinishedLeg[];
+  /** The calls to the integration that was disabled, and when; absent when none was. */
+  disabled?: { calls: ReceivedCall[]; disabling: Disabling };
+  logLines: string[];
+}
+
+/** Every check above on one run's history, the log lines against the ones the injected faults explain. */
+export function checkCalls(history: CallHistory) {
+  const { received, sent, callsByLeg, disabled } = history;
+  return {
+    unpaired: checkCallsArePaired(received, sent),
+    duplicates: checkDuplicates(callsByLeg, sent),
+    afterFinished: checkCallsAfterFinished(history.legs, callsByLeg, sent),
+    afterDisabled: disabled && checkCallsAfterDisabled(disabled.calls, disabled.disabling, sent),
+    logReport: classifyLogLines(history.logLines, INJECTED_FAULT_LOG_LINES),
+  };
 }
 
 /** A log line an injected fault explains, and why. */

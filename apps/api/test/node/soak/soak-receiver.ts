@@ -1,6 +1,6 @@
-// The soak's webhook receiver as a child process (see forkFaultReceiver in soak-faults.ts). Options come as the
+// The soak's webhook receiver as a child process (see forkFaultReceiver in soak-targets.ts). Options come as the
 // first argument; it answers "calls" with every call it saw, and stops on "close" or when its parent goes away.
-import { type FaultReceiverOptions, startFaultReceiver } from "./soak-faults";
+import { type FaultReceiverOptions, startFaultReceiver } from "./soak-targets";
 
 const receiver = await startFaultReceiver(JSON.parse(process.argv[2] ?? "{}") as FaultReceiverOptions);
 const send = (message: unknown) => process.send?.(message);
