@@ -20,18 +20,20 @@ export * from "./repositories/captured-emails";
 export * from "./repositories/deliveries";
 export {
   type AttemptRecord,
-  type ClaimedDeliveries,
-  claimDeliveries,
   completeNotificationsOfLegs,
   failDeliveries,
-  loadRenderContext,
   type PutOff,
   type RecordAttemptsInput,
   type RecordedAttempts,
-  type RenderContext,
   recordAttempts,
-  type UnclaimedLeg,
 } from "./repositories/delivery-batches";
+export {
+  type ClaimedDeliveries,
+  claimDeliveries,
+  loadRenderContext,
+  type RenderContext,
+  type UnclaimedLeg,
+} from "./repositories/delivery-claims";
 export {
   type FanoutBatch,
   type FanoutDecisions,
