@@ -1,6 +1,6 @@
 // A hand-written SVG bar chart of a run: rates on a log scale (the baseline and the end-to-end figures are orders of
 // magnitude apart), the latencies at half load, and peak memory; one bar per runtime.
-import { METRICS } from "./report";
+import { METRICS } from "./metrics";
 import type { RuntimeResult } from "./scenarios";
 
 const WIDTH = 900;
