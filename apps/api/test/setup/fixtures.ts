@@ -1,10 +1,9 @@
 // The rows the subscription and subscriber tests make for themselves: each under a unique name, so no test depends
-// on another's. Calls that must succeed go through the typed client; the `call`-based ones (`getSubscription`,
-// `batchDeleteSubscriptions`) also send what the types forbid and answer refusals. A subscription's subscribers:
+// on another's, made through the typed client. Reading and changing them: setup/subscriptions.ts and
 // setup/subscribers.ts.
-import type { QueryParams, RequestBody, Subscription } from "@herald/client";
+import type { RequestBody, Subscription } from "@herald/client";
 import { expect } from "vitest";
-import { type CallResult, call, heraldAs, type Session, unique } from "../helpers";
+import { type Session, typedCall, unique } from "../helpers";
 
 export const subscriptionsPath = (s: Session) => `/herald/v2/${s.accountId}/subscriptions`;
 export const subscribersPath = (s: Session, subscriptionId: string) =>
@@ -18,21 +17,22 @@ export const connection = (id: string) => ({ subscriber: id, subscriber_type: "c
 
 type NewSubscription = RequestBody<"create_subscription">;
 
-/** A subscription body with only the required fields (a unique name), and `overrides` on top. */
+/** A subscription body with only the required fields (a unique name), and `overrides` on top; any shape. */
 export function sparse(overrides: Record<string, unknown> = {}): Record<string, any> {
   return { name: unique("sub"), class: "event", notification_type: "incidents/alerts", ...overrides };
 }
 
-/** Creates a subscription that must take every initial subscriber it is given; answers it as created. */
+/** The same, typed: a body the typed client sends. */
+export function subscriptionBody(overrides: Partial<NewSubscription> = {}): NewSubscription {
+  return { name: unique("sub"), class: "event", notification_type: "incidents/alerts", ...overrides };
+}
+
+/** Creates a subscription that must take every initial subscriber it is given (201); answers it as created. */
 export async function createSubscription(s: Session, overrides: Partial<NewSubscription> = {}): Promise<Subscription> {
-  const created = await heraldAs(s).createSubscription({
-    name: unique("sub"),
-    class: "event",
-    notification_type: "incidents/alerts",
-    ...overrides,
-  });
-  expect(created).not.toHaveProperty("subscribers_failed");
-  return created;
+  const { status, body } = await typedCall(s, (herald) => herald.createSubscription(subscriptionBody(overrides)));
+  expect(status).toBe(201);
+  expect(body).not.toHaveProperty("subscribers_failed");
+  return body;
 }
 
 /** The id of a new subscription with these initial subscribers (none by default). */
@@ -40,38 +40,13 @@ export async function subscriptionWith(s: Session, subscribers: NewSubscription[
   return (await createSubscription(s, { subscribers })).id;
 }
 
-/** A webhook integration of the session's account; answers its id. */
+/** A webhook integration of the session's account (201); answers its id. */
 export async function createIntegration(s: Session): Promise<string> {
-  const created = await heraldAs(s).createIntegration({
-    name: unique("hook"),
-    target_url: "https://hooks.example.com/x",
-  });
-  return created.id;
-}
-
-/** GET one subscription as `s`, whatever the answer (the query as sent on the wire). */
-export function getSubscription(s: Session, id: string, query = ""): Promise<CallResult<Subscription>> {
-  return call<Subscription>("GET", `${subscriptionsPath(s)}/${id}${query}`, { token: s.token });
-}
-
-/** Reads a subscription that must be there. */
-export function readSubscription(
-  s: Session,
-  id: string,
-  query?: QueryParams<"get_account_subscription">,
-): Promise<Subscription> {
-  return heraldAs(s).getAccountSubscription(id, query);
-}
-
-export async function listSubscriptions(
-  s: Session,
-  query?: QueryParams<"get_account_subscriptions">,
-): Promise<Subscription[]> {
-  return (await heraldAs(s).getAccountSubscriptions(query)).subscriptions;
+  const { status, body } = await typedCall(s, (herald) =>
+    herald.createIntegration({ name: unique("hook"), target_url: "https://hooks.example.com/x" }),
+  );
+  expect(status).toBe(201);
+  return body.id;
 }
 
 export const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
-
-/** POST .../subscriptions/batch/delete as `s`, any body. */
-export const batchDeleteSubscriptions = (s: Session, body: unknown) =>
-  call("POST", `${subscriptionsPath(s)}/batch/delete`, { token: s.token, body });

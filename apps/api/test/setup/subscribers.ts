@@ -2,13 +2,17 @@
 // `subscribers.keys(acme, id)`. `list` and `keys` must succeed (typed client); `add`, `batch` and `remove` send any
 // body or path and answer whatever Herald says, refusals included.
 import type { Subscriber } from "@herald/client";
-import { call, heraldAs, type Session } from "../helpers";
+import { expect } from "vitest";
+import { call, type Session, typedCall } from "../helpers";
 import { subscribersPath } from "./fixtures";
 
 export const path = subscribersPath;
 
+/** The subscription's subscribers (200). */
 export async function list(s: Session, subscriptionId: string): Promise<Subscriber[]> {
-  return (await heraldAs(s).getAccountSubscriptionSubscribers(subscriptionId)).subscribers;
+  const { status, body } = await typedCall(s, (herald) => herald.getAccountSubscriptionSubscribers(subscriptionId));
+  expect(status).toBe(200);
+  return body.subscribers;
 }
 
 /** The subscribers as sorted `type:id` strings, for exact comparisons. */
