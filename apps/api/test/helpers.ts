@@ -74,7 +74,7 @@ export async function session(who: { keyId: string; secret: string; accountId: s
 }
 
 /** The typed client acting as `s`, calling this file's Worker directly (see `heraldThrough`). */
-export function heraldAs(s: Session): HeraldClient {
+export function heraldAs(s: Pick<Session, "token" | "accountId">): HeraldClient {
   return heraldThrough((input, init) => SELF.fetch(input, init), BASE, s);
 }
 
@@ -84,7 +84,7 @@ export function heraldAs(s: Session): HeraldClient {
  * a refusal.
  */
 export async function typedCall<T>(
-  s: Session,
+  s: Pick<Session, "token" | "accountId">,
   act: (herald: HeraldClient) => Promise<T>,
 ): Promise<{ status: number; body: T; headers: Headers }> {
   let answer: Response | undefined;
