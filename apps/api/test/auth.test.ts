@@ -24,12 +24,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 const ACME_ADMIN_USER = "D0C0FFEE-0000-4000-8000-000012345678";
 
-const { acme, globex, reader, writer } = signedIn({
-  acme: ACME,
-  globex: GLOBEX,
-  reader: ACME_READER,
-  writer: ACME_WRITER,
-});
+const { acme, globex, reader, writer } = signedIn("acme", "globex", "reader", "writer");
 
 /** The seeded accounts and users, as AIMS describes them. */
 const ACCOUNTS = {

@@ -5,19 +5,14 @@ import { resendTransport } from "../src/delivery/email/transport";
 import type { Env } from "../src/env";
 import { createServices } from "../src/services/container";
 import { sendTestEmail } from "../src/services/emails";
-import { ACME, ACME_READER, ACME_WRITER, call, expectHeraldError, GLOBEX, typedCall, unique } from "./helpers";
+import { ACME, call, expectHeraldError, GLOBEX, typedCall, unique } from "./helpers";
 import { type SignedIn, signedIn } from "./setup/sessions";
 
 const ACME_ID = ACME.accountId;
 const GLOBEX_ID = GLOBEX.accountId;
 const RESEND = { apiKey: "re_test_key", from: "Herald <n@example.com>", apiUrl: "https://resend.test" };
 
-const { acme, globex, reader, writer } = signedIn({
-  acme: ACME,
-  globex: GLOBEX,
-  reader: ACME_READER,
-  writer: ACME_WRITER,
-});
+const { acme, globex, reader, writer } = signedIn("acme", "globex", "reader", "writer");
 
 const address = (prefix: string) => `${unique(prefix)}@example.com`;
 const emailsPath = (accountId = ACME_ID, query = "") => `/herald/v2/${accountId}/emails${query}`;

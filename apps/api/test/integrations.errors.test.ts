@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ACME, expectHeraldError, typedCall, unique } from "./helpers";
+import { expectHeraldError, typedCall, unique } from "./helpers";
 import * as integrations from "./setup/integrations";
 import { signedIn } from "./setup/sessions";
 
 // Integration requests Herald refuses for what they carry: missing and invalid fields, private targets, bad headers,
 // unknown ids and signature schemes. A refusal stores or changes nothing.
 
-const { acme } = signedIn({ acme: ACME });
+const { acme } = signedIn("acme");
 
 describe("POST /herald/v2/{account_id}/integrations", () => {
   it("answers 400 when header and headers disagree, and stores nothing", async () => {

@@ -1,6 +1,6 @@
 import { INTEGRATION_TYPES } from "@herald/contracts";
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_READER, ACME_WRITER, call, expectHeraldError, PLATFORM, typedCall, unique } from "./helpers";
+import { ACME, call, expectHeraldError, typedCall, unique } from "./helpers";
 import { UPPERCASE_UUID } from "./notification-factories";
 import { subscriptionBody } from "./setup/fixtures";
 import * as integrations from "./setup/integrations";
@@ -13,12 +13,7 @@ const ACME_ID = ACME.accountId;
 const ACME_ADMIN_USER = "D0C0FFEE-0000-4000-8000-000012345678";
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-const { acme, reader, writer, platform } = signedIn({
-  acme: ACME,
-  reader: ACME_READER,
-  writer: ACME_WRITER,
-  platform: PLATFORM,
-});
+const { acme, reader, writer, platform } = signedIn("acme", "reader", "writer", "platform");
 
 describe("GET /herald/v2/integration_types", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_READER, ACME_WRITER, call, expectHeraldError, GLOBEX } from "./helpers";
+import { call, expectHeraldError, GLOBEX } from "./helpers";
 import * as integrations from "./setup/integrations";
 import { signedIn } from "./setup/sessions";
 
@@ -8,12 +8,7 @@ import { signedIn } from "./setup/sessions";
 
 const GLOBEX_ID = GLOBEX.accountId;
 
-const { acme, globex, reader, writer } = signedIn({
-  acme: ACME,
-  globex: GLOBEX,
-  reader: ACME_READER,
-  writer: ACME_WRITER,
-});
+const { acme, globex, reader, writer } = signedIn("acme", "globex", "reader", "writer");
 
 const nonAdmins = [
   ["writer", () => writer],

@@ -1,29 +1,11 @@
 import type { NotificationType, RequestBody } from "@herald/client";
 import { describe, expect, it } from "vitest";
-import {
-  ACME,
-  ACME_READER,
-  ACME_WRITER,
-  call,
-  DORMANT,
-  expectHeraldError,
-  GLOBEX,
-  PLATFORM,
-  typedCall,
-  unique,
-} from "./helpers";
+import { call, expectHeraldError, typedCall, unique } from "./helpers";
 import { createNotificationType, notificationBody } from "./notification-factories";
 import { subscriptionBody } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
 
-const sessions = signedIn({
-  acme: ACME,
-  globex: GLOBEX,
-  platform: PLATFORM,
-  reader: ACME_READER,
-  writer: ACME_WRITER,
-  dormant: DORMANT,
-});
+const sessions = signedIn("acme", "globex", "platform", "reader", "writer", "dormant");
 const { acme, globex, platform } = sessions;
 const TYPES = "/herald/v2/notification_types";
 
@@ -307,7 +289,7 @@ describe("DELETE /herald/v2/notification_types/{notification_type}", () => {
       404,
       "not_found",
     );
-    const send = await call("POST", `/herald/v2/${ACME.accountId}/notifications`, {
+    const send = await call("POST", `/herald/v2/${acme.accountId}/notifications`, {
       token: acme.token,
       body: notificationBody(key),
     });

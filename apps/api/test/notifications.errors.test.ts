@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACME, call, DORMANT, expectHeraldError, PLATFORM } from "./helpers";
+import { ACME, call, expectHeraldError } from "./helpers";
 import * as notifications from "./setup/notifications";
 import { notificationBody } from "./setup/notifications";
 import { signedIn } from "./setup/sessions";
@@ -10,7 +10,7 @@ import { signedIn } from "./setup/sessions";
 
 const ACME_ID = ACME.accountId;
 
-const { acme, dormant, platform } = signedIn({ acme: ACME, dormant: DORMANT, platform: PLATFORM });
+const { acme, dormant, platform } = signedIn("acme", "dormant", "platform");
 
 describe("POST /herald/v2/{account_id}/notifications (sent_notification)", () => {
   it.each(["type", "notification_data", "asset_data", "payload"])(

@@ -1,6 +1,6 @@
 import { sendNotificationRequest } from "@herald/contracts/alertlogic-examples";
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_READER, ACME_WRITER, PLATFORM, typedCall } from "./helpers";
+import { ACME, typedCall } from "./helpers";
 import { expectStoredAs, UPPERCASE_UUID } from "./notification-factories";
 import * as notifications from "./setup/notifications";
 import { signedIn } from "./setup/sessions";
@@ -14,12 +14,7 @@ const ACME_ADMIN_USER = "D0C0FFEE-0000-4000-8000-000012345678";
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const { acme, reader, writer, platform } = signedIn({
-  acme: ACME,
-  reader: ACME_READER,
-  writer: ACME_WRITER,
-  platform: PLATFORM,
-});
+const { acme, reader, writer, platform } = signedIn("acme", "reader", "writer", "platform");
 
 /** The send request example of Alert Logic's definition (§2.2.5), complete. */
 const ALERT_LOGIC_EXAMPLE = sendNotificationRequest;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_READER, call, expectHeraldError, GLOBEX, PLATFORM, typedCall } from "./helpers";
+import { ACME, call, expectHeraldError, GLOBEX, typedCall } from "./helpers";
 import * as notifications from "./setup/notifications";
 import { notificationBody } from "./setup/notifications";
 import { signedIn } from "./setup/sessions";
@@ -10,12 +10,7 @@ import { signedIn } from "./setup/sessions";
 const ACME_ID = ACME.accountId;
 const GLOBEX_ID = GLOBEX.accountId;
 
-const { acme, reader, globex, platform } = signedIn({
-  acme: ACME,
-  reader: ACME_READER,
-  globex: GLOBEX,
-  platform: PLATFORM,
-});
+const { acme, reader, globex, platform } = signedIn("acme", "reader", "globex", "platform");
 
 describe("POST /herald/v2/{account_id}/notifications (sent_notification)", () => {
   it("answers 403 to a read-only token, and stores nothing", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACME, call, expectError, GLOBEX } from "./helpers";
+import { call, expectError } from "./helpers";
 import { connection, createIntegration, newUserId, subscriptionWith, user } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
 import * as subscribers from "./setup/subscribers";
@@ -7,7 +7,7 @@ import * as subscribers from "./setup/subscribers";
 // Subscriber requests Herald refuses for what they carry: invalid bodies, types and connections, duplicates, unknown
 // subscriptions and subscribers (contract §2.2.6–2.2.9, §3.3, §3.6, §3.9–3.11). A refusal changes nothing.
 
-const { acme, globex } = signedIn({ acme: ACME, globex: GLOBEX });
+const { acme, globex } = signedIn("acme", "globex");
 
 describe("GET .../subscriptions/{id}/subscribers", () => {
   it("answers 404 for an unknown subscription", async () => {

@@ -1,6 +1,6 @@
 import type { RequestBody } from "@herald/client";
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_WRITER, expectError, type Session, typedCall, UPPERCASE_UUID, unique } from "./helpers";
+import { expectError, type Session, typedCall, UPPERCASE_UUID, unique } from "./helpers";
 import { connection, createIntegration, newUserId, subscriptionWith, user } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
 import * as subscribers from "./setup/subscribers";
@@ -9,7 +9,7 @@ import * as subscribers from "./setup/subscribers";
 // §3.6, §3.9–3.11), and their removal when an integration is deleted. Refusals are in subscribers.errors.test.ts, roles
 // and other accounts in subscribers.security.test.ts. Every test makes its own subscriptions and integrations.
 
-const { acme, writer } = signedIn({ acme: ACME, writer: ACME_WRITER });
+const { acme, writer } = signedIn("acme", "writer");
 
 describe("GET .../subscriptions/{id}/subscribers", () => {
   it("lists every subscriber with its id, type, subscription and creation stamp", async () => {

@@ -1,6 +1,6 @@
 import type { RequestBody, Subscription } from "@herald/client";
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_WRITER, call, expectError, type Session, typedCall, unique } from "./helpers";
+import { call, expectError, type Session, typedCall, unique } from "./helpers";
 import { createSubscription, ids } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
 import * as subscriptions from "./setup/subscriptions";
@@ -9,7 +9,7 @@ import * as subscriptions from "./setup/subscriptions";
 // and reading them is in subscriptions.happy.test.ts, refusals in subscriptions.errors.test.ts, roles and other accounts
 // in subscriptions.security.test.ts.
 
-const { acme, writer } = signedIn({ acme: ACME, writer: ACME_WRITER });
+const { acme, writer } = signedIn("acme", "writer");
 
 describe("POST /{account_id}/subscriptions/{id} (update)", () => {
   const full = () => ({

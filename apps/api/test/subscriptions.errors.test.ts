@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ACME, BASE, type CallResult, call, expectError, unique } from "./helpers";
+import { BASE, type CallResult, call, expectError, unique } from "./helpers";
 import { createSubscription, sparse } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
 import * as subscriptions from "./setup/subscriptions";
@@ -8,7 +8,7 @@ import * as subscriptions from "./setup/subscriptions";
 // Subscription requests Herald refuses for what they carry: invalid bodies and queries, unknown ids, bodies too large
 // or not JSON (contract §2.2.11–2.2.16, §3.5, §3.12–3.15). A refusal changes nothing.
 
-const { acme } = signedIn({ acme: ACME });
+const { acme } = signedIn("acme");
 
 describe("POST /{account_id}/subscriptions (create)", () => {
   const { name: _n, ...noName } = sparse();

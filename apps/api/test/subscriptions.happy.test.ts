@@ -9,7 +9,7 @@ import * as subscriptions from "./setup/subscriptions";
 // accounts in subscriptions.security.test.ts. Every test creates its own subscriptions under unique names and asserts on
 // their ids, never on global counts.
 
-const { acme } = signedIn({ acme: ACME });
+const { acme } = signedIn("acme");
 
 describe("POST /{account_id}/subscriptions (create)", () => {
   it("creates a sparse subscription with server-assigned fields", async () => {

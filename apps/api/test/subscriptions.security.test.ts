@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_READER, ACME_WRITER, call, expectError, GLOBEX, typedCall, unique } from "./helpers";
+import { ACME, call, expectError, typedCall, unique } from "./helpers";
 import { createIntegration, createSubscription, ids, sparse, subscriptionBody } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
 import * as subscriptions from "./setup/subscriptions";
@@ -7,12 +7,7 @@ import * as subscriptions from "./setup/subscriptions";
 // Who may do what to subscriptions: the write and read-only roles, callers without a token, and another account,
 // which sees 403 through its own path and 404 through ours (contract §2.2.11–2.2.16, §3.5, §3.12–3.15).
 
-const { acme, writer, reader, globex } = signedIn({
-  acme: ACME,
-  writer: ACME_WRITER,
-  reader: ACME_READER,
-  globex: GLOBEX,
-});
+const { acme, writer, reader, globex } = signedIn("acme", "writer", "reader", "globex");
 
 describe("POST /{account_id}/subscriptions (create)", () => {
   it("lets a write-role key create, stamping its own user", async () => {

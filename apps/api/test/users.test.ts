@@ -1,6 +1,6 @@
 import type { RequestBody } from "@herald/client";
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_READER, ACME_WRITER, call, expectHeraldError, GLOBEX, typedCall, unique } from "./helpers";
+import { ACME, call, expectHeraldError, GLOBEX, typedCall, unique } from "./helpers";
 import { type SignedIn, signedIn } from "./setup/sessions";
 
 const ACME_ID = ACME.accountId;
@@ -9,12 +9,7 @@ const GLOBEX_ID = GLOBEX.accountId;
 const ACME_ADMIN_USER = "D0C0FFEE-0000-4000-8000-000012345678";
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-const { acme, globex, reader, writer } = signedIn({
-  acme: ACME,
-  globex: GLOBEX,
-  reader: ACME_READER,
-  writer: ACME_WRITER,
-});
+const { acme, globex, reader, writer } = signedIn("acme", "globex", "reader", "writer");
 
 const usersPath = (accountId = ACME_ID) => `/herald/v2/${accountId}/users`;
 const userPath = (id: string, accountId = ACME_ID) => `${usersPath(accountId)}/${encodeURIComponent(id)}`;

@@ -18,7 +18,7 @@ export const connection = (id: string) => ({ subscriber: id, subscriber_type: "c
 type NewSubscription = RequestBody<"create_subscription">;
 
 /** A subscription body with only the required fields (a unique name), and `overrides` on top; any shape. */
-export function sparse(overrides: Record<string, unknown> = {}): Record<string, any> {
+export function sparse(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { name: unique("sub"), class: "event", notification_type: "incidents/alerts", ...overrides };
 }
 

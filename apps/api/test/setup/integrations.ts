@@ -1,7 +1,7 @@
 // An account's integrations, as a session: `import * as integrations from "./setup/integrations"`, then
 // `integrations.create(acme)`. `create`, `read` and `names` must succeed (typed client, status checked); `post`, `get`,
 // `put` and `remove` send any body to any account's path and answer whatever Herald says, refusals included.
-import type { Integration, RequestBody } from "@herald/client";
+import type { HeraldErrorBody, Integration, RequestBody } from "@herald/client";
 import { expect } from "vitest";
 import { call, type Session, typedCall, unique } from "../helpers";
 
@@ -42,13 +42,13 @@ export async function names(s: Caller): Promise<string[]> {
 
 /** POST .../integrations as `s`, any body, on `accountId`'s path (the session's by default). */
 export const post = (s: Caller, body: unknown, accountId = s.accountId) =>
-  call("POST", path(accountId), { token: s.token, body });
+  call<HeraldErrorBody>("POST", path(accountId), { token: s.token, body });
 
 export const get = (s: Caller, id: string, accountId = s.accountId) =>
-  call("GET", itemPath(id, accountId), { token: s.token });
+  call<HeraldErrorBody>("GET", itemPath(id, accountId), { token: s.token });
 
 export const put = (s: Caller, id: string, body: unknown, accountId = s.accountId) =>
-  call("PUT", itemPath(id, accountId), { token: s.token, body });
+  call<HeraldErrorBody>("PUT", itemPath(id, accountId), { token: s.token, body });
 
 export const remove = (s: Caller, id: string, accountId = s.accountId) =>
-  call("DELETE", itemPath(id, accountId), { token: s.token });
+  call<HeraldErrorBody>("DELETE", itemPath(id, accountId), { token: s.token });

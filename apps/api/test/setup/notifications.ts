@@ -45,7 +45,7 @@ export async function ids(s: Session, type: string, query: PageQuery = { limit: 
 
 /** POST /herald/v2/{account}/notifications as `s`, any body, on `accountId`'s path (the session's by default). */
 export const post = (s: Pick<Session, "token" | "accountId">, body: unknown, accountId = s.accountId) =>
-  call("POST", `/herald/v2/${accountId}/notifications`, { token: s.token, body });
+  call<HeraldErrorBody>("POST", `/herald/v2/${accountId}/notifications`, { token: s.token, body });
 
 /**
  * One page by type, the query as sent on the wire (`sort="asc"`, `limit=0`, a forged continuation id): the page, or

@@ -1,7 +1,7 @@
 // The subscribers of one subscription, as a session: `import * as subscribers from "./setup/subscribers"`, then
 // `subscribers.keys(acme, id)`. `list` and `keys` must succeed (typed client); `add`, `batch` and `remove` send any
 // body or path and answer whatever Herald says, refusals included.
-import type { Subscriber } from "@herald/client";
+import type { HeraldErrorBody, Subscriber } from "@herald/client";
 import { expect } from "vitest";
 import { call, type Session, typedCall } from "../helpers";
 import { subscribersPath } from "./fixtures";
@@ -22,12 +22,14 @@ export async function keys(s: Session, subscriptionId: string): Promise<string[]
 
 /** POST .../subscribers (add). */
 export const add = (s: Session, subscriptionId: string, body: unknown) =>
-  call<Subscriber>("POST", path(s, subscriptionId), { token: s.token, body });
+  call<HeraldErrorBody>("POST", path(s, subscriptionId), { token: s.token, body });
 
 /** POST .../subscribers/batch/update. */
 export const batch = (s: Session, subscriptionId: string, body: unknown) =>
-  call("POST", `${path(s, subscriptionId)}/batch/update`, { token: s.token, body });
+  call<HeraldErrorBody>("POST", `${path(s, subscriptionId)}/batch/update`, { token: s.token, body });
 
 /** DELETE .../subscribers/{type}/{subscriber} (the subscriber percent-encoded). */
 export const remove = (s: Session, subscriptionId: string, type: string, subscriber: string) =>
-  call("DELETE", `${path(s, subscriptionId)}/${type}/${encodeURIComponent(subscriber)}`, { token: s.token });
+  call<HeraldErrorBody>("DELETE", `${path(s, subscriptionId)}/${type}/${encodeURIComponent(subscriber)}`, {
+    token: s.token,
+  });

@@ -1,7 +1,7 @@
 // The subscriptions of an account, as a session: `import * as subscriptions from "./setup/subscriptions"`, then
 // `subscriptions.read(acme, id)`. `read` and `list` must succeed (typed client, status checked); `get`, `listAt` and
 // `batchDelete` send any path, query or body and answer whatever Herald says, refusals included.
-import type { QueryParams, Subscription } from "@herald/client";
+import type { HeraldErrorBody, QueryParams, Subscription } from "@herald/client";
 import { expect } from "vitest";
 import { type CallResult, call, type Session, typedCall } from "../helpers";
 import { subscriptionsPath } from "./fixtures";
@@ -40,4 +40,4 @@ export async function listAt(s: Session, query: string): Promise<Subscription[]>
 
 /** POST .../subscriptions/batch/delete. */
 export const batchDelete = (s: Session, body: unknown) =>
-  call("POST", `${path(s)}/batch/delete`, { token: s.token, body });
+  call<HeraldErrorBody>("POST", `${path(s)}/batch/delete`, { token: s.token, body });
