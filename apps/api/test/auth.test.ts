@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { sign, verify } from "hono/jwt";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Role } from "../src/auth/auth-context";
 import { issueToken } from "../src/auth/tokens";
 import {
@@ -13,61 +13,47 @@ import {
   DORMANT,
   expectHeraldError,
   GLOBEX,
-  login,
   PLATFORM,
+  typedCall,
   unique,
 } from "./helpers";
+import { signedIn } from "./setup/sessions";
 
 const SIX_HOURS = 6 * 60 * 60;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 const ACME_ADMIN_USER = "D0C0FFEE-0000-4000-8000-000012345678";
 
+const { acme, globex, reader, writer } = signedIn("acme", "globex", "reader", "writer");
+
+/** The seeded accounts and users, as AIMS describes them. */
+const ACCOUNTS = {
+  acme: { id: "12345678", name: "Acme Dev" },
+  globex: { id: "87654321", name: "Globex Dev" },
+  platform: { id: "1", name: "Herald Platform" },
+  dormant: { id: "55555555", name: "Dormant Inc" },
+};
+const USERS = {
+  ada: { id: ACME_ADMIN_USER, name: "Ada Admin" },
+  grace: { id: "D0C0FFEE-0000-4000-8000-000087654321", name: "Grace Admin" },
+  operator: { id: "D0C0FFEE-0000-4000-8000-000000000001", name: "Platform Operator" },
+  rita: { id: "7E570000-0000-4000-8000-000000000001", name: "Rita Reader" },
+  wes: { id: "7E570000-0000-4000-8000-000000000002", name: "Wes Writer" },
+  ian: { id: "7E570000-0000-4000-8000-000000000003", name: "Ian Inactive" },
+};
+
 /** Every seeded key, with what AIMS must say about it. */
 const KEYS = [
-  {
-    label: "Acme admin",
-    who: ACME,
-    account: { id: "12345678", name: "Acme Dev" },
-    user: { id: ACME_ADMIN_USER, name: "Ada Admin" },
-    role: "admin",
-  },
-  {
-    label: "Globex admin",
-    who: GLOBEX,
-    account: { id: "87654321", name: "Globex Dev" },
-    user: { id: "D0C0FFEE-0000-4000-8000-000087654321", name: "Grace Admin" },
-    role: "admin",
-  },
-  {
-    label: "platform administrator",
-    who: PLATFORM,
-    account: { id: "1", name: "Herald Platform" },
-    user: { id: "D0C0FFEE-0000-4000-8000-000000000001", name: "Platform Operator" },
-    role: "admin",
-  },
-  {
-    label: "Acme reader",
-    who: ACME_READER,
-    account: { id: "12345678", name: "Acme Dev" },
-    user: { id: "7E570000-0000-4000-8000-000000000001", name: "Rita Reader" },
-    role: "read",
-  },
-  {
-    label: "Acme writer",
-    who: ACME_WRITER,
-    account: { id: "12345678", name: "Acme Dev" },
-    user: { id: "7E570000-0000-4000-8000-000000000002", name: "Wes Writer" },
-    role: "write",
-  },
-  {
-    label: "inactive account",
-    who: DORMANT,
-    account: { id: "55555555", name: "Dormant Inc" },
-    user: { id: "7E570000-0000-4000-8000-000000000003", name: "Ian Inactive" },
-    role: "admin",
-  },
+  { label: "Acme admin", who: ACME, account: ACCOUNTS.acme, user: USERS.ada, role: "admin" },
+  { label: "Globex admin", who: GLOBEX, account: ACCOUNTS.globex, user: USERS.grace, role: "admin" },
+  { label: "platform administrator", who: PLATFORM, account: ACCOUNTS.platform, user: USERS.operator, role: "admin" },
+  { label: "Acme reader", who: ACME_READER, account: ACCOUNTS.acme, user: USERS.rita, role: "read" },
+  { label: "Acme writer", who: ACME_WRITER, account: ACCOUNTS.acme, user: USERS.wes, role: "write" },
+  { label: "inactive account", who: DORMANT, account: ACCOUNTS.dormant, user: USERS.ian, role: "admin" },
 ];
+
+/** The typed client of nobody: for logging in, which takes no token. */
+const anonymous = { token: "", accountId: ACME.accountId };
 
 function authenticate(authorization?: string) {
   return call("POST", "/aims/v1/authenticate", { headers: authorization ? { authorization } : {} });
@@ -115,7 +101,9 @@ async function mint(
 describe("POST /aims/v1/authenticate", () => {
   it.each(KEYS)("logs in with the $label key", async ({ who, account, user }) => {
     const before = nowSeconds();
-    const result = await authenticate(basicAuth(who.keyId, who.secret));
+    const result = await typedCall(anonymous, (herald) =>
+      herald.authenticate({ accessKeyId: who.keyId, secretKey: who.secret }),
+    );
     expect(result.status).toBe(200);
     expect(result.body).toEqual({
       authentication: { token: expect.any(String), token_expiration: expect.any(Number), account, user },
@@ -162,16 +150,17 @@ describe("POST /aims/v1/authenticate", () => {
 
 describe("GET /aims/v1/token_info", () => {
   it.each(KEYS)("describes a token of the $label key", async ({ who, account, user, role }) => {
-    const login = await authenticate(basicAuth(who.keyId, who.secret));
+    const login = await typedCall(anonymous, (herald) =>
+      herald.authenticate({ accessKeyId: who.keyId, secretKey: who.secret }),
+    );
     const { token, token_expiration } = login.body.authentication;
-    const result = await call("GET", "/aims/v1/token_info", { token });
+    const result = await typedCall({ token, accountId: who.accountId }, (herald) => herald.tokenInfo());
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ account, user, token_expiration, roles: [role] });
   });
 
   it("reads the header in any case (X-AIMS-Auth-Token)", async () => {
-    const token = await login(ACME);
-    const result = await call("GET", "/aims/v1/token_info", { headers: { "X-AIMS-Auth-Token": token } });
+    const result = await call("GET", "/aims/v1/token_info", { headers: { "X-AIMS-Auth-Token": acme.token } });
     expect(result.status).toBe(200);
     expect(result.body.account.id).toBe(ACME.accountId);
   });
@@ -186,7 +175,7 @@ describe("GET /aims/v1/token_info", () => {
 
   it("accepts a token signed with the previous secret", async () => {
     const token = await mint({ secret: env.AUTH_TOKEN_PREVIOUS_SECRET });
-    const result = await call("GET", "/aims/v1/token_info", { token });
+    const result = await typedCall({ token, accountId: ACME.accountId }, (herald) => herald.tokenInfo());
     expect(result.status).toBe(200);
     expect(result.body.account).toEqual({ id: "12345678", name: "Acme Dev" });
   });
@@ -199,14 +188,14 @@ describe("tokens on Herald routes", () => {
 
   // The rotation tests mean something only if the Worker's own tokens are not signed with the previous secret.
   it("signs the tokens it issues with AUTH_TOKEN_SECRET, not AUTH_TOKEN_PREVIOUS_SECRET", async () => {
-    const token = await login(ACME);
+    const token = acme.token;
     await expect(verify(token, env.AUTH_TOKEN_SECRET, "HS256")).resolves.toMatchObject({ acc: ACME.accountId });
     await expect(verify(token, env.AUTH_TOKEN_PREVIOUS_SECRET, "HS256")).rejects.toThrow();
   });
 
   it.each([ACCOUNT_READ, GLOBAL_READ])("accepts a fresh token on %s", async (path) => {
     expect((await call("GET", path, { token: await mint() })).status).toBe(200);
-    expect((await call("GET", path, { token: await login(ACME) })).status).toBe(200);
+    expect((await call("GET", path, { token: acme.token })).status).toBe(200);
   });
 
   it.each([ACCOUNT_READ, GLOBAL_READ])("answers 401 without a token on %s", async (path) => {
@@ -285,22 +274,20 @@ describe("tokens on Herald routes", () => {
   });
 
   it("accepts a token signed with AUTH_TOKEN_PREVIOUS_SECRET until it expires", async () => {
-    const token = await mint({ secret: env.AUTH_TOKEN_PREVIOUS_SECRET });
-    const read = await call("GET", ACCOUNT_READ, { token });
+    const rotated = { token: await mint({ secret: env.AUTH_TOKEN_PREVIOUS_SECRET }), accountId: ACME.accountId };
+    const read = await typedCall(rotated, (herald) => herald.getAccountIntegrations());
     expect(read.status).toBe(200);
     expect(Array.isArray(read.body.integrations)).toBe(true);
     const name = unique("rotated");
-    const write = await call("POST", ACCOUNT_READ, {
-      token,
-      body: { name, target_url: "https://hooks.example.com/rotated" },
-    });
+    const write = await typedCall(rotated, (herald) =>
+      herald.createIntegration({ name, target_url: "https://hooks.example.com/rotated" }),
+    );
     expect(write.status).toBe(201);
     expect(write.body.created.by).toBe(ACME_ADMIN_USER);
   });
 
   it("answers 403 for a token of another account", async () => {
-    const globex = await login(GLOBEX);
-    const result = await call("GET", ACCOUNT_READ, { token: globex });
+    const result = await call("GET", ACCOUNT_READ, { token: globex.token });
     expectHeraldError(result, 403, "forbidden");
     expect(result.body.integrations).toBeUndefined();
   });
@@ -308,16 +295,13 @@ describe("tokens on Herald routes", () => {
   it("answers 403 for a valid token that claims another account than the path", async () => {
     const token = await mint({ accountId: GLOBEX.accountId, userId: "D0C0FFEE-0000-4000-8000-000087654321" });
     expectHeraldError(await call("GET", ACCOUNT_READ, { token }), 403, "forbidden");
-    expect((await call("GET", `/herald/v2/${GLOBEX.accountId}/integrations`, { token })).status).toBe(200);
+    const theirs = await typedCall({ token, accountId: GLOBEX.accountId }, (herald) => herald.getAccountIntegrations());
+    expect(theirs.status).toBe(200);
   });
 });
 
 describe("roles", () => {
-  let tokens: Record<"reader" | "writer" | "admin", string>;
-
-  beforeAll(async () => {
-    tokens = { reader: await login(ACME_READER), writer: await login(ACME_WRITER), admin: await login(ACME) };
-  });
+  const roles = { reader, writer, admin: acme };
 
   const notification = { type: "incidents/alerts", notification_data: {}, asset_data: {}, payload: {} };
 
@@ -333,7 +317,7 @@ describe("roles", () => {
   ] as const)("%s: %s %s answers %i", async (role, method, path, status, body) => {
     const payload =
       body === "integration" ? { name: unique("role"), target_url: "https://hooks.example.com/role" } : body;
-    const result = await call(method, path, { token: tokens[role], body: payload });
+    const result = await call(method, path, { token: roles[role].token, body: payload });
     expect(result.status).toBe(status);
     if (status === 403) expect(result.body.error).toBe("forbidden");
   });
@@ -341,42 +325,34 @@ describe("roles", () => {
   it("a read-only token changes nothing when it tries to write", async () => {
     const name = unique("reader-write");
     const result = await call("POST", `/herald/v2/${ACME.accountId}/integrations`, {
-      token: tokens.reader,
+      token: reader.token,
       body: { name, target_url: "https://hooks.example.com/reader" },
     });
     expectHeraldError(result, 403, "forbidden");
-    const list = await call("GET", `/herald/v2/${ACME.accountId}/integrations`, { token: tokens.admin });
-    expect(list.body.integrations.map((i: { name: string }) => i.name)).not.toContain(name);
+    const { integrations } = await acme.herald.getAccountIntegrations();
+    expect(integrations.map((i) => i.name)).not.toContain(name);
   });
 });
 
 describe("GET /endpoints/v1/{account_id}/residency/{residency}/services/herald/endpoint", () => {
   it.each(["default", "us", "emea"])("answers this deployment's host for residency %s", async (residency) => {
-    const token = await login(ACME);
-    const result = await call(
-      "GET",
-      `/endpoints/v1/${ACME.accountId}/residency/${residency}/services/herald/endpoint`,
-      { token },
-    );
+    const result = await typedCall(acme, (herald) => herald.getServiceEndpoint(residency, "herald"));
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ herald: new URL(BASE).host });
   });
 
   it("gives a host that serves Herald, the way almdrlib builds its base URL", async () => {
-    const token = await login(ACME);
-    const lookup = await call("GET", `/endpoints/v1/${ACME.accountId}/residency/default/services/herald/endpoint`, {
-      token,
-    });
-    const response = await SELF.fetch(`https://${lookup.body.herald}/herald/v2/notification_types`, {
-      headers: { "x-aims-auth-token": token },
+    const lookup = await acme.herald.getServiceEndpoint("default", "herald");
+    // Then a request to that host, as almdrlib makes it.
+    const response = await SELF.fetch(`https://${lookup.herald}/herald/v2/notification_types`, {
+      headers: { "x-aims-auth-token": acme.token },
     });
     expect(response.status).toBe(200);
   });
 
   it("answers 403 for another account", async () => {
-    const token = await login(GLOBEX);
     const result = await call("GET", `/endpoints/v1/${ACME.accountId}/residency/default/services/herald/endpoint`, {
-      token,
+      token: globex.token,
     });
     expectHeraldError(result, 403, "forbidden");
     expect(result.body.herald).toBeUndefined();

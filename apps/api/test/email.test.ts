@@ -1,47 +1,35 @@
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import type { CapturedEmail } from "@herald/client";
+import { describe, expect, it } from "vitest";
 import { resendTransport } from "../src/delivery/email/transport";
 import type { Env } from "../src/env";
 import { createServices } from "../src/services/container";
 import { sendTestEmail } from "../src/services/emails";
-import { ACME, ACME_READER, ACME_WRITER, call, expectHeraldError, GLOBEX, login, unique } from "./helpers";
+import { ACME, call, expectHeraldError, GLOBEX, typedCall, unique } from "./helpers";
+import { type SignedIn, signedIn } from "./setup/sessions";
 
 const ACME_ID = ACME.accountId;
 const GLOBEX_ID = GLOBEX.accountId;
 const RESEND = { apiKey: "re_test_key", from: "Herald <n@example.com>", apiUrl: "https://resend.test" };
 
-let acme: string;
-let globex: string;
-let reader: string;
-let writer: string;
-
-beforeAll(async () => {
-  [acme, globex, reader, writer] = await Promise.all([
-    login(ACME),
-    login(GLOBEX),
-    login(ACME_READER),
-    login(ACME_WRITER),
-  ]);
-});
+const { acme, globex, reader, writer } = signedIn("acme", "globex", "reader", "writer");
 
 const address = (prefix: string) => `${unique(prefix)}@example.com`;
 const emailsPath = (accountId = ACME_ID, query = "") => `/herald/v2/${accountId}/emails${query}`;
 const testPath = (accountId = ACME_ID) => `/herald/v2/${accountId}/email/test`;
 
-interface CapturedEmail {
-  id: string;
-  delivery_id: string | null;
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-  created: number;
-}
-
-async function captured(token = acme, accountId = ACME_ID, query = "?limit=200"): Promise<CapturedEmail[]> {
-  const result = await call("GET", emailsPath(accountId, query), { token });
+/** The e-mails captured for `who`'s account (200). */
+async function captured(who: SignedIn = acme, query: { limit?: number } = { limit: 200 }): Promise<CapturedEmail[]> {
+  const result = await typedCall(who, (herald) => herald.getCapturedEmails(query));
   expect(result.status).toBe(200);
   return result.body.emails;
+}
+
+/** A test e-mail to `to` that must be captured (200). */
+async function captureTestEmail(to: string) {
+  const result = await typedCall(acme, (herald) => herald.testEmail({ email: to }));
+  expect(result.status).toBe(200);
+  return result.body;
 }
 
 interface SentToResend {
@@ -57,7 +45,7 @@ async function sentToResend(): Promise<SentToResend[]> {
 describe("POST /herald/v2/{account_id}/email/test (capture transport)", () => {
   it("renders a sample incident e-mail as an email integration would and captures it: 200 captured", async () => {
     const to = address("test");
-    const result = await call("POST", testPath(), { token: acme, body: { email: to } });
+    const result = await typedCall(acme, (herald) => herald.testEmail({ email: to }));
     expect(result.status).toBe(200);
     const subject = "High Threat Incident : Herald test notification: a sample incident";
     expect(result.body).toMatchObject({ code: 200, rawbody: "captured", delivered: true, to, subject });
@@ -71,8 +59,8 @@ describe("POST /herald/v2/{account_id}/email/test (capture transport)", () => {
   });
 
   it.each([
-    ["writer", () => writer],
-    ["reader", () => reader],
+    ["writer", () => writer.token],
+    ["reader", () => reader.token],
   ])("answers 403 to a %s token, and sends nothing", async (_who, token) => {
     const to = address("denied");
     expectHeraldError(await call("POST", testPath(), { token: token(), body: { email: to } }), 403, "forbidden");
@@ -81,7 +69,7 @@ describe("POST /herald/v2/{account_id}/email/test (capture transport)", () => {
 
   it("answers 403 for another account's path", async () => {
     expectHeraldError(
-      await call("POST", testPath(GLOBEX_ID), { token: acme, body: { email: address("x") } }),
+      await call("POST", testPath(GLOBEX_ID), { token: acme.token, body: { email: address("x") } }),
       403,
       "forbidden",
     );
@@ -92,7 +80,7 @@ describe("POST /herald/v2/{account_id}/email/test (capture transport)", () => {
     [{ email: "not an address" }, "invalid_value"],
     [{ email: 42 }, "wrong_type"],
   ])("validates the body: %j → 400 %s", async (body, error) => {
-    expectHeraldError(await call("POST", testPath(), { token: acme, body }), 400, error);
+    expectHeraldError(await call("POST", testPath(), { token: acme.token, body }), 400, error);
   });
 });
 
@@ -100,7 +88,7 @@ describe("GET /herald/v2/{account_id}/emails", () => {
   it("answers the account's captured e-mails, newest first", async () => {
     const addresses = [address("first"), address("second"), address("third")];
     for (const to of addresses) {
-      expect((await call("POST", testPath(), { token: acme, body: { email: to } })).status).toBe(200);
+      await captureTestEmail(to);
       // Captures are ordered by their millisecond; apart, so the order under test is not a tie.
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -112,21 +100,25 @@ describe("GET /herald/v2/{account_id}/emails", () => {
   });
 
   it("honours limit, 50 by default", async () => {
-    for (let i = 0; i < 3; i++) await call("POST", testPath(), { token: acme, body: { email: address("limit") } });
-    expect(await captured(acme, ACME_ID, "?limit=2")).toHaveLength(2);
-    expect((await captured(acme, ACME_ID, "")).length).toBeLessThanOrEqual(50);
+    for (let i = 0; i < 3; i++) await captureTestEmail(address("limit"));
+    expect(await captured(acme, { limit: 2 })).toHaveLength(2);
+    expect((await captured(acme, {})).length).toBeLessThanOrEqual(50);
   });
 
   it.each(["?limit=0", "?limit=201", "?limit=many"])("answers 400 for %s", async (query) => {
-    expectHeraldError(await call("GET", emailsPath(ACME_ID, query), { token: acme }), 400, "invalid_search_parameters");
+    expectHeraldError(
+      await call("GET", emailsPath(ACME_ID, query), { token: acme.token }),
+      400,
+      "invalid_search_parameters",
+    );
   });
 
   it("reads to any role, never another account's e-mails", async () => {
     const to = address("private");
-    await call("POST", testPath(), { token: acme, body: { email: to } });
+    await captureTestEmail(to);
     expect((await captured(reader)).map((e) => e.to)).toContain(to);
-    expect((await captured(globex, GLOBEX_ID)).map((e) => e.to)).not.toContain(to);
-    expectHeraldError(await call("GET", emailsPath(GLOBEX_ID), { token: acme }), 403, "forbidden");
+    expect((await captured(globex)).map((e) => e.to)).not.toContain(to);
+    expectHeraldError(await call("GET", emailsPath(GLOBEX_ID), { token: acme.token }), 403, "forbidden");
     expectHeraldError(await call("GET", emailsPath()), 401, "unauthorized");
   });
 });

@@ -74,8 +74,31 @@ export async function session(who: { keyId: string; secret: string; accountId: s
 }
 
 /** The typed client acting as `s`, calling this file's Worker directly (see `heraldThrough`). */
-export function heraldAs(s: Session): HeraldClient {
+export function heraldAs(s: Pick<Session, "token" | "accountId">): HeraldClient {
   return heraldThrough((input, init) => SELF.fetch(input, init), BASE, s);
+}
+
+/**
+ * One call through the typed client as `s`, answered with the status and headers Herald sent alongside the typed
+ * body: for the successes whose status (201 against 200, 204) or headers a test asserts. Throws like the client on
+ * a refusal.
+ */
+export async function typedCall<T>(
+  s: Pick<Session, "token" | "accountId">,
+  act: (herald: HeraldClient) => Promise<T>,
+): Promise<{ status: number; body: T; headers: Headers }> {
+  let answer: Response | undefined;
+  const herald = heraldThrough(
+    async (input, init) => {
+      answer = await SELF.fetch(input, init);
+      return answer;
+    },
+    BASE,
+    s,
+  );
+  const body = await act(herald);
+  if (!answer) throw new Error("typedCall: the client made no call");
+  return { status: answer.status, body, headers: answer.headers };
 }
 
 export const UPPERCASE_UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;

@@ -1,41 +1,16 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import {
-  ACME,
-  ACME_READER,
-  ACME_WRITER,
-  call,
-  DORMANT,
-  expectHeraldError,
-  GLOBEX,
-  login,
-  PLATFORM,
-  unique,
-} from "./helpers";
+import type { NotificationType, RequestBody } from "@herald/client";
+import { describe, expect, it } from "vitest";
+import { call, expectHeraldError, typedCall, unique } from "./helpers";
 import { createNotificationType, notificationBody } from "./notification-factories";
+import { subscriptionBody } from "./setup/fixtures";
+import { signedIn } from "./setup/sessions";
 
-let tokens: Record<"acme" | "globex" | "platform" | "reader" | "writer" | "dormant", string>;
+const sessions = signedIn("acme", "globex", "platform", "reader", "writer", "dormant");
+const { acme, globex, platform } = sessions;
+const TYPES = "/herald/v2/notification_types";
 
-beforeAll(async () => {
-  tokens = {
-    acme: await login(ACME),
-    globex: await login(GLOBEX),
-    platform: await login(PLATFORM),
-    reader: await login(ACME_READER),
-    writer: await login(ACME_WRITER),
-    dormant: await login(DORMANT),
-  };
-});
-
-interface NotificationType {
-  notification_type: string;
-  name: string;
-  default_template: string;
-  templates: string[];
-  default_email_subject: string;
-}
-
-async function listTypes(token = tokens.acme): Promise<NotificationType[]> {
-  const result = await call("GET", "/herald/v2/notification_types", { token });
+async function listTypes(): Promise<NotificationType[]> {
+  const result = await typedCall(acme, (herald) => herald.getNotificationTypes());
   expect(result.status).toBe(200);
   return result.body.notification_types;
 }
@@ -52,8 +27,16 @@ function newTypeBody(overrides: Record<string, unknown> = {}) {
     templates: ["incidents_template", "log_review_created"],
     default_email_subject: "Subject",
     ...overrides,
-  };
+  } as RequestBody<"create_notification_type">;
 }
+
+/** Creates a type as the platform administrator (201); answers the typed answer with its status. */
+const createType = (body: RequestBody<"create_notification_type">) =>
+  typedCall(platform, (herald) => herald.createNotificationType(body));
+
+/** PUT a type that must change (200), as the platform administrator. */
+const updateType = (key: string, body: RequestBody<"update_notification_type">) =>
+  typedCall(platform, (herald) => herald.updateNotificationType(key, body));
 
 describe("GET /herald/v2/notification_types", () => {
   const SEEDED = [
@@ -69,10 +52,10 @@ describe("GET /herald/v2/notification_types", () => {
   it.each(["acme", "globex", "platform", "reader", "writer", "dormant"] as const)(
     "answers {notification_types} to any authenticated token (%s)",
     async (who) => {
-      const result = await call("GET", "/herald/v2/notification_types", { token: tokens[who] });
+      const result = await typedCall(sessions[who], (herald) => herald.getNotificationTypes());
       expect(result.status).toBe(200);
       expect(Object.keys(result.body)).toEqual(["notification_types"]);
-      const keys = result.body.notification_types.map((type: NotificationType) => type.notification_type);
+      const keys = result.body.notification_types.map((type) => type.notification_type);
       for (const [key] of SEEDED) expect(keys).toContain(key);
     },
   );
@@ -93,28 +76,25 @@ describe("GET /herald/v2/notification_types", () => {
   });
 
   it("answers 401 without a token", async () => {
-    expectHeraldError(await call("GET", "/herald/v2/notification_types"), 401, "unauthorized");
+    expectHeraldError(await call("GET", TYPES), 401, "unauthorized");
   });
 });
 
 describe("POST /herald/v2/notification_types", () => {
   it("creates a type for a platform administrator: 201, listed, and usable by notifications", async () => {
     const body = newTypeBody();
-    const result = await call("POST", "/herald/v2/notification_types", { token: tokens.platform, body });
+    const result = await createType(body);
     expect(result.status).toBe(201);
     expect(result.body).toEqual(body);
     expect(await findType(body.notification_type)).toEqual(body);
 
-    const sent = await call("POST", `/herald/v2/${ACME.accountId}/notifications`, {
-      token: tokens.acme,
-      body: notificationBody(body.notification_type),
-    });
+    const sent = await typedCall(acme, (herald) => herald.sentNotification(notificationBody(body.notification_type)));
     expect(sent.status).toBe(202);
   });
 
   it("defaults templates to [default_template]", async () => {
     const { templates: _omitted, ...body } = newTypeBody({ default_template: "observation_template" });
-    const result = await call("POST", "/herald/v2/notification_types", { token: tokens.platform, body });
+    const result = await createType(body);
     expect(result.status).toBe(201);
     expect(result.body.templates).toEqual(["observation_template"]);
   });
@@ -123,7 +103,7 @@ describe("POST /herald/v2/notification_types", () => {
     "answers 403 to an account token (%s), and creates nothing",
     async (who) => {
       const body = newTypeBody();
-      const result = await call("POST", "/herald/v2/notification_types", { token: tokens[who], body });
+      const result = await call("POST", TYPES, { token: sessions[who].token, body });
       expectHeraldError(result, 403, "forbidden");
       expect(await findType(body.notification_type)).toBeUndefined();
     },
@@ -131,15 +111,15 @@ describe("POST /herald/v2/notification_types", () => {
 
   it("answers 401 without a token", async () => {
     const body = newTypeBody();
-    expectHeraldError(await call("POST", "/herald/v2/notification_types", { body }), 401, "unauthorized");
+    expectHeraldError(await call("POST", TYPES, { body }), 401, "unauthorized");
     expect(await findType(body.notification_type)).toBeUndefined();
   });
 
   it("answers 409 for a key that exists, and keeps the original", async () => {
     const body = newTypeBody();
-    expect((await call("POST", "/herald/v2/notification_types", { token: tokens.platform, body })).status).toBe(201);
-    const again = await call("POST", "/herald/v2/notification_types", {
-      token: tokens.platform,
+    expect((await createType(body)).status).toBe(201);
+    const again = await call("POST", TYPES, {
+      token: platform.token,
       body: { ...body, name: "Replaced" },
     });
     expectHeraldError(again, 409, "conflict");
@@ -147,8 +127,8 @@ describe("POST /herald/v2/notification_types", () => {
   });
 
   it("answers 409 for a seeded key", async () => {
-    const result = await call("POST", "/herald/v2/notification_types", {
-      token: tokens.platform,
+    const result = await call("POST", TYPES, {
+      token: platform.token,
       body: newTypeBody({ notification_type: "incidents/alerts", name: "Hijacked" }),
     });
     expectHeraldError(result, 409, "conflict");
@@ -156,8 +136,8 @@ describe("POST /herald/v2/notification_types", () => {
   });
 
   it.each(["noslash", "a/b/c", "/b", "a/", "", "a//b"])("answers 400 for the key %j", async (key) => {
-    const result = await call("POST", "/herald/v2/notification_types", {
-      token: tokens.platform,
+    const result = await call("POST", TYPES, {
+      token: platform.token,
       body: newTypeBody({ notification_type: key }),
     });
     expectHeraldError(result, 400, "invalid_value");
@@ -166,7 +146,7 @@ describe("POST /herald/v2/notification_types", () => {
 
   it("answers 400 when default_template is not one of templates, and creates nothing", async () => {
     const body = newTypeBody({ default_template: "fim_report_template", templates: ["incidents_template"] });
-    const result = await call("POST", "/herald/v2/notification_types", { token: tokens.platform, body });
+    const result = await call("POST", TYPES, { token: platform.token, body });
     expectHeraldError(result, 400, "invalid_value");
     expect(result.body.path).toBe("default_template");
     expect(await findType(body.notification_type)).toBeUndefined();
@@ -177,7 +157,7 @@ describe("POST /herald/v2/notification_types", () => {
     async (field) => {
       const body: Record<string, unknown> = newTypeBody();
       delete body[field];
-      const result = await call("POST", "/herald/v2/notification_types", { token: tokens.platform, body });
+      const result = await call("POST", TYPES, { token: platform.token, body });
       expectHeraldError(result, 400, "missing_required_property");
       expect(result.body.details).toBe(field);
     },
@@ -188,8 +168,8 @@ describe("POST /herald/v2/notification_types", () => {
     ["default_email_subject", ""],
     ["templates", []],
   ])("answers 400 for an empty %s", async (field, value) => {
-    const result = await call("POST", "/herald/v2/notification_types", {
-      token: tokens.platform,
+    const result = await call("POST", TYPES, {
+      token: platform.token,
       body: newTypeBody({ [field]: value }),
     });
     expectHeraldError(result, 400, "invalid_value");
@@ -202,9 +182,10 @@ describe("PUT /herald/v2/notification_types/{notification_type}", () => {
     ["the raw slash", (key: string) => key],
     ["a percent-encoded slash", (key: string) => encodeURIComponent(key)],
   ])("updates a type addressed with %s", async (_label, spell) => {
-    const key = await createNotificationType(tokens.platform);
-    const result = await call("PUT", `/herald/v2/notification_types/${spell(key)}`, {
-      token: tokens.platform,
+    // The typed client sends the slash raw; the encoded spelling goes out as written.
+    const key = await createNotificationType(platform.token);
+    const result = await call<NotificationType>("PUT", `${TYPES}/${spell(key)}`, {
+      token: platform.token,
       body: { name: "Renamed", default_email_subject: "New subject" },
     });
     expect(result.status).toBe(200);
@@ -219,21 +200,18 @@ describe("PUT /herald/v2/notification_types/{notification_type}", () => {
   });
 
   it("changes only the fields sent", async () => {
-    const key = await createNotificationType(tokens.platform);
+    const key = await createNotificationType(platform.token);
     const before = await findType(key);
-    const result = await call("PUT", `/herald/v2/notification_types/${key}`, {
-      token: tokens.platform,
-      body: { default_email_subject: "Only this" },
-    });
+    const result = await updateType(key, { default_email_subject: "Only this" });
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ ...before, default_email_subject: "Only this" });
   });
 
   it("changes templates and default_template together", async () => {
-    const key = await createNotificationType(tokens.platform);
-    const result = await call("PUT", `/herald/v2/notification_types/${key}`, {
-      token: tokens.platform,
-      body: { default_template: "observation_template", templates: ["observation_template"] },
+    const key = await createNotificationType(platform.token);
+    const result = await updateType(key, {
+      default_template: "observation_template",
+      templates: ["observation_template"],
     });
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({
@@ -243,10 +221,11 @@ describe("PUT /herald/v2/notification_types/{notification_type}", () => {
   });
 
   it("ignores a notification_type in the body: the path names the type", async () => {
-    const key = await createNotificationType(tokens.platform);
+    const key = await createNotificationType(platform.token);
     const other = `${unique("moved")}/${unique("kind")}`;
-    const result = await call("PUT", `/herald/v2/notification_types/${key}`, {
-      token: tokens.platform,
+    // notification_type is no field of the update: the body goes out raw.
+    const result = await call<NotificationType>("PUT", `${TYPES}/${key}`, {
+      token: platform.token,
       body: { notification_type: other, name: "Still here" },
     });
     expect(result.status).toBe(200);
@@ -256,10 +235,10 @@ describe("PUT /herald/v2/notification_types/{notification_type}", () => {
   });
 
   it("answers 400 when default_template and templates disagree, and changes nothing", async () => {
-    const key = await createNotificationType(tokens.platform);
+    const key = await createNotificationType(platform.token);
     const before = await findType(key);
-    const result = await call("PUT", `/herald/v2/notification_types/${key}`, {
-      token: tokens.platform,
+    const result = await call("PUT", `${TYPES}/${key}`, {
+      token: platform.token,
       body: { default_template: "fim_report_template", templates: ["incidents_template"] },
     });
     expectHeraldError(result, 400, "invalid_value");
@@ -268,14 +247,14 @@ describe("PUT /herald/v2/notification_types/{notification_type}", () => {
   });
 
   it("answers 400 for an empty update", async () => {
-    const key = await createNotificationType(tokens.platform);
-    const result = await call("PUT", `/herald/v2/notification_types/${key}`, { token: tokens.platform, body: {} });
+    const key = await createNotificationType(platform.token);
+    const result = await call("PUT", `${TYPES}/${key}`, { token: platform.token, body: {} });
     expectHeraldError(result, 400, "invalid_value");
   });
 
   it("answers 404 for an unknown type", async () => {
-    const result = await call("PUT", `/herald/v2/notification_types/${unique("none")}/${unique("kind")}`, {
-      token: tokens.platform,
+    const result = await call("PUT", `${TYPES}/${unique("none")}/${unique("kind")}`, {
+      token: platform.token,
       body: { name: "Nobody" },
     });
     expectHeraldError(result, 404, "not_found");
@@ -284,10 +263,10 @@ describe("PUT /herald/v2/notification_types/{notification_type}", () => {
   it.each(["acme", "writer", "reader"] as const)(
     "answers 403 to an account token (%s), and changes nothing",
     async (who) => {
-      const key = await createNotificationType(tokens.platform);
+      const key = await createNotificationType(platform.token);
       const before = await findType(key);
-      const result = await call("PUT", `/herald/v2/notification_types/${key}`, {
-        token: tokens[who],
+      const result = await call("PUT", `${TYPES}/${key}`, {
+        token: sessions[who].token,
         body: { name: "Hijacked" },
       });
       expectHeraldError(result, 403, "forbidden");
@@ -298,83 +277,69 @@ describe("PUT /herald/v2/notification_types/{notification_type}", () => {
 
 describe("DELETE /herald/v2/notification_types/{notification_type}", () => {
   it("answers 204, then the type is gone: listing, updates, deletes and sends all say so", async () => {
-    const key = await createNotificationType(tokens.platform);
-    const deleted = await call("DELETE", `/herald/v2/notification_types/${key}`, { token: tokens.platform });
+    const key = await createNotificationType(platform.token);
+    const deleted = await typedCall(platform, (herald) => herald.deleteNotificationType(key));
     expect(deleted.status).toBe(204);
     expect(deleted.body).toBeUndefined();
     expect(await findType(key)).toBeUndefined();
 
+    expectHeraldError(await call("DELETE", `${TYPES}/${key}`, { token: platform.token }), 404, "not_found");
     expectHeraldError(
-      await call("DELETE", `/herald/v2/notification_types/${key}`, { token: tokens.platform }),
+      await call("PUT", `${TYPES}/${key}`, { token: platform.token, body: { name: "x" } }),
       404,
       "not_found",
     );
-    expectHeraldError(
-      await call("PUT", `/herald/v2/notification_types/${key}`, { token: tokens.platform, body: { name: "x" } }),
-      404,
-      "not_found",
-    );
-    const send = await call("POST", `/herald/v2/${ACME.accountId}/notifications`, {
-      token: tokens.acme,
+    const send = await call("POST", `/herald/v2/${acme.accountId}/notifications`, {
+      token: acme.token,
       body: notificationBody(key),
     });
     expectHeraldError(send, 400, "unknown_notification_type");
   });
 
   it("deletes a type addressed with a percent-encoded slash", async () => {
-    const key = await createNotificationType(tokens.platform);
-    const deleted = await call("DELETE", `/herald/v2/notification_types/${encodeURIComponent(key)}`, {
-      token: tokens.platform,
-    });
+    const key = await createNotificationType(platform.token);
+    const deleted = await call("DELETE", `${TYPES}/${encodeURIComponent(key)}`, { token: platform.token });
     expect(deleted.status).toBe(204);
     expect(await findType(key)).toBeUndefined();
   });
 
   it("answers 404 for an unknown type", async () => {
-    const result = await call("DELETE", `/herald/v2/notification_types/${unique("none")}/${unique("kind")}`, {
-      token: tokens.platform,
+    const result = await call("DELETE", `${TYPES}/${unique("none")}/${unique("kind")}`, {
+      token: platform.token,
     });
     expectHeraldError(result, 404, "not_found");
   });
 
   it("answers 409 while a subscription uses the type, and 204 once it is gone", async () => {
-    const key = await createNotificationType(tokens.platform);
-    const subscription = await call("POST", `/herald/v2/${ACME.accountId}/subscriptions`, {
-      token: tokens.acme,
-      body: { name: unique("uses-type"), class: "event", notification_type: key },
-    });
+    const key = await createNotificationType(platform.token);
+    const subscription = await typedCall(acme, (herald) =>
+      herald.createSubscription(subscriptionBody({ name: unique("uses-type"), notification_type: key })),
+    );
     expect(subscription.status).toBe(201);
 
-    const blocked = await call("DELETE", `/herald/v2/notification_types/${key}`, { token: tokens.platform });
+    const blocked = await call("DELETE", `${TYPES}/${key}`, { token: platform.token });
     expectHeraldError(blocked, 409, "conflict");
     expect(await findType(key)).toBeDefined();
 
-    const unsubscribed = await call("DELETE", `/herald/v2/${ACME.accountId}/subscriptions/${subscription.body.id}`, {
-      token: tokens.acme,
-    });
+    const unsubscribed = await typedCall(acme, (herald) => herald.deleteSubscription(subscription.body.id));
     expect(unsubscribed.status).toBe(204);
-    expect((await call("DELETE", `/herald/v2/notification_types/${key}`, { token: tokens.platform })).status).toBe(204);
+    expect((await typedCall(platform, (herald) => herald.deleteNotificationType(key))).status).toBe(204);
   });
 
   it("counts subscriptions of every account, not just the caller's", async () => {
-    const key = await createNotificationType(tokens.platform);
-    const subscription = await call("POST", `/herald/v2/${GLOBEX.accountId}/subscriptions`, {
-      token: tokens.globex,
-      body: { name: unique("globex-uses-type"), class: "event", notification_type: key },
-    });
-    expect(subscription.status).toBe(201);
-    expectHeraldError(
-      await call("DELETE", `/herald/v2/notification_types/${key}`, { token: tokens.platform }),
-      409,
-      "conflict",
+    const key = await createNotificationType(platform.token);
+    const subscription = await typedCall(globex, (herald) =>
+      herald.createSubscription(subscriptionBody({ name: unique("globex-uses-type"), notification_type: key })),
     );
+    expect(subscription.status).toBe(201);
+    expectHeraldError(await call("DELETE", `${TYPES}/${key}`, { token: platform.token }), 409, "conflict");
   });
 
   it.each(["acme", "writer", "reader"] as const)(
     "answers 403 to an account token (%s), and deletes nothing",
     async (who) => {
-      const key = await createNotificationType(tokens.platform);
-      const result = await call("DELETE", `/herald/v2/notification_types/${key}`, { token: tokens[who] });
+      const key = await createNotificationType(platform.token);
+      const result = await call("DELETE", `${TYPES}/${key}`, { token: sessions[who].token });
       expectHeraldError(result, 403, "forbidden");
       expect(await findType(key)).toBeDefined();
     },

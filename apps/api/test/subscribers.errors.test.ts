@@ -1,48 +1,35 @@
-import type { Subscriber } from "@herald/contracts";
 import { describe, expect, it } from "vitest";
-import { ACME, call, expectError, GLOBEX, type Session } from "./helpers";
-import {
-  connection,
-  createIntegration,
-  listSubscribers,
-  newUserId,
-  removeSubscriber,
-  subscriberKeys,
-  subscribersPath,
-  subscriptionWith,
-  user,
-} from "./setup/fixtures";
+import { call, expectError } from "./helpers";
+import { connection, createIntegration, newUserId, subscriptionWith, user } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
+import * as subscribers from "./setup/subscribers";
 
 // Subscriber requests Herald refuses for what they carry: invalid bodies, types and connections, duplicates, unknown
 // subscriptions and subscribers (contract §2.2.6–2.2.9, §3.3, §3.6, §3.9–3.11). A refusal changes nothing.
 
-const { acme, globex } = signedIn({ acme: ACME, globex: GLOBEX });
+const { acme, globex } = signedIn("acme", "globex");
 
 describe("GET .../subscriptions/{id}/subscribers", () => {
   it("answers 404 for an unknown subscription", async () => {
-    expectError(await call("GET", subscribersPath(acme, newUserId()), { token: acme.token }), 404, "not_found");
+    expectError(await call("GET", subscribers.path(acme, newUserId()), { token: acme.token }), 404, "not_found");
   });
 });
 
 describe("POST .../subscriptions/{id}/subscribers (add)", () => {
-  const add = (s: Session, subscriptionId: string, body: unknown) =>
-    call<Subscriber>("POST", subscribersPath(s, subscriptionId), { token: s.token, body });
-
   it("answers 409 conflict when the subscriber is already there", async () => {
     const integration = await createIntegration(acme);
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person), connection(integration)]);
-    expectError(await add(acme, subscriptionId, user(person)), 409, "conflict");
-    expectError(await add(acme, subscriptionId, connection(integration)), 409, "conflict");
+    expectError(await subscribers.add(acme, subscriptionId, user(person)), 409, "conflict");
+    expectError(await subscribers.add(acme, subscriptionId, connection(integration)), 409, "conflict");
     // The same connection under its legacy type, or in another case, is the same subscriber.
     expectError(
-      await add(acme, subscriptionId, { subscriber: integration, subscriber_type: "integration" }),
+      await subscribers.add(acme, subscriptionId, { subscriber: integration, subscriber_type: "integration" }),
       409,
       "conflict",
     );
-    expectError(await add(acme, subscriptionId, connection(integration.toLowerCase())), 409, "conflict");
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`connection:${integration}`, `user:${person}`]);
+    expectError(await subscribers.add(acme, subscriptionId, connection(integration.toLowerCase())), 409, "conflict");
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`connection:${integration}`, `user:${person}`]);
   });
 
   it.each<[string, () => Promise<string>]>([
@@ -51,16 +38,16 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
   ])("rejects a connection with %s (400 naming subscriber)", async (_case, makeId) => {
     const subscriptionId = await subscriptionWith(acme);
     const connectionId = await makeId();
-    expectError(await add(acme, subscriptionId, connection(connectionId)), 400, "invalid_value", {
+    expectError(await subscribers.add(acme, subscriptionId, connection(connectionId)), 400, "invalid_value", {
       path: "subscriber",
     });
     expectError(
-      await add(acme, subscriptionId, { subscriber: connectionId, subscriber_type: "integration" }),
+      await subscribers.add(acme, subscriptionId, { subscriber: connectionId, subscriber_type: "integration" }),
       400,
       "invalid_value",
       { path: "subscriber" },
     );
-    expect(await listSubscribers(acme, subscriptionId)).toEqual([]);
+    expect(await subscribers.list(acme, subscriptionId)).toEqual([]);
   });
 
   it.each<[string, unknown, string, { details?: unknown; path?: unknown }]>([
@@ -89,13 +76,13 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
     ["a bare array", [{ subscriber: "U1", subscriber_type: "user" }], "wrong_type", {}],
   ])("rejects %s with 400", async (_case, body, error, fields) => {
     const subscriptionId = await subscriptionWith(acme);
-    expectError(await add(acme, subscriptionId, body), 400, error, fields);
-    expect(await listSubscribers(acme, subscriptionId)).toEqual([]);
+    expectError(await subscribers.add(acme, subscriptionId, body), 400, error, fields);
+    expect(await subscribers.list(acme, subscriptionId)).toEqual([]);
   });
 
   it("answers invalid_json for a broken body and 415 for a body that is not JSON", async () => {
     const subscriptionId = await subscriptionWith(acme);
-    const path = subscribersPath(acme, subscriptionId);
+    const path = subscribers.path(acme, subscriptionId);
     expectError(
       await call("POST", path, { token: acme.token, rawBody: "{", headers: { "content-type": "application/json" } }),
       400,
@@ -106,11 +93,11 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
       415,
       "unsupported_media_type",
     );
-    expect(await listSubscribers(acme, subscriptionId)).toEqual([]);
+    expect(await subscribers.list(acme, subscriptionId)).toEqual([]);
   });
 
   it("answers 404 for an unknown subscription", async () => {
-    expectError(await add(acme, newUserId(), user(newUserId())), 404, "not_found");
+    expectError(await subscribers.add(acme, newUserId(), user(newUserId())), 404, "not_found");
   });
 });
 
@@ -118,41 +105,38 @@ describe("DELETE .../subscriptions/{id}/subscribers/{subscriber_type}/{subscribe
   it("does not remove a user through the connection type", async () => {
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person)]);
-    expectError(await removeSubscriber(acme, subscriptionId, "connection", person), 404, "not_found");
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${person}`]);
+    expectError(await subscribers.remove(acme, subscriptionId, "connection", person), 404, "not_found");
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`user:${person}`]);
   });
 
   it("answers 404 for a subscriber that was never there", async () => {
     const subscriptionId = await subscriptionWith(acme);
-    expectError(await removeSubscriber(acme, subscriptionId, "user", newUserId()), 404, "not_found");
+    expectError(await subscribers.remove(acme, subscriptionId, "user", newUserId()), 404, "not_found");
   });
 
   it.each(["email", "users", "response.playbook"])("rejects the unknown type %s in the path with 400", async (type) => {
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person)]);
-    expectError(await removeSubscriber(acme, subscriptionId, type, person), 400, "invalid_value", {
+    expectError(await subscribers.remove(acme, subscriptionId, type, person), 400, "invalid_value", {
       path: "subscriber_type",
     });
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${person}`]);
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`user:${person}`]);
   });
 
   it("answers 404 for an unknown subscription", async () => {
-    expectError(await removeSubscriber(acme, newUserId(), "user", newUserId()), 404, "not_found");
+    expectError(await subscribers.remove(acme, newUserId(), "user", newUserId()), 404, "not_found");
   });
 });
 
 describe("POST .../subscriptions/{id}/subscribers/batch/update", () => {
-  const batch = (s: Session, subscriptionId: string, body: unknown) =>
-    call("POST", `${subscribersPath(s, subscriptionId)}/batch/update`, { token: s.token, body });
-
   it("applies nothing when any subscriber is rejected, and lists the rejections", async () => {
     const stranger = newUserId();
     const foreign = await createIntegration(globex);
     const [stays, wouldLeave, wouldJoin] = [newUserId(), newUserId(), newUserId()];
     const subscriptionId = await subscriptionWith(acme, [user(stays), user(wouldLeave)]);
-    const before = await listSubscribers(acme, subscriptionId);
+    const before = await subscribers.list(acme, subscriptionId);
 
-    const result = await batch(acme, subscriptionId, {
+    const result = await subscribers.batch(acme, subscriptionId, {
       subscribers: [
         { ...user(wouldJoin), action: "add" },
         { ...connection(stranger), action: "add" },
@@ -168,7 +152,7 @@ describe("POST .../subscriptions/{id}/subscribers/batch/update", () => {
         expect.objectContaining({ subscriber: foreign, subscriber_type: "connection", error: expect.any(String) }),
       ]),
     );
-    expect(await listSubscribers(acme, subscriptionId)).toEqual(before);
+    expect(await subscribers.list(acme, subscriptionId)).toEqual(before);
   });
 
   it.each<[string, unknown, string, { details?: unknown; path?: unknown }]>([
@@ -218,13 +202,13 @@ describe("POST .../subscriptions/{id}/subscribers/batch/update", () => {
   ])("rejects %s with 400 and changes nothing", async (_case, body, error, fields) => {
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person)]);
-    expectError(await batch(acme, subscriptionId, body), 400, error, fields);
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${person}`]);
+    expectError(await subscribers.batch(acme, subscriptionId, body), 400, error, fields);
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`user:${person}`]);
   });
 
   it("answers 404 for an unknown subscription", async () => {
     expectError(
-      await batch(acme, newUserId(), { subscribers: [{ ...user(newUserId()), action: "add" }] }),
+      await subscribers.batch(acme, newUserId(), { subscribers: [{ ...user(newUserId()), action: "add" }] }),
       404,
       "not_found",
     );

@@ -1,24 +1,15 @@
-import type { Subscriber, SubscriberList } from "@herald/contracts";
+import type { RequestBody } from "@herald/client";
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_WRITER, call, expectError, type Session, UPPERCASE_UUID, unique } from "./helpers";
-import {
-  connection,
-  createIntegration,
-  listSubscribers,
-  newUserId,
-  removeSubscriber,
-  subscriberKeys,
-  subscribersPath,
-  subscriptionWith,
-  user,
-} from "./setup/fixtures";
+import { expectError, type Session, typedCall, UPPERCASE_UUID, unique } from "./helpers";
+import { connection, createIntegration, newUserId, subscriptionWith, user } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
+import * as subscribers from "./setup/subscribers";
 
 // Subscribers of a subscription as they should work: list, add, remove, batch update (contract §2.2.6–2.2.9, §3.3,
 // §3.6, §3.9–3.11), and their removal when an integration is deleted. Refusals are in subscribers.errors.test.ts, roles
 // and other accounts in subscribers.security.test.ts. Every test makes its own subscriptions and integrations.
 
-const { acme, writer } = signedIn({ acme: ACME, writer: ACME_WRITER });
+const { acme, writer } = signedIn("acme", "writer");
 
 describe("GET .../subscriptions/{id}/subscribers", () => {
   it("lists every subscriber with its id, type, subscription and creation stamp", async () => {
@@ -26,7 +17,7 @@ describe("GET .../subscriptions/{id}/subscribers", () => {
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person), connection(integration)]);
 
-    const result = await call<SubscriberList>("GET", subscribersPath(acme, subscriptionId), { token: acme.token });
+    const result = await typedCall(acme, (herald) => herald.getAccountSubscriptionSubscribers(subscriptionId));
     expect(result.status).toBe(200);
     expect(Object.keys(result.body)).toEqual(["subscribers"]);
     expect(result.body.subscribers).toHaveLength(2);
@@ -42,24 +33,24 @@ describe("GET .../subscriptions/{id}/subscribers", () => {
         "subscription_id",
       ]);
     }
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`connection:${integration}`, `user:${person}`]);
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`connection:${integration}`, `user:${person}`]);
   });
 
   it("lists an empty subscription as an empty list", async () => {
     const subscriptionId = await subscriptionWith(acme);
-    expect(await listSubscribers(acme, subscriptionId)).toEqual([]);
+    expect(await subscribers.list(acme, subscriptionId)).toEqual([]);
   });
 
   it("finds the subscription by its id in lowercase", async () => {
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person)]);
-    expect(await subscriberKeys(acme, subscriptionId.toLowerCase())).toEqual([`user:${person}`]);
+    expect(await subscribers.keys(acme, subscriptionId.toLowerCase())).toEqual([`user:${person}`]);
   });
 });
 
 describe("POST .../subscriptions/{id}/subscribers (add)", () => {
-  const add = (s: Session, subscriptionId: string, body: unknown) =>
-    call<Subscriber>("POST", subscribersPath(s, subscriptionId), { token: s.token, body });
+  const add = (s: Session, subscriptionId: string, body: RequestBody<"add_subscriber">) =>
+    typedCall(s, (herald) => herald.addSubscriber(subscriptionId, body));
 
   it("adds a user from {subscriber, subscriber_type} alone", async () => {
     const subscriptionId = await subscriptionWith(acme);
@@ -73,11 +64,11 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
       subscription_id: subscriptionId,
       created: { at: expect.any(Number), by: writer.userId },
     });
-    const listed = await listSubscribers(acme, subscriptionId);
+    const listed = await subscribers.list(acme, subscriptionId);
     expect(listed).toEqual([result.body]);
   });
 
-  it.each<[string, Record<string, unknown>]>([
+  it.each<[string, Partial<RequestBody<"add_subscriber">>]>([
     ["account_id as a number", { account_id: 12345678 }],
     ["account_id as a string", { account_id: "12345678" }],
     [
@@ -91,7 +82,7 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
     const result = await add(acme, subscriptionId, { ...user(person), ...extra });
     expect(result.status).toBe(201);
     expect(result.body).toMatchObject({ subscriber: person, subscriber_type: "user", subscription_id: subscriptionId });
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${person}`]);
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`user:${person}`]);
   });
 
   it("adds a connection that is an integration of the account, in any case", async () => {
@@ -100,7 +91,7 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
     const result = await add(acme, subscriptionId, connection(integration.toLowerCase()));
     expect(result.status).toBe(201);
     expect(result.body).toMatchObject({ subscriber: integration, subscriber_type: "connection" });
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`connection:${integration}`]);
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`connection:${integration}`]);
   });
 
   it("accepts the legacy type integration and stores it as connection", async () => {
@@ -109,7 +100,7 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
     const result = await add(acme, subscriptionId, { subscriber: integration, subscriber_type: "integration" });
     expect(result.status).toBe(201);
     expect(result.body).toMatchObject({ subscriber: integration, subscriber_type: "connection" });
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`connection:${integration}`]);
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`connection:${integration}`]);
   });
 
   it("lets the same subscriber join two subscriptions", async () => {
@@ -117,8 +108,8 @@ describe("POST .../subscriptions/{id}/subscribers (add)", () => {
     const first = await subscriptionWith(acme, [user(person)]);
     const second = await subscriptionWith(acme);
     expect((await add(acme, second, user(person))).status).toBe(201);
-    expect(await subscriberKeys(acme, first)).toEqual([`user:${person}`]);
-    expect(await subscriberKeys(acme, second)).toEqual([`user:${person}`]);
+    expect(await subscribers.keys(acme, first)).toEqual([`user:${person}`]);
+    expect(await subscribers.keys(acme, second)).toEqual([`user:${person}`]);
   });
 });
 
@@ -127,37 +118,41 @@ describe("DELETE .../subscriptions/{id}/subscribers/{subscriber_type}/{subscribe
     const person = newUserId();
     const other = newUserId();
     const subscriptionId = await subscriptionWith(acme, [user(person), user(other)]);
-    const result = await removeSubscriber(writer, subscriptionId, "user", person);
+    const result = await typedCall(writer, (herald) => herald.removeSubscriber(subscriptionId, "user", person));
     expect(result.status).toBe(204);
     expect(result.body).toBeUndefined();
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${other}`]);
-    expectError(await removeSubscriber(acme, subscriptionId, "user", person), 404, "not_found");
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`user:${other}`]);
+    expectError(await subscribers.remove(acme, subscriptionId, "user", person), 404, "not_found");
   });
 
   it.each([
     ["connection", (id: string) => id],
     ["integration", (id: string) => id],
     ["connection", (id: string) => id.toLowerCase()],
-  ])("removes a connection through the %s type in the path", async (type, spell) => {
+  ] as const)("removes a connection through the %s type in the path", async (type, spell) => {
     const integration = await createIntegration(acme);
     const person = newUserId();
     const subscriptionId = await subscriptionWith(acme, [connection(integration), user(person)]);
-    expect((await removeSubscriber(acme, subscriptionId, type, spell(integration))).status).toBe(204);
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${person}`]);
-    expectError(await removeSubscriber(acme, subscriptionId, type, spell(integration)), 404, "not_found");
+    const removed = await typedCall(acme, (herald) =>
+      herald.removeSubscriber(subscriptionId, type, spell(integration)),
+    );
+    expect(removed.status).toBe(204);
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`user:${person}`]);
+    expectError(await subscribers.remove(acme, subscriptionId, type, spell(integration)), 404, "not_found");
   });
 
   it("removes a user whose id needs percent-encoding in the path", async () => {
     const person = `${unique("ops")}+alerts@example.com`;
     const subscriptionId = await subscriptionWith(acme, [user(person)]);
-    expect((await removeSubscriber(acme, subscriptionId, "user", person)).status).toBe(204);
-    expect(await listSubscribers(acme, subscriptionId)).toEqual([]);
+    const removed = await typedCall(acme, (herald) => herald.removeSubscriber(subscriptionId, "user", person));
+    expect(removed.status).toBe(204);
+    expect(await subscribers.list(acme, subscriptionId)).toEqual([]);
   });
 });
 
 describe("POST .../subscriptions/{id}/subscribers/batch/update", () => {
-  const batch = (s: Session, subscriptionId: string, body: unknown) =>
-    call("POST", `${subscribersPath(s, subscriptionId)}/batch/update`, { token: s.token, body });
+  const batch = (s: Session, subscriptionId: string, body: RequestBody<"batch_update_subscribers">) =>
+    typedCall(s, (herald) => herald.batchUpdateSubscribers(subscriptionId, body));
 
   it("adds and deletes in one call", async () => {
     const integration = await createIntegration(acme);
@@ -172,10 +167,10 @@ describe("POST .../subscriptions/{id}/subscribers/batch/update", () => {
     });
     expect(result.status).toBe(204);
     expect(result.body).toBeUndefined();
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual(
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual(
       [`connection:${integration}`, `user:${joins}`, `user:${stays}`].sort(),
     );
-    const added = (await listSubscribers(acme, subscriptionId)).find((s) => s.subscriber === joins);
+    const added = (await subscribers.list(acme, subscriptionId)).find((s) => s.subscriber === joins);
     expect(added?.created?.by).toBe(writer.userId);
   });
 
@@ -189,13 +184,13 @@ describe("POST .../subscriptions/{id}/subscribers/batch/update", () => {
       ],
     });
     expect(result.status).toBe(204);
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`connection:${second}`]);
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`connection:${second}`]);
   });
 
   it("treats adding one already there and deleting one not there as no-ops", async () => {
     const [present, absent] = [newUserId(), newUserId()];
     const subscriptionId = await subscriptionWith(acme, [user(present)]);
-    const [before] = await listSubscribers(acme, subscriptionId);
+    const [before] = await subscribers.list(acme, subscriptionId);
     const result = await batch(acme, subscriptionId, {
       subscribers: [
         { ...user(present), action: "add" },
@@ -203,7 +198,7 @@ describe("POST .../subscriptions/{id}/subscribers/batch/update", () => {
       ],
     });
     expect(result.status).toBe(204);
-    expect(await listSubscribers(acme, subscriptionId)).toEqual([before]);
+    expect(await subscribers.list(acme, subscriptionId)).toEqual([before]);
   });
 
   it("collapses a subscriber added twice in one call", async () => {
@@ -216,7 +211,7 @@ describe("POST .../subscriptions/{id}/subscribers/batch/update", () => {
       ],
     });
     expect(result.status).toBe(204);
-    expect(await subscriberKeys(acme, subscriptionId)).toEqual([`user:${person}`]);
+    expect(await subscribers.keys(acme, subscriptionId)).toEqual([`user:${person}`]);
   });
 });
 
@@ -227,13 +222,13 @@ describe("deleting an integration", () => {
     const first = await subscriptionWith(acme, [connection(doomed), user(person)]);
     const second = await subscriptionWith(acme, [connection(doomed), connection(survivor)]);
 
-    const result = await call("DELETE", `/herald/v2/${ACME.accountId}/integrations/${doomed}`, { token: acme.token });
+    const result = await typedCall(acme, (herald) => herald.deleteIntegration(doomed));
     expect(result.status).toBe(204);
 
-    expect(await subscriberKeys(acme, first)).toEqual([`user:${person}`]);
-    expect(await subscriberKeys(acme, second)).toEqual([`connection:${survivor}`]);
+    expect(await subscribers.keys(acme, first)).toEqual([`user:${person}`]);
+    expect(await subscribers.keys(acme, second)).toEqual([`connection:${survivor}`]);
     // The deleted integration can no longer be subscribed.
-    const again = await call("POST", subscribersPath(acme, first), { token: acme.token, body: connection(doomed) });
+    const again = await subscribers.add(acme, first, connection(doomed));
     expectError(again, 400, "invalid_value", { path: "subscriber" });
   });
 });

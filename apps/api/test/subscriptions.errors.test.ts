@@ -1,13 +1,14 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ACME, BASE, type CallResult, call, expectError, type Session, unique } from "./helpers";
-import { createSubscription, getSubscription, listSubscriptions, sparse, subscriptionsPath } from "./setup/fixtures";
+import { BASE, type CallResult, call, expectError, unique } from "./helpers";
+import { createSubscription, sparse } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
+import * as subscriptions from "./setup/subscriptions";
 
 // Subscription requests Herald refuses for what they carry: invalid bodies and queries, unknown ids, bodies too large
 // or not JSON (contract §2.2.11–2.2.16, §3.5, §3.12–3.15). A refusal changes nothing.
 
-const { acme } = signedIn({ acme: ACME });
+const { acme } = signedIn("acme");
 
 describe("POST /{account_id}/subscriptions (create)", () => {
   const { name: _n, ...noName } = sparse();
@@ -118,46 +119,46 @@ describe("POST /{account_id}/subscriptions (create)", () => {
     ["subscribers as an object", sparse({ subscribers: {} }), 400, "wrong_type", { path: "subscribers" }],
     ["a bare array body", [sparse()], 400, "wrong_type", {}],
   ])("rejects %s", async (_case, body, status, error, fields) => {
-    const result = await call("POST", subscriptionsPath(acme), { token: acme.token, body });
+    const result = await call("POST", subscriptions.path(acme), { token: acme.token, body });
     expectError(result, status, error, fields);
   });
 
   it("accepts 1000 initial subscribers and rejects 1001", async () => {
     const subscribers = Array.from({ length: 1001 }, () => ({
       subscriber: crypto.randomUUID().toUpperCase(),
-      subscriber_type: "user",
+      subscriber_type: "user" as const,
     }));
-    const tooMany = await call("POST", subscriptionsPath(acme), { token: acme.token, body: sparse({ subscribers }) });
+    const tooMany = await call("POST", subscriptions.path(acme), { token: acme.token, body: sparse({ subscribers }) });
     expectError(tooMany, 400, "invalid_value", { path: "subscribers" });
 
     const created = await createSubscription(acme, { subscribers: subscribers.slice(0, 1000) });
     expect(created.subscriber_count).toBe(1000);
-    const fetched = await getSubscription(acme, created.id, "?include_subscribers=true");
-    expect(fetched.body.subscriber_count).toBe(1000);
+    const fetched = await subscriptions.read(acme, created.id, { include_subscribers: true });
+    expect(fetched.subscriber_count).toBe(1000);
   });
 
   it("answers 413 for a body over 256 KiB", async () => {
     const name = unique("huge");
-    const result = await call("POST", subscriptionsPath(acme), {
+    const result = await call("POST", subscriptions.path(acme), {
       token: acme.token,
       body: sparse({ name, options: { padding: "x".repeat(300 * 1024) } }),
     });
     expectError(result, 413, "payload_too_large");
-    expect((await listSubscriptions(acme)).filter((s) => s.name === name)).toEqual([]);
+    expect((await subscriptions.list(acme)).filter((s) => s.name === name)).toEqual([]);
   });
 
   it("creates nothing when the request is rejected", async () => {
     const name = unique("rejected");
-    const result = await call("POST", subscriptionsPath(acme), {
+    const result = await call("POST", subscriptions.path(acme), {
       token: acme.token,
       body: sparse({ name, suppression_interval: 99999 }),
     });
     expectError(result, 400, "invalid_value");
-    expect((await listSubscriptions(acme)).filter((s) => s.name === name)).toEqual([]);
+    expect((await subscriptions.list(acme)).filter((s) => s.name === name)).toEqual([]);
   });
 
   it("answers invalid_json for a body that is not JSON", async () => {
-    const result = await call("POST", subscriptionsPath(acme), {
+    const result = await call("POST", subscriptions.path(acme), {
       token: acme.token,
       rawBody: '{"name": "broken",',
       headers: { "content-type": "application/json" },
@@ -172,7 +173,7 @@ describe("POST /{account_id}/subscriptions (create)", () => {
   ])("answers 415 for a JSON body sent with %s", async (_case, headers) => {
     const name = unique("untyped");
     // Bytes, not a string: a string body would make fetch add `content-type: text/plain` by itself.
-    const request = new Request(`${BASE}${subscriptionsPath(acme)}`, {
+    const request = new Request(`${BASE}${subscriptions.path(acme)}`, {
       method: "POST",
       headers: { "x-aims-auth-token": acme.token, ...headers },
       body: new TextEncoder().encode(JSON.stringify(sparse({ name }))),
@@ -181,13 +182,13 @@ describe("POST /{account_id}/subscriptions (create)", () => {
     const response = await SELF.fetch(request);
     const result: CallResult = { status: response.status, body: await response.json(), headers: response.headers };
     expectError(result, 415, "unsupported_media_type");
-    expect((await listSubscriptions(acme)).filter((s) => s.name === name)).toEqual([]);
+    expect((await subscriptions.list(acme)).filter((s) => s.name === name)).toEqual([]);
   });
 });
 
 describe("GET /{account_id}/subscriptions (list)", () => {
   it.each(["maybe", "yes", "TRUE"])("rejects include_subscribers=%j with invalid_search_parameters", async (value) => {
-    const result = await call("GET", `${subscriptionsPath(acme)}?include_subscribers=${value}`, { token: acme.token });
+    const result = await call("GET", `${subscriptions.path(acme)}?include_subscribers=${value}`, { token: acme.token });
     expectError(result, 400, "invalid_search_parameters");
   });
 });
@@ -196,14 +197,14 @@ describe("GET /{account_id}/subscriptions/{id}", () => {
   it("rejects include_subscribers=maybe", async () => {
     const created = await createSubscription(acme);
     expectError(
-      await getSubscription(acme, created.id, "?include_subscribers=maybe"),
+      await subscriptions.get(acme, created.id, "?include_subscribers=maybe"),
       400,
       "invalid_search_parameters",
     );
   });
 
   it("answers 404 not_found for an unknown id", async () => {
-    expectError(await getSubscription(acme, crypto.randomUUID().toUpperCase()), 404, "not_found");
+    expectError(await subscriptions.get(acme, crypto.randomUUID().toUpperCase()), 404, "not_found");
   });
 });
 
@@ -235,14 +236,14 @@ describe("POST /{account_id}/subscriptions/{id} (update)", () => {
   ])("rejects %s with 400 and changes nothing", async (_case, body, error, fields) => {
     const created = await createSubscription(acme, { template: "log_review_created" });
     const { subscribers: _s, subscriber_count: _c, ...plain } = created;
-    const result = await call("POST", `${subscriptionsPath(acme)}/${created.id}`, { token: acme.token, body });
+    const result = await call("POST", `${subscriptions.path(acme)}/${created.id}`, { token: acme.token, body });
     expectError(result, 400, error, fields);
-    expect((await getSubscription(acme, created.id)).body).toEqual(plain);
+    expect(await subscriptions.read(acme, created.id)).toEqual(plain);
   });
 
   it("answers invalid_json for a broken body", async () => {
     const created = await createSubscription(acme);
-    const result = await call("POST", `${subscriptionsPath(acme)}/${created.id}`, {
+    const result = await call("POST", `${subscriptions.path(acme)}/${created.id}`, {
       token: acme.token,
       rawBody: "{active:false}",
       headers: { "content-type": "application/json" },
@@ -251,7 +252,7 @@ describe("POST /{account_id}/subscriptions/{id} (update)", () => {
   });
 
   it("answers 404 for an unknown id", async () => {
-    const result = await call("POST", `${subscriptionsPath(acme)}/${crypto.randomUUID().toUpperCase()}`, {
+    const result = await call("POST", `${subscriptions.path(acme)}/${crypto.randomUUID().toUpperCase()}`, {
       token: acme.token,
       body: { active: false },
     });
@@ -261,7 +262,7 @@ describe("POST /{account_id}/subscriptions/{id} (update)", () => {
 
 describe("DELETE /{account_id}/subscriptions/{id}", () => {
   it("answers 404 for an unknown id", async () => {
-    const result = await call("DELETE", `${subscriptionsPath(acme)}/${crypto.randomUUID().toUpperCase()}`, {
+    const result = await call("DELETE", `${subscriptions.path(acme)}/${crypto.randomUUID().toUpperCase()}`, {
       token: acme.token,
     });
     expectError(result, 404, "not_found");
@@ -269,17 +270,14 @@ describe("DELETE /{account_id}/subscriptions/{id}", () => {
 });
 
 describe("POST /{account_id}/subscriptions/batch/delete", () => {
-  const batchDelete = (s: Session, body: unknown) =>
-    call("POST", `${subscriptionsPath(s)}/batch/delete`, { token: s.token, body });
-
   it("deletes the existing ones and reports unknown ids as unprocessed", async () => {
     const [a, b] = await Promise.all([createSubscription(acme), createSubscription(acme)]);
     const unknown = crypto.randomUUID().toUpperCase();
-    const result = await batchDelete(acme, { ids: [a.id, unknown, b.id] });
+    const result = await subscriptions.batchDelete(acme, { ids: [a.id, unknown, b.id] });
     expectError(result, 400, "delete_failed");
     expect(result.body.unprocessed_items).toEqual([{ id: unknown, error: "not_found" }]);
-    expect((await getSubscription(acme, a.id)).status).toBe(404);
-    expect((await getSubscription(acme, b.id)).status).toBe(404);
+    expect((await subscriptions.get(acme, a.id)).status).toBe(404);
+    expect((await subscriptions.get(acme, b.id)).status).toBe(404);
   });
 
   it.each<[string, unknown, string, { details?: unknown; path?: unknown }]>([
@@ -289,6 +287,6 @@ describe("POST /{account_id}/subscriptions/batch/delete", () => {
     ["ids as a string", { ids: "86B8A354-0363-4FC2-82D3-0BB492DFD8B4" }, "wrong_type", { path: "ids" }],
     ["an empty id", { ids: [""] }, "invalid_value", { path: "ids.0" }],
   ])("rejects %s with 400", async (_case, body, error, fields) => {
-    expectError(await batchDelete(acme, body), 400, error, fields);
+    expectError(await subscriptions.batchDelete(acme, body), 400, error, fields);
   });
 });

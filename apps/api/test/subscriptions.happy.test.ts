@@ -1,28 +1,21 @@
-import type { Subscription } from "@herald/contracts";
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_WRITER, call, expectError, type Session, UPPERCASE_UUID, unique } from "./helpers";
-import {
-  createIntegration,
-  createSubscription,
-  getSubscription,
-  ids,
-  listSubscriptions,
-  sparse,
-  subscriptionsPath,
-} from "./setup/fixtures";
+import { ACME, typedCall, UPPERCASE_UUID, unique } from "./helpers";
+import { createIntegration, createSubscription, ids, subscriptionBody } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
+import * as subscriptions from "./setup/subscriptions";
 
-// Subscriptions as they should work: create, list, get, update, delete, batch delete (contract §2.2.11–2.2.16, §3.5,
-// §3.12–3.15). Refusals are in subscriptions.errors.test.ts, roles and other accounts in subscriptions.security.test.ts.
-// Every test creates its own subscriptions under unique names and asserts on their ids, never on global counts.
+// Subscriptions as they should work: create, list and get (contract §2.2.11–2.2.13, §3.5, §3.12). Changes (update,
+// delete, batch delete) are in subscriptions.changes.test.ts, refusals in subscriptions.errors.test.ts, roles and other
+// accounts in subscriptions.security.test.ts. Every test creates its own subscriptions under unique names and asserts on
+// their ids, never on global counts.
 
-const { acme, writer } = signedIn({ acme: ACME, writer: ACME_WRITER });
+const { acme } = signedIn("acme");
 
 describe("POST /{account_id}/subscriptions (create)", () => {
   it("creates a sparse subscription with server-assigned fields", async () => {
     const before = Math.floor(Date.now() / 1000);
-    const body = sparse();
-    const result = await call<Subscription>("POST", subscriptionsPath(acme), { token: acme.token, body });
+    const body = subscriptionBody();
+    const result = await typedCall(acme, (herald) => herald.createSubscription(body));
     const after = Math.ceil(Date.now() / 1000);
 
     expect(result.status).toBe(201);
@@ -51,13 +44,12 @@ describe("POST /{account_id}/subscriptions (create)", () => {
     ])
       expect(created).not.toHaveProperty(absent);
 
-    const fetched = await getSubscription(acme, created.id);
-    expect(fetched.status).toBe(200);
-    expect(fetched.body).toEqual({ ...created, subscribers: undefined, subscriber_count: undefined });
+    const fetched = await subscriptions.read(acme, created.id);
+    expect(fetched).toEqual({ ...created, subscribers: undefined, subscriber_count: undefined });
   });
 
   it("echoes and stores every optional field, keeping unknown option keys", async () => {
-    const body = sparse({
+    const body = subscriptionBody({
       class: "schedule",
       notification_type: "report/scheduled",
       external_id: unique("schedule"),
@@ -67,7 +59,7 @@ describe("POST /{account_id}/subscriptions (create)", () => {
       template: "scheduled_report_template",
       suppression_interval: 2400,
     });
-    const result = await call<Subscription>("POST", subscriptionsPath(acme), { token: acme.token, body });
+    const result = await typedCall(acme, (herald) => herald.createSubscription(body));
     expect(result.status).toBe(201);
     const expected = {
       name: body.name,
@@ -82,10 +74,9 @@ describe("POST /{account_id}/subscriptions (create)", () => {
     };
     expect(result.body).toMatchObject(expected);
 
-    const fetched = await getSubscription(acme, result.body.id);
-    expect(fetched.status).toBe(200);
-    expect(fetched.body).toMatchObject(expected);
-    expect(fetched.body.options).toEqual(body.options);
+    const fetched = await subscriptions.read(acme, result.body.id);
+    expect(fetched).toMatchObject(expected);
+    expect(fetched.options).toEqual(body.options);
   });
 
   it.each([0, 10080])("accepts suppression_interval %d (the bounds)", async (interval) => {
@@ -102,15 +93,16 @@ describe("POST /{account_id}/subscriptions (create)", () => {
   it("adds initial subscribers and returns them with subscriber_count", async () => {
     const integration = await createIntegration(acme);
     const user = crypto.randomUUID().toUpperCase();
-    const result = await call<Subscription>("POST", subscriptionsPath(acme), {
-      token: acme.token,
-      body: sparse({
-        subscribers: [
-          { subscriber: user, subscriber_type: "user" },
-          { subscriber: integration, subscriber_type: "connection" },
-        ],
-      }),
-    });
+    const result = await typedCall(acme, (herald) =>
+      herald.createSubscription(
+        subscriptionBody({
+          subscribers: [
+            { subscriber: user, subscriber_type: "user" },
+            { subscriber: integration, subscriber_type: "connection" },
+          ],
+        }),
+      ),
+    );
     expect(result.status).toBe(201);
     const created = result.body;
     expect(created.subscriber_count).toBe(2);
@@ -127,9 +119,9 @@ describe("POST /{account_id}/subscriptions (create)", () => {
       ].sort(),
     );
 
-    const fetched = await getSubscription(acme, created.id, "?include_subscribers=true");
-    expect(fetched.body.subscriber_count).toBe(2);
-    expect(fetched.body.subscribers?.map((s) => s.id).sort()).toEqual(created.subscribers?.map((s) => s.id).sort());
+    const fetched = await subscriptions.read(acme, created.id, { include_subscribers: true });
+    expect(fetched.subscriber_count).toBe(2);
+    expect(fetched.subscribers?.map((s) => s.id).sort()).toEqual(created.subscribers?.map((s) => s.id).sort());
   });
 
   it("stores the legacy subscriber_type integration as connection", async () => {
@@ -140,8 +132,8 @@ describe("POST /{account_id}/subscriptions (create)", () => {
     expect(created.subscribers).toEqual([
       expect.objectContaining({ subscriber: integration, subscriber_type: "connection" }),
     ]);
-    const fetched = await getSubscription(acme, created.id, "?include_subscribers=true");
-    expect(fetched.body.subscribers).toEqual([
+    const fetched = await subscriptions.read(acme, created.id, { include_subscribers: true });
+    expect(fetched.subscribers).toEqual([
       expect.objectContaining({ subscriber: integration, subscriber_type: "connection" }),
     ]);
   });
@@ -160,9 +152,9 @@ describe("POST /{account_id}/subscriptions (create)", () => {
     });
     expect(created.subscriber_count).toBe(2);
     expect(created).not.toHaveProperty("subscribers_failed");
-    const fetched = await getSubscription(acme, created.id, "?include_subscribers=true");
-    expect(fetched.body.subscriber_count).toBe(2);
-    expect(fetched.body.subscribers?.map((s) => `${s.subscriber_type}:${s.subscriber}`).sort()).toEqual(
+    const fetched = await subscriptions.read(acme, created.id, { include_subscribers: true });
+    expect(fetched.subscriber_count).toBe(2);
+    expect(fetched.subscribers?.map((s) => `${s.subscriber_type}:${s.subscriber}`).sort()).toEqual(
       [`connection:${integration}`, `user:${user}`].sort(),
     );
   });
@@ -173,10 +165,10 @@ describe("GET /{account_id}/subscriptions (list)", () => {
     const cls = unique("cls");
     const mine = await createSubscription(acme, { class: cls });
     const other = await createSubscription(acme);
-    const listed = await listSubscriptions(acme, `?class=${cls}`);
+    const listed = await subscriptions.list(acme, { class: cls });
     expect(ids(listed)).toEqual([mine.id]);
-    expect(ids(await listSubscriptions(acme, "?class=event"))).toContain(other.id);
-    expect(ids(await listSubscriptions(acme, "?class=event"))).not.toContain(mine.id);
+    expect(ids(await subscriptions.list(acme, { class: "event" }))).toContain(other.id);
+    expect(ids(await subscriptions.list(acme, { class: "event" }))).not.toContain(mine.id);
   });
 
   it("filters by external_id, assuming class schedule", async () => {
@@ -193,18 +185,18 @@ describe("GET /{account_id}/subscriptions (list)", () => {
       external_id: unique("ext"),
     });
 
-    const listed = await listSubscriptions(acme, `?external_id=${externalId}`);
+    const listed = await subscriptions.list(acme, { external_id: externalId });
     expect(ids(listed)).toEqual([schedule.id]);
     expect(listed[0]).toMatchObject({ class: "schedule", external_id: externalId });
 
     // An explicit class replaces the assumed one.
-    expect(ids(await listSubscriptions(acme, `?external_id=${externalId}&class=event`))).toEqual([event.id]);
+    expect(ids(await subscriptions.list(acme, { external_id: externalId, class: "event" }))).toEqual([event.id]);
   });
 
   it("filters by notification_type", async () => {
     const health = await createSubscription(acme, { notification_type: "health/alerts" });
     const incident = await createSubscription(acme, { notification_type: "incidents/alerts" });
-    const listed = await listSubscriptions(acme, "?notification_type=health/alerts");
+    const listed = await subscriptions.listAt(acme, "?notification_type=health/alerts");
     expect(ids(listed)).toContain(health.id);
     expect(ids(listed)).not.toContain(incident.id);
     for (const s of listed) expect(s.notification_type).toBe("health/alerts");
@@ -214,7 +206,9 @@ describe("GET /{account_id}/subscriptions (list)", () => {
     const cls = unique("cls");
     const health = await createSubscription(acme, { class: cls, notification_type: "health/alerts" });
     await createSubscription(acme, { class: cls, notification_type: "incidents/alerts" });
-    expect(ids(await listSubscriptions(acme, `?class=${cls}&notification_type=health%2Falerts`))).toEqual([health.id]);
+    expect(ids(await subscriptions.list(acme, { class: cls, notification_type: "health/alerts" }))).toEqual([
+      health.id,
+    ]);
   });
 
   it("includes subscribers and subscriber_count only when include_subscribers is true", async () => {
@@ -226,8 +220,10 @@ describe("GET /{account_id}/subscriptions (list)", () => {
     });
     const withNone = await createSubscription(acme, { class: cls });
 
-    for (const flag of ["true", "1"]) {
-      const listed = await listSubscriptions(acme, `?class=${cls}&include_subscribers=${flag}`);
+    for (const listed of [
+      await subscriptions.list(acme, { class: cls, include_subscribers: true }),
+      await subscriptions.listAt(acme, `?class=${cls}&include_subscribers=1`),
+    ]) {
       const byId = new Map(listed.map((s) => [s.id, s]));
       expect(byId.get(withOne.id)).toMatchObject({
         subscriber_count: 1,
@@ -238,12 +234,11 @@ describe("GET /{account_id}/subscriptions (list)", () => {
       expect(byId.get(withNone.id)).toMatchObject({ subscriber_count: 0, subscribers: [] });
     }
 
-    for (const query of [
-      `?class=${cls}`,
-      `?class=${cls}&include_subscribers=false`,
-      `?class=${cls}&include_subscribers=0`,
+    for (const listed of [
+      await subscriptions.list(acme, { class: cls }),
+      await subscriptions.list(acme, { class: cls, include_subscribers: false }),
+      await subscriptions.listAt(acme, `?class=${cls}&include_subscribers=0`),
     ]) {
-      const listed = await listSubscriptions(acme, query);
       expect(ids(listed).sort()).toEqual([withOne.id, withNone.id].sort());
       for (const s of listed) {
         expect(s).not.toHaveProperty("subscribers");
@@ -259,171 +254,17 @@ describe("GET /{account_id}/subscriptions/{id}", () => {
     const created = await createSubscription(acme, { subscribers: [{ subscriber: user, subscriber_type: "user" }] });
     const { subscribers, subscriber_count: _count, ...plain } = created;
 
-    const without = await getSubscription(acme, created.id);
-    expect(without.status).toBe(200);
-    expect(without.body).toEqual(plain);
-
-    const explicitFalse = await getSubscription(acme, created.id, "?include_subscribers=false");
-    expect(explicitFalse.status).toBe(200);
-    expect(explicitFalse.body).toEqual(plain);
-
-    const withSubscribers = await getSubscription(acme, created.id, "?include_subscribers=true");
-    expect(withSubscribers.status).toBe(200);
-    expect(withSubscribers.body).toEqual({ ...plain, subscribers, subscriber_count: 1 });
+    expect(await subscriptions.read(acme, created.id)).toEqual(plain);
+    expect(await subscriptions.read(acme, created.id, { include_subscribers: false })).toEqual(plain);
+    expect(await subscriptions.read(acme, created.id, { include_subscribers: true })).toEqual({
+      ...plain,
+      subscribers,
+      subscriber_count: 1,
+    });
   });
 
   it("finds the subscription by its id in lowercase", async () => {
     const created = await createSubscription(acme);
-    const result = await getSubscription(acme, created.id.toLowerCase());
-    expect(result.status).toBe(200);
-    expect(result.body.id).toBe(created.id);
-  });
-});
-
-describe("POST /{account_id}/subscriptions/{id} (update)", () => {
-  const full = () => ({
-    options: { include_attachments: true, extra: "kept" },
-    filters: { "=": [{ source: "notification.escalated" }, true] },
-    template: "incidents_template",
-    suppression_interval: 60,
-    external_id: unique("rule"),
-  });
-
-  it("changes only active, and stamps modified with the caller", async () => {
-    const created = await createSubscription(acme, full());
-    const result = await call<Subscription>("POST", `${subscriptionsPath(writer)}/${created.id}`, {
-      token: writer.token,
-      body: { active: false },
-    });
-    expect(result.status).toBe(200);
-    const { active: _active, modified: _modified, ...unchanged } = created;
-    const { subscribers: _s, subscriber_count: _c, ...rest } = unchanged;
-    expect(result.body).toMatchObject({ ...rest, active: false });
-    expect(result.body.modified.by).toBe(writer.userId);
-    expect(result.body.modified.at).toBeGreaterThanOrEqual(created.modified.at);
-    expect(result.body.created).toEqual(created.created);
-
-    const fetched = await getSubscription(acme, created.id);
-    expect(fetched.body).toEqual(result.body);
-  });
-
-  it("changes every updatable field that is sent", async () => {
-    const created = await createSubscription(acme, full());
-    const changes = {
-      name: unique("renamed"),
-      notification_type: "incidents/notification",
-      external_id: unique("rule"),
-      options: { email_subject: "New subject" },
-      filters: { in: [{ source: "notification.threat_level" }, ["high", "critical"]] },
-      template: "log_review_created",
-      suppression_interval: 0,
-    };
-    const result = await call<Subscription>("POST", `${subscriptionsPath(acme)}/${created.id}`, {
-      token: acme.token,
-      body: changes,
-    });
-    expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ ...changes, id: created.id, class: "event", active: true });
-    // options are replaced, not merged.
-    expect(result.body.options).toEqual(changes.options);
-    expect((await getSubscription(acme, created.id)).body).toEqual(result.body);
-  });
-
-  it("ignores class in the body (the console sends it)", async () => {
-    const created = await createSubscription(acme);
-    const result = await call<Subscription>("POST", `${subscriptionsPath(acme)}/${created.id}`, {
-      token: acme.token,
-      body: { class: "schedule", name: "still an event" },
-    });
-    expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ class: "event", name: "still an event" });
-    expect((await getSubscription(acme, created.id)).body.class).toBe("event");
-  });
-
-  it("ignores subscribers in the body (they change through the subscriber operations)", async () => {
-    const person = crypto.randomUUID().toUpperCase();
-    const created = await createSubscription(acme, { subscribers: [{ subscriber: person, subscriber_type: "user" }] });
-    const result = await call<Subscription>("POST", `${subscriptionsPath(acme)}/${created.id}`, {
-      token: acme.token,
-      body: { name: "renamed", subscribers: [{ subscriber: crypto.randomUUID(), subscriber_type: "user" }] },
-    });
-    expect(result.status).toBe(200);
-    expect(result.body.name).toBe("renamed");
-    const fetched = await getSubscription(acme, created.id, "?include_subscribers=true");
-    expect(fetched.body.subscribers?.map((s) => s.subscriber)).toEqual([person]);
-  });
-
-  it("answers 200 and changes nothing for an empty body", async () => {
-    const created = await createSubscription(acme, full());
-    const { subscribers: _s, subscriber_count: _c, ...plain } = created;
-    const result = await call<Subscription>("POST", `${subscriptionsPath(writer)}/${created.id}`, {
-      token: writer.token,
-      body: {},
-    });
-    expect(result.status).toBe(200);
-    expect(result.body).toEqual(plain);
-    expect((await getSubscription(acme, created.id)).body).toEqual(plain);
-  });
-
-  it("accepts a lowercase id", async () => {
-    const created = await createSubscription(acme);
-    const result = await call<Subscription>("POST", `${subscriptionsPath(acme)}/${created.id.toLowerCase()}`, {
-      token: acme.token,
-      body: { name: "lower" },
-    });
-    expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ id: created.id, name: "lower" });
-  });
-});
-
-describe("DELETE /{account_id}/subscriptions/{id}", () => {
-  it("deletes the subscription and its subscribers; a second delete is 404", async () => {
-    const created = await createSubscription(acme, {
-      subscribers: [{ subscriber: crypto.randomUUID().toUpperCase(), subscriber_type: "user" }],
-    });
-    const result = await call("DELETE", `${subscriptionsPath(acme)}/${created.id}`, { token: acme.token });
-    expect(result.status).toBe(204);
-    expect(result.body).toBeUndefined();
-
-    expectError(await getSubscription(acme, created.id), 404, "not_found");
-    expectError(
-      await call("GET", `${subscriptionsPath(acme)}/${created.id}/subscribers`, { token: acme.token }),
-      404,
-      "not_found",
-    );
-    expect(ids(await listSubscriptions(acme))).not.toContain(created.id);
-    expectError(
-      await call("DELETE", `${subscriptionsPath(acme)}/${created.id}`, { token: acme.token }),
-      404,
-      "not_found",
-    );
-  });
-
-  it("accepts a lowercase id", async () => {
-    const created = await createSubscription(acme);
-    expect(
-      (await call("DELETE", `${subscriptionsPath(acme)}/${created.id.toLowerCase()}`, { token: acme.token })).status,
-    ).toBe(204);
-    expect((await getSubscription(acme, created.id)).status).toBe(404);
-  });
-});
-
-describe("POST /{account_id}/subscriptions/batch/delete", () => {
-  const batchDelete = (s: Session, body: unknown) =>
-    call("POST", `${subscriptionsPath(s)}/batch/delete`, { token: s.token, body });
-
-  it("deletes every listed subscription (ids in any case) with 204", async () => {
-    const [a, b] = await Promise.all([createSubscription(acme), createSubscription(acme)]);
-    const result = await batchDelete(acme, { ids: [a.id, b.id.toLowerCase()] });
-    expect(result.status).toBe(204);
-    expect(result.body).toBeUndefined();
-    expect((await getSubscription(acme, a.id)).status).toBe(404);
-    expect((await getSubscription(acme, b.id)).status).toBe(404);
-  });
-
-  it("tolerates the same id twice", async () => {
-    const a = await createSubscription(acme);
-    expect((await batchDelete(acme, { ids: [a.id, a.id] })).status).toBe(204);
-    expect((await getSubscription(acme, a.id)).status).toBe(404);
+    expect((await subscriptions.read(acme, created.id.toLowerCase())).id).toBe(created.id);
   });
 });

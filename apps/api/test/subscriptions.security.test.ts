@@ -1,25 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ACME, ACME_READER, ACME_WRITER, call, expectError, GLOBEX, type Session, unique } from "./helpers";
-import {
-  createIntegration,
-  createSubscription,
-  getSubscription,
-  ids,
-  listSubscriptions,
-  sparse,
-  subscriptionsPath,
-} from "./setup/fixtures";
+import { ACME, call, expectError, typedCall, unique } from "./helpers";
+import { createIntegration, createSubscription, ids, sparse, subscriptionBody } from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
+import * as subscriptions from "./setup/subscriptions";
 
 // Who may do what to subscriptions: the write and read-only roles, callers without a token, and another account,
 // which sees 403 through its own path and 404 through ours (contract §2.2.11–2.2.16, §3.5, §3.12–3.15).
 
-const { acme, writer, reader, globex } = signedIn({
-  acme: ACME,
-  writer: ACME_WRITER,
-  reader: ACME_READER,
-  globex: GLOBEX,
-});
+const { acme, writer, reader, globex } = signedIn("acme", "writer", "reader", "globex");
 
 describe("POST /{account_id}/subscriptions (create)", () => {
   it("lets a write-role key create, stamping its own user", async () => {
@@ -33,16 +21,17 @@ describe("POST /{account_id}/subscriptions (create)", () => {
     const unknownConnection = crypto.randomUUID().toUpperCase();
     const globexIntegration = await createIntegration(globex);
     const user = crypto.randomUUID().toUpperCase();
-    const result = await call("POST", subscriptionsPath(acme), {
-      token: acme.token,
-      body: sparse({
-        subscribers: [
-          { subscriber: unknownConnection, subscriber_type: "connection" },
-          { subscriber: user, subscriber_type: "user" },
-          { subscriber: globexIntegration, subscriber_type: "connection" },
-        ],
-      }),
-    });
+    const result = await typedCall(acme, (herald) =>
+      herald.createSubscription(
+        subscriptionBody({
+          subscribers: [
+            { subscriber: unknownConnection, subscriber_type: "connection" },
+            { subscriber: user, subscriber_type: "user" },
+            { subscriber: globexIntegration, subscriber_type: "connection" },
+          ],
+        }),
+      ),
+    );
     expect(result.status).toBe(201);
     expect(result.body.subscriber_count).toBe(1);
     expect(result.body.subscribers).toEqual([expect.objectContaining({ subscriber: user, subscriber_type: "user" })]);
@@ -54,28 +43,27 @@ describe("POST /{account_id}/subscriptions (create)", () => {
       ]),
     );
 
-    const fetched = await getSubscription(acme, result.body.id, "?include_subscribers=true");
-    expect(fetched.status).toBe(200);
-    expect(fetched.body.subscribers?.map((s) => s.subscriber)).toEqual([user]);
-    expect(fetched.body).not.toHaveProperty("subscribers_failed");
+    const fetched = await subscriptions.read(acme, result.body.id, { include_subscribers: true });
+    expect(fetched.subscribers?.map((s) => s.subscriber)).toEqual([user]);
+    expect(fetched).not.toHaveProperty("subscribers_failed");
   });
 
   it("refuses a read-only key with 403 and creates nothing", async () => {
     const name = unique("by-reader");
-    const result = await call("POST", subscriptionsPath(reader), { token: reader.token, body: sparse({ name }) });
+    const result = await call("POST", subscriptions.path(reader), { token: reader.token, body: sparse({ name }) });
     expectError(result, 403, "forbidden");
-    expect((await listSubscriptions(acme)).filter((s) => s.name === name)).toEqual([]);
+    expect((await subscriptions.list(acme)).filter((s) => s.name === name)).toEqual([]);
   });
 
   it("refuses to create in another account (403) and creates nothing there", async () => {
     const name = unique("intruder");
-    const result = await call("POST", subscriptionsPath(globex), { token: acme.token, body: sparse({ name }) });
+    const result = await call("POST", subscriptions.path(globex), { token: acme.token, body: sparse({ name }) });
     expectError(result, 403, "forbidden");
-    expect((await listSubscriptions(globex)).filter((s) => s.name === name)).toEqual([]);
+    expect((await subscriptions.list(globex)).filter((s) => s.name === name)).toEqual([]);
   });
 
   it("refuses a request without a token (401)", async () => {
-    const result = await call("POST", subscriptionsPath(acme), { body: sparse() });
+    const result = await call("POST", subscriptions.path(acme), { body: sparse() });
     expectError(result, 401, "unauthorized");
   });
 });
@@ -85,21 +73,21 @@ describe("GET /{account_id}/subscriptions (list)", () => {
     const cls = unique("cls");
     const theirs = await createSubscription(globex, { class: cls });
     const mine = await createSubscription(acme, { class: cls });
-    const listed = await listSubscriptions(acme);
+    const listed = await subscriptions.list(acme);
     expect(ids(listed)).toContain(mine.id);
     expect(ids(listed)).not.toContain(theirs.id);
     for (const s of listed) expect(s.account_id).toBe(ACME.accountId);
-    expect(ids(await listSubscriptions(acme, `?class=${cls}`))).toEqual([mine.id]);
-    expect(ids(await listSubscriptions(globex, `?class=${cls}`))).toEqual([theirs.id]);
+    expect(ids(await subscriptions.list(acme, { class: cls }))).toEqual([mine.id]);
+    expect(ids(await subscriptions.list(globex, { class: cls }))).toEqual([theirs.id]);
   });
 
   it("lets a read-only key list", async () => {
     const mine = await createSubscription(acme);
-    expect(ids(await listSubscriptions(reader))).toContain(mine.id);
+    expect(ids(await subscriptions.list(reader))).toContain(mine.id);
   });
 
   it("refuses another account's list (403)", async () => {
-    const result = await call("GET", subscriptionsPath(globex), { token: acme.token });
+    const result = await call("GET", subscriptions.path(globex), { token: acme.token });
     expectError(result, 403, "forbidden");
   });
 });
@@ -107,116 +95,108 @@ describe("GET /{account_id}/subscriptions (list)", () => {
 describe("GET /{account_id}/subscriptions/{id}", () => {
   it("lets a read-only key read", async () => {
     const created = await createSubscription(acme);
-    const result = await getSubscription(reader, created.id);
-    expect(result.status).toBe(200);
-    expect(result.body.id).toBe(created.id);
+    expect((await subscriptions.read(reader, created.id)).id).toBe(created.id);
   });
 
   it("hides another account's subscription: 403 through its path, 404 through mine", async () => {
     const theirs = await createSubscription(globex);
     expectError(
-      await call("GET", `${subscriptionsPath(globex)}/${theirs.id}`, { token: acme.token }),
+      await call("GET", `${subscriptions.path(globex)}/${theirs.id}`, { token: acme.token }),
       403,
       "forbidden",
     );
-    expectError(await getSubscription(acme, theirs.id), 404, "not_found");
-    expect((await getSubscription(globex, theirs.id)).status).toBe(200);
+    expectError(await subscriptions.get(acme, theirs.id), 404, "not_found");
+    expect((await subscriptions.read(globex, theirs.id)).id).toBe(theirs.id);
   });
 });
 
 describe("POST /{account_id}/subscriptions/{id} (update)", () => {
   it("refuses a read-only key (403) and changes nothing", async () => {
     const created = await createSubscription(acme);
-    const result = await call("POST", `${subscriptionsPath(reader)}/${created.id}`, {
+    const result = await call("POST", `${subscriptions.path(reader)}/${created.id}`, {
       token: reader.token,
       body: { active: false },
     });
     expectError(result, 403, "forbidden");
-    expect((await getSubscription(acme, created.id)).body.active).toBe(true);
+    expect((await subscriptions.read(acme, created.id)).active).toBe(true);
   });
 
   it("cannot touch another account's subscription: 403 through its path, 404 through mine", async () => {
     const theirs = await createSubscription(globex);
     expectError(
-      await call("POST", `${subscriptionsPath(globex)}/${theirs.id}`, { token: acme.token, body: { active: false } }),
+      await call("POST", `${subscriptions.path(globex)}/${theirs.id}`, { token: acme.token, body: { active: false } }),
       403,
       "forbidden",
     );
     expectError(
-      await call("POST", `${subscriptionsPath(acme)}/${theirs.id}`, { token: acme.token, body: { active: false } }),
+      await call("POST", `${subscriptions.path(acme)}/${theirs.id}`, { token: acme.token, body: { active: false } }),
       404,
       "not_found",
     );
-    expect((await getSubscription(globex, theirs.id)).body.active).toBe(true);
+    expect((await subscriptions.read(globex, theirs.id)).active).toBe(true);
   });
 });
 
 describe("DELETE /{account_id}/subscriptions/{id}", () => {
   it("lets a write-role key delete", async () => {
     const created = await createSubscription(acme);
-    expect((await call("DELETE", `${subscriptionsPath(writer)}/${created.id}`, { token: writer.token })).status).toBe(
-      204,
-    );
+    expect((await typedCall(writer, (herald) => herald.deleteSubscription(created.id))).status).toBe(204);
   });
 
   it("refuses a read-only key (403) and keeps the subscription", async () => {
     const created = await createSubscription(acme);
     expectError(
-      await call("DELETE", `${subscriptionsPath(reader)}/${created.id}`, { token: reader.token }),
+      await call("DELETE", `${subscriptions.path(reader)}/${created.id}`, { token: reader.token }),
       403,
       "forbidden",
     );
-    expect((await getSubscription(acme, created.id)).status).toBe(200);
+    expect((await subscriptions.read(acme, created.id)).id).toBe(created.id);
   });
 
   it("cannot delete another account's subscription: 403 through its path, 404 through mine", async () => {
     const theirs = await createSubscription(globex);
     expectError(
-      await call("DELETE", `${subscriptionsPath(globex)}/${theirs.id}`, { token: acme.token }),
+      await call("DELETE", `${subscriptions.path(globex)}/${theirs.id}`, { token: acme.token }),
       403,
       "forbidden",
     );
     expectError(
-      await call("DELETE", `${subscriptionsPath(acme)}/${theirs.id}`, { token: acme.token }),
+      await call("DELETE", `${subscriptions.path(acme)}/${theirs.id}`, { token: acme.token }),
       404,
       "not_found",
     );
-    expect((await getSubscription(globex, theirs.id)).status).toBe(200);
+    expect((await subscriptions.read(globex, theirs.id)).id).toBe(theirs.id);
   });
 });
 
 describe("POST /{account_id}/subscriptions/batch/delete", () => {
-  const batchDelete = (s: Session, body: unknown) =>
-    call("POST", `${subscriptionsPath(s)}/batch/delete`, { token: s.token, body });
-
   it("does not delete another account's subscription and reports it as unprocessed", async () => {
     const mine = await createSubscription(acme);
     const theirs = await createSubscription(globex, {
       subscribers: [{ subscriber: crypto.randomUUID().toUpperCase(), subscriber_type: "user" }],
     });
-    const result = await batchDelete(acme, { ids: [mine.id, theirs.id] });
+    const result = await subscriptions.batchDelete(acme, { ids: [mine.id, theirs.id] });
     expectError(result, 400, "delete_failed");
     expect(result.body.unprocessed_items).toEqual([{ id: theirs.id, error: "not_found" }]);
-    expect((await getSubscription(acme, mine.id)).status).toBe(404);
+    expect((await subscriptions.get(acme, mine.id)).status).toBe(404);
 
-    const still = await getSubscription(globex, theirs.id, "?include_subscribers=true");
-    expect(still.status).toBe(200);
-    expect(still.body.subscriber_count).toBe(1);
+    const still = await subscriptions.read(globex, theirs.id, { include_subscribers: true });
+    expect(still.subscriber_count).toBe(1);
   });
 
   it("refuses a read-only key (403) and deletes nothing", async () => {
     const created = await createSubscription(acme);
-    expectError(await batchDelete(reader, { ids: [created.id] }), 403, "forbidden");
-    expect((await getSubscription(acme, created.id)).status).toBe(200);
+    expectError(await subscriptions.batchDelete(reader, { ids: [created.id] }), 403, "forbidden");
+    expect((await subscriptions.read(acme, created.id)).id).toBe(created.id);
   });
 
   it("refuses another account's path (403) and deletes nothing", async () => {
     const theirs = await createSubscription(globex);
-    const result = await call("POST", `${subscriptionsPath(globex)}/batch/delete`, {
+    const result = await call("POST", `${subscriptions.path(globex)}/batch/delete`, {
       token: acme.token,
       body: { ids: [theirs.id] },
     });
     expectError(result, 403, "forbidden");
-    expect((await getSubscription(globex, theirs.id)).status).toBe(200);
+    expect((await subscriptions.read(globex, theirs.id)).id).toBe(theirs.id);
   });
 });
