@@ -1,6 +1,6 @@
 // The signed-in session: the AIMS token and its account, in memory and in sessionStorage (one tab, gone when the tab
 // closes), never in a URL. Signing out removes both.
-import { createHeraldClient, type HeraldClient, signInWithPortalCode } from "@herald/client";
+import { createHeraldClient, type HeraldClient, type Schemas, signInWithPortalCode } from "@herald/client";
 
 /** A session from a portal link: what it may do (Herald enforces it; the console hides what it cannot use). */
 export interface PortalGrant {
@@ -49,13 +49,7 @@ export function storeSession(session: Session | undefined): void {
 export async function signIn(accessKeyId: string, secretKey: string): Promise<Session> {
   const login = createHeraldClient({ baseUrl: location.origin, accessKeyId, secretKey, retries: 0 });
   const { authentication } = await login.authenticate({ accessKeyId, secretKey });
-  return {
-    token: authentication.token,
-    accountId: authentication.account.id,
-    accountName: authentication.account.name,
-    userName: authentication.user.name,
-    expiresAt: authentication.token_expiration * 1000,
-  };
+  return sessionOf(authentication);
 }
 
 /**
@@ -66,11 +60,7 @@ export async function signInWithPortal(code: string, embed: boolean): Promise<Se
   const { session } = await signInWithPortalCode({ baseUrl: location.origin, code, retries: 0 });
   const { authentication, portal } = session;
   return {
-    token: authentication.token,
-    accountId: authentication.account.id,
-    accountName: authentication.account.name,
-    userName: authentication.user.name,
-    expiresAt: authentication.token_expiration * 1000,
+    ...sessionOf(authentication),
     portal: {
       linkId: portal.link_id,
       role: portal.role,
@@ -83,4 +73,15 @@ export async function signInWithPortal(code: string, embed: boolean): Promise<Se
 /** The typed client every page uses: the session's token and account, same origin. */
 export function clientFor(session: Session): HeraldClient {
   return createHeraldClient({ baseUrl: location.origin, token: session.token, accountId: session.accountId });
+}
+
+/** What a session keeps of a login's answer (`authenticate`'s, or a portal session's). */
+function sessionOf(authentication: Schemas["Authenticate-Response"]["authentication"]): Session {
+  return {
+    token: authentication.token,
+    accountId: authentication.account.id,
+    accountName: authentication.account.name,
+    userName: authentication.user.name,
+    expiresAt: authentication.token_expiration * 1000,
+  };
 }

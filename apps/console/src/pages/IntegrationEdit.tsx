@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link } from "wouter";
 import { useClient, usePermissions } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { FormFooter } from "../components/FormFooter";
 import { formatTime } from "../format";
 import { INTEGRATION_TYPES } from "../integration-types";
 import { useSaveForm } from "../save-form";
@@ -131,15 +132,13 @@ function IntegrationForm({ integration }: { integration: Integration | undefined
         </p>
       )}
       {integration && <small>Fields left empty keep their stored value (shown as the placeholder, masked).</small>}
-      <ErrorMessage error={save.error} />
-      {save.isSuccess && integration && <p role="status">Saved.</p>}
-      {write ? (
-        <button type="submit" disabled={save.isPending || (type === "webhook" && Boolean(headersProblem))}>
-          {integration ? "Save" : "Create integration"}
-        </button>
-      ) : (
-        <p>Read-only access: the settings are shown, not changed.</p>
-      )}
+      <FormFooter
+        save={save}
+        isNew={!integration}
+        valid={type !== "webhook" || !headersProblem}
+        createLabel="Create integration"
+        readOnlyNote="Read-only access: the settings are shown, not changed."
+      />
     </form>
   );
 }

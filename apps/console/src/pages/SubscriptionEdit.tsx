@@ -4,6 +4,7 @@ import { useId, useState } from "react";
 import { Link } from "wouter";
 import { useClient, usePermissions } from "../auth";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { FormFooter } from "../components/FormFooter";
 import { NotificationTypeOptions } from "../components/NotificationTypeOptions";
 import { checkFilters } from "../filters";
 import { useSaveForm } from "../save-form";
@@ -127,15 +128,13 @@ function SubscriptionForm({ subscription }: { subscription: Subscription | undef
       <label className="inline">
         <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active
       </label>
-      <ErrorMessage error={save.error} />
-      {save.isSuccess && subscription && <p role="status">Saved.</p>}
-      {write ? (
-        <button type="submit" disabled={!check.ok || save.isPending}>
-          {subscription ? "Save" : "Create subscription"}
-        </button>
-      ) : (
-        <p>Read-only access: the subscription is shown, not changed.</p>
-      )}
+      <FormFooter
+        save={save}
+        isNew={!subscription}
+        valid={check.ok}
+        createLabel="Create subscription"
+        readOnlyNote="Read-only access: the subscription is shown, not changed."
+      />
     </form>
   );
 }
