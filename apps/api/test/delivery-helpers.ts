@@ -1,9 +1,10 @@
 // The workerd harness for the end-to-end scenarios (scenarios/harness.ts): calls through SELF, and receivers on the
 // hooks.test fake (fakes.node.ts) that miniflare's outboundService serves. Its tools are exported bound to it, for
 // the workerd-only tests.
+import { SELF } from "cloudflare:test";
 import { onTestFinished, vi } from "vitest";
-import { unique } from "./common";
-import { call } from "./helpers";
+import { heraldThrough, unique } from "./common";
+import { BASE, call } from "./helpers";
 import { deliveryTools, type Harness, type ReceivedCall, type Receiver, type Step } from "./scenarios/harness";
 import { DROPPED_CONNECTION_HEADER } from "./scenarios/scripted-receiver";
 
@@ -35,10 +36,25 @@ function dropConnectionsOnCue() {
   onTestFinished(() => spy.mockRestore());
 }
 
-export const workerd: Harness = { call, receiver, connectionLost: /Network connection lost/ };
+export const workerd: Harness = {
+  call,
+  herald: (who) => heraldThrough((input, init) => SELF.fetch(input, init), BASE, who),
+  receiver,
+  connectionLost: /Network connection lost/,
+};
 
-export const { createIntegration, freshType, subscribe, send, deliveries, settled, webhookScenario } =
-  deliveryTools(workerd);
+export const {
+  herald,
+  signIn,
+  createIntegration,
+  freshType,
+  subscribe,
+  send,
+  deliveries,
+  settled,
+  webhookScenario,
+  subscribedReceiver,
+} = deliveryTools(workerd);
 
 /**
  * A sweep grace longer than any test run. Each test file has a database of its own (vitest.config.ts), but the tests

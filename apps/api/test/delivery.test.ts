@@ -20,10 +20,17 @@ import {
   workerd,
 } from "./delivery-helpers";
 import { ACME, call, login, PLATFORM } from "./helpers";
-import { defineDeliveryScenarios } from "./scenarios/delivery.scenarios";
+import { defineFanOutScenarios } from "./scenarios/fanout.scenarios";
+import { defineIntegrationCallScenarios } from "./scenarios/integration-calls.scenarios";
+import { defineSigningScenarios } from "./scenarios/signing.scenarios";
+import { defineWebhookScenarios } from "./scenarios/webhook.scenarios";
 
-// The delivery scenarios both runtimes share (scenarios/delivery.scenarios.ts), here on the Worker in workerd.
-defineDeliveryScenarios(workerd);
+// The delivery scenarios both runtimes share (scenarios/webhook, fanout, signing and integration-calls), here on the
+// Worker in workerd.
+defineWebhookScenarios(workerd);
+defineFanOutScenarios(workerd);
+defineSigningScenarios(workerd);
+defineIntegrationCallScenarios(workerd);
 
 // Below, what only workerd shows: the Worker's consumers fed queue batches by hand, the sweeper called directly, the
 // queue producers made to fail; and a loopback target refused (the Node suite allows loopback for its receivers).

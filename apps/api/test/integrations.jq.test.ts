@@ -1,6 +1,6 @@
 // Webhook jq conversion through the API (workerd): saving compiles the program (a 400 names what is wrong, nothing is
 // stored), updating re-checks it, answers show it, and the test call shows the converted sample. Delivery, hostile
-// programs included, is in the shared scenarios (scenarios/delivery.scenarios.ts), on both runtimes.
+// programs included, is in the shared scenarios (scenarios/integration-calls.scenarios.ts), on both runtimes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT, receiver } from "./delivery-helpers";
 import { ACME, call, callText, expectHeraldError, login, unique } from "./helpers";

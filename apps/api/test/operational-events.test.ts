@@ -47,7 +47,9 @@ beforeAll(async () => {
 async function watcher(type: string, key: string, value: string, steps = [{ status: 200 }], user?: string) {
   const target = await receiver(steps);
   const integration = await createIntegration(token, target.url);
-  const subscribers = [{ subscriber: integration.id, subscriber_type: "connection" }];
+  const subscribers: Array<{ subscriber: string; subscriber_type: "connection" | "user" }> = [
+    { subscriber: integration.id, subscriber_type: "connection" },
+  ];
   if (user) subscribers.push({ subscriber: user, subscriber_type: "user" });
   await subscribe(token, type, subscribers, {
     filters: { "=": [{ source: `payload.${key}` }, value] },

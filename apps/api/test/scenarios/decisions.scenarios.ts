@@ -2,7 +2,7 @@
 // get_notification_decisions. Black-box over HTTP, run by both suites: the Worker in workerd (test/decisions.test.ts)
 // and the Node runtime (node/decisions.test.ts).
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { ACME, GLOBEX, PLATFORM } from "../common";
+import { GLOBEX } from "../common";
 import { ACCOUNT, deliveryTools, type Harness } from "./harness";
 
 export interface DecisionView {
@@ -62,24 +62,31 @@ export function decisionTools(harness: Harness) {
 }
 
 export function defineDecisionScenarios(harness: Harness) {
-  const { call, login, createIntegration, freshType, subscribe, send, settled, notificationStatus, webhookScenario } =
-    deliveryTools(harness);
+  const {
+    call,
+    login,
+    signIn,
+    createIntegration,
+    freshType,
+    subscribe,
+    send,
+    settled,
+    notificationStatus,
+    webhookScenario,
+  } = deliveryTools(harness);
   const { decisions, of, only } = decisionTools(harness);
   const { receiver } = harness;
 
   let token: string;
   let platform: string;
-  beforeAll(async () => {
-    token = await login(ACME);
-    platform = await login(PLATFORM);
-  });
+  beforeAll(async () => ({ token, platform } = await signIn()));
 
   describe("fan-out decisions", () => {
     it("explains delivered, deduplicated, filtered (clause and values) and inactive subscriptions", async () => {
       const target = await receiver();
       const integration = await createIntegration(token, target.url);
       const type = await freshType(platform);
-      const connection = [{ subscriber: integration.id, subscriber_type: "connection" }];
+      const connection = [{ subscriber: integration.id, subscriber_type: "connection" as const }];
       const escalatedHigh = await subscribe(token, type, connection, {
         filters: {
           and: [
