@@ -2,6 +2,7 @@
 // hooks.test fake (fakes.node.ts) that miniflare's outboundService serves. Its tools are exported bound to it, for
 // the workerd-only tests.
 import { SELF } from "cloudflare:test";
+import type { NotificationRow } from "@herald/db";
 import { onTestFinished, vi } from "vitest";
 import { heraldThrough, unique } from "./common";
 import { BASE, call } from "./helpers";
@@ -54,6 +55,7 @@ export const {
   settled,
   webhookScenario,
   subscribedReceiver,
+  connectedType,
 } = deliveryTools(workerd);
 
 /**
@@ -62,3 +64,34 @@ export const {
  * it, so no other test's unfinished work (legs waiting on a scripted receiver's retries) is swept along.
  */
 export const ISOLATED_SWEEP_GRACE_MS = 30 * 86_400_000;
+
+/**
+ * A notification row as the API stores one, for tests that write it straight to the database (so no queue consumer
+ * races them): `fields` on top of an empty notification of `test/statistics`.
+ */
+export function notificationRow(
+  id: string,
+  accountId: string,
+  at: number,
+  status: NotificationRow["status"],
+  fields: Partial<NotificationRow> = {},
+): NotificationRow {
+  return {
+    id,
+    accountId,
+    type: "test/statistics",
+    notificationData: {},
+    assetData: {},
+    payload: {},
+    attachments: null,
+    status,
+    longIncidentId: null,
+    requeuedAt: null,
+    traceparent: null,
+    createdAt: at,
+    createdBy: "test",
+    modifiedAt: at,
+    modifiedBy: "test",
+    ...fields,
+  };
+}

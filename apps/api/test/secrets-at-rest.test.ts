@@ -13,14 +13,13 @@ import {
 } from "../src/security/integration-secrets";
 import { createSecretBox } from "../src/security/secret-box";
 import { createServices } from "../src/services/container";
-import { ACCOUNT, freshType, receiver, send, settled, subscribe } from "./delivery-helpers";
-import { ACME, BASE, call, expectHeraldError, login, PLATFORM, unique } from "./helpers";
+import { ACCOUNT, freshType, receiver, send, settled, signIn, subscribe } from "./delivery-helpers";
+import { BASE, call, expectHeraldError, login, unique } from "./helpers";
 
 let token: string;
 let platform: string;
 beforeAll(async () => {
-  token = await login(ACME);
-  platform = await login(PLATFORM);
+  ({ token, platform } = await signIn());
 });
 
 const integrationsPath = `/herald/v2/${ACCOUNT}/integrations`;
