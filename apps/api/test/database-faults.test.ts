@@ -20,12 +20,12 @@ import {
   createIntegration,
   freshType,
   ISOLATED_SWEEP_GRACE_MS,
-  receiver,
   send,
   settled,
-  subscribe,
+  signIn,
+  subscribedReceiver,
 } from "./delivery-helpers";
-import { ACME, BASE, basicAuth, login, PLATFORM, unique } from "./helpers";
+import { ACME, BASE, basicAuth, unique } from "./helpers";
 
 const FAULTY_HOST = "faulty-libsql.test";
 // A short deadline, so the hung database answers 503 in a second rather than the default ten; not shorter: a healthy
@@ -62,8 +62,7 @@ let platform = "";
 let type = "";
 
 beforeAll(async () => {
-  token = await login(ACME);
-  platform = await login(PLATFORM);
+  ({ token, platform } = await signIn());
   type = await freshType(platform);
 });
 
@@ -261,10 +260,7 @@ describe("a database that goes away in the middle of a request", () => {
 
 /** A notification to a fresh receiver, stored as a request stores it, whose fan-out message never left. */
 async function notificationWithoutItsMessage() {
-  const target = await receiver();
-  const integration = await createIntegration(token, target.url);
-  const ownType = await freshType(platform);
-  await subscribe(token, ownType, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+  const { target, type: ownType } = await subscribedReceiver(token, platform);
   const spy = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockResolvedValueOnce(undefined as never);
   const notification = await send(token, ownType).finally(() => spy.mockRestore());
   return { target, notification };

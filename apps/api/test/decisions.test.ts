@@ -16,16 +16,17 @@ import { createServices } from "../src/services/container";
 import { unique } from "./common";
 import {
   ACCOUNT,
-  createIntegration,
   freshType,
-  receiver,
+  notificationRow,
   send,
   settled,
+  signIn,
   subscribe,
+  subscribedReceiver,
   webhookScenario,
   workerd,
 } from "./delivery-helpers";
-import { ACME, call, GLOBEX, login, PLATFORM } from "./helpers";
+import { call, GLOBEX, login } from "./helpers";
 import { decisionTools, defineDecisionScenarios } from "./scenarios/decisions.scenarios";
 
 // The decision scenarios both runtimes share, here on the Worker in workerd; below, what needs the database itself.
@@ -35,8 +36,7 @@ const { decisions, only } = decisionTools(workerd);
 let token: string;
 let platform: string;
 beforeAll(async () => {
-  token = await login(ACME);
-  platform = await login(PLATFORM);
+  ({ token, platform } = await signIn());
 });
 
 describe("fan-out decisions, recorded once", () => {
@@ -110,39 +110,13 @@ describe("fan-out decisions, recorded once", () => {
   });
 });
 
-function notificationRow(
-  id: string,
-  accountId: string,
-  at: number,
-  status: NotificationRow["status"],
-  type = "test/statistics",
-): NotificationRow {
-  return {
-    id,
-    accountId,
-    type,
-    notificationData: {},
-    assetData: {},
-    payload: {},
-    attachments: null,
-    status,
-    longIncidentId: null,
-    requeuedAt: null,
-    traceparent: null,
-    createdAt: at,
-    createdBy: "test",
-    modifiedAt: at,
-    modifiedBy: "test",
-  };
-}
-
 describe("notifications by their legs' status", () => {
   it("lists only the notifications with a leg in the status asked, counting only those", async () => {
     const services = createServices(env);
     const type = `test/${unique("by-leg-status")}`;
     const now = Date.now();
     const rows = [0, 1, 2].map((i) =>
-      notificationRow(crypto.randomUUID().toUpperCase(), ACCOUNT, now - 1000 * (3 - i), "completed", type),
+      notificationRow(crypto.randomUUID().toUpperCase(), ACCOUNT, now - 1000 * (3 - i), "completed", { type }),
     );
     const [failed, delivered, quiet] = rows as [NotificationRow, NotificationRow, NotificationRow];
     const leg = (notification: NotificationRow, status: "FAILED" | "DELIVRD") => ({
@@ -366,10 +340,7 @@ describe("delivery statistics", () => {
   });
 
   it("defaults to the last 24 hours, with the integration's name and type, over real deliveries", async () => {
-    const target = await receiver();
-    const integration = await createIntegration(token, target.url);
-    const type = await freshType(platform);
-    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    const { integration, type } = await subscribedReceiver(token, platform);
     const sent = [await send(token, type), await send(token, type)];
     for (const notification of sent) await settled(token, notification.id, 1);
 

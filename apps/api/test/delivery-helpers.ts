@@ -1,9 +1,11 @@
 // The workerd harness for the end-to-end scenarios (scenarios/harness.ts): calls through SELF, and receivers on the
 // hooks.test fake (fakes.node.ts) that miniflare's outboundService serves. Its tools are exported bound to it, for
 // the workerd-only tests.
+import { SELF } from "cloudflare:test";
+import type { NotificationRow } from "@herald/db";
 import { onTestFinished, vi } from "vitest";
-import { unique } from "./common";
-import { call } from "./helpers";
+import { heraldThrough, unique } from "./common";
+import { BASE, call } from "./helpers";
 import { deliveryTools, type Harness, type ReceivedCall, type Receiver, type Step } from "./scenarios/harness";
 import { DROPPED_CONNECTION_HEADER } from "./scenarios/scripted-receiver";
 
@@ -35,10 +37,26 @@ function dropConnectionsOnCue() {
   onTestFinished(() => spy.mockRestore());
 }
 
-export const workerd: Harness = { call, receiver, connectionLost: /Network connection lost/ };
+export const workerd: Harness = {
+  call,
+  herald: (who) => heraldThrough((input, init) => SELF.fetch(input, init), BASE, who),
+  receiver,
+  connectionLost: /Network connection lost/,
+};
 
-export const { createIntegration, freshType, subscribe, send, deliveries, settled, webhookScenario } =
-  deliveryTools(workerd);
+export const {
+  herald,
+  signIn,
+  createIntegration,
+  freshType,
+  subscribe,
+  send,
+  deliveries,
+  settled,
+  webhookScenario,
+  subscribedReceiver,
+  connectedType,
+} = deliveryTools(workerd);
 
 /**
  * A sweep grace longer than any test run. Each test file has a database of its own (vitest.config.ts), but the tests
@@ -46,3 +64,34 @@ export const { createIntegration, freshType, subscribe, send, deliveries, settle
  * it, so no other test's unfinished work (legs waiting on a scripted receiver's retries) is swept along.
  */
 export const ISOLATED_SWEEP_GRACE_MS = 30 * 86_400_000;
+
+/**
+ * A notification row as the API stores one, for tests that write it straight to the database (so no queue consumer
+ * races them): `fields` on top of an empty notification of `test/statistics`.
+ */
+export function notificationRow(
+  id: string,
+  accountId: string,
+  at: number,
+  status: NotificationRow["status"],
+  fields: Partial<NotificationRow> = {},
+): NotificationRow {
+  return {
+    id,
+    accountId,
+    type: "test/statistics",
+    notificationData: {},
+    assetData: {},
+    payload: {},
+    attachments: null,
+    status,
+    longIncidentId: null,
+    requeuedAt: null,
+    traceparent: null,
+    createdAt: at,
+    createdBy: "test",
+    modifiedAt: at,
+    modifiedBy: "test",
+    ...fields,
+  };
+}

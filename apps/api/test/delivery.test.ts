@@ -15,31 +15,36 @@ import {
   receiver,
   send,
   settled,
+  signIn,
   subscribe,
+  subscribedReceiver,
   webhookScenario,
   workerd,
 } from "./delivery-helpers";
-import { ACME, call, login, PLATFORM } from "./helpers";
-import { defineDeliveryScenarios } from "./scenarios/delivery.scenarios";
+import { call } from "./helpers";
+import { defineFanOutScenarios } from "./scenarios/fanout.scenarios";
+import { defineIntegrationCallScenarios } from "./scenarios/integration-calls.scenarios";
+import { defineSigningScenarios } from "./scenarios/signing.scenarios";
+import { defineWebhookScenarios } from "./scenarios/webhook.scenarios";
 
-// The delivery scenarios both runtimes share (scenarios/delivery.scenarios.ts), here on the Worker in workerd.
-defineDeliveryScenarios(workerd);
+// The delivery scenarios both runtimes share (scenarios/webhook, fanout, signing and integration-calls), here on the
+// Worker in workerd.
+defineWebhookScenarios(workerd);
+defineFanOutScenarios(workerd);
+defineSigningScenarios(workerd);
+defineIntegrationCallScenarios(workerd);
 
 // Below, what only workerd shows: the Worker's consumers fed queue batches by hand, the sweeper called directly, the
 // queue producers made to fail; and a loopback target refused (the Node suite allows loopback for its receivers).
 let token: string;
 let platform: string;
 beforeAll(async () => {
-  token = await login(ACME);
-  platform = await login(PLATFORM);
+  ({ token, platform } = await signIn());
 });
 
 describe("at-least-once queues, exactly-once effects", () => {
   it("sends a leg once when the same queue message arrives twice", async () => {
-    const target = await receiver();
-    const integration = await createIntegration(token, target.url);
-    const type = await freshType(platform);
-    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    const { target, type } = await subscribedReceiver(token, platform);
     const notification = await send(token, type);
     const [leg] = await settled(token, notification.id, 1);
 
@@ -96,10 +101,7 @@ describe("at-least-once queues, exactly-once effects", () => {
   });
 
   it("leaves a leg claimed by a consumer that died mid-attempt alone until its lease runs out", async () => {
-    const target = await receiver();
-    const integration = await createIntegration(token, target.url);
-    const type = await freshType(platform);
-    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    const { target, type } = await subscribedReceiver(token, platform);
     const notification = await sendWithoutQueue(type);
     const services = createServices(env);
     const legId = (await fanOutBatch(services, [notification.id]))[0]!.id;
@@ -118,10 +120,7 @@ describe("at-least-once queues, exactly-once effects", () => {
   });
 
   it("delivers a notification whose queue send failed after the commit, through the sweeper", async () => {
-    const target = await receiver();
-    const integration = await createIntegration(token, target.url);
-    const type = await freshType(platform);
-    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    const { target, type } = await subscribedReceiver(token, platform);
     // The send below fails, as a queue outage would make it: the request still answers 202 with the stored row.
     const spy = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockRejectedValueOnce(new Error("queue unavailable"));
     const notification = await send(token, type);
@@ -173,10 +172,7 @@ describe("webhook test call, where loopback targets are not allowed", () => {
 
 describe("dead letters", () => {
   it("records FAILED for a leg whose message exhausted the queue's retries, and completes the notification", async () => {
-    const target = await receiver();
-    const integration = await createIntegration(token, target.url);
-    const type = await freshType(platform);
-    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    const { target, type } = await subscribedReceiver(token, platform);
     const notification = await sendWithoutQueue(type);
     const [leg0] = await fanOutBatch(createServices(env), [notification.id]);
 

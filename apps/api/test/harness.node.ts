@@ -4,7 +4,7 @@
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type CallOptions, callWith, unique } from "./common";
+import { type CallOptions, callWith, heraldThrough, unique } from "./common";
 import type { Harness, Receiver } from "./scenarios/harness";
 import { ScriptedBuckets, type Step } from "./scenarios/scripted-receiver";
 
@@ -74,6 +74,7 @@ export const NODE_TEST_ENV = {
 export function nodeHarness(baseUrl: () => string, receivers: () => ReceiverServer): Harness {
   return {
     call: (method: string, path: string, options?: CallOptions) => callWith(fetch, baseUrl(), method, path, options),
+    herald: (who) => heraldThrough(fetch, baseUrl(), who),
     receiver: (steps) => receivers().receiver(steps),
     // Node's fetch (undici) reports a socket closed before the answer as "fetch failed" caused by "other side closed".
     connectionLost: /other side closed/,

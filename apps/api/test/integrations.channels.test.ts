@@ -1,7 +1,6 @@
-import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createServices } from "../src/services/container";
 import { ACME, ACME_WRITER, call, expectError, login, unique } from "./helpers";
+import { ANSWER_KEYS, integrationCount, SEALED, storedRow } from "./integrations.setup";
 import { vendorUrls } from "./scenarios/channel.scenarios";
 
 // Alert-channel integrations through the API (issue #12): what each type takes, refuses and shows. Delivery to the
@@ -11,7 +10,6 @@ const ACCOUNT = "12345678";
 const path = `/herald/v2/${ACCOUNT}/integrations`;
 const ROUTING_KEY = "R0123456789ABCDEF0123456789ABCDE";
 const HEC_TOKEN = "11111111-2222-3333-4444-555555555555";
-const SEALED = /^enc:v2:test-current:/;
 
 let token: string;
 beforeAll(async () => {
@@ -28,39 +26,13 @@ async function created(body: Record<string, unknown>) {
   return result.body as { id: string; type: string; target_url: string } & Record<string, unknown>;
 }
 
-/** The stored row, as SQLite holds it. */
-async function rawRow(id: string) {
-  const result = await createServices(env).db.$client.execute({
-    sql: "select target_url, config, secrets from integrations where id = ?",
-    args: [id],
-  });
-  const row = result.rows[0] as unknown as { target_url: string; config: string; secrets: string };
-  return { targetUrl: row.target_url, config: JSON.parse(row.config), secrets: JSON.parse(row.secrets) };
-}
-
-async function count(): Promise<number> {
-  return (await call("GET", path, { token })).body.integrations.length;
-}
-
 describe("creating alert-channel integrations", () => {
   it("answers each type's shape, credentials masked, and seals them at rest", async () => {
     const slack = vendorUrls.slack();
     const answer = await created({ type: "slack", target_url: slack.url });
     expect(answer).toMatchObject({ type: "slack", target_url: `https://hooks.slack.com/****${slack.url.slice(-4)}` });
-    expect(Object.keys(answer).sort()).toEqual([
-      "account_id",
-      "created",
-      "id",
-      "max_in_flight",
-      "modified",
-      "name",
-      "ordering",
-      "paused",
-      "rate_limit",
-      "target_url",
-      "type",
-    ]);
-    const stored = await rawRow(answer.id);
+    expect(Object.keys(answer).sort()).toEqual([...ANSWER_KEYS, "target_url", "type"].sort());
+    const stored = await storedRow(answer.id);
     expect(stored.targetUrl).toBe(answer.target_url);
     expect(stored.secrets.url).toMatch(SEALED);
     expect(JSON.stringify(stored)).not.toContain(slack.key);
@@ -72,7 +44,7 @@ describe("creating alert-channel integrations", () => {
       region: "eu",
       target_url: "https://events.eu.pagerduty.com/v2/enqueue",
     });
-    expect((await rawRow(pagerduty.id)).secrets.routing_key).toMatch(SEALED);
+    expect((await storedRow(pagerduty.id)).secrets.routing_key).toMatch(SEALED);
 
     const splunk = await created({
       type: "splunk_hec",
@@ -82,8 +54,10 @@ describe("creating alert-channel integrations", () => {
       sourcetype: "herald:notification",
     });
     expect(splunk).toMatchObject({ token: "****5555", index: "security", sourcetype: "herald:notification" });
-    expect(await rawRow(splunk.id)).toMatchObject({ config: { index: "security", sourcetype: "herald:notification" } });
-    expect((await rawRow(splunk.id)).secrets.token).toMatch(SEALED);
+    expect(await storedRow(splunk.id)).toMatchObject({
+      config: { index: "security", sourcetype: "herald:notification" },
+    });
+    expect((await storedRow(splunk.id)).secrets.token).toMatch(SEALED);
 
     const listed = await call("GET", path, { token });
     const text = JSON.stringify(listed.body);
@@ -108,11 +82,11 @@ describe("creating alert-channel integrations", () => {
       /loopback/,
     ],
   ])("refuses %s with 400 naming target_url, storing nothing", async (_case, body, reason) => {
-    const before = await count();
+    const before = await integrationCount(token);
     const result = await create(body);
     expectError(result, 400, "invalid_value", { path: "target_url" });
     expect(result.body.details).toMatch(reason);
-    expect(await count()).toBe(before);
+    expect(await integrationCount(token)).toBe(before);
   });
 
   it.each([
@@ -133,11 +107,11 @@ describe("creating alert-channel integrations", () => {
       "token",
     ],
   ])("refuses %s with a 400 naming it", async (_case, body, field) => {
-    const before = await count();
+    const before = await integrationCount(token);
     const result = await create(body);
     expect(result.status).toBe(400);
     expect(result.body.path ?? result.body.details).toContain(field);
-    expect(await count()).toBe(before);
+    expect(await integrationCount(token)).toBe(before);
   });
 
   it("refuses a missing credential and an unknown type with 400s, never a 5xx", async () => {
@@ -171,7 +145,7 @@ describe("updating alert-channel integrations", () => {
       body: { name: "renamed", target_url: integration.target_url },
     });
     expect(echoed.status).toBe(200);
-    const stored = await rawRow(integration.id);
+    const stored = await storedRow(integration.id);
     expect(echoed.body.target_url).toBe(integration.target_url);
 
     const wrongHost = await call("PUT", itemPath, {
@@ -179,12 +153,12 @@ describe("updating alert-channel integrations", () => {
       body: { target_url: "https://hooks.example.com/services/T/B/x" },
     });
     expectError(wrongHost, 400, "invalid_value", { path: "target_url" });
-    expect(await rawRow(integration.id)).toEqual(stored);
+    expect(await storedRow(integration.id)).toEqual(stored);
 
     const second = vendorUrls.slack();
     const moved = await call("PUT", itemPath, { token, body: { target_url: second.url } });
     expect(moved.body.target_url).toBe(`https://hooks.slack.com/****${second.url.slice(-4)}`);
-    expect((await rawRow(integration.id)).secrets.url).not.toBe(stored.secrets.url);
+    expect((await storedRow(integration.id)).secrets.url).not.toBe(stored.secrets.url);
   });
 
   it("keeps a masked routing key, and merges PagerDuty settings", async () => {

@@ -1,7 +1,6 @@
-import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createServices } from "../src/services/container";
 import { ACME, ACME_WRITER, call, expectError, login, unique } from "./helpers";
+import { ANSWER_KEYS, integrationCount, storedRow } from "./integrations.setup";
 
 // `email` (e-mail ticketing) integrations through the API (issue #16): what the type takes, refuses and shows, and
 // its test calls. Delivery end to end is scenarios/email-integration.scenarios.ts; Resend's statuses are
@@ -25,26 +24,6 @@ async function created(body: Record<string, unknown>) {
   const result = await create({ type: "email", ...body });
   expect(result.status, JSON.stringify(result.body)).toBe(201);
   return result.body as { id: string; type: string; email: string; subject_template?: string; name: string };
-}
-
-/** The stored row, as SQLite holds it. */
-async function rawRow(id: string) {
-  const result = await createServices(env).db.$client.execute({
-    sql: "select type, target_url, headers, config, secrets from integrations where id = ?",
-    args: [id],
-  });
-  const row = result.rows[0] as unknown as Record<string, string>;
-  return {
-    type: row.type,
-    targetUrl: row.target_url,
-    headers: JSON.parse(row.headers ?? "{}"),
-    config: JSON.parse(row.config ?? "{}"),
-    secrets: JSON.parse(row.secrets ?? "{}"),
-  };
-}
-
-async function count(): Promise<number> {
-  return (await call("GET", path, { token })).body.integrations.length;
 }
 
 interface CapturedEmail {
@@ -74,22 +53,9 @@ describe("creating email integrations", () => {
     const email = mailbox();
     const subject_template = "[SOC] {{display.threat}}: {{display.summary}}";
     const answer = await created({ email, subject_template });
-    expect(Object.keys(answer).sort()).toEqual([
-      "account_id",
-      "created",
-      "email",
-      "id",
-      "max_in_flight",
-      "modified",
-      "name",
-      "ordering",
-      "paused",
-      "rate_limit",
-      "subject_template",
-      "type",
-    ]);
+    expect(Object.keys(answer).sort()).toEqual([...ANSWER_KEYS, "email", "subject_template", "type"].sort());
     expect(answer).toMatchObject({ type: "email", email, subject_template });
-    expect(await rawRow(answer.id)).toEqual({
+    expect(await storedRow(answer.id)).toEqual({
       type: "email",
       targetUrl: email,
       headers: {},
@@ -105,7 +71,7 @@ describe("creating email integrations", () => {
     expect(plain).not.toHaveProperty("subject_template");
     const empty = await created({ email: mailbox(), subject_template: "" });
     expect(empty).not.toHaveProperty("subject_template");
-    expect((await rawRow(empty.id)).config).toEqual({});
+    expect((await storedRow(empty.id)).config).toEqual({});
   });
 
   it("creates one by type in the path, as Alert Logic's console does ({name, email})", async () => {
@@ -117,11 +83,11 @@ describe("creating email integrations", () => {
   });
 
   it.each(BAD_ADDRESSES)("refuses an address with %s: 400 naming email, storing nothing", async (_case, email) => {
-    const before = await count();
+    const before = await integrationCount(token);
     const result = await create({ type: "email", email });
     expect(result.status).toBe(400);
     expect(result.body.path).toBe("email");
-    expect(await count()).toBe(before);
+    expect(await integrationCount(token)).toBe(before);
   });
 
   it("refuses a missing address: 400 naming email", async () => {
@@ -134,18 +100,18 @@ describe("creating email integrations", () => {
     ["an unclosed section", "{{#payload}}Incident"],
     ["a mismatched section", "{{#a}}x{{/b}}"],
   ])("refuses a subject template with %s: 400 naming subject_template, storing nothing", async (_case, template) => {
-    const before = await count();
+    const before = await integrationCount(token);
     const result = await create({ type: "email", email: mailbox(), subject_template: template });
     expectError(result, 400, "invalid_value", { path: "subject_template" });
     expect(result.body.details).toMatch(/^is not a valid Mustache template: /);
-    expect(await count()).toBe(before);
+    expect(await integrationCount(token)).toBe(before);
   });
 
   it("drops other types' properties on create, as every type does, and needs the admin role", async () => {
     const result = await create({ type: "email", email: mailbox(), target_url: "https://example.com/hook" });
     // An unknown property of the type is dropped, as for every type; nothing of it is stored.
     expect(result.status).toBe(201);
-    expect(await rawRow(result.body.id)).toMatchObject({ targetUrl: result.body.email, headers: {} });
+    expect(await storedRow(result.body.id)).toMatchObject({ targetUrl: result.body.email, headers: {} });
     const writer = await login(ACME_WRITER);
     const refused = await call("POST", path, { token: writer, body: { name: "x", type: "email", email: mailbox() } });
     expectError(refused, 403, "forbidden");
@@ -175,7 +141,7 @@ describe("updating email integrations", () => {
     const renamed = await call("PUT", itemPath, { token, body: { name: "renamed" } });
     expect(renamed.body).toMatchObject({ name: "renamed", email: moved, subject_template: "second" });
 
-    const stored = await rawRow(integration.id);
+    const stored = await storedRow(integration.id);
     expectError(
       await call("PUT", itemPath, { token, body: { email: "a@example.com, b@example.com" } }),
       400,
@@ -187,7 +153,7 @@ describe("updating email integrations", () => {
     expectError(await call("PUT", itemPath, { token, body: { subject_template: "{{#open}}" } }), 400, "invalid_value", {
       path: "subject_template",
     });
-    expect(await rawRow(integration.id)).toEqual(stored);
+    expect(await storedRow(integration.id)).toEqual(stored);
 
     const cleared = await call("PUT", itemPath, { token, body: { subject_template: "" } });
     expect(cleared.status).toBe(200);
@@ -249,7 +215,7 @@ describe("test calls", () => {
 
   it("POST /{account_id}/email/test takes an unsaved configuration, checked like a create; nothing is stored", async () => {
     const email = mailbox();
-    const before = await count();
+    const before = await integrationCount(token);
     const result = await call("POST", `/herald/v2/${ACCOUNT}/email/test`, {
       token,
       body: { email, subject_template: "[Test] {{account.name}}: {{display.summary}}" },
@@ -258,7 +224,7 @@ describe("test calls", () => {
     const subject = "[Test] Acme Dev: Herald test notification: a sample incident";
     expect(result.body).toMatchObject({ code: 200, delivered: true, to: email, subject });
     expect(await emailsTo(email)).toEqual([expect.objectContaining({ subject })]);
-    expect(await count()).toBe(before);
+    expect(await integrationCount(token)).toBe(before);
 
     const broken = await call("POST", `/herald/v2/${ACCOUNT}/email/test`, {
       token,

@@ -1,9 +1,10 @@
 // Webhook jq conversion through the API (workerd): saving compiles the program (a 400 names what is wrong, nothing is
 // stored), updating re-checks it, answers show it, and the test call shows the converted sample. Delivery, hostile
-// programs included, is in the shared scenarios (scenarios/delivery.scenarios.ts), on both runtimes.
+// programs included, is in the shared scenarios (scenarios/integration-calls.scenarios.ts), on both runtimes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT, receiver } from "./delivery-helpers";
 import { ACME, call, callText, expectHeraldError, login, unique } from "./helpers";
+import { deliveredTestCall, expectTemplateRefused } from "./integrations.setup";
 
 let token: string;
 beforeAll(async () => {
@@ -38,21 +39,7 @@ describe("saving a jq conversion", () => {
     ['"\uD800"', "lone surrogate"],
     ["   ", "jq conversion needs a payload_template"],
   ])("answers 400 naming payload_template for %j, and stores nothing", async (program, problem) => {
-    const name = unique("refused");
-    const result = await call("POST", integrationsPath, {
-      token,
-      body: {
-        name,
-        target_url: "https://hooks.example.com/x",
-        payload_conversion_type: "jq",
-        payload_template: program,
-      },
-    });
-    expectHeraldError(result, 400, "invalid_value");
-    expect(result.body.path).toBe("payload_template");
-    expect(result.body.details).toContain(problem);
-    const list = await call("GET", integrationsPath, { token });
-    expect(list.body.integrations.map((i: { name: string }) => i.name)).not.toContain(name);
+    await expectTemplateRefused(token, { payload_conversion_type: "jq", payload_template: program }, problem);
   });
 
   it.each([
@@ -127,16 +114,12 @@ describe("the test call of a jq conversion", () => {
         method: "PATCH",
       })
     ).body;
-    const result = await call("POST", `${integrationsPath}/${hook.id}/test`, { token, body: {} });
-    expect(result.status).toBe(200);
-    expect(result.body.delivered).toBe(true);
-    expect(JSON.parse(result.body.request_body)).toEqual({
+    const { sent, method } = await deliveredTestCall(token, hook.id, target);
+    expect(sent).toEqual({
       text: "High incident: Herald test notification: a sample incident",
       type: "incidents/alerts",
     });
-    const [received] = await target.calls();
-    expect(received?.method).toBe("PATCH");
-    expect(received?.body).toBe(result.body.request_body);
+    expect(method).toBe("PATCH");
   });
 
   it("says why nothing was sent when the program fails on the sample", async () => {

@@ -5,14 +5,14 @@ import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_CONVERTED_BYTES } from "../src/delivery/payload-conversion";
 import { createServices } from "../src/services/container";
-import { ACCOUNT, freshType, receiver, send, settled, subscribe } from "./delivery-helpers";
-import { ACME, call, expectHeraldError, login, PLATFORM, unique } from "./helpers";
+import { ACCOUNT, freshType, receiver, send, settled, signIn, subscribe } from "./delivery-helpers";
+import { call, expectHeraldError, unique } from "./helpers";
+import { deliveredTestCall, expectTemplateRefused } from "./integrations.setup";
 
 let token: string;
 let platform: string;
 beforeAll(async () => {
-  token = await login(ACME);
-  platform = await login(PLATFORM);
+  ({ token, platform } = await signIn());
 });
 
 const integrationsPath = `/herald/v2/${ACCOUNT}/integrations`;
@@ -81,16 +81,7 @@ describe("saving a webhook's conversion settings", () => {
     [{ payload_conversion_type: "json", payload_template: '{"a": "\uD800"}' }, "lone surrogate"],
     [{ payload_template: '{"a": 1}' }, "applies only with payload_conversion_type json or jq"],
   ])("answers 400 naming payload_template for %j, and stores nothing", async (body, problem) => {
-    const name = unique("refused");
-    const result = await call("POST", integrationsPath, {
-      token,
-      body: { name, target_url: "https://hooks.example.com/x", ...body },
-    });
-    expectHeraldError(result, 400, "invalid_value");
-    expect(result.body.path).toBe("payload_template");
-    expect(result.body.details).toContain(problem);
-    const list = await call("GET", integrationsPath, { token });
-    expect(list.body.integrations.map((i: { name: string }) => i.name)).not.toContain(name);
+    await expectTemplateRefused(token, body, problem);
   });
 
   it.each([
@@ -234,15 +225,8 @@ describe("delivering a converted webhook (workerd, hooks.test)", () => {
       payload_template: '{"text": "{{payload.attack_summary}}", "type": {{type}}}',
       method: "PATCH",
     });
-    const result = await call("POST", `${integrationsPath}/${hook.id}/test`, { token, body: {} });
-    expect(result.status).toBe(200);
-    expect(result.body.delivered).toBe(true);
-    expect(JSON.parse(result.body.request_body)).toEqual({
-      text: "Herald test notification: a sample incident",
-      type: "incidents/alerts",
-    });
-    const [received] = await target.calls();
-    expect(received?.method).toBe("PATCH");
-    expect(received?.body).toBe(result.body.request_body);
+    const { sent, method } = await deliveredTestCall(token, hook.id, target);
+    expect(sent).toEqual({ text: "Herald test notification: a sample incident", type: "incidents/alerts" });
+    expect(method).toBe("PATCH");
   });
 });

@@ -3,13 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createServices } from "../src/services/container";
 import { JIRA_HOST, type JiraIssue } from "./fakes/jira";
 import { ACME, ACME_WRITER, call, expectError, login, unique } from "./helpers";
+import { SEALED, storedRow } from "./integrations.setup";
 
 // Ticketing integrations through the API (issue #16 part 1): what jira, jsd and snow take, refuse and show, and the
 // test call. Delivery to the vendors' fakes is scenarios/ticketing.scenarios.ts.
 
 const ACCOUNT = "12345678";
 const path = `/herald/v2/${ACCOUNT}/integrations`;
-const SEALED = /^enc:v2:test-current:/;
 const TOKEN = "ATATT3xFfGF0aBcDeFgHiJkLmNoPqRsTuVwXyZ";
 
 let token: string;
@@ -36,15 +36,6 @@ async function created(body: Record<string, unknown>) {
   return result.body as { id: string } & Record<string, unknown>;
 }
 
-async function rawRow(id: string) {
-  const result = await createServices(env).db.$client.execute({
-    sql: "select target_url, config, secrets from integrations where id = ?",
-    args: [id],
-  });
-  const row = result.rows[0] as unknown as { target_url: string; config: string; secrets: string };
-  return { targetUrl: row.target_url, config: JSON.parse(row.config), secrets: JSON.parse(row.secrets) };
-}
-
 const update = (id: string, body: Record<string, unknown>) => call("PUT", `${path}/${id}`, { token, body });
 
 describe("creating ticketing integrations", () => {
@@ -59,7 +50,7 @@ describe("creating ticketing integrations", () => {
       reporter_id: "5b10ac8d82e05b22cc7d4ef5",
       issue_type: "Task",
     });
-    const stored = await rawRow(answer.id);
+    const stored = await storedRow(answer.id);
     expect(stored.targetUrl).toBe("https://acme.atlassian.net");
     expect(stored.secrets.api_token).toMatch(SEALED);
     expect(JSON.stringify(stored)).not.toContain(TOKEN);
@@ -78,7 +69,7 @@ describe("creating ticketing integrations", () => {
     const basic = await created({ type: "snow", instance_name: "acme", username: "herald", password: "hunter22" });
     expect(basic).toMatchObject({ instance_name: "acme.service-now.com", username: "herald", password: "****er22" });
     expect(basic).not.toHaveProperty("auth_header");
-    expect((await rawRow(basic.id)).secrets.password).toMatch(SEALED);
+    expect((await storedRow(basic.id)).secrets.password).toMatch(SEALED);
     const bearer = await created({
       type: "snow",
       instance_name: "acme.service-now.com",
@@ -146,7 +137,7 @@ describe("updating ticketing integrations", () => {
     expect(kept.body).toMatchObject({ project: "OPS", issue_type: "Bug", api_token: answer.api_token });
     const opened = async () =>
       createServices(env).secrets.open(
-        (await rawRow(answer.id)).secrets.api_token,
+        (await storedRow(answer.id)).secrets.api_token,
         `integrations/${answer.id.toUpperCase()}/secrets/api_token`,
       );
     expect(await opened()).toBe(TOKEN);

@@ -16,6 +16,7 @@ import {
   send,
   settled,
   subscribe,
+  subscribedReceiver,
 } from "./delivery-helpers";
 import { ACME, call, GLOBEX, login, PLATFORM } from "./helpers";
 
@@ -47,7 +48,9 @@ beforeAll(async () => {
 async function watcher(type: string, key: string, value: string, steps = [{ status: 200 }], user?: string) {
   const target = await receiver(steps);
   const integration = await createIntegration(token, target.url);
-  const subscribers = [{ subscriber: integration.id, subscriber_type: "connection" }];
+  const subscribers: Array<{ subscriber: string; subscriber_type: "connection" | "user" }> = [
+    { subscriber: integration.id, subscriber_type: "connection" },
+  ];
   if (user) subscribers.push({ subscriber: user, subscriber_type: "user" });
   await subscribe(token, type, subscribers, {
     filters: { "=": [{ source: `payload.${key}` }, value] },
@@ -115,10 +118,7 @@ describe("operational events", () => {
   });
 
   it("a leg that exhausts its retries emits herald/delivery.exhausted, once, with its attempts and last error", async () => {
-    const target = await receiver([{ status: 503 }]);
-    const integration = await createIntegration(token, target.url);
-    const type = await freshType(platform);
-    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    const { integration, type } = await subscribedReceiver(token, platform, [{ status: 503 }]);
     const notification = await send(token, type);
     const [leg] = await settled(token, notification.id, 1);
     expect(leg!.status).toBe("FAILED");
@@ -161,11 +161,11 @@ describe("operational events", () => {
 
   it(`${FAILING_STREAK} failed attempts in a row emit exactly one herald/integration.failing; a delivery resets`, async () => {
     // 503, 503, 503, 503 (one leg exhausted), then 503 (the streak reaches 5), more 503s, then 200.
-    const target = await receiver([...Array.from({ length: 7 }, () => ({ status: 503 })), { status: 200 }]);
-    const integration = await createIntegration(token, target.url);
+    const { integration, type } = await subscribedReceiver(token, platform, [
+      ...Array.from({ length: 7 }, () => ({ status: 503 })),
+      { status: 200 },
+    ]);
     const watch = await watcher("herald/integration.failing", "integration_id", integration.id);
-    const type = await freshType(platform);
-    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
     const first = await send(token, type);
     await settled(token, first.id, 1);
     const second = await send(token, type);
@@ -218,11 +218,8 @@ describe("operational events", () => {
   });
 
   it("an event whose fan-out send was lost is stored all the same, and the sweeper queues it", async () => {
-    const target = await receiver([{ status: 400 }]);
-    const integration = await createIntegration(token, target.url);
+    const { integration, type } = await subscribedReceiver(token, platform, [{ status: 400 }]);
     const watch = await watcher("herald/delivery.exhausted", "destination", integration.id);
-    const type = await freshType(platform);
-    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
     // The notification is fanned out here rather than by the queue, and its leg delivered by a consumer whose sends
     // to the fan-out queue fail.
     const held = vi.spyOn(env.FANOUT_QUEUE, "sendBatch").mockResolvedValue(undefined as never);

@@ -13,14 +13,13 @@ import {
 } from "../src/security/integration-secrets";
 import { createSecretBox } from "../src/security/secret-box";
 import { createServices } from "../src/services/container";
-import { ACCOUNT, freshType, receiver, send, settled, subscribe } from "./delivery-helpers";
-import { ACME, BASE, call, expectHeraldError, login, PLATFORM, unique } from "./helpers";
+import { ACCOUNT, freshType, receiver, send, settled, signIn, subscribe } from "./delivery-helpers";
+import { BASE, call, expectHeraldError, login, unique } from "./helpers";
 
 let token: string;
 let platform: string;
 beforeAll(async () => {
-  token = await login(ACME);
-  platform = await login(PLATFORM);
+  ({ token, platform } = await signIn());
 });
 
 const integrationsPath = `/herald/v2/${ACCOUNT}/integrations`;
@@ -328,7 +327,7 @@ describe("integration secrets at rest", () => {
 
   it("answers 503 and stores nothing when the deployment has no ENCRYPTION_KEY, and says why in the logs", async () => {
     const app = createApp();
-    // No keys at all (a previous pair without a current one is a bad setting: test/unit/settings.test.ts).
+    // No keys at all (a previous pair without a current one is a bad setting: test/unit/settings.secrets.test.ts).
     const unconfigured = {
       ...env,
       ENCRYPTION_KEY: undefined,

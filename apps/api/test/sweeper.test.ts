@@ -4,15 +4,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { sweepStalledWork } from "../src/consumers/sweeper";
 import { createServices } from "../src/services/container";
-import {
-  ACCOUNT,
-  createIntegration,
-  freshType,
-  ISOLATED_SWEEP_GRACE_MS,
-  receiver,
-  subscribe,
-} from "./delivery-helpers";
-import { ACME, login, PLATFORM } from "./helpers";
+import { ACCOUNT, ISOLATED_SWEEP_GRACE_MS, signIn, subscribedReceiver } from "./delivery-helpers";
 
 // The sweeper exists for outages: when more than a queue batch's worth of work is stalled, it must still queue all of
 // it (Cloudflare takes at most 100 messages and 256 KB per sendBatch).
@@ -22,16 +14,12 @@ const STALLED = 130;
 let token: string;
 let platform: string;
 beforeAll(async () => {
-  token = await login(ACME);
-  platform = await login(PLATFORM);
+  ({ token, platform } = await signIn());
 });
 
 describe("the sweeper after an outage", () => {
   it(`queues ${STALLED} notifications never fanned out and ${STALLED} overdue legs, in sends Cloudflare accepts`, async () => {
-    const target = await receiver();
-    const integration = await createIntegration(token, target.url);
-    const type = await freshType(platform);
-    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    const { target, integration, type } = await subscribedReceiver(token, platform);
     const { db, newId } = createServices(env);
 
     // Stored long enough ago that only this test's sweep (with a grace as long) takes them.

@@ -4,7 +4,7 @@
 // integration of a type, subscribes it, sends notifications and reads what the vendor's fake took and what Herald's
 // API reports.
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { ACME, PLATFORM, unique } from "../common";
+import { unique } from "../common";
 import type { PagerDutyAlert } from "../fakes/pagerduty";
 import type { VendorCall } from "../fakes/vendor-kit";
 import { ACCOUNT, deliveryTools, type Harness } from "./harness";
@@ -37,14 +37,11 @@ export const vendorUrls = {
 };
 
 export function defineChannelScenarios(harness: ChannelHarness, options: { burst: number }) {
-  const { call, login, freshType, subscribe, send, deliveries, settled } = deliveryTools(harness);
+  const { call, signIn, freshType, subscribe, send, deliveries, settled } = deliveryTools(harness);
 
   let token: string;
   let platform: string;
-  beforeAll(async () => {
-    token = await login(ACME);
-    platform = await login(PLATFORM);
-  });
+  beforeAll(async () => ({ token, platform } = await signIn()));
 
   async function createChannel(body: Record<string, unknown>) {
     const result = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {

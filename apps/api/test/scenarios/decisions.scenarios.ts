@@ -1,49 +1,25 @@
 // "Why was this not delivered?": what fan-out decided for each subscription, read back through
 // get_notification_decisions. Black-box over HTTP, run by both suites: the Worker in workerd (test/decisions.test.ts)
 // and the Node runtime (node/decisions.test.ts).
+import type { Schemas } from "@herald/client";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { ACME, GLOBEX, PLATFORM } from "../common";
+import { GLOBEX } from "../common";
 import { ACCOUNT, deliveryTools, type Harness } from "./harness";
 
-export interface DecisionView {
-  subscription_id: string;
-  subscription_name?: string;
-  decision: string;
-  filter_mismatches?: Array<Record<string, unknown>>;
-  suppressed_by?: string;
-  suppressed_until?: number;
-  destinations?: Array<{
-    subscriber_type: string;
-    subscriber: string;
-    outcome: string;
-    deduplicated_by?: string;
-    integration_disabled_at?: number;
-    integration_disabled_reason?: string;
-    integration_paused_at?: number;
-    user_without_email?: boolean;
-    subscriber_missing?: boolean;
-    delivery?: { id: string; status: string; subscription_id: string; last_error?: string };
-  }>;
-}
-
-export interface DecisionsView {
-  notification_id: string;
-  decided_at?: number;
-  decisions: DecisionView[];
-}
+/** What fan-out decided about one subscription, as `get_notification_decisions` shows it. */
+export type DecisionView = Schemas["Fanout-Decision"];
+/** A notification's decisions. */
+export type DecisionsView = Schemas["Notification-Decisions"];
 
 export function decisionTools(harness: Harness) {
-  const { call } = harness;
+  const { herald } = deliveryTools(harness);
   /** The notification's decisions once fan-out recorded them. */
   function decisions(token: string, notificationId: string): Promise<DecisionsView> {
     return vi.waitFor(
       async () => {
-        const result = await call("GET", `/herald/v2/${ACCOUNT}/decisions?notification_id=${notificationId}`, {
-          token,
-        });
-        expect(result.status).toBe(200);
-        expect(result.body.decided_at).toBeTypeOf("number");
-        return result.body as DecisionsView;
+        const answer = await herald(token).getNotificationDecisions({ notification_id: notificationId });
+        expect(answer.decided_at).toBeTypeOf("number");
+        return answer;
       },
       { timeout: 25_000, interval: 100 },
     );
@@ -62,24 +38,31 @@ export function decisionTools(harness: Harness) {
 }
 
 export function defineDecisionScenarios(harness: Harness) {
-  const { call, login, createIntegration, freshType, subscribe, send, settled, notificationStatus, webhookScenario } =
-    deliveryTools(harness);
+  const {
+    call,
+    login,
+    signIn,
+    createIntegration,
+    freshType,
+    subscribe,
+    send,
+    settled,
+    notificationStatus,
+    webhookScenario,
+  } = deliveryTools(harness);
   const { decisions, of, only } = decisionTools(harness);
   const { receiver } = harness;
 
   let token: string;
   let platform: string;
-  beforeAll(async () => {
-    token = await login(ACME);
-    platform = await login(PLATFORM);
-  });
+  beforeAll(async () => ({ token, platform } = await signIn()));
 
   describe("fan-out decisions", () => {
     it("explains delivered, deduplicated, filtered (clause and values) and inactive subscriptions", async () => {
       const target = await receiver();
       const integration = await createIntegration(token, target.url);
       const type = await freshType(platform);
-      const connection = [{ subscriber: integration.id, subscriber_type: "connection" }];
+      const connection = [{ subscriber: integration.id, subscriber_type: "connection" as const }];
       const escalatedHigh = await subscribe(token, type, connection, {
         filters: {
           and: [

@@ -3,7 +3,7 @@
 // (node/email-integration.test.ts), each with the capture transport, whose e-mails `GET .../emails` reads. Each
 // scenario makes an integration, subscribes it to a fresh type, sends notifications and reads the leg and the e-mail.
 import { beforeAll, describe, expect, it } from "vitest";
-import { ACME, PLATFORM, unique } from "../common";
+import { unique } from "../common";
 import { ACCOUNT, deliveryTools, type Harness } from "./harness";
 
 interface CapturedEmail {
@@ -15,14 +15,12 @@ interface CapturedEmail {
 }
 
 export function defineEmailIntegrationScenarios(harness: Harness) {
-  const { call, login, freshType, subscribe, send, deliveries, settled, notificationStatus } = deliveryTools(harness);
+  const { call, signIn, freshType, subscribe, send, deliveries, settled, notificationStatus, incidentRepeated } =
+    deliveryTools(harness);
 
   let token: string;
   let platform: string;
-  beforeAll(async () => {
-    token = await login(ACME);
-    platform = await login(PLATFORM);
-  });
+  beforeAll(async () => ({ token, platform } = await signIn()));
 
   const mailbox = () => `${unique("tickets")}@example.com`;
 
@@ -100,13 +98,7 @@ export function defineEmailIntegrationScenarios(harness: Harness) {
     it("is e-mailed once per incident within the subscription's suppression interval", async () => {
       const to = mailbox();
       const { type } = await subscribed({ email: to }, { suppression_interval: 60 });
-      const payload = (incident: string) => ({ payload: { long_incident_id: incident, attack_summary: "x" } });
-      const first = await send(token, type, payload("incident-A"));
-      await settled(token, first.id, 1);
-      const repeat = await send(token, type, payload("incident-A"));
-      const other = await send(token, type, payload("incident-B"));
-      await settled(token, other.id, 1);
-      await notificationStatus(token, repeat.id, "completed");
+      const { repeat } = await incidentRepeated(token, type);
       expect(await deliveries(token, repeat.id)).toEqual([]);
       expect(await emailsTo(to)).toHaveLength(2);
     });

@@ -1,8 +1,9 @@
-// What an end-to-end scenario needs from a runtime: HTTP calls to Herald, and a scripted webhook receiver Herald can
-// reach. The workerd suite (delivery-helpers.ts) and the Node suite (node/scenarios.test.ts) each build one; the
-// scenarios, and the tools below, are written once over it.
+// What an end-to-end scenario needs from a runtime: HTTP calls to Herald (raw, and through the typed client), and a
+// scripted webhook receiver Herald can reach. The workerd suite (delivery-helpers.ts) and the Node suite
+// (harness.node.ts) each build one; the scenarios, and the tools below, are written once over it.
+import type { Delivery, HeraldClient, RequestBody, Schemas } from "@herald/client";
 import { expect, vi } from "vitest";
-import { type Call, type Credentials, loginThrough, unique } from "../common";
+import { ACME, type Call, type Credentials, loginThrough, PLATFORM, unique } from "../common";
 import type { ReceivedCall, Step } from "./scripted-receiver";
 
 export type { ReceivedCall, Step } from "./scripted-receiver";
@@ -13,7 +14,10 @@ export interface Receiver {
 }
 
 export interface Harness {
+  /** A raw call, for what a scenario expects Herald to refuse (it sends what the types forbid). */
   call: Call;
+  /** The typed client acting with `who`'s token on its account (`heraldThrough` over the runtime's fetch). */
+  herald(who: { token: string; accountId: string }): HeraldClient;
   /** A fresh receiver answering `steps` in turn, the last one repeating (default: 200 "ok"). */
   receiver(steps?: Step[]): Promise<Receiver>;
   /** What an attempt records when the target drops the connection before answering. */
@@ -24,92 +28,84 @@ export const ACCOUNT = "12345678";
 /** The seeded Acme admin: a user with an e-mail address (scripts/dev-seed.ts). */
 export const ACME_USER = "D0C0FFEE-0000-4000-8000-000012345678";
 
-export interface DeliveryView {
-  id: string;
-  channel: string;
-  destination: string;
-  status: string;
-  address?: string;
-  subject?: string;
-  last_error?: string;
-  attempts: Array<{
-    attempt: number;
-    response_code?: number;
-    error?: string;
-    started_at: number;
-    duration_ms: number;
-    trigger: string;
-    job_id?: string;
-    request_headers?: Record<string, string>;
-  }>;
+/** A delivery (a leg) as `get_notification_deliveries` shows it. */
+export type DeliveryView = Delivery;
+
+type Connection = NonNullable<RequestBody<"create_subscription">["subscribers"]>[number];
+type NotificationBody = RequestBody<"sent_notification">;
+
+/** An Ed25519-signing webhook integration's public key, as the API shows it. */
+export function publicKeyOf(integration: Schemas["Integration"]): string {
+  expect(integration).toMatchObject({ type: "webhook", signature_scheme: "ed25519" });
+  return (integration as Schemas["Integration-Webhook"]).public_key as string;
 }
 
-/** The calls scenarios make again and again, over one harness. */
+/** The calls scenarios make again and again, over one harness; the ones expected to succeed go through the typed client. */
 export function deliveryTools(harness: Harness) {
   const { call } = harness;
 
   const login = (who: Credentials) => loginThrough(call, who);
+  /** The typed client acting with `token` on the scenarios' account. */
+  const herald = (token: string) => harness.herald({ token, accountId: ACCOUNT });
 
-  async function createIntegration(token: string, targetUrl: string, headers: Record<string, string> = {}) {
-    const result = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
-      token,
-      body: { name: unique("hook"), target_url: targetUrl, headers },
-    });
-    expect(result.status).toBe(201);
-    return result.body as { id: string };
+  /** The Acme admin's and the platform admin's tokens, for a scenario file's `beforeAll`. */
+  async function signIn() {
+    return { token: await login(ACME), platform: await login(PLATFORM) };
+  }
+
+  function createIntegration(token: string, targetUrl: string, headers: Record<string, string> = {}) {
+    return herald(token).createIntegration({ name: unique("hook"), target_url: targetUrl, headers });
   }
 
   /** A fresh notification type, so no other test's subscriptions receive this test's notifications. */
-  async function freshType(platformToken: string, overrides: Record<string, unknown> = {}): Promise<string> {
-    const type = `${unique("test")}/alerts`;
-    const result = await call("POST", "/herald/v2/notification_types", {
-      token: platformToken,
-      body: {
-        notification_type: type,
+  async function freshType(
+    platformToken: string,
+    overrides: Partial<RequestBody<"create_notification_type">> = {},
+  ): Promise<string> {
+    const created = await harness
+      .herald({ token: platformToken, accountId: PLATFORM.accountId })
+      .createNotificationType({
+        notification_type: `${unique("test")}/alerts`,
         name: "Test alerts",
         default_template: "incidents_template",
         default_email_subject: "{{payload.threat}} alert: {{payload.attack_summary}}",
         ...overrides,
-      },
-    });
-    expect(result.status).toBe(201);
-    return type;
+      });
+    return created.notification_type;
   }
 
-  async function subscribe(
+  function subscribe(
     token: string,
     type: string,
-    subscribers: Array<{ subscriber: string; subscriber_type: string }>,
-    extra: Record<string, unknown> = {},
+    subscribers: Connection[],
+    extra: Partial<RequestBody<"create_subscription">> = {},
   ) {
-    const result = await call("POST", `/herald/v2/${ACCOUNT}/subscriptions`, {
-      token,
-      body: { name: unique("sub"), class: "event", notification_type: type, subscribers, ...extra },
+    return herald(token).createSubscription({
+      name: unique("sub"),
+      class: "event",
+      notification_type: type,
+      subscribers,
+      ...extra,
     });
-    expect(result.status).toBe(201);
-    return result.body as { id: string };
   }
 
-  async function send(token: string, type: string, overrides: Record<string, unknown> = {}, headers = {}) {
-    const result = await call("POST", `/herald/v2/${ACCOUNT}/notifications`, {
-      token,
-      headers,
-      body: {
-        type,
-        notification_data: { threat_level: "high", escalated: true },
-        asset_data: {},
-        payload: { long_incident_id: unique("incident"), threat: "High", attack_summary: "SSH brute force" },
-        ...overrides,
-      },
-    });
-    expect(result.status).toBe(202);
-    return result.body as { id: string; status: string };
+  /** The body `send` posts: a high, escalated incident of `type`, with `overrides` on top. */
+  function notificationBody(type: string, overrides: Partial<NotificationBody> = {}): NotificationBody {
+    return {
+      type,
+      notification_data: { threat_level: "high", escalated: true },
+      asset_data: {},
+      payload: { long_incident_id: unique("incident"), threat: "High", attack_summary: "SSH brute force" },
+      ...overrides,
+    };
+  }
+
+  function send(token: string, type: string, overrides: Partial<NotificationBody> = {}, headers = {}) {
+    return herald(token).sentNotification(notificationBody(type, overrides), { headers });
   }
 
   async function deliveries(token: string, notificationId: string): Promise<DeliveryView[]> {
-    const result = await call("GET", `/herald/v2/${ACCOUNT}/deliveries?notification_id=${notificationId}`, { token });
-    expect(result.status).toBe(200);
-    return result.body.deliveries as DeliveryView[];
+    return (await herald(token).getNotificationDeliveries({ notification_id: notificationId })).deliveries;
   }
 
   // vi.waitFor rather than expect.poll: it needs no current test, so scenarios can run concurrently.
@@ -128,31 +124,67 @@ export function deliveryTools(harness: Harness) {
   /** Waits until the notification has the status (fan-out that reaches no one completes it without legs). */
   function notificationStatus(token: string, notificationId: string, status: string) {
     return vi.waitFor(async () => {
-      const result = await call("GET", `/herald/v2/${ACCOUNT}/notifications/${notificationId}`, { token });
-      expect(result.body.status).toBe(status);
+      expect((await herald(token).getAccountNotification(notificationId)).status).toBe(status);
     }, waiting);
+  }
+
+  /**
+   * Incident A, A again, then B, sent to `type` (whose subscription suppresses repeats): waits until A's and B's one
+   * leg settled and the repeat is completed, and answers the three notifications.
+   */
+  async function incidentRepeated(token: string, type: string) {
+    const payload = (incident: string) => ({ payload: { long_incident_id: incident, attack_summary: "x" } });
+    const first = await send(token, type, payload("incident-A"));
+    await settled(token, first.id, 1);
+    const repeat = await send(token, type, payload("incident-A"));
+    const other = await send(token, type, payload("incident-B"));
+    await settled(token, other.id, 1);
+    await notificationStatus(token, repeat.id, "completed");
+    return { first, repeat, other };
   }
 
   /** A receiver answering `steps`, subscribed through a fresh integration to a fresh type, and one notification sent. */
   async function webhookScenario(token: string, platformToken: string, steps?: Step[]) {
-    const target = await harness.receiver(steps);
-    const integration = await createIntegration(token, target.url);
-    const type = await freshType(platformToken);
-    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    const { target, integration, type } = await subscribedReceiver(token, platformToken, steps);
     const notification = await send(token, type);
     return { target, integration, type, notification };
   }
 
+  /** A receiver answering `steps`, subscribed through a fresh integration to a fresh type; nothing sent yet. */
+  async function subscribedReceiver(token: string, platformToken: string, steps?: Step[]) {
+    const target = await harness.receiver(steps);
+    const integration = await createIntegration(token, target.url);
+    return { target, integration, type: await connectedType(token, platformToken, integration.id) };
+  }
+
+  /** A fresh type with the integration subscribed to it (one subscription, `extra` on top), answered by name. */
+  async function connectedType(
+    token: string,
+    platformToken: string,
+    integrationId: string,
+    extra: Partial<RequestBody<"create_subscription">> = {},
+  ) {
+    const type = await freshType(platformToken);
+    await subscribe(token, type, [{ subscriber: integrationId, subscriber_type: "connection" }], extra);
+    return type;
+  }
+
   return {
     call,
+    herald,
     login,
+    signIn,
     createIntegration,
     freshType,
     subscribe,
     send,
+    notificationBody,
     deliveries,
     settled,
     notificationStatus,
+    incidentRepeated,
     webhookScenario,
+    subscribedReceiver,
+    connectedType,
   };
 }

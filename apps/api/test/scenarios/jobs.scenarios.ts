@@ -2,7 +2,7 @@
 // (test/jobs.test.ts) and the Node runtime (node/jobs.test.ts). A receiver fails, then works again; the job puts the
 // failed deliveries back in the queue and its progress is read over HTTP.
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { ACME, ACME_WRITER, GLOBEX, PLATFORM } from "../common";
+import { ACME_WRITER, GLOBEX } from "../common";
 import { ACCOUNT, deliveryTools, type Harness } from "./harness";
 
 interface JobView {
@@ -17,14 +17,12 @@ interface JobView {
 }
 
 export function defineJobScenarios(harness: Harness) {
-  const { call, login, createIntegration, freshType, subscribe, send, deliveries, settled } = deliveryTools(harness);
+  const { call, login, signIn, createIntegration, freshType, subscribe, send, deliveries, settled } =
+    deliveryTools(harness);
 
   let token: string;
   let platform: string;
-  beforeAll(async () => {
-    token = await login(ACME);
-    platform = await login(PLATFORM);
-  });
+  beforeAll(async () => ({ token, platform } = await signIn()));
 
   const startJob = (kind: "recover" | "replay", integrationId: string, since: number, as = token) =>
     call("POST", `/herald/v2/${ACCOUNT}/integrations/${integrationId}/${kind}`, { token: as, body: { since } });

@@ -3,19 +3,16 @@
 // `max_in_flight`, watched by a receiver that records when each call arrived, and a paused integration resumed.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ARRIVAL_JITTER_MS, mostAtOnce, rateBreaches } from "../../src/lib/limit-checks";
-import { ACME, PLATFORM, unique } from "../common";
+import { unique } from "../common";
 import { ACCOUNT, deliveryTools, type Harness } from "./harness";
 import type { ReceivedCall } from "./scripted-receiver";
 
 export function defineStormScenarios(harness: Harness, options: { notifications: number }) {
-  const { call, login, freshType, subscribe, send, settled } = deliveryTools(harness);
+  const { call, signIn, freshType, subscribe, send, settled } = deliveryTools(harness);
   const { receiver } = harness;
   let token: string;
   let platform: string;
-  beforeAll(async () => {
-    token = await login(ACME);
-    platform = await login(PLATFORM);
-  });
+  beforeAll(async () => ({ token, platform } = await signIn()));
 
   async function limitedIntegration(url: string, controls: Record<string, unknown>) {
     const created = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {

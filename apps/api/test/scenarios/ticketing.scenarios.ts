@@ -4,7 +4,7 @@
 // tickets apart), subscribes it to a fresh type, sends notifications one after another and reads what the vendor's
 // fake holds and what Herald reports.
 import { beforeAll, describe, expect, it } from "vitest";
-import { ACME, PLATFORM, unique } from "../common";
+import { unique } from "../common";
 import { adfProblem, JIRA_HOST, type JiraIssue } from "../fakes/jira";
 import { SNOW_HOST, type SnowIncident } from "../fakes/servicenow";
 import type { VendorCall } from "../fakes/vendor-kit";
@@ -14,16 +14,13 @@ import { ACCOUNT, deliveryTools } from "./harness";
 const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
 
 export function defineTicketingScenarios(harness: ChannelHarness) {
-  const { call, login, freshType, subscribe, send, settled } = deliveryTools(harness);
+  const { call, signIn, freshType, subscribe, send, settled } = deliveryTools(harness);
   const jiraSite = () => harness.vendorUrl(`https://${JIRA_HOST}`);
   const snowSite = () => harness.vendorUrl(`https://${SNOW_HOST}`);
 
   let token: string;
   let platform: string;
-  beforeAll(async () => {
-    token = await login(ACME);
-    platform = await login(PLATFORM);
-  });
+  beforeAll(async () => ({ token, platform } = await signIn()));
 
   async function subscribed(body: Record<string, unknown>) {
     const created = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
