@@ -40,6 +40,18 @@ export function publicKeyOf(integration: Schemas["Integration"]): string {
   return (integration as Schemas["Integration-Webhook"]).public_key as string;
 }
 
+/** A create request of any integration type, without the name (the tools give each integration a unique one). */
+export type IntegrationBody =
+  RequestBody<"create_integration"> extends infer Body ? (Body extends unknown ? Omit<Body, "name"> : never) : never;
+
+type IntegrationType = NonNullable<Schemas["Integration"]["type"]>;
+
+/** The integration as its type shows it (its masked credentials...), checking the API answered that type. */
+export function ofType<Type extends IntegrationType>(integration: Schemas["Integration"], type: Type) {
+  expect(integration.type).toBe(type);
+  return integration as Extract<Schemas["Integration"], { type?: Type }>;
+}
+
 /** The calls scenarios make again and again, over one harness; the ones expected to succeed go through the typed client. */
 export function deliveryTools(harness: Harness) {
   const { call } = harness;
@@ -55,6 +67,17 @@ export function deliveryTools(harness: Harness) {
 
   function createIntegration(token: string, targetUrl: string, headers: Record<string, string> = {}) {
     return herald(token).createIntegration({ name: unique("hook"), target_url: targetUrl, headers });
+  }
+
+  /** An integration of any type (`body`), named `prefix-…`, through the typed client, checking the 201. */
+  async function createIntegrationOf(token: string, body: IntegrationBody, prefix = "integration") {
+    const { data, error, response } = await herald(token).raw.POST("/herald/v2/{account_id}/integrations", {
+      params: { path: { account_id: ACCOUNT } },
+      body: { name: unique(prefix), ...body } as RequestBody<"create_integration">,
+    });
+    expect(response.status, JSON.stringify(error)).toBe(201);
+    if (!data) throw new Error("the integration was not created");
+    return data;
   }
 
   /** A fresh notification type, so no other test's subscriptions receive this test's notifications. */
@@ -175,6 +198,7 @@ export function deliveryTools(harness: Harness) {
     login,
     signIn,
     createIntegration,
+    createIntegrationOf,
     freshType,
     subscribe,
     send,

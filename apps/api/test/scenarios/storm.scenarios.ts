@@ -1,27 +1,24 @@
 // Alert storms, written once over a harness and run by both suites (test/storms.test.ts in workerd,
 // test/node/storms.test.ts on the Node runtime): a burst of notifications to one integration with a rate limit and
 // `max_in_flight`, watched by a receiver that records when each call arrived, and a paused integration resumed.
+import type { Schemas } from "@herald/client";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ARRIVAL_JITTER_MS, mostAtOnce, rateBreaches } from "../../src/lib/limit-checks";
 import { unique } from "../common";
 import { ACCOUNT, deliveryTools, type Harness } from "./harness";
 import type { ReceivedCall } from "./scripted-receiver";
 
+type Limits = Pick<Schemas["Create-Integration-Webhook"], "rate_limit" | "max_in_flight" | "ordering">;
+
 export function defineStormScenarios(harness: Harness, options: { notifications: number }) {
-  const { call, signIn, freshType, subscribe, send, settled } = deliveryTools(harness);
+  const { call, herald, createIntegrationOf, signIn, freshType, subscribe, send, settled } = deliveryTools(harness);
   const { receiver } = harness;
   let token: string;
   let platform: string;
   beforeAll(async () => ({ token, platform } = await signIn()));
 
-  async function limitedIntegration(url: string, controls: Record<string, unknown>) {
-    const created = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
-      token,
-      body: { name: unique("storm"), target_url: url, ...controls },
-    });
-    expect(created.status).toBe(201);
-    return created.body as { id: string; rate_limit: unknown; max_in_flight: unknown };
-  }
+  const limitedIntegration = (url: string, controls: Limits) =>
+    createIntegrationOf(token, { target_url: url, ...controls }, "storm");
 
   /** Sends `count` notifications of `type`, twenty at a time. */
   async function burst(type: string, count: number) {
@@ -80,27 +77,27 @@ export function defineStormScenarios(harness: Harness, options: { notifications:
       const integration = await limitedIntegration(target.url, {});
       const type = await freshType(platform);
       await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
-      const paused = await call("POST", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/pause`, { token });
-      expect(paused.status).toBe(200);
-      expect(paused.body).toMatchObject({ paused: true, paused_at: expect.any(Number) });
+      const paused = await herald(token).raw.POST("/herald/v2/{account_id}/integrations/{id}/pause", {
+        params: { path: { account_id: ACCOUNT, id: integration.id } },
+      });
+      expect(paused.response.status).toBe(200);
+      expect(paused.data).toMatchObject({ paused: true, paused_at: expect.any(Number) });
 
       const sent = await burst(type, 3);
       // Fan-out made the legs and the consumer parked them: PENDING, never attempted, nothing called.
       await vi.waitFor(
         async () => {
-          const result = await call("GET", `/herald/v2/${ACCOUNT}/deliveries?notification_id=${sent[0]?.id}`, {
-            token,
-          });
-          expect(result.body.deliveries).toEqual([expect.objectContaining({ status: "PENDING", attempts: [] })]);
+          const result = await herald(token).getNotificationDeliveries({ notification_id: sent[0]?.id as string });
+          expect(result.deliveries).toEqual([expect.objectContaining({ status: "PENDING", attempts: [] })]);
         },
         { timeout: 15_000, interval: 100 },
       );
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(await target.calls()).toHaveLength(0);
 
-      const resumed = await call("POST", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/resume`, { token });
-      expect(resumed.body).toMatchObject({ paused: false });
-      expect(resumed.body.paused_at).toBeUndefined();
+      const resumed = await herald(token).resumeIntegration(integration.id);
+      expect(resumed).toMatchObject({ paused: false });
+      expect(resumed.paused_at).toBeUndefined();
       for (const notification of sent) {
         const [leg] = await settled(token, notification.id, 1);
         expect(leg).toMatchObject({ status: "DELIVRD" });
@@ -108,9 +105,9 @@ export function defineStormScenarios(harness: Harness, options: { notifications:
       }
       expect(await target.calls()).toHaveLength(3);
       // Both are changes to the integration, in its audit log; pausing it again changes (and records) nothing.
-      await call("POST", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/resume`, { token });
-      const log = await call("GET", `/herald/v2/${ACCOUNT}/audit_events?target_id=${integration.id}`, { token });
-      const actions = (log.body.audit_events as Array<{ action: string }>).map((event) => event.action);
+      await herald(token).resumeIntegration(integration.id);
+      const log = await herald(token).getAuditEvents({ target_id: integration.id });
+      const actions = log.audit_events.map((event) => event.action);
       expect(actions.filter((action) => action !== "integration.created").sort()).toEqual([
         "integration.paused",
         "integration.resumed",
@@ -177,20 +174,23 @@ export function defineStormScenarios(harness: Harness, options: { notifications:
     });
 
     it("shows a chat type's vendor default, takes its own limit, and clears it back to the default with null", async () => {
-      const created = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
-        token,
-        body: { name: unique("slack"), type: "slack", target_url: "https://hooks.slack.com/services/T0/B0/abcdefgh" },
+      const created = await herald(token).createIntegration({
+        name: unique("slack"),
+        type: "slack",
+        target_url: "https://hooks.slack.com/services/T0/B0/abcdefgh",
       });
-      expect(created.body).toMatchObject({
+      expect(created).toMatchObject({
         rate_limit: { per_second: 1, burst: 1 },
         max_in_flight: null,
         paused: false,
       });
-      const path = `/herald/v2/${ACCOUNT}/integrations/${created.body.id}`;
-      const own = await call("PUT", path, { token, body: { rate_limit: { per_second: 0.5 }, max_in_flight: 1 } });
-      expect(own.body).toMatchObject({ rate_limit: { per_second: 0.5, burst: 1 }, max_in_flight: 1 });
-      const cleared = await call("PUT", path, { token, body: { rate_limit: null, max_in_flight: null } });
-      expect(cleared.body).toMatchObject({ rate_limit: { per_second: 1, burst: 1 }, max_in_flight: null });
+      const own = await herald(token).updateIntegration(created.id, {
+        rate_limit: { per_second: 0.5 },
+        max_in_flight: 1,
+      });
+      expect(own).toMatchObject({ rate_limit: { per_second: 0.5, burst: 1 }, max_in_flight: 1 });
+      const cleared = await herald(token).updateIntegration(created.id, { rate_limit: null, max_in_flight: null });
+      expect(cleared).toMatchObject({ rate_limit: { per_second: 1, burst: 1 }, max_in_flight: null });
     });
   });
 }
