@@ -1,40 +1,44 @@
 // Recover and replay jobs end to end, written once over a harness and run by both suites: the Worker in workerd
 // (test/jobs.test.ts) and the Node runtime (node/jobs.test.ts). A receiver fails, then works again; the job puts the
 // failed deliveries back in the queue and its progress is read over HTTP.
+import type { Schemas } from "@herald/client";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ACME_WRITER, GLOBEX } from "../common";
 import { ACCOUNT, deliveryTools, type Harness } from "./harness";
 
-interface JobView {
-  id: string;
-  job_id?: string;
-  kind: string;
-  status: string;
-  matched: number;
-  requeued: number;
-  since: number;
-  integration_id: string;
-}
+type Kind = "recover" | "replay";
 
 export function defineJobScenarios(harness: Harness) {
-  const { call, login, signIn, createIntegration, freshType, subscribe, send, deliveries, settled } =
+  const { call, herald, login, signIn, createIntegration, freshType, subscribe, send, deliveries, settled } =
     deliveryTools(harness);
 
   let token: string;
   let platform: string;
   beforeAll(async () => ({ token, platform } = await signIn()));
 
-  const startJob = (kind: "recover" | "replay", integrationId: string, since: number, as = token) =>
-    call("POST", `/herald/v2/${ACCOUNT}/integrations/${integrationId}/${kind}`, { token: as, body: { since } });
+  /** Starts a job the test expects Herald to accept, through the typed client: the answer's status and the job. */
+  async function startJob(kind: Kind, integrationId: string, since: number) {
+    const request = { params: { path: { account_id: ACCOUNT, id: integrationId } }, body: { since } };
+    const client = herald(token).raw;
+    const { data, response } =
+      kind === "recover"
+        ? await client.POST("/herald/v2/{account_id}/integrations/{id}/recover", request)
+        : await client.POST("/herald/v2/{account_id}/integrations/{id}/replay", request);
+    expect(response.status).toBe(202);
+    return data as Schemas["Job-Accepted"];
+  }
+
+  /** Starts a job the test expects Herald to refuse: a raw call, sending what the types may forbid. */
+  const refusedJob = (kind: Kind, integrationId: string, body: unknown, as = token) =>
+    call("POST", `/herald/v2/${ACCOUNT}/integrations/${integrationId}/${kind}`, { token: as, body });
 
   /** Waits for the job to finish, and answers it. */
   const finished = (jobId: string) =>
     vi.waitFor(
       async () => {
-        const result = await call("GET", `/herald/v2/${ACCOUNT}/jobs/${jobId}`, { token });
-        expect(result.status).toBe(200);
-        expect(result.body.status).toBe("completed");
-        return result.body as JobView;
+        const job = await herald(token).getJob(jobId);
+        expect(job.status).toBe("completed");
+        return job;
       },
       { timeout: 25_000, interval: 100 },
     );
@@ -62,9 +66,7 @@ export function defineJobScenarios(harness: Harness) {
       const second = await send(token, type);
       await settled(token, second.id, 2, ["FAILED"]);
 
-      const started = await startJob("recover", integration.id, since);
-      expect(started.status).toBe(202);
-      const job = started.body as JobView;
+      const job = await startJob("recover", integration.id, since);
       expect(job).toMatchObject({
         job_id: job.id,
         kind: "recover",
@@ -91,8 +93,7 @@ export function defineJobScenarios(harness: Harness) {
 
       // Asked again with the same `since`: nothing left to do, nothing sent twice.
       const again = await startJob("recover", integration.id, since);
-      expect(again.status).toBe(202);
-      const repeat = await finished((again.body as JobView).id);
+      const repeat = await finished(again.id);
       expect(repeat).toMatchObject({ matched: 0, requeued: 0 });
       expect(await target.calls()).toHaveLength(4);
       expect(await otherTarget.calls()).toHaveLength(2);
@@ -107,15 +108,13 @@ export function defineJobScenarios(harness: Harness) {
       const notification = await send(token, type);
       await settled(token, notification.id, 1, ["FAILED"]);
 
-      const [a, b] = await Promise.all([
+      // Both accepted (startJob checks each 202).
+      const jobs = await Promise.all([
         startJob("recover", integration.id, since),
         startJob("recover", integration.id, since),
       ]);
-      expect([a.status, b.status]).toEqual([202, 202]);
-      await finished((a.body as JobView).id);
-      await finished((b.body as JobView).id);
+      for (const job of jobs) await finished(job.id);
       await settled(token, notification.id, 1, ["DELIVRD"]);
-      const jobs = [a.body as JobView, b.body as JobView];
       // Either the same job, or the second found the leg already taken.
       if (jobs[0]?.id !== jobs[1]?.id) {
         const final = await Promise.all(jobs.map((j) => finished(j.id)));
@@ -128,34 +127,30 @@ export function defineJobScenarios(harness: Harness) {
     it("answers 400 beyond 14 days back or in the future, 404 across accounts, 403 without the admin role", async () => {
       const target = await harness.receiver();
       const integration = await createIntegration(token, target.url);
-      const tooOld = await startJob("recover", integration.id, nowSeconds() - 15 * 86_400);
+      const tooOld = await refusedJob("recover", integration.id, { since: nowSeconds() - 15 * 86_400 });
       expect(tooOld.status).toBe(400);
       expect(tooOld.body).toMatchObject({ error: "invalid_value", path: "since" });
-      const future = await startJob("replay", integration.id, nowSeconds() + 3_600);
+      const future = await refusedJob("replay", integration.id, { since: nowSeconds() + 3_600 });
       expect(future.status).toBe(400);
       expect(future.body).toMatchObject({ error: "invalid_value", path: "since" });
-      const missing = await call("POST", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/recover`, {
-        token,
-        body: {},
-      });
+      const missing = await refusedJob("recover", integration.id, {});
       expect(missing.status).toBe(400);
       expect(missing.body.error).toBeDefined();
 
       const ok = await startJob("recover", integration.id, nowSeconds() - 60);
-      expect(ok.status).toBe(202);
       const globex = await login(GLOBEX);
       const across = await call("POST", `/herald/v2/${GLOBEX.accountId}/integrations/${integration.id}/recover`, {
         token: globex,
         body: { since: nowSeconds() - 60 },
       });
       expect(across.status).toBe(404);
-      const jobAcross = await call("GET", `/herald/v2/${GLOBEX.accountId}/jobs/${(ok.body as JobView).id}`, {
+      const jobAcross = await call("GET", `/herald/v2/${GLOBEX.accountId}/jobs/${ok.id}`, {
         token: globex,
       });
       expect(jobAcross.status).toBe(404);
       expect((await call("GET", `/herald/v2/${ACCOUNT}/jobs/NO-SUCH-JOB`, { token })).status).toBe(404);
       const writer = await login(ACME_WRITER);
-      expect((await startJob("recover", integration.id, nowSeconds() - 60, writer)).status).toBe(403);
+      expect((await refusedJob("recover", integration.id, { since: nowSeconds() - 60 }, writer)).status).toBe(403);
     });
   });
 
@@ -174,18 +169,17 @@ export function defineJobScenarios(harness: Harness) {
       expect(skipped?.attempts.map((a) => a.response_code)).toEqual([undefined]);
       expect(skipped?.last_error).toMatch(/integration is disabled/);
 
-      const whileDisabled = await startJob("replay", integration.id, since);
+      const whileDisabled = await refusedJob("replay", integration.id, { since });
       expect(whileDisabled.status).toBe(409);
       expect(whileDisabled.body.error).toBe("conflict");
 
-      const enabled = await call("PUT", `/herald/v2/${ACCOUNT}/integrations/${integration.id}`, {
-        token,
+      const enabled = await herald(token).raw.PUT("/herald/v2/{account_id}/integrations/{id}", {
+        params: { path: { account_id: ACCOUNT, id: integration.id } },
         body: { name: "enabled again" },
       });
-      expect(enabled.status).toBe(200);
+      expect(enabled.response.status).toBe(200);
       const started = await startJob("replay", integration.id, since);
-      expect(started.status).toBe(202);
-      expect(await finished((started.body as JobView).id)).toMatchObject({ kind: "replay", matched: 1, requeued: 1 });
+      expect(await finished(started.id)).toMatchObject({ kind: "replay", matched: 1, requeued: 1 });
 
       const [delivered] = await settled(token, missed.id, 1, ["DELIVRD"]);
       expect((delivered?.attempts ?? []).map((a) => a.trigger)).toEqual(["queue", "replay"]);
@@ -196,7 +190,7 @@ export function defineJobScenarios(harness: Harness) {
 
       // Once: a second replay finds nothing.
       const again = await startJob("replay", integration.id, since);
-      expect(await finished((again.body as JobView).id)).toMatchObject({ matched: 0, requeued: 0 });
+      expect(await finished(again.id)).toMatchObject({ matched: 0, requeued: 0 });
       expect(await target.calls()).toHaveLength(2);
     });
   });
