@@ -3,11 +3,12 @@
 // outboundService, and the Node runtime (node/channels.test.ts), where they listen on loopback. Each scenario makes an
 // integration of a type, subscribes it, sends notifications and reads what the vendor's fake took and what Herald's
 // API reports.
+import type { RequestBody } from "@herald/client";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { unique } from "../common";
 import type { PagerDutyAlert } from "../fakes/pagerduty";
 import type { VendorCall } from "../fakes/vendor-kit";
-import { ACCOUNT, deliveryTools, type Harness } from "./harness";
+import { ACCOUNT, deliveryTools, type Harness, type IntegrationBody, ofType } from "./harness";
 
 export interface ChannelHarness extends Harness {
   /** What Herald should call for a vendor URL (the URL itself in workerd, its loopback fake on Node). */
@@ -37,20 +38,14 @@ export const vendorUrls = {
 };
 
 export function defineChannelScenarios(harness: ChannelHarness, options: { burst: number }) {
-  const { call, signIn, freshType, subscribe, send, deliveries, settled } = deliveryTools(harness);
+  const { call, herald, createIntegrationOf, signIn, freshType, subscribe, send, deliveries, settled } =
+    deliveryTools(harness);
 
   let token: string;
   let platform: string;
   beforeAll(async () => ({ token, platform } = await signIn()));
 
-  async function createChannel(body: Record<string, unknown>) {
-    const result = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
-      token,
-      body: { name: unique("channel"), ...body },
-    });
-    expect(result.status, JSON.stringify(result.body)).toBe(201);
-    return result.body as { id: string; target_url: string } & Record<string, unknown>;
-  }
+  const createChannel = (body: IntegrationBody) => createIntegrationOf(token, body, "channel");
 
   async function vendorCalls(host: string, key: string): Promise<VendorCall[]> {
     const response = await fetch(harness.vendorUrl(`https://${host}/__requests/${key}`));
@@ -58,7 +53,7 @@ export function defineChannelScenarios(harness: ChannelHarness, options: { burst
   }
 
   /** An integration subscribed to a fresh type, so only this scenario's notifications reach it. */
-  async function subscribed(body: Record<string, unknown>, subscription: Record<string, unknown> = {}) {
+  async function subscribed(body: IntegrationBody, subscription: Partial<RequestBody<"create_subscription">> = {}) {
     const integration = await createChannel(body);
     const type = await freshType(platform);
     await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }], subscription);
@@ -68,7 +63,9 @@ export function defineChannelScenarios(harness: ChannelHarness, options: { burst
   describe("chat channels", () => {
     it("slack: posts Block Kit with a text fallback, and never shows or logs the webhook URL", async () => {
       const { key, url } = vendorUrls.slack();
-      const { integration, type } = await subscribed({ type: "slack", target_url: harness.vendorUrl(url) });
+      const subscription = await subscribed({ type: "slack", target_url: harness.vendorUrl(url) });
+      const { type } = subscription;
+      const integration = ofType(subscription.integration, "slack");
       expect(integration.target_url).not.toContain(key.split("/")[2]);
       expect(integration.target_url).toMatch(/\/\*\*\*\*/);
       const notification = await send(token, type, {
@@ -87,8 +84,8 @@ export function defineChannelScenarios(harness: ChannelHarness, options: { burst
       const mrkdwn = JSON.stringify(message.blocks).match(/"type":"mrkdwn","text":"[^"]*"/g) ?? [];
       for (const text of [message.text, ...mrkdwn]) expect(text).not.toContain("<!channel>");
       expect(message.text).toContain("&lt;!channel&gt;");
-      const listed = await call("GET", `/herald/v2/${ACCOUNT}/integrations/${integration.id}`, { token });
-      expect(JSON.stringify(listed.body)).not.toContain(key.split("/")[2]);
+      const listed = await herald(token).getAccountIntegration(integration.id);
+      expect(JSON.stringify(listed)).not.toContain(key.split("/")[2]);
     });
 
     it("msteams: posts an Adaptive Card message the Workflows trigger accepts", async () => {
@@ -184,7 +181,7 @@ export function defineChannelScenarios(harness: ChannelHarness, options: { burst
   describe("pagerduty", () => {
     it("keeps one PagerDuty incident per Herald incident, and resolves it when the incident closes", async () => {
       const routingKey = random(32);
-      const { integration, type } = await subscribed({
+      const subscription = await subscribed({
         type: "pagerduty",
         routing_key: routingKey,
         severity_map: { high: "critical" },
@@ -192,6 +189,8 @@ export function defineChannelScenarios(harness: ChannelHarness, options: { burst
           ? { target_url: harness.vendorUrl("https://events.pagerduty.com/v2/enqueue") }
           : {}),
       });
+      const { type } = subscription;
+      const integration = ofType(subscription.integration, "pagerduty");
       expect(integration.routing_key).toBe(`****${routingKey.slice(-4)}`);
       const incident = unique("incident");
       const payload = { long_incident_id: incident, threat: "High", attack_summary: "Ransomware" };
@@ -253,26 +252,26 @@ export function defineChannelScenarios(harness: ChannelHarness, options: { burst
     it("sends a sample of the chosen type through the integration and answers what the vendor said", async () => {
       const { key, url } = vendorUrls.slack();
       const integration = await createChannel({ type: "slack", target_url: harness.vendorUrl(url) });
-      const result = await call("POST", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/test`, {
-        token,
+      const result = await herald(token).raw.POST("/herald/v2/{account_id}/integrations/{id}/test", {
+        params: { path: { account_id: ACCOUNT, id: integration.id } },
         body: { notification_type: "report/scheduled" },
       });
-      expect(result.status).toBe(200);
-      expect(result.body).toMatchObject({ code: 200, rawbody: "ok", delivered: true });
-      expect(result.body.request_body).toContain("Herald test report");
+      expect(result.response.status).toBe(200);
+      expect(result.data).toMatchObject({ code: 200, rawbody: "ok", delivered: true });
+      expect(result.data?.request_body).toContain("Herald test report");
       expect(await vendorCalls("hooks.slack.com", key)).toHaveLength(1);
     });
 
     it("tests an unsaved configuration at /{type}/test, as Alert Logic's console does, storing nothing", async () => {
       const { key, url } = vendorUrls.discord();
       const name = unique("unsaved");
-      const result = await call("POST", `/herald/v2/${ACCOUNT}/discord/test`, {
-        token,
+      const result = await herald(token).raw.POST("/herald/v2/{account_id}/{type}/test", {
+        params: { path: { account_id: ACCOUNT, type: "discord" } },
         body: { name, target_url: harness.vendorUrl(url) },
       });
-      expect(result.status, JSON.stringify(result.body)).toBe(200);
-      expect(result.body).toMatchObject({ code: 204, delivered: true });
-      expect(JSON.parse(result.body.request_body)).toHaveProperty("embeds");
+      expect(result.response.status, JSON.stringify(result.error)).toBe(200);
+      expect(result.data).toMatchObject({ code: 204, delivered: true });
+      expect(JSON.parse(result.data?.request_body ?? "")).toHaveProperty("embeds");
       expect(await vendorCalls("discord.com", key)).toHaveLength(1);
 
       const wrongKey = await call("POST", `/herald/v2/${ACCOUNT}/pagerduty/test`, {
@@ -282,8 +281,8 @@ export function defineChannelScenarios(harness: ChannelHarness, options: { burst
       expect(wrongKey.status).toBe(400);
       expect(wrongKey.body).toMatchObject({ path: "routing_key" });
       // Other scenarios create integrations meanwhile: the tested one is known by its name.
-      const listed = (await call("GET", `/herald/v2/${ACCOUNT}/integrations`, { token })).body.integrations;
-      expect(listed.map((integration: { name: string }) => integration.name)).not.toContain(name);
+      const listed = (await herald(token).getAccountIntegrations()).integrations;
+      expect(listed.map((integration) => integration.name)).not.toContain(name);
     });
   });
 }
