@@ -9,12 +9,12 @@ import { adfProblem, JIRA_HOST, type JiraIssue } from "../fakes/jira";
 import { SNOW_HOST, type SnowIncident } from "../fakes/servicenow";
 import type { VendorCall } from "../fakes/vendor-kit";
 import type { ChannelHarness } from "./channel.scenarios";
-import { ACCOUNT, deliveryTools } from "./harness";
+import { ACCOUNT, deliveryTools, type IntegrationBody, ofType } from "./harness";
 
 const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
 
 export function defineTicketingScenarios(harness: ChannelHarness) {
-  const { call, signIn, freshType, subscribe, send, settled } = deliveryTools(harness);
+  const { herald, createIntegrationOf, signIn, freshType, subscribe, send, settled } = deliveryTools(harness);
   const jiraSite = () => harness.vendorUrl(`https://${JIRA_HOST}`);
   const snowSite = () => harness.vendorUrl(`https://${SNOW_HOST}`);
 
@@ -22,15 +22,11 @@ export function defineTicketingScenarios(harness: ChannelHarness) {
   let platform: string;
   beforeAll(async () => ({ token, platform } = await signIn()));
 
-  async function subscribed(body: Record<string, unknown>) {
-    const created = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
-      token,
-      body: { name: unique("tickets"), ...body },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
+  async function subscribed(body: IntegrationBody) {
+    const integration = await createIntegrationOf(token, body, "tickets");
     const type = await freshType(platform);
-    await subscribe(token, type, [{ subscriber: created.body.id, subscriber_type: "connection" }]);
-    return { integration: created.body as Record<string, unknown> & { id: string }, type };
+    await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }]);
+    return { integration, type };
   }
 
   /** Sends a notification and waits for its one leg to settle. */
@@ -59,8 +55,9 @@ export function defineTicketingScenarios(harness: ChannelHarness) {
         project: "SEC",
         reporter_id: "5b10ac8d82e05b22cc7d4ef5",
       });
-      expect(integration.api_token).toBe(`****${account.api_token.slice(-4)}`);
-      expect(integration.issue_type).toBe("Task");
+      const jira = ofType(integration, "jira");
+      expect(jira.api_token).toBe(`****${account.api_token.slice(-4)}`);
+      expect(jira.issue_type).toBe("Task");
       const incident = unique("incident");
       for (const summary of ["first sighting", "spreading", "contained"]) {
         expect(await deliver(type, { long_incident_id: incident, attack_summary: summary })).toMatchObject({
@@ -177,13 +174,13 @@ export function defineTicketingScenarios(harness: ChannelHarness) {
 
     it("tests Alert Logic's Jira payload at /jira/test, opening a sample issue and storing nothing", async () => {
       const account = jiraAccount();
-      const result = await call("POST", `/herald/v2/${ACCOUNT}/jira/test`, {
-        token,
+      const result = await herald(token).raw.POST("/herald/v2/{account_id}/{type}/test", {
+        params: { path: { account_id: ACCOUNT, type: "jira" } },
         body: { ...account, reporter_id: "5b10ac8d82e05b22cc7d4ef5", jira_domain: jiraSite(), project: "SEC" },
       });
-      expect(result.status, JSON.stringify(result.body)).toBe(200);
-      expect(result.body).toMatchObject({ code: 201, delivered: true });
-      expect(JSON.parse(result.body.request_body).fields.project).toEqual({ key: "SEC" });
+      expect(result.response.status, JSON.stringify(result.error)).toBe(200);
+      expect(result.data).toMatchObject({ code: 201, delivered: true });
+      expect(JSON.parse(result.data?.request_body ?? "").fields.project).toEqual({ key: "SEC" });
       expect(await jiraIssues(account.email)).toHaveLength(1);
     });
   });
@@ -220,7 +217,7 @@ export function defineTicketingScenarios(harness: ChannelHarness) {
         username,
         password: "s3cret-pass",
       });
-      expect(integration.password).toBe("****pass");
+      expect(ofType(integration, "snow").password).toBe("****pass");
       const incident = unique("incident");
       await deliver(type, { long_incident_id: incident, attack_summary: "ransomware" });
       await deliver(type, { long_incident_id: incident, attack_summary: "isolating hosts" });
