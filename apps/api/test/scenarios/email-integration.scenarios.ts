@@ -2,21 +2,27 @@
 // suites: the Worker in workerd (test/email-integration.test.ts) and the Node runtime
 // (node/email-integration.test.ts), each with the capture transport, whose e-mails `GET .../emails` reads. Each
 // scenario makes an integration, subscribes it to a fresh type, sends notifications and reads the leg and the e-mail.
+
+import type { RequestBody, Schemas } from "@herald/client";
 import { beforeAll, describe, expect, it } from "vitest";
 import { unique } from "../common";
 import { ACCOUNT, deliveryTools, type Harness } from "./harness";
 
-interface CapturedEmail {
-  delivery_id: string | null;
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-}
+type EmailBody = Omit<Schemas["Create-Integration-Email"], "name" | "type">;
 
 export function defineEmailIntegrationScenarios(harness: Harness) {
-  const { call, signIn, freshType, subscribe, send, deliveries, settled, notificationStatus, incidentRepeated } =
-    deliveryTools(harness);
+  const {
+    herald,
+    createIntegrationOf,
+    signIn,
+    freshType,
+    subscribe,
+    send,
+    deliveries,
+    settled,
+    notificationStatus,
+    incidentRepeated,
+  } = deliveryTools(harness);
 
   let token: string;
   let platform: string;
@@ -24,27 +30,20 @@ export function defineEmailIntegrationScenarios(harness: Harness) {
 
   const mailbox = () => `${unique("tickets")}@example.com`;
 
-  async function createEmailIntegration(body: Record<string, unknown>) {
-    const result = await call("POST", `/herald/v2/${ACCOUNT}/integrations`, {
-      token,
-      body: { name: unique("ticketing"), type: "email", ...body },
-    });
-    expect(result.status, JSON.stringify(result.body)).toBe(201);
-    return result.body as { id: string; email: string };
-  }
+  const createEmailIntegration = (body: EmailBody) =>
+    createIntegrationOf(token, { type: "email", ...body }, "ticketing");
 
   /** An integration subscribed to a fresh type, so only this scenario's notifications reach it. */
-  async function subscribed(body: Record<string, unknown>, subscription: Record<string, unknown> = {}) {
+  async function subscribed(body: EmailBody, subscription: Partial<RequestBody<"create_subscription">> = {}) {
     const integration = await createEmailIntegration(body);
     const type = await freshType(platform);
     await subscribe(token, type, [{ subscriber: integration.id, subscriber_type: "connection" }], subscription);
     return { integration, type };
   }
 
-  async function emailsTo(to: string): Promise<CapturedEmail[]> {
-    const result = await call("GET", `/herald/v2/${ACCOUNT}/emails?limit=200`, { token });
-    expect(result.status).toBe(200);
-    return (result.body.emails as CapturedEmail[]).filter((email) => email.to === to);
+  async function emailsTo(to: string) {
+    const result = await herald(token).getCapturedEmails({ limit: 200 });
+    return result.emails.filter((email) => email.to === to);
   }
 
   describe("email integrations (e-mail ticketing)", () => {
@@ -106,23 +105,25 @@ export function defineEmailIntegrationScenarios(harness: Harness) {
     it("the test call sends one sample e-mail to the stored address and answers what was sent", async () => {
       const to = mailbox();
       const integration = await createEmailIntegration({ email: to, subject_template: "[Test] {{display.summary}}" });
-      const result = await call("POST", `/herald/v2/${ACCOUNT}/integrations/${integration.id}/test`, {
-        token,
+      const result = await herald(token).raw.POST("/herald/v2/{account_id}/integrations/{id}/test", {
+        params: { path: { account_id: ACCOUNT, id: integration.id } },
         body: {},
       });
-      expect(result.status).toBe(200);
+      expect(result.response.status).toBe(200);
       const subject = "[Test] Herald test notification: a sample incident";
-      expect(result.body).toMatchObject({ code: 200, rawbody: "captured", delivered: true, to, subject });
+      expect(result.data).toMatchObject({ code: 200, rawbody: "captured", delivered: true, to, subject });
       const [email, ...more] = await emailsTo(to);
       expect(more).toEqual([]);
-      expect(email).toMatchObject({ delivery_id: null, to, subject, text: result.body.request_body });
+      expect(email).toMatchObject({ delivery_id: null, to, subject, text: result.data?.request_body });
     });
 
     it("a deleted integration is e-mailed nothing: deleting it removed it from its subscriptions", async () => {
       const to = mailbox();
       const { integration, type } = await subscribed({ email: to });
-      const removed = await call("DELETE", `/herald/v2/${ACCOUNT}/integrations/${integration.id}`, { token });
-      expect(removed.status).toBe(204);
+      const removed = await herald(token).raw.DELETE("/herald/v2/{account_id}/integrations/{id}", {
+        params: { path: { account_id: ACCOUNT, id: integration.id } },
+      });
+      expect(removed.response.status).toBe(204);
       const notification = await send(token, type);
       await notificationStatus(token, notification.id, "completed");
       expect(await deliveries(token, notification.id)).toEqual([]);
