@@ -5,7 +5,7 @@ import { sweepStalledWork } from "../src/consumers/sweeper";
 import worker from "../src/index";
 import { createServices } from "../src/services/container";
 import { ACCOUNT, createIntegration, ISOLATED_SWEEP_GRACE_MS, receiver, workerd } from "./delivery-helpers";
-import { ACME, call, login } from "./helpers";
+import { ACME, call, heraldAs, login, typedCall } from "./helpers";
 import { defineJobScenarios } from "./scenarios/jobs.scenarios";
 
 // Recover and replay jobs in workerd: the Worker's queues (miniflare's) carry the job's pages and the re-sent legs.
@@ -36,23 +36,25 @@ describe("a job's messages", () => {
     return job;
   }
 
-  const jobOf = async (id: string) => (await call("GET", `/herald/v2/${ACCOUNT}/jobs/${id}`, { token })).body;
+  const acme = () => ({ token, accountId: ACCOUNT });
+  const jobOf = (id: string) => heraldAs(acme()).getJob(id);
 
   it("a request made again while its job is unfinished answers that job, or 409 with another since", async () => {
     const now = Date.now();
     const job = await unqueuedJob(now);
     const path = `/herald/v2/${ACCOUNT}/integrations/${job.integrationId}/recover`;
-    const same = await call("POST", path, { token, body: { since: Math.floor((now - 60_000) / 1000) } });
+    const same = await typedCall(acme(), (herald) =>
+      herald.recoverIntegration(job.integrationId, { since: Math.floor((now - 60_000) / 1000) }),
+    );
     expect(same.status).toBe(202);
     expect(same.body).toMatchObject({ job_id: job.id, status: "queued" });
     const other = await call("POST", path, { token, body: { since: Math.floor((now - 120_000) / 1000) } });
     expect(other.status).toBe(409);
     expect(other.body).toMatchObject({ error: "conflict" });
     // Replay is another kind: not held up by the recover job.
-    const replay = await call("POST", path.replace(/recover$/, "replay"), {
-      token,
-      body: { since: Math.floor((now - 120_000) / 1000) },
-    });
+    const replay = await typedCall(acme(), (herald) =>
+      herald.replayIntegration(job.integrationId, { since: Math.floor((now - 120_000) / 1000) }),
+    );
     expect(replay.status).toBe(202);
     expect(replay.body.job_id).not.toBe(job.id);
   });
@@ -78,10 +80,9 @@ describe("a job's messages", () => {
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["dead-job"]);
     expect(await jobOf(job.id)).toMatchObject({ status: "failed", error: expect.stringMatching(/kept failing/) });
     // The integration is free for another job of the kind.
-    const again = await call("POST", `/herald/v2/${ACCOUNT}/integrations/${job.integrationId}/recover`, {
-      token,
-      body: { since: Math.floor(Date.now() / 1000) - 60 },
-    });
+    const again = await typedCall(acme(), (herald) =>
+      herald.recoverIntegration(job.integrationId, { since: Math.floor(Date.now() / 1000) - 60 }),
+    );
     expect(again.status).toBe(202);
     expect(again.body.id).not.toBe(job.id);
   });
