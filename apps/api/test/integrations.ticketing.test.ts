@@ -1,9 +1,11 @@
 import { env } from "cloudflare:test";
+import type { RequestBody } from "@herald/client";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createServices } from "../src/services/container";
 import { JIRA_HOST, type JiraIssue } from "./fakes/jira";
-import { ACME, ACME_WRITER, call, expectError, login, unique } from "./helpers";
+import { ACME, ACME_WRITER, call, expectError, heraldAs, login, typedCall, unique } from "./helpers";
 import { SEALED, storedRow } from "./integrations.setup";
+import { ofType } from "./scenarios/harness";
 
 // Ticketing integrations through the API (issue #16 part 1): what jira, jsd and snow take, refuse and show, and the
 // test call. Delivery to the vendors' fakes is scenarios/ticketing.scenarios.ts.
@@ -16,6 +18,7 @@ let token: string;
 beforeAll(async () => {
   token = await login(ACME);
 });
+const acme = () => ({ token, accountId: ACCOUNT });
 
 const jira = (extra: Record<string, unknown> = {}) => ({
   type: "jira",
@@ -27,16 +30,27 @@ const jira = (extra: Record<string, unknown> = {}) => ({
 });
 const jsd = { type: "jsd", jira_domain: "acme.atlassian.net", email: "soc-bot@example.com", api_token: TOKEN };
 
+/** A create Herald is expected to refuse: a raw call, sending what the types forbid. */
 const create = (body: Record<string, unknown>) =>
   call("POST", path, { token, body: { name: unique("tickets"), ...body } });
 
+/** A create expected to succeed, through the typed client, checking the 201. */
 async function created(body: Record<string, unknown>) {
-  const result = await create(body);
-  expect(result.status, JSON.stringify(result.body)).toBe(201);
-  return result.body as { id: string } & Record<string, unknown>;
+  const request = { name: unique("tickets"), ...body } as RequestBody<"create_integration">;
+  const result = await typedCall(acme(), (herald) => herald.createIntegration(request));
+  expect(result.status).toBe(201);
+  return result.body;
 }
 
+/** An update Herald is expected to refuse (raw). */
 const update = (id: string, body: Record<string, unknown>) => call("PUT", `${path}/${id}`, { token, body });
+
+/** An update expected to succeed, through the typed client, checking the 200. */
+async function updated(id: string, body: RequestBody<"update_integration">) {
+  const result = await typedCall(acme(), (herald) => herald.updateIntegration(id, body));
+  expect(result.status).toBe(200);
+  return result.body;
+}
 
 describe("creating ticketing integrations", () => {
   it("jira: answers its shape with the token masked, sealed at rest, the site stored as its https origin", async () => {
@@ -54,8 +68,8 @@ describe("creating ticketing integrations", () => {
     expect(stored.targetUrl).toBe("https://acme.atlassian.net");
     expect(stored.secrets.api_token).toMatch(SEALED);
     expect(JSON.stringify(stored)).not.toContain(TOKEN);
-    const read = await call("GET", `${path}/${answer.id}`, { token });
-    expect(JSON.stringify(read.body)).not.toContain(TOKEN);
+    const read = await heraldAs(acme()).getAccountIntegration(answer.id);
+    expect(JSON.stringify(read)).not.toContain(TOKEN);
   });
 
   it("jsd and snow: their shapes, each credential masked; snow takes an instance name or host", async () => {
@@ -131,17 +145,17 @@ describe("creating ticketing integrations", () => {
 
 describe("updating ticketing integrations", () => {
   it("keeps a masked api_token, replaces a new one, and checks a new site like a create", async () => {
-    const answer = await created(jira());
-    const kept = await update(answer.id, { api_token: answer.api_token, project: "OPS", issue_type: "Bug" });
-    expect(kept.status, JSON.stringify(kept.body)).toBe(200);
-    expect(kept.body).toMatchObject({ project: "OPS", issue_type: "Bug", api_token: answer.api_token });
+    const answer = ofType(await created(jira()), "jira");
+    const kept = await updated(answer.id, { api_token: answer.api_token, project: "OPS", issue_type: "Bug" });
+    expect(kept).toMatchObject({ project: "OPS", issue_type: "Bug", api_token: answer.api_token });
     const opened = async () =>
       createServices(env).secrets.open(
         (await storedRow(answer.id)).secrets.api_token,
         `integrations/${answer.id.toUpperCase()}/secrets/api_token`,
       );
     expect(await opened()).toBe(TOKEN);
-    expect((await update(answer.id, { api_token: "ATATTnew-token-1234" })).body.api_token).toBe("****1234");
+    const replaced = ofType(await updated(answer.id, { api_token: "ATATTnew-token-1234" }), "jira");
+    expect(replaced.api_token).toBe("****1234");
     expect(await opened()).toBe("ATATTnew-token-1234");
     expectError(await update(answer.id, { jira_domain: "evil.example.com" }), 400, "invalid_value", {
       path: "jira_domain",
@@ -152,15 +166,14 @@ describe("updating ticketing integrations", () => {
 
   it("snow: switching to auth_header drops the password, and back again; one kind always remains", async () => {
     const answer = await created({ type: "snow", instance_name: "acme", username: "herald", password: "hunter22" });
-    const bearer = await update(answer.id, { auth_header: "Bearer abcdefgh" });
-    expect(bearer.status, JSON.stringify(bearer.body)).toBe(200);
-    expect(bearer.body).toMatchObject({ auth_header: "****efgh" });
-    expect(bearer.body).not.toHaveProperty("password");
-    expect(bearer.body).not.toHaveProperty("username");
+    const bearer = await updated(answer.id, { auth_header: "Bearer abcdefgh" });
+    expect(bearer).toMatchObject({ auth_header: "****efgh" });
+    expect(bearer).not.toHaveProperty("password");
+    expect(bearer).not.toHaveProperty("username");
     expectError(await update(answer.id, { username: "someone" }), 400, "invalid_value", { path: "auth_header" });
-    const back = await update(answer.id, { username: "herald2", password: "swordfish" });
-    expect(back.body).toMatchObject({ username: "herald2", password: "****fish" });
-    expect(back.body).not.toHaveProperty("auth_header");
+    const back = await updated(answer.id, { username: "herald2", password: "swordfish" });
+    expect(back).toMatchObject({ username: "herald2", password: "****fish" });
+    expect(back).not.toHaveProperty("auth_header");
   });
 });
 
@@ -168,10 +181,10 @@ describe("test calls", () => {
   it("a stored jira integration opens a sample issue and answers Jira's 201", async () => {
     const email = `${unique("test")}@example.com`.toLowerCase();
     const answer = await created(jira({ email, jira_domain: JIRA_HOST }));
-    const result = await call("POST", `${path}/${answer.id}/test`, { token, body: {} });
-    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    const result = await typedCall(acme(), (herald) => herald.testIntegration(answer.id, {}));
+    expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ code: 201, delivered: true });
-    expect(JSON.parse(result.body.rawbody)).toMatchObject({ key: "SEC-1" });
+    expect(JSON.parse(result.body.rawbody ?? "")).toMatchObject({ key: "SEC-1" });
     const issues = (await (
       await fetch(`https://${JIRA_HOST}/__issues/${encodeURIComponent(email)}`)
     ).json()) as JiraIssue[];
@@ -183,11 +196,12 @@ describe("test calls", () => {
     const answer = await created(
       jira({ email: `${unique("test")}@example.com`.toLowerCase(), api_token: "revoked-1" }),
     );
-    const result = await call("POST", `${path}/${answer.id}/test`, { token, body: {} });
-    expect(result.body).toMatchObject({ code: 401, delivered: false });
-    expect(result.body.reason).toMatch(/Client must be authenticated/);
-    const again = await call("POST", `${path}/${answer.id}/test`, { token, body: {} });
-    expect(again.body).toMatchObject({ code: 401 });
+    // The test call itself succeeds (200): its answer reports what Jira refused.
+    const result = await heraldAs(acme()).testIntegration(answer.id, {});
+    expect(result).toMatchObject({ code: 401, delivered: false });
+    expect(result.reason).toMatch(/Client must be authenticated/);
+    const again = await heraldAs(acme()).testIntegration(answer.id, {});
+    expect(again).toMatchObject({ code: 401 });
   });
 
   it("checks an unsaved configuration's site before calling anything", async () => {
