@@ -1,19 +1,22 @@
 // Webhook jq conversion through the API (workerd): saving compiles the program (a 400 names what is wrong, nothing is
 // stored), updating re-checks it, answers show it, and the test call shows the converted sample. Delivery, hostile
 // programs included, is in the shared scenarios (scenarios/integration-calls.scenarios.ts), on both runtimes.
+import type { RequestBody, Schemas } from "@herald/client";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT, receiver } from "./delivery-helpers";
-import { ACME, call, callText, expectHeraldError, login, unique } from "./helpers";
+import { ACME, call, callText, expectHeraldError, heraldAs, login, typedCall, unique } from "./helpers";
 import { deliveredTestCall, expectTemplateRefused } from "./integrations.setup";
 
 let token: string;
 beforeAll(async () => {
   token = await login(ACME);
 });
+const acme = () => ({ token, accountId: ACCOUNT });
 
 const integrationsPath = `/herald/v2/${ACCOUNT}/integrations`;
 const PROGRAM = '{text: "\\(.payload.threat) incident: \\(.payload.attack_summary)", type}';
 
+/** A create Herald is expected to refuse: a raw call. */
 function create(body: Record<string, unknown>) {
   return call("POST", integrationsPath, {
     token,
@@ -21,15 +24,30 @@ function create(body: Record<string, unknown>) {
   });
 }
 
+/** A webhook created through the typed client (the 201 checked). */
+async function created(body: Partial<Schemas["Create-Integration-Webhook"]>) {
+  const request = { name: unique("jq"), target_url: "https://hooks.example.com/jq", ...body };
+  const result = await typedCall(acme(), (herald) => herald.createIntegration(request));
+  expect(result.status).toBe(201);
+  return result.body;
+}
+
+/** An update Herald is expected to refuse (raw). */
 const update = (id: string, body: Record<string, unknown>) => call("PUT", `${integrationsPath}/${id}`, { token, body });
+
+/** An update through the typed client (the 200 checked). */
+async function updated(id: string, body: RequestBody<"update_integration">) {
+  const result = await typedCall(acme(), (herald) => herald.updateIntegration(id, body));
+  expect(result.status).toBe(200);
+  return result.body;
+}
 
 describe("saving a jq conversion", () => {
   it("stores the program and answers it", async () => {
-    const result = await create({ payload_conversion_type: "jq", payload_template: PROGRAM });
-    expect(result.status).toBe(201);
-    expect(result.body).toMatchObject({ payload_conversion_type: "jq", payload_template: PROGRAM, method: "POST" });
-    const read = await call("GET", `${integrationsPath}/${result.body.id}`, { token });
-    expect(read.body).toMatchObject({ payload_conversion_type: "jq", payload_template: PROGRAM });
+    const result = await created({ payload_conversion_type: "jq", payload_template: PROGRAM });
+    expect(result).toMatchObject({ payload_conversion_type: "jq", payload_template: PROGRAM, method: "POST" });
+    const read = await heraldAs(acme()).getAccountIntegration(result.id);
+    expect(read).toMatchObject({ payload_conversion_type: "jq", payload_template: PROGRAM });
   });
 
   it.each([
@@ -62,8 +80,8 @@ describe("saving a jq conversion", () => {
     });
     expect(result.status).toBe(400);
     expect(JSON.parse(result.text)).toMatchObject({ error: "invalid_json" });
-    const list = await call("GET", integrationsPath, { token });
-    expect(list.body.integrations.map((i: { name: string }) => i.name)).not.toContain(name);
+    const list = await heraldAs(acme()).getAccountIntegrations();
+    expect(list.integrations.map((i) => i.name)).not.toContain(name);
   });
 
   it("refuses a jq conversion without a program", async () => {
@@ -75,45 +93,42 @@ describe("saving a jq conversion", () => {
 
 describe("updating a jq conversion", () => {
   it("checks a new program, keeps the old one when refused, and moves between json, jq and default", async () => {
-    const hook = (await create({ payload_conversion_type: "json", payload_template: '{"id": {{id}}}' })).body;
+    const hook = await created({ payload_conversion_type: "json", payload_template: '{"id": {{id}}}' });
 
-    const toJq = await update(hook.id, { payload_conversion_type: "jq", payload_template: "{id}" });
-    expect(toJq.status).toBe(200);
-    expect(toJq.body).toMatchObject({ payload_conversion_type: "jq", payload_template: "{id}" });
+    const toJq = await updated(hook.id, { payload_conversion_type: "jq", payload_template: "{id}" });
+    expect(toJq).toMatchObject({ payload_conversion_type: "jq", payload_template: "{id}" });
 
     const refused = await update(hook.id, { payload_template: "{id" });
     expectHeraldError(refused, 400, "invalid_value");
     expect(refused.body.path).toBe("payload_template");
     expect(refused.body.details).toContain("does not compile");
-    const kept = await call("GET", `${integrationsPath}/${hook.id}`, { token });
-    expect(kept.body).toMatchObject({ payload_conversion_type: "jq", payload_template: "{id}" });
+    const kept = await heraldAs(acme()).getAccountIntegration(hook.id);
+    expect(kept).toMatchObject({ payload_conversion_type: "jq", payload_template: "{id}" });
 
     // Only the method changes: the stored program is kept (and checked again).
-    const method = await update(hook.id, { method: "PUT" });
-    expect(method.body).toMatchObject({ payload_conversion_type: "jq", payload_template: "{id}", method: "PUT" });
+    const method = await updated(hook.id, { method: "PUT" });
+    expect(method).toMatchObject({ payload_conversion_type: "jq", payload_template: "{id}", method: "PUT" });
 
     // The stored program is no json template: switching type alone is checked against it.
     const toJson = await update(hook.id, { payload_conversion_type: "json" });
     expectHeraldError(toJson, 400, "invalid_value");
     expect(toJson.body.path).toBe("payload_template");
 
-    const back = await update(hook.id, { payload_conversion_type: "default" });
-    expect(back.body.payload_conversion_type).toBe("default");
-    expect(back.body).not.toHaveProperty("payload_template");
+    const back = await updated(hook.id, { payload_conversion_type: "default" });
+    expect(back).toMatchObject({ payload_conversion_type: "default" });
+    expect(back).not.toHaveProperty("payload_template");
   });
 });
 
 describe("the test call of a jq conversion", () => {
   it("shows and sends the converted sample", async () => {
     const target = await receiver();
-    const hook = (
-      await create({
-        target_url: target.url,
-        payload_conversion_type: "jq",
-        payload_template: PROGRAM,
-        method: "PATCH",
-      })
-    ).body;
+    const hook = await created({
+      target_url: target.url,
+      payload_conversion_type: "jq",
+      payload_template: PROGRAM,
+      method: "PATCH",
+    });
     const { sent, method } = await deliveredTestCall(token, hook.id, target);
     expect(sent).toEqual({
       text: "High incident: Herald test notification: a sample incident",
@@ -124,10 +139,12 @@ describe("the test call of a jq conversion", () => {
 
   it("says why nothing was sent when the program fails on the sample", async () => {
     const target = await receiver();
-    const hook = (
-      await create({ target_url: target.url, payload_conversion_type: "jq", payload_template: "last(while(true; .))" })
-    ).body;
-    const result = await call("POST", `${integrationsPath}/${hook.id}/test`, { token, body: {} });
+    const hook = await created({
+      target_url: target.url,
+      payload_conversion_type: "jq",
+      payload_template: "last(while(true; .))",
+    });
+    const result = await typedCall(acme(), (herald) => herald.testIntegration(hook.id, {}));
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ code: 0, delivered: false });
     expect(result.body.reason).toMatch(/^payload_template: the jq program ran past its time limit/);
