@@ -1,25 +1,29 @@
 // Webhook payload conversion (`payload_conversion_type`, `payload_template`), `method` and `auth_header`: what a
 // save checks, what answers show, what is sealed, and what a delivery sends to a receiver on the hooks.test fake.
 import { env } from "cloudflare:test";
+import type { RequestBody, Schemas } from "@herald/client";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_CONVERTED_BYTES } from "../src/delivery/payload-conversion";
 import { createServices } from "../src/services/container";
 import { ACCOUNT, freshType, receiver, send, settled, signIn, subscribe } from "./delivery-helpers";
-import { call, expectHeraldError, unique } from "./helpers";
+import { call, expectHeraldError, heraldAs, typedCall, unique } from "./helpers";
 import { deliveredTestCall, expectTemplateRefused } from "./integrations.setup";
+import { ofType } from "./scenarios/harness";
 
 let token: string;
 let platform: string;
 beforeAll(async () => {
   ({ token, platform } = await signIn());
 });
+const acme = () => ({ token, accountId: ACCOUNT });
 
 const integrationsPath = `/herald/v2/${ACCOUNT}/integrations`;
 const TEMPLATE =
   '{"summary": "{{payload.threat}}: {{payload.attack_summary}}", "incident": {{payload.long_incident_id}}, ' +
   '"level": "{{notification_data.threat_level}}", "data": {{notification_data}}, "missing": {{payload.nothing}}}';
 
+/** A create Herald is expected to refuse: a raw call. */
 function create(body: Record<string, unknown>) {
   return call("POST", integrationsPath, {
     token,
@@ -27,13 +31,23 @@ function create(body: Record<string, unknown>) {
   });
 }
 
-async function created(body: Record<string, unknown>) {
-  const result = await create(body);
+/** A webhook created through the typed client (the 201 checked). */
+async function created(body: Partial<Schemas["Create-Integration-Webhook"]>) {
+  const request = { name: unique("converted"), target_url: "https://hooks.example.com/converted", ...body };
+  const result = await typedCall(acme(), (herald) => herald.createIntegration(request));
   expect(result.status).toBe(201);
-  return result.body;
+  return ofType(result.body, "webhook");
 }
 
+/** An update Herald is expected to refuse (raw). */
 const update = (id: string, body: Record<string, unknown>) => call("PUT", `${integrationsPath}/${id}`, { token, body });
+
+/** An update of a webhook through the typed client (the 200 checked). */
+async function updated(id: string, body: RequestBody<"update_integration">) {
+  const result = await typedCall(acme(), (herald) => herald.updateIntegration(id, body));
+  expect(result.status).toBe(200);
+  return ofType(result.body, "webhook");
+}
 
 async function storedSecrets(id: string): Promise<Record<string, string>> {
   const result = await createServices(env).db.$client.execute({
@@ -65,9 +79,9 @@ describe("saving a webhook's conversion settings", () => {
       method: "PUT",
       auth_header: `****${secret.slice(-4)}`,
     });
-    const read = await call("GET", `${integrationsPath}/${hook.id}`, { token });
-    expect(read.body).toMatchObject({ payload_template: TEMPLATE, auth_header: `****${secret.slice(-4)}` });
-    expect(JSON.stringify(read.body)).not.toContain(secret);
+    const read = await heraldAs(acme()).getAccountIntegration(hook.id);
+    expect(read).toMatchObject({ payload_template: TEMPLATE, auth_header: `****${secret.slice(-4)}` });
+    expect(JSON.stringify(read)).not.toContain(secret);
     const sealed = await storedSecrets(hook.id);
     expect(sealed.auth_header).toMatch(/^enc:v2:/);
     expect(sealed.auth_header).not.toContain(secret.slice(7));
@@ -105,16 +119,14 @@ describe("updating a webhook's conversion settings", () => {
   it("keeps a credential sent back masked, replaces it when new, removes it when empty", async () => {
     const secret = `Basic ${btoa(`user:${crypto.randomUUID()}`)}`;
     const hook = await created({ auth_header: secret });
-    const echoed = await update(hook.id, { name: hook.name, auth_header: hook.auth_header });
-    expect(echoed.status).toBe(200);
-    expect(echoed.body.auth_header).toBe(hook.auth_header);
+    const echoed = await updated(hook.id, { name: hook.name, auth_header: hook.auth_header });
+    expect(echoed.auth_header).toBe(hook.auth_header);
     expect((await storedSecrets(hook.id)).auth_header).toMatch(/^enc:v2:/);
 
-    const replaced = await update(hook.id, { auth_header: "Bearer replaced-credential" });
-    expect(replaced.body.auth_header).toBe("****tial");
-    const removed = await update(hook.id, { auth_header: "" });
-    expect(removed.status).toBe(200);
-    expect(removed.body).not.toHaveProperty("auth_header");
+    const replaced = await updated(hook.id, { auth_header: "Bearer replaced-credential" });
+    expect(replaced.auth_header).toBe("****tial");
+    const removed = await updated(hook.id, { auth_header: "" });
+    expect(removed).not.toHaveProperty("auth_header");
     expect(await storedSecrets(hook.id)).toEqual({});
   });
 
@@ -124,23 +136,26 @@ describe("updating a webhook's conversion settings", () => {
     expectHeraldError(bad, 400, "invalid_value");
     expect(bad.body.path).toBe("payload_template");
 
-    const method = await update(hook.id, { method: "PATCH" });
-    expect(method.body).toMatchObject({ method: "PATCH", payload_template: '{"id": {{id}}}' });
-    const back = await update(hook.id, { payload_conversion_type: "default" });
-    expect(back.body).toMatchObject({ payload_conversion_type: "default", method: "PATCH" });
-    expect(back.body).not.toHaveProperty("payload_template");
+    const method = await updated(hook.id, { method: "PATCH" });
+    expect(method).toMatchObject({ method: "PATCH", payload_template: '{"id": {{id}}}' });
+    const back = await updated(hook.id, { payload_conversion_type: "default" });
+    expect(back).toMatchObject({ payload_conversion_type: "default", method: "PATCH" });
+    expect(back).not.toHaveProperty("payload_template");
     // A template alone does not switch the conversion on.
     const alone = await update(hook.id, { payload_template: '{"id": {{id}}}' });
     expectHeraldError(alone, 400, "invalid_value");
-    const on = await update(hook.id, { payload_conversion_type: "json", payload_template: '{"id": {{id}}}' });
-    expect(on.body.payload_conversion_type).toBe("json");
+    const on = await updated(hook.id, { payload_conversion_type: "json", payload_template: '{"id": {{id}}}' });
+    expect(on.payload_conversion_type).toBe("json");
   });
 
   it("refuses conversion settings on another type", async () => {
-    const result = await call("POST", integrationsPath, {
-      token,
-      body: { name: unique("slack"), type: "slack", target_url: "https://hooks.slack.com/services/T0/B0/XXXX" },
-    });
+    const result = await typedCall(acme(), (herald) =>
+      herald.createIntegration({
+        name: unique("slack"),
+        type: "slack",
+        target_url: "https://hooks.slack.com/services/T0/B0/XXXX",
+      }),
+    );
     expect(result.status).toBe(201);
     const refused = await update(result.body.id, { payload_template: '{"a": 1}' });
     expectHeraldError(refused, 400, "invalid_value");
@@ -181,8 +196,8 @@ describe("delivering a converted webhook (workerd, hooks.test)", () => {
       data: { threat_level: "high", note: 'quote " and }} {{id}}' },
       missing: null,
     });
-    const secret = await call("GET", `${integrationsPath}/${hook.id}/secret`, { token });
-    expect(() => new Webhook(secret.body.key).verify(received?.body ?? "", received?.headers ?? {})).not.toThrow();
+    const secret = await heraldAs(acme()).getIntegrationSecret(hook.id);
+    expect(() => new Webhook(secret.key).verify(received?.body ?? "", received?.headers ?? {})).not.toThrow();
   });
 
   it("fails a leg whose converted body is too large permanently, with the reason in the attempts log", async () => {
