@@ -1,7 +1,9 @@
+import type { RequestBody } from "@herald/client";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ACME, ACME_WRITER, call, expectError, login, unique } from "./helpers";
+import { ACME, ACME_WRITER, call, expectError, heraldAs, login, typedCall, unique } from "./helpers";
 import { ANSWER_KEYS, integrationCount, SEALED, storedRow } from "./integrations.setup";
 import { vendorUrls } from "./scenarios/channel.scenarios";
+import { type IntegrationBody, ofType } from "./scenarios/harness";
 
 // Alert-channel integrations through the API (issue #12): what each type takes, refuses and shows. Delivery to the
 // vendors' fakes is scenarios/channel.scenarios.ts.
@@ -15,21 +17,32 @@ let token: string;
 beforeAll(async () => {
   token = await login(ACME);
 });
+const acme = () => ({ token, accountId: ACCOUNT });
 
+/** A create Herald is expected to refuse: a raw call. */
 async function create(body: Record<string, unknown>) {
   return call("POST", path, { token, body: { name: unique("channel"), ...body } });
 }
 
-async function created(body: Record<string, unknown>) {
-  const result = await create(body);
-  expect(result.status, JSON.stringify(result.body)).toBe(201);
-  return result.body as { id: string; type: string; target_url: string } & Record<string, unknown>;
+/** A create through the typed client (the 201 checked). */
+async function created(body: IntegrationBody) {
+  const request = { name: unique("channel"), ...body } as RequestBody<"create_integration">;
+  const result = await typedCall(acme(), (herald) => herald.createIntegration(request));
+  expect(result.status).toBe(201);
+  return result.body;
+}
+
+/** An update through the typed client (the 200 checked). */
+async function updated(id: string, body: RequestBody<"update_integration">) {
+  const result = await typedCall(acme(), (herald) => herald.updateIntegration(id, body));
+  expect(result.status).toBe(200);
+  return result.body;
 }
 
 describe("creating alert-channel integrations", () => {
   it("answers each type's shape, credentials masked, and seals them at rest", async () => {
     const slack = vendorUrls.slack();
-    const answer = await created({ type: "slack", target_url: slack.url });
+    const answer = ofType(await created({ type: "slack", target_url: slack.url }), "slack");
     expect(answer).toMatchObject({ type: "slack", target_url: `https://hooks.slack.com/****${slack.url.slice(-4)}` });
     expect(Object.keys(answer).sort()).toEqual([...ANSWER_KEYS, "target_url", "type"].sort());
     const stored = await storedRow(answer.id);
@@ -59,8 +72,8 @@ describe("creating alert-channel integrations", () => {
     });
     expect((await storedRow(splunk.id)).secrets.token).toMatch(SEALED);
 
-    const listed = await call("GET", path, { token });
-    const text = JSON.stringify(listed.body);
+    const listed = await heraldAs(acme()).getAccountIntegrations();
+    const text = JSON.stringify(listed);
     for (const secret of [slack.key, ROUTING_KEY, HEC_TOKEN]) expect(text).not.toContain(secret);
   });
 
@@ -138,15 +151,14 @@ describe("creating alert-channel integrations", () => {
 describe("updating alert-channel integrations", () => {
   it("keeps a credential sent back masked, replaces one sent new, and checks it like a create", async () => {
     const first = vendorUrls.slack();
-    const integration = await created({ type: "slack", target_url: first.url });
+    const integration = ofType(await created({ type: "slack", target_url: first.url }), "slack");
     const itemPath = `${path}/${integration.id}`;
-    const echoed = await call("PUT", itemPath, {
-      token,
-      body: { name: "renamed", target_url: integration.target_url },
-    });
-    expect(echoed.status).toBe(200);
+    const echoed = ofType(
+      await updated(integration.id, { name: "renamed", target_url: integration.target_url }),
+      "slack",
+    );
     const stored = await storedRow(integration.id);
-    expect(echoed.body.target_url).toBe(integration.target_url);
+    expect(echoed.target_url).toBe(integration.target_url);
 
     const wrongHost = await call("PUT", itemPath, {
       token,
@@ -156,27 +168,26 @@ describe("updating alert-channel integrations", () => {
     expect(await storedRow(integration.id)).toEqual(stored);
 
     const second = vendorUrls.slack();
-    const moved = await call("PUT", itemPath, { token, body: { target_url: second.url } });
-    expect(moved.body.target_url).toBe(`https://hooks.slack.com/****${second.url.slice(-4)}`);
+    const moved = ofType(await updated(integration.id, { target_url: second.url }), "slack");
+    expect(moved.target_url).toBe(`https://hooks.slack.com/****${second.url.slice(-4)}`);
     expect((await storedRow(integration.id)).secrets.url).not.toBe(stored.secrets.url);
   });
 
   it("keeps a masked routing key, and merges PagerDuty settings", async () => {
     const integration = await created({ type: "pagerduty", routing_key: ROUTING_KEY });
-    const itemPath = `${path}/${integration.id}`;
-    const result = await call("PUT", itemPath, {
-      token,
-      body: { routing_key: "****BCDE", severity_map: { high: "critical" }, region: "eu" },
+    const result = await updated(integration.id, {
+      routing_key: "****BCDE",
+      severity_map: { high: "critical" },
+      region: "eu",
     });
-    expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({
+    expect(result).toMatchObject({
       routing_key: "****BCDE",
       severity_map: { high: "critical" },
       region: "eu",
       target_url: "https://events.eu.pagerduty.com/v2/enqueue",
     });
-    const renamed = await call("PUT", itemPath, { token, body: { name: "on call" } });
-    expect(renamed.body).toMatchObject({
+    const renamed = await updated(integration.id, { name: "on call" });
+    expect(renamed).toMatchObject({
       name: "on call",
       severity_map: { high: "critical" },
       routing_key: "****BCDE",
