@@ -1,6 +1,8 @@
+import type { RequestBody, Schemas } from "@herald/client";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ACME, ACME_WRITER, call, expectError, login, unique } from "./helpers";
+import { ACME, ACME_WRITER, call, expectError, heraldAs, login, typedCall, unique } from "./helpers";
 import { ANSWER_KEYS, integrationCount, storedRow } from "./integrations.setup";
+import { ofType } from "./scenarios/harness";
 
 // `email` (e-mail ticketing) integrations through the API (issue #16): what the type takes, refuses and shows, and
 // its test calls. Delivery end to end is scenarios/email-integration.scenarios.ts; Resend's statuses are
@@ -13,29 +15,33 @@ let token: string;
 beforeAll(async () => {
   token = await login(ACME);
 });
+const acme = () => ({ token, accountId: ACCOUNT });
 
 const mailbox = () => `${unique("tickets")}@example.com`;
 
+/** A create Herald is expected to refuse (or sending what the types forbid): a raw call. */
 async function create(body: Record<string, unknown>, at = path) {
   return call("POST", at, { token, body: { name: unique("tickets"), ...body } });
 }
 
-async function created(body: Record<string, unknown>) {
-  const result = await create({ type: "email", ...body });
-  expect(result.status, JSON.stringify(result.body)).toBe(201);
-  return result.body as { id: string; type: string; email: string; subject_template?: string; name: string };
+/** An email integration created through the typed client (the 201 checked). */
+async function created(body: Omit<Schemas["Create-Integration-Email"], "name" | "type">) {
+  const request = { name: unique("tickets"), type: "email" as const, ...body };
+  const result = await typedCall(acme(), (herald) => herald.createIntegration(request));
+  expect(result.status).toBe(201);
+  return ofType(result.body, "email");
 }
 
-interface CapturedEmail {
-  delivery_id: string | null;
-  to: string;
-  subject: string;
-  text: string;
+/** An update through the typed client (the 200 checked). */
+async function updated(id: string, body: RequestBody<"update_integration">) {
+  const result = await typedCall(acme(), (herald) => herald.updateIntegration(id, body));
+  expect(result.status).toBe(200);
+  return ofType(result.body, "email");
 }
 
-async function emailsTo(to: string): Promise<CapturedEmail[]> {
-  const result = await call("GET", `/herald/v2/${ACCOUNT}/emails?limit=200`, { token });
-  return (result.body.emails as CapturedEmail[]).filter((email) => email.to === to);
+async function emailsTo(to: string) {
+  const result = await heraldAs(acme()).getCapturedEmails({ limit: 200 });
+  return result.emails.filter((email) => email.to === to);
 }
 
 const BAD_ADDRESSES = [
@@ -62,8 +68,7 @@ describe("creating email integrations", () => {
       config: { subject_template },
       secrets: {},
     });
-    const read = await call("GET", `${path}/${answer.id}`, { token });
-    expect(read.body).toEqual(answer);
+    expect(await heraldAs(acme()).getAccountIntegration(answer.id)).toEqual(answer);
   });
 
   it("leaves subject_template out when none (or an empty one) was given", async () => {
@@ -76,8 +81,10 @@ describe("creating email integrations", () => {
 
   it("creates one by type in the path, as Alert Logic's console does ({name, email})", async () => {
     const email = mailbox();
-    const result = await create({ email }, `${path}/email`);
-    expect(result.status, JSON.stringify(result.body)).toBe(201);
+    const result = await typedCall(acme(), (herald) =>
+      herald.createIntegrationOfType("email", { name: unique("tickets"), email }),
+    );
+    expect(result.status).toBe(201);
     expect(result.body).toMatchObject({ type: "email", email });
     expectError(await create({ type: "webhook", email }, `${path}/email`), 400, "invalid_value", { path: "type" });
   });
@@ -118,11 +125,11 @@ describe("creating email integrations", () => {
   });
 
   it("is listed by get_integration_types with the JSON Schema of its configuration", async () => {
-    const result = await call("GET", "/herald/v2/integration_types", { token });
-    const email = result.body.integration_types.find((type: { name: string }) => type.name === "email");
-    expect(email.description).toMatch(/e-mail/i);
-    expect(email.configuration.required).toEqual(expect.arrayContaining(["name", "type", "email"]));
-    expect(email.configuration.properties).toMatchObject({
+    const result = await heraldAs(acme()).getIntegrationTypes();
+    const email = result.integration_types.find((type) => type.name === "email");
+    expect(email?.description).toMatch(/e-mail/i);
+    expect(email?.configuration?.required).toEqual(expect.arrayContaining(["name", "type", "email"]));
+    expect(email?.configuration?.properties).toMatchObject({
       email: { type: "string", format: "email" },
       subject_template: { type: "string", maxLength: 1000 },
     });
@@ -134,12 +141,11 @@ describe("updating email integrations", () => {
     const integration = await created({ email: mailbox(), subject_template: "first {{payload.x}}" });
     const itemPath = `${path}/${integration.id}`;
     const moved = mailbox();
-    const updated = await call("PUT", itemPath, { token, body: { email: moved, subject_template: "second" } });
-    expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ email: moved, subject_template: "second" });
+    const changed = await updated(integration.id, { email: moved, subject_template: "second" });
+    expect(changed).toMatchObject({ email: moved, subject_template: "second" });
 
-    const renamed = await call("PUT", itemPath, { token, body: { name: "renamed" } });
-    expect(renamed.body).toMatchObject({ name: "renamed", email: moved, subject_template: "second" });
+    const renamed = await updated(integration.id, { name: "renamed" });
+    expect(renamed).toMatchObject({ name: "renamed", email: moved, subject_template: "second" });
 
     const stored = await storedRow(integration.id);
     expectError(
@@ -155,10 +161,9 @@ describe("updating email integrations", () => {
     });
     expect(await storedRow(integration.id)).toEqual(stored);
 
-    const cleared = await call("PUT", itemPath, { token, body: { subject_template: "" } });
-    expect(cleared.status).toBe(200);
-    expect(cleared.body).not.toHaveProperty("subject_template");
-    expect(cleared.body.email).toBe(moved);
+    const cleared = await updated(integration.id, { subject_template: "" });
+    expect(cleared).not.toHaveProperty("subject_template");
+    expect(cleared.email).toBe(moved);
   });
 
   it("refuses other types' properties and a change of type", async () => {
@@ -177,16 +182,13 @@ describe("updating email integrations", () => {
       path: "type",
     });
     // ...and no other type takes the e-mail ones.
-    const hook = await call("POST", path, {
-      token,
-      body: { name: unique("hook"), target_url: "https://example.com/hook" },
+    const hook = await heraldAs(acme()).createIntegration({
+      name: unique("hook"),
+      target_url: "https://example.com/hook",
     });
-    expectError(
-      await call("PUT", `${path}/${hook.body.id}`, { token, body: { email: mailbox() } }),
-      400,
-      "invalid_value",
-      { path: "email" },
-    );
+    expectError(await call("PUT", `${path}/${hook.id}`, { token, body: { email: mailbox() } }), 400, "invalid_value", {
+      path: "email",
+    });
   });
 });
 
@@ -194,10 +196,9 @@ describe("test calls", () => {
   it("POST .../integrations/{id}/test sends one sample e-mail of the chosen type and answers what was sent", async () => {
     const email = mailbox();
     const integration = await created({ email, subject_template: "[Report] {{payload.report_name}}" });
-    const result = await call("POST", `${path}/${integration.id}/test`, {
-      token,
-      body: { notification_type: "report/scheduled" },
-    });
+    const result = await typedCall(acme(), (herald) =>
+      herald.testIntegration(integration.id, { notification_type: "report/scheduled" }),
+    );
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({
       code: 200,
@@ -216,10 +217,9 @@ describe("test calls", () => {
   it("POST /{account_id}/email/test takes an unsaved configuration, checked like a create; nothing is stored", async () => {
     const email = mailbox();
     const before = await integrationCount(token);
-    const result = await call("POST", `/herald/v2/${ACCOUNT}/email/test`, {
-      token,
-      body: { email, subject_template: "[Test] {{account.name}}: {{display.summary}}" },
-    });
+    const result = await typedCall(acme(), (herald) =>
+      herald.testEmail({ email, subject_template: "[Test] {{account.name}}: {{display.summary}}" }),
+    );
     expect(result.status).toBe(200);
     const subject = "[Test] Acme Dev: Herald test notification: a sample incident";
     expect(result.body).toMatchObject({ code: 200, delivered: true, to: email, subject });
