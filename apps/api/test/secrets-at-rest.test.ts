@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import type { Schemas } from "@herald/client";
 import { findIntegration, integrations, provisionAccount } from "@herald/db";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
@@ -14,13 +15,15 @@ import {
 import { createSecretBox } from "../src/security/secret-box";
 import { createServices } from "../src/services/container";
 import { ACCOUNT, freshType, receiver, send, settled, signIn, subscribe } from "./delivery-helpers";
-import { BASE, call, expectHeraldError, login, unique } from "./helpers";
+import { BASE, call, expectHeraldError, heraldAs, login, typedCall, unique } from "./helpers";
+import { ofType } from "./scenarios/harness";
 
 let token: string;
 let platform: string;
 beforeAll(async () => {
   ({ token, platform } = await signIn());
 });
+const acme = () => ({ token, accountId: ACCOUNT });
 
 const integrationsPath = `/herald/v2/${ACCOUNT}/integrations`;
 const SEALED_NOW = /^enc:v2:test-current:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/;
@@ -33,13 +36,15 @@ function credentials() {
 }
 
 async function createIntegration(targetUrl: string, headers: Record<string, string>) {
-  const result = await call("POST", integrationsPath, {
-    token,
-    body: { name: unique("sealed"), target_url: targetUrl, headers },
-  });
+  const result = await typedCall(acme(), (herald) =>
+    herald.createIntegration({ name: unique("sealed"), target_url: targetUrl, headers }),
+  );
   expect(result.status).toBe(201);
-  return result.body as { id: string; name: string; headers: Record<string, string> };
+  return ofType(result.body, "webhook");
 }
+
+/** The integration's signing secret, through the typed client. */
+const secretOf = async (id: string) => (await heraldAs(acme()).getIntegrationSecret(id)).key;
 
 /** The stored columns, as SQLite holds them. */
 async function rawRow(id: string) {
@@ -93,14 +98,14 @@ describe("integration secrets at rest", () => {
     const { bearer, apiKey, headers } = credentials();
     const target = await receiver();
     const integration = await createIntegration(target.url, headers);
-    const oldSecret = (await call("GET", `${integrationsPath}/${integration.id}/secret`, { token })).body.key as string;
+    const oldSecret = await secretOf(integration.id);
     const created = await rawRow(integration.id);
     expect(created.signing_secret).toMatch(SEALED_NOW);
     expect(created.previous_signing_secret).toBeNull();
     expect(created.headersParsed.Authorization).toMatch(SEALED_NOW);
-    const rotated = await call("POST", `${integrationsPath}/${integration.id}/secret/rotate`, { token });
+    const rotated = await typedCall(acme(), (herald) => herald.rotateIntegrationSecret(integration.id));
     expect(rotated.status).toBe(200);
-    const newSecret = rotated.body.key as string;
+    const newSecret = rotated.body.key;
     expect(newSecret).toMatch(/^whsec_/);
 
     // The delivery still carries the credentials and both signatures: the consumer opened what it stored.
@@ -157,17 +162,16 @@ describe("integration secrets at rest", () => {
   });
 
   it("stores Ed25519 secret keys sealed, the current and the previous, and nothing of them in clear anywhere", async () => {
-    const created = await call("POST", integrationsPath, {
-      token,
-      body: {
+    const created = await typedCall(acme(), (herald) =>
+      herald.createIntegration({
         name: unique("sealed-ed25519"),
         target_url: "https://hooks.example.com/ed25519",
         signature_scheme: "ed25519",
-      },
-    });
+      }),
+    );
     expect(created.status).toBe(201);
-    const id = created.body.id as string;
-    expect((await call("POST", `${integrationsPath}/${id}/secret/rotate`, { token })).status).toBe(200);
+    const id = created.body.id;
+    expect((await typedCall(acme(), (herald) => herald.rotateIntegrationSecret(id))).status).toBe(200);
     const row = await rawRow(id);
     expect(row.signing_secret).toMatch(SEALED_NOW);
     expect(row.previous_signing_secret).toMatch(SEALED_NOW);
@@ -187,17 +191,17 @@ describe("integration secrets at rest", () => {
       "X-Team": "soc",
     };
     const created = await createIntegration("https://hooks.example.com/masked", headers);
+    const herald = heraldAs(acme());
     const answers = [
       created,
-      (await call("GET", `${integrationsPath}/${created.id}`, { token })).body,
-      (await call("GET", integrationsPath, { token })).body.integrations.find(
-        (i: { id: string }) => i.id === created.id,
-      ),
-      (await call("PUT", `${integrationsPath}/${created.id}`, { token, body: { name: unique("renamed") } })).body,
+      await herald.getAccountIntegration(created.id),
+      (await herald.getAccountIntegrations()).integrations.find((i) => i.id === created.id),
+      await herald.updateIntegration(created.id, { name: unique("renamed") }),
     ];
     for (const answer of answers) {
-      expect(answer.headers).toEqual(masked);
-      expect(answer.header).toEqual(masked);
+      const webhook = ofType(answer as Schemas["Integration"], "webhook");
+      expect(webhook.headers).toEqual(masked);
+      expect(webhook.header).toEqual(masked);
       const text = JSON.stringify(answer);
       expect(text).not.toContain(bearer.slice(-12));
       expect(text).not.toContain(apiKey.slice(-12));
@@ -210,20 +214,18 @@ describe("integration secrets at rest", () => {
     const created = await createIntegration("https://hooks.example.com/echo", headers);
 
     // Read, change the name, send everything back: the masks must not replace the credentials.
-    const read = (await call("GET", `${integrationsPath}/${created.id}`, { token })).body;
-    const echoed = await call("PUT", `${integrationsPath}/${created.id}`, {
-      token,
-      body: { name: unique("echoed"), headers: read.headers },
-    });
+    const read = ofType(await heraldAs(acme()).getAccountIntegration(created.id), "webhook");
+    const echoed = await typedCall(acme(), (herald) =>
+      herald.updateIntegration(created.id, { name: unique("echoed"), headers: read.headers }),
+    );
     expect(echoed.status).toBe(200);
-    expect(echoed.body.headers).toEqual(read.headers);
+    expect(ofType(echoed.body, "webhook").headers).toEqual(read.headers);
     expect((await openedRow(created.id)).headers.Authorization).toBe(bearer);
 
-    const replaced = await call("PUT", `${integrationsPath}/${created.id}`, {
-      token,
-      body: { headers: { Authorization: "Bearer replaced-value-7777" } },
+    const replaced = await heraldAs(acme()).updateIntegration(created.id, {
+      headers: { Authorization: "Bearer replaced-value-7777" },
     });
-    expect(replaced.body.headers).toEqual({ Authorization: "****7777" });
+    expect(ofType(replaced, "webhook").headers).toEqual({ Authorization: "****7777" });
     const row = await rawRow(created.id);
     expect(row.headersParsed.Authorization).toMatch(SEALED_NOW);
     expect((await openedRow(created.id)).headers.Authorization).toBe("Bearer replaced-value-7777");
@@ -233,7 +235,7 @@ describe("integration secrets at rest", () => {
     const { bearer, headers } = credentials();
     const target = await receiver();
     const created = await createIntegration(target.url, headers);
-    const secret = (await call("GET", `${integrationsPath}/${created.id}/secret`, { token })).body.key as string;
+    const secret = await secretOf(created.id);
 
     // The row as a deployment sealed it before its key was rotated.
     const before = await createSecretBox({
@@ -249,10 +251,9 @@ describe("integration secrets at rest", () => {
       .where(eq(integrations.id, created.id));
     expect((await rawRow(created.id)).signing_secret).toMatch(/^enc:v2:test-previous:/);
 
-    expect((await call("GET", `${integrationsPath}/${created.id}/secret`, { token })).body.key).toBe(secret);
-    expect((await call("GET", `${integrationsPath}/${created.id}`, { token })).body.headers.Authorization).toBe(
-      `****${bearer.slice(-4)}`,
-    );
+    expect(await secretOf(created.id)).toBe(secret);
+    const shown = ofType(await heraldAs(acme()).getAccountIntegration(created.id), "webhook");
+    expect(shown.headers?.Authorization).toBe(`****${bearer.slice(-4)}`);
     const type = await freshType(platform);
     await subscribe(token, type, [{ subscriber: created.id, subscriber_type: "connection" }]);
     const notification = await send(token, type);
@@ -279,10 +280,13 @@ describe("integration secrets at rest", () => {
     const thief = await freshAccount();
     const thiefPath = `/herald/v2/${thief.accountId}/integrations`;
     const target = await receiver();
-    const created = await call("POST", thiefPath, {
-      token: thief.token,
-      body: { name: "thief", target_url: target.url, headers: { Authorization: "Bearer thief-0000" } },
-    });
+    const created = await typedCall(thief, (herald) =>
+      herald.createIntegration({
+        name: "thief",
+        target_url: target.url,
+        headers: { Authorization: "Bearer thief-0000" },
+      }),
+    );
     expect(created.status).toBe(201);
     const stolen = await rawRow(victim.id);
     await createServices(env)
@@ -296,20 +300,18 @@ describe("integration secrets at rest", () => {
       expect(secret.status).toBe(500);
       expect(JSON.stringify(secret.body)).not.toMatch(/whsec_|Bearer/);
       const type = await freshType(platform);
-      const subscription = await call("POST", `/herald/v2/${thief.accountId}/subscriptions`, {
-        token: thief.token,
-        body: {
+      const subscription = await typedCall(thief, (herald) =>
+        herald.createSubscription({
           name: "thief",
           class: "event",
           notification_type: type,
           subscribers: [{ subscriber: created.body.id, subscriber_type: "connection" }],
-        },
-      });
+        }),
+      );
       expect(subscription.status).toBe(201);
-      const sent = await call("POST", `/herald/v2/${thief.accountId}/notifications`, {
-        token: thief.token,
-        body: { type, notification_data: {}, asset_data: {}, payload: {} },
-      });
+      const sent = await typedCall(thief, (herald) =>
+        herald.sentNotification({ type, notification_data: {}, asset_data: {}, payload: {} }),
+      );
       expect(sent.status).toBe(202);
       // The leg's consumer cannot open the row: it retries, and never calls the target with the stolen credential.
       const consumerRefused = () =>
@@ -318,7 +320,7 @@ describe("integration secrets at rest", () => {
       expect(await target.calls()).toEqual([]);
     } finally {
       // Deleted, so the leg's next attempt fails for good instead of retrying for the rest of the run.
-      expect((await call("DELETE", `${thiefPath}/${created.body.id}`, { token: thief.token })).status).toBe(204);
+      expect((await typedCall(thief, (herald) => herald.deleteIntegration(created.body.id))).status).toBe(204);
       logged.mockRestore();
     }
     // The victim's own row is untouched and still opens.
@@ -360,8 +362,8 @@ describe("integration secrets at rest", () => {
       expect(lines.some((line) => line.includes("ENCRYPTION_KEY is not set") && line.includes('"level":"error"'))).toBe(
         true,
       );
-      const listed = await call("GET", integrationsPath, { token });
-      expect(listed.body.integrations.map((i: { name: string }) => i.name)).not.toContain(name);
+      const listed = await heraldAs(acme()).getAccountIntegrations();
+      expect(listed.integrations.map((i) => i.name)).not.toContain(name);
 
       // Reads need the key too; what involves no secret keeps working.
       const read = await app.request(
