@@ -1,11 +1,29 @@
 import { env } from "cloudflare:test";
-import type { AuditEvent, AuditEventPage } from "@herald/contracts";
+import type { HeraldClient, QueryParams, Schemas } from "@herald/client";
 import { auditEvents, verifyAuditChain } from "@herald/db";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createServices } from "../src/services/container";
-import { ACME, ACME_READER, ACME_WRITER, call, expectError, GLOBEX, PLATFORM, type Session, unique } from "./helpers";
-import { connection, createIntegration, subscribersPath, subscriptionsPath, user } from "./setup/fixtures";
+import {
+  ACME,
+  ACME_READER,
+  ACME_WRITER,
+  call,
+  expectError,
+  GLOBEX,
+  PLATFORM,
+  type Session,
+  typedCall,
+  unique,
+} from "./helpers";
+import {
+  connection,
+  createIntegration,
+  subscriptionBody,
+  subscriptionsPath,
+  subscriptionWith,
+  user,
+} from "./setup/fixtures";
 import { signedIn } from "./setup/sessions";
 
 // The audit log end to end in workerd: every kind of audited change leaves one entry (who, which key and token, what
@@ -22,9 +40,10 @@ const { acme, globex, reader, writer, platform } = signedIn({
 
 const auditPath = (s: Session) => `/herald/v2/${s.accountId}/audit_events`;
 
-async function audit(s: Session, query: Record<string, string | number> = {}): Promise<AuditEventPage> {
-  const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
-  const result = await call<AuditEventPage>("GET", `${auditPath(s)}?${search}`, { token: s.token });
+type AuditEvent = Schemas["Audit-Event"];
+
+async function audit(s: Session, query: QueryParams<"get_audit_events"> = {}) {
+  const result = await typedCall(s, (herald) => herald.getAuditEvents(query));
   expect(result.status).toBe(200);
   return result.body;
 }
@@ -48,26 +67,24 @@ async function storedEntries(targetId: string) {
 describe("audited changes", () => {
   it("integrations: created, updated, secret rotated, deleted; who, which key and token; credentials masked", async () => {
     const bearer = `Bearer ${crypto.randomUUID()}`;
-    const created = await call("POST", `/herald/v2/${ACME.accountId}/integrations`, {
-      token: acme.token,
-      body: { name: unique("hook"), target_url: "https://hooks.example.com/a", headers: { Authorization: bearer } },
-    });
+    const created = await typedCall(acme, (herald) =>
+      herald.createIntegration({
+        name: unique("hook"),
+        target_url: "https://hooks.example.com/a",
+        headers: { Authorization: bearer },
+      }),
+    );
     expect(created.status).toBe(201);
-    const id: string = created.body.id;
+    const id = created.body.id;
     const newBearer = `Bearer ${crypto.randomUUID()}`;
-    const updated = await call("PUT", `/herald/v2/${ACME.accountId}/integrations/${id}`, {
-      token: acme.token,
-      body: { name: "renamed", headers: { Authorization: newBearer } },
-    });
+    const updated = await typedCall(acme, (herald) =>
+      herald.updateIntegration(id, { name: "renamed", headers: { Authorization: newBearer } }),
+    );
     expect(updated.status).toBe(200);
-    const before = await call("GET", `/herald/v2/${ACME.accountId}/integrations/${id}/secret`, { token: acme.token });
-    const rotated = await call("POST", `/herald/v2/${ACME.accountId}/integrations/${id}/secret/rotate`, {
-      token: acme.token,
-    });
+    const before = await typedCall(acme, (herald) => herald.getIntegrationSecret(id));
+    const rotated = await typedCall(acme, (herald) => herald.rotateIntegrationSecret(id));
     expect(rotated.status).toBe(200);
-    expect(
-      (await call("DELETE", `/herald/v2/${ACME.accountId}/integrations/${id}`, { token: acme.token })).status,
-    ).toBe(204);
+    expect((await typedCall(acme, (herald) => herald.deleteIntegration(id))).status).toBe(204);
 
     const entries = await entriesOf(acme, id);
     expect(entries.map((e) => e.action)).toEqual([
@@ -123,29 +140,28 @@ describe("audited changes", () => {
     const integration = await createIntegration(acme);
     const first = crypto.randomUUID().toUpperCase();
     const second = crypto.randomUUID().toUpperCase();
-    const created = await call("POST", subscriptionsPath(acme), {
-      token: writer.token,
-      body: { name: unique("sub"), class: "event", notification_type: "incidents/alerts", subscribers: [user(first)] },
-    });
+    const created = await typedCall(writer, (herald) =>
+      herald.createSubscription({
+        name: unique("sub"),
+        class: "event",
+        notification_type: "incidents/alerts",
+        subscribers: [user(first)],
+      }),
+    );
     expect(created.status).toBe(201);
-    const id: string = created.body.id;
-    const path = `${subscriptionsPath(acme)}/${id}`;
-    expect((await call("POST", path, { token: writer.token, body: { active: false } })).status).toBe(200);
-    const added = await call("POST", subscribersPath(acme, id), { token: writer.token, body: connection(integration) });
+    const id = created.body.id;
+    const byWriter = <T>(act: (herald: HeraldClient) => Promise<T>) => typedCall(writer, act);
+    expect((await byWriter((herald) => herald.updateSubscription(id, { active: false }))).status).toBe(200);
+    const added = await byWriter((herald) => herald.addSubscriber(id, connection(integration)));
     expect(added.status).toBe(201);
-    const removed = await call("DELETE", `${subscribersPath(acme, id)}/user/${first}`, { token: writer.token });
+    const removed = await byWriter((herald) => herald.removeSubscriber(id, "user", first));
     expect(removed.status).toBe(204);
-    const batch = await call("POST", `${subscribersPath(acme, id)}/batch/update`, {
-      token: writer.token,
-      body: { subscribers: [{ ...user(second), action: "add" }] },
-    });
-    expect(batch.status).toBe(204);
+    const addSecond = (herald: HeraldClient) =>
+      herald.batchUpdateSubscribers(id, { subscribers: [{ ...user(second), action: "add" }] });
+    expect((await byWriter(addSecond)).status).toBe(204);
     // A repeat changes nothing, so it records nothing.
-    await call("POST", `${subscribersPath(acme, id)}/batch/update`, {
-      token: writer.token,
-      body: { subscribers: [{ ...user(second), action: "add" }] },
-    });
-    expect((await call("DELETE", path, { token: writer.token })).status).toBe(204);
+    await byWriter(addSecond);
+    expect((await byWriter((herald) => herald.deleteSubscription(id))).status).toBe(204);
 
     const entries = await entriesOf(acme, id);
     expect(entries.map((e) => e.action)).toEqual([
@@ -185,12 +201,11 @@ describe("audited changes", () => {
 
   it("users: created, updated (not when nothing changed), deleted; a refused delete records nothing", async () => {
     const id = unique("user");
-    const path = `/herald/v2/${ACME.accountId}/users/${id}`;
-    const put = (name: string) => call("PUT", path, { token: acme.token, body: { name, email: "ada@example.com" } });
+    const put = (name: string) => typedCall(acme, (herald) => herald.putUser(id, { name, email: "ada@example.com" }));
     expect((await put("Ada")).status).toBe(201);
     expect((await put("Ada King")).status).toBe(200);
     expect((await put("Ada King")).status).toBe(200);
-    expect((await call("DELETE", path, { token: acme.token })).status).toBe(204);
+    expect((await typedCall(acme, (herald) => herald.deleteUser(id))).status).toBe(204);
     const entries = await entriesOf(acme, id);
     expect(entries.map((e) => e.action)).toEqual(["user.created", "user.updated", "user.deleted"]);
     expect(entries[1]?.changes).toEqual({ before: { name: "Ada" }, after: { name: "Ada King" } });
@@ -220,10 +235,10 @@ describe("audited changes", () => {
       default_template: "incidents_template",
       default_email_subject: "Subject",
     };
-    expect((await call("POST", "/herald/v2/notification_types", { token: platform.token, body })).status).toBe(201);
-    const typePath = `/herald/v2/notification_types/${encodeURIComponent(key)}`;
-    expect((await call("PUT", typePath, { token: platform.token, body: { name: "m" } })).status).toBe(200);
-    expect((await call("DELETE", typePath, { token: platform.token })).status).toBe(204);
+    const asPlatform = <T>(act: (herald: HeraldClient) => Promise<T>) => typedCall(platform, act);
+    expect((await asPlatform((herald) => herald.createNotificationType(body))).status).toBe(201);
+    expect((await asPlatform((herald) => herald.updateNotificationType(key, { name: "m" }))).status).toBe(200);
+    expect((await asPlatform((herald) => herald.deleteNotificationType(key))).status).toBe(204);
     const entries = await entriesOf(platform, key);
     expect(entries.map((e) => [e.action, e.target_type])).toEqual([
       ["notification_type.created", "notification_type"],
@@ -253,14 +268,8 @@ describe("audited changes", () => {
   });
 });
 
-async function createSubscriptionId(s: Session): Promise<string> {
-  const result = await call("POST", subscriptionsPath(s), {
-    token: s.token,
-    body: { name: unique("sub"), class: "event", notification_type: "incidents/alerts" },
-  });
-  expect(result.status).toBe(201);
-  return result.body.id;
-}
+/** A new subscription of the session's account (201, through the typed client): its id. */
+const createSubscriptionId = (s: Session) => subscriptionWith(s);
 
 describe("GET /herald/v2/{account_id}/audit_events", () => {
   it("pages newest first by default, or oldest first, with total_count", async () => {
@@ -350,12 +359,7 @@ describe("the chain", () => {
   it("stays one unbroken chain under concurrent changes in one account", async () => {
     const before = (await audit(globex, { limit: 1 })).audit_events[0]?.seq ?? 0;
     const results = await Promise.all(
-      Array.from({ length: 12 }, () =>
-        call("POST", subscriptionsPath(globex), {
-          token: globex.token,
-          body: { name: unique("sub"), class: "event", notification_type: "incidents/alerts" },
-        }),
-      ),
+      Array.from({ length: 12 }, () => typedCall(globex, (herald) => herald.createSubscription(subscriptionBody()))),
     );
     expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
     const entries = (await audit(globex, { sort: "asc", limit: 1000 })).audit_events;
