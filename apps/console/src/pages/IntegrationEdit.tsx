@@ -34,7 +34,6 @@ export default function IntegrationEdit({ id }: { id?: string }) {
 
 function IntegrationForm({ integration }: { integration: Integration | undefined }) {
   const client = useClient();
-  const { write } = usePermissions();
   const stored = (integration ?? {}) as Record<string, unknown>;
   const [type, setType] = useState<string>(integration?.type ?? "webhook");
   const [name, setName] = useState(integration?.name ?? "");

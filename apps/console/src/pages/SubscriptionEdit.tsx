@@ -40,7 +40,6 @@ export default function SubscriptionEdit({ id }: { id?: string }) {
 
 function SubscriptionForm({ subscription }: { subscription: Subscription | undefined }) {
   const client = useClient();
-  const { write } = usePermissions();
   const ids = { filters: useId(), filtersHelp: useId(), filtersProblem: useId() };
   const types = useQuery({ queryKey: ["notification-types"], queryFn: () => client.getNotificationTypes() });
   const [name, setName] = useState(subscription?.name ?? "");
