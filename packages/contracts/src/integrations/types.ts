@@ -13,4 +13,3 @@ export const INTEGRATION_TYPES = [
   "snow",
   "email",
 ] as const;
-export type IntegrationTypeName = (typeof INTEGRATION_TYPES)[number];

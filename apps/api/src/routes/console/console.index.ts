@@ -28,7 +28,7 @@ export function consolePageHeaders(frameAncestors: readonly string[]): Record<st
 /**
  * The console's pages. Its built chunks (/console/assets/*) are answered by Workers Static Assets, or by the Node
  * runtime's static layer, without the app; the page itself always comes through here (wrangler.jsonc
- * `run_worker_first`), with CONSOLE_PAGE_HEADERS: `/console/` and every console route (deep links such as
+ * `run_worker_first`), with consolePageHeaders: `/console/` and every console route (deep links such as
  * /console/notifications/<id>) answer its index.html, and the page's router shows the route. `/` and `/console`
  * redirect to it. Public, like the API reference: the page holds no data until sign-in. Register after the services
  * middleware: the page's framing policy is a setting.
